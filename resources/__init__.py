@@ -1,0 +1,1 @@
+"""Data shipped with Handoff Builder: the example playbook, sample conversations, icons, styles."""
