@@ -1,0 +1,28 @@
+"""The result of analysis: plain data the problems panel and a dashboard can read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["warning", "info"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing worth a second look. `path` is a JSON path like `$.rules[2].when.all[0]`."""
+
+    code: str
+    severity: Severity
+    message: str
+    rule_ids: tuple[str, ...] = ()
+    path: str = "$"
+
+    @property
+    def rule_id(self) -> str | None:
+        """The rule the finding is about first (the one to select in the editor)."""
+        return self.rule_ids[0] if self.rule_ids else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "rule_ids": list(self.rule_ids), "path": self.path}

@@ -1,0 +1,112 @@
+"""Findings about what rules point at: offline branches, unused templates and channels, and
+rules that fire too often in a replay."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from builder.analysis.describe import rule_title, value_text
+from builder.analysis.finding import Finding
+from builder.model import Escalate, Notify, Reply, Ruleset
+
+
+def offline_branches(ruleset: Ruleset) -> list[Finding]:
+    """Escalations that have nowhere to go when nobody is there to take them."""
+    out: list[Finding] = []
+    routing = ruleset.routing
+    team_users: dict[str, list[str]] = {}
+    for i, rule in enumerate(ruleset.rules):
+        if not rule.enabled:
+            continue
+        for k, action in enumerate(rule.actions):
+            if not isinstance(action, Escalate):
+                continue
+            if routing.team(action.team) is None:
+                out.append(Finding(
+                    "escalation_unknown_team", "warning",
+                    f"{rule_title(rule)} hands over to the team {value_text(action.team)}, which is not "
+                    f"set up in routing: there are no opening hours and no offline e-mail or callback "
+                    f"for it.", (rule.id,), f"$.rules[{i}].actions[{k}]"))
+            else:
+                team_users.setdefault(action.team, []).append(rule.id)
+    for t, team in enumerate(routing.teams):
+        users = team_users.get(team.id)
+        if users and next((s for s in ruleset.schedules if s.id == team.schedule), None) is None:
+            out.append(Finding(
+                "team_without_schedule", "warning",
+                f"The team {value_text(team.name)} has no opening hours (the schedule "
+                f"{value_text(team.schedule)} does not exist), so it is never known to be closed and "
+                f"visitors who arrive after hours get no offline e-mail or callback.",
+                tuple(users), f"$.routing.teams[{t}].schedule"))
+    if team_users and routing.offline_mode == "callback" and not routing.callback_enabled:
+        out.append(Finding(
+            "offline_callback_disabled", "warning",
+            "When a team is closed, visitors are offered a callback, but callbacks are switched off "
+            "in routing: after-hours escalations have no working offline path.",
+            tuple(u for users in team_users.values() for u in users), "$.routing.offline_mode"))
+    return out
+
+
+def offline_mode_missing(document: Mapping[str, Any]) -> list[Finding]:
+    """A document whose routing does not say what happens while a team is closed."""
+    routing = document.get("routing")
+    if isinstance(routing, Mapping) and "offline_mode" in routing:
+        return []
+    return [Finding("offline_mode_missing", "warning",
+                    "Routing does not say what happens when a team is closed (e-mail capture or "
+                    "callback), so after-hours escalations have no offline path.", (), "$.routing")]
+
+
+def _template_users(ruleset: Ruleset) -> set[str]:
+    used = {c.template for c in ruleset.channels if c.template}
+    for rule in ruleset.rules:
+        for action in rule.actions:
+            if isinstance(action, Reply):
+                used.add(action.template)
+            elif isinstance(action, Notify) and action.template:
+                used.add(action.template)
+    return used
+
+
+def _offline_email_possible(ruleset: Ruleset) -> bool:
+    escalations = [a for r in ruleset.rules for a in r.actions if isinstance(a, Escalate)]
+    return bool(escalations) and (
+        ruleset.routing.offline_mode == "email" or any(a.handoff == "email" for a in escalations))
+
+
+def unused(ruleset: Ruleset) -> list[Finding]:
+    """Templates and channels nothing refers to (clutter, or a forgotten action)."""
+    out: list[Finding] = []
+    used = _template_users(ruleset)
+    email_used = _offline_email_possible(ruleset)
+    for k, template in enumerate(ruleset.templates):
+        if template.id in used or (template.channel == "email" and email_used):
+            continue  # e-mail templates serve the offline e-mail confirmation
+        out.append(Finding("unused_template", "warning",
+                           f"The template {value_text(template.name)} is not used by any rule or "
+                           f"channel.", (), f"$.templates[{k}]"))
+    notified = {a.channel for r in ruleset.rules for a in r.actions if isinstance(a, Notify)}
+    for k, channel in enumerate(ruleset.channels):
+        if channel.id not in notified:
+            out.append(Finding("unused_channel", "warning",
+                               f"The channel {value_text(channel.name)} is never notified by any "
+                               f"rule.", (), f"$.channels[{k}]"))
+    return out
+
+
+def fires_often(ruleset: Ruleset, fired: Mapping[str, int], total: int,
+                threshold: float = 0.30) -> list[Finding]:
+    """Rules deciding more than `threshold` of a replayed library are probably too broad."""
+    out: list[Finding] = []
+    if total <= 0:
+        return out
+    for i, rule in enumerate(ruleset.rules):
+        count = fired.get(rule.id, 0)
+        if count / total > threshold:
+            out.append(Finding(
+                "fires_often", "warning",
+                f"{rule_title(rule)} fired on {count / total:.0%} of the {total} replayed "
+                f"conversations (more than {threshold:.0%}): a rule this broad may hand over "
+                f"conversations the bot could have handled.", (rule.id,), f"$.rules[{i}]"))
+    return out
