@@ -1,0 +1,39 @@
+"""The workspace: projects, revisions, conversation libraries, export history and settings.
+
+Qt-free and built so that no crash, full disk or second app instance loses saved work; see
+`workspace.py` for the layout on disk. Typical use::
+
+    ws = Workspace.open(path)              # WorkspaceLocked / WorkspaceCorrupt
+    project = ws.project("Support")        # or ws.create_project(name, document)
+    revision = project.save(document)      # description defaults to a summary of the changes
+    ws.close()
+"""
+
+from __future__ import annotations
+
+from builder.diff import RulesetDiff, diff_rulesets
+from builder.workspace.errors import (
+    LockOwner,
+    ProjectCorrupt,
+    ProjectExists,
+    ProjectNotFound,
+    RevisionNotFound,
+    WorkspaceCorrupt,
+    WorkspaceError,
+    WorkspaceLocked,
+    WorkspaceReadOnly,
+    WorkspaceVersionError,
+    WorkspaceWriteError,
+)
+from builder.workspace.project import Project, ProjectInfo
+from builder.workspace.recovery import RecoveryEntry
+from builder.workspace.revisions import ExportRecord, Revision, canonical_json, content_hash
+from builder.workspace.workspace import CorruptionNotice, Settings, Workspace, default_path
+
+__all__ = [
+    "CorruptionNotice", "ExportRecord", "LockOwner", "Project", "ProjectCorrupt", "ProjectExists",
+    "ProjectInfo", "ProjectNotFound", "RecoveryEntry", "Revision", "RevisionNotFound",
+    "RulesetDiff", "Settings", "Workspace", "WorkspaceCorrupt", "WorkspaceError",
+    "WorkspaceLocked", "WorkspaceReadOnly", "WorkspaceVersionError", "WorkspaceWriteError",
+    "canonical_json", "content_hash", "default_path", "diff_rulesets",
+]

@@ -1,0 +1,290 @@
+"""One project: a ruleset being edited, its revisions, conversation libraries and recovery.
+
+A project lives in its own TinyDB file (`<workspace>.projects/<slug>.json`) so that a save
+rewrites that file only. Tables: `meta` (name), `current` (the document as last saved, kept
+apart so opening needs no decompression), `revisions` (one record per revision, id = number,
+with a compressed full snapshot) and `libraries` (sample conversations, one record per library).
+A save is one atomic write of that file: the revision and the current document never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from builder.diff import RulesetDiff, diff_rulesets
+from builder.workspace.errors import (
+    RevisionNotFound,
+    WorkspaceError,
+    WorkspaceReadOnly,
+)
+from builder.workspace.recovery import RecoveryEntry
+from builder.workspace.revisions import (
+    ExportRecord,
+    Revision,
+    canonical_json,
+    content_hash,
+    decode_snapshot,
+    now_iso,
+    revision_record,
+)
+from builder.workspace.storage import AtomicStorage
+
+if TYPE_CHECKING:
+    from builder.workspace.workspace import CorruptionNotice, Workspace
+
+PROJECT_FORMAT = "handoff-builder-project"
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """A project as listed in the workspace index (without opening its file)."""
+
+    name: str
+    created: str
+    updated: str
+    revisions: int
+    content_hash: str
+    rules: int
+
+
+def _copy(document: Any) -> Any:
+    """A deep copy of JSON data (faster than copy.deepcopy for this shape)."""
+    return json.loads(json.dumps(document))
+
+
+def _as_document(document: Any) -> tuple[dict[str, Any], str]:
+    """(an owned copy, canonical text) of a document, or a readable error."""
+    if not isinstance(document, dict):
+        raise WorkspaceError("A project can only hold a ruleset document (a JSON object).")
+    try:
+        canonical = canonical_json(document)
+    except (TypeError, ValueError) as error:
+        raise WorkspaceError(f"The ruleset cannot be saved: {error}.") from None
+    return _copy(document), canonical
+
+
+def rule_count(document: dict[str, Any]) -> int:
+    rules = document.get("rules")
+    return len(rules) if isinstance(rules, list) else 0
+
+
+class Project:
+    """A project of an open workspace; get one from `Workspace.project(name)`."""
+
+    def __init__(self, workspace: Workspace, name: str, path: Path, storage: AtomicStorage,
+                 recovered_from: CorruptionNotice | None = None) -> None:
+        self._ws = workspace
+        self._name = name
+        self.path = path
+        self._storage = storage
+        self._db = TinyDB(storage=lambda: storage)
+        self._meta = self._db.table("meta", cache_size=0)
+        self._current = self._db.table("current", cache_size=0)
+        self._revisions = self._db.table("revisions", cache_size=0)
+        self._libraries = self._db.table("libraries", cache_size=0)
+        self.recovered_from = recovered_from
+        """Set when this project's file was broken and its last good copy was opened instead."""
+
+    # -- creation and checks (used by Workspace) ---------------------------------------------
+    @staticmethod
+    def initialise(storage: AtomicStorage, name: str, document: dict[str, Any], *, author: str,
+                   description: str) -> Revision:
+        """Write a new project file holding revision 1."""
+        owned, canonical = _as_document(document)
+        digest = content_hash(owned)
+        record = revision_record(1, canonical, digest, author=author, description=description)
+        storage.write({
+            "meta": {"1": {"format": PROJECT_FORMAT, "version": 1, "name": name,
+                           "created": record["time"]}},
+            "current": {"1": {"revision": 1, "hash": digest, "document": owned}},
+            "revisions": {"1": record},
+            "libraries": {},
+        })
+        return Revision.from_record(record)
+
+    @staticmethod
+    def check(data: dict[str, dict[str, Any]]) -> str | None:
+        """Why parsed file data is not a project file, or None when it is one."""
+        meta = data.get("meta", {}).get("1")
+        current = data.get("current", {}).get("1")
+        if not meta or meta.get("format") != PROJECT_FORMAT:
+            return "it is not a Handoff Builder project file"
+        if not current or not isinstance(current.get("document"), dict):
+            return "its current ruleset is missing"
+        revisions = data.get("revisions", {})
+        if str(current.get("revision")) not in revisions:
+            return "its revision history is incomplete"
+        return None
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def read_only(self) -> bool:
+        return self._ws.read_only
+
+    def _head_record(self) -> dict[str, Any]:
+        record = self._current.get(doc_id=1)
+        if not isinstance(record, dict):
+            raise WorkspaceError(f"The project '{self._name}' has no current ruleset.")
+        return record
+
+    def current(self) -> dict[str, Any]:
+        """The document as last saved (a copy the caller may change)."""
+        return _copy(self._head_record()["document"])
+
+    def head(self) -> Revision:
+        """The latest revision (the one `current()` holds)."""
+        return self.revision(int(self._head_record()["revision"]))
+
+    def revisions(self) -> list[Revision]:
+        """Every revision, oldest first."""
+        records = sorted(self._revisions.all(), key=lambda r: r.doc_id)
+        return [Revision.from_record(r) for r in records]
+
+    def revision(self, number: int) -> Revision:
+        return Revision.from_record(self._revision_record(number))
+
+    def _revision_record(self, number: int) -> dict[str, Any]:
+        record = self._revisions.get(doc_id=int(number)) if int(number) > 0 else None
+        if not isinstance(record, dict):
+            raise RevisionNotFound(f"The project '{self._name}' has no revision {number}.")
+        return record
+
+    def revision_document(self, number: int) -> dict[str, Any]:
+        """The document as it was at revision `number`."""
+        record = self._revision_record(number)
+        try:
+            return decode_snapshot(record["snapshot"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise WorkspaceError(
+                f"Revision {number} of '{self._name}' cannot be read ({error})."
+            ) from None
+
+    def diff(self, a: int, b: int) -> RulesetDiff:
+        """What changed from revision `a` to revision `b`."""
+        return diff_rulesets(self.revision_document(a), self.revision_document(b))
+
+    # -- saving ----------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self._ws.read_only:
+            raise WorkspaceReadOnly(
+                f"The workspace {self._ws.path} is open read-only; '{self._name}' was not changed."
+            )
+
+    def save(self, document: dict[str, Any], description: str = "",
+             author: str | None = None) -> Revision:
+        """Store `document` as a new revision (or return the head if nothing changed).
+
+        The description defaults to a summary of what changed (`RulesetDiff.summary`).
+        """
+        self._writable()
+        owned, canonical = _as_document(document)
+        digest = content_hash(owned)
+        with self._ws._lock:
+            head = self._head_record()
+            if head.get("hash") == digest:
+                return self.revision(int(head["revision"]))
+            if not description:
+                description = diff_rulesets(head["document"], owned).summary()
+            number = max((r.doc_id for r in self._revisions.all()), default=0) + 1
+            record = revision_record(number, canonical, digest,
+                                     author=self._ws.author if author is None else author,
+                                     description=description)
+            with self._storage.transaction():
+                self._revisions.insert(Document(record, doc_id=number))
+                self._current.update({"revision": number, "hash": digest, "document": owned},
+                                     doc_ids=[1])
+            revision = Revision.from_record(record)
+            self._ws._project_saved(self._name, revision, rule_count(owned), number)
+            entry = self._ws._recovery.get(self._name)
+            if entry is not None and content_hash(entry.document) == digest:
+                self._ws._recovery.clear(self._name)
+            return revision
+
+    def restore(self, number: int, description: str = "") -> Revision:
+        """Make revision `number` current again, as a new revision (history is kept)."""
+        document = self.revision_document(number)
+        return self.save(document, description or f"Restored revision {number}")
+
+    # -- export history ------------------------------------------------------------------------
+    def record_export(self, path: str | Path, revision: int, content_hash: str) -> ExportRecord:
+        """Remember that `revision` was exported to `path` with this content hash."""
+        self._writable()
+        return self._ws._record_export(self._name, str(path), int(revision), content_hash)
+
+    def exports(self) -> list[ExportRecord]:
+        """This project's exports, oldest first."""
+        return self._ws.exports(self._name)
+
+    # -- conversation libraries ----------------------------------------------------------------
+    def libraries(self) -> list[str]:
+        return sorted(str(r["name"]) for r in self._libraries.all())
+
+    def conversations(self, library: str) -> list[dict[str, Any]]:
+        """The library's conversations (each may carry an `expect`); empty if it does not exist."""
+        record = self._libraries.get(Query().name == library)
+        if not isinstance(record, dict):
+            return []
+        return list(_copy(record.get("conversations", [])))
+
+    def add_conversation(self, library: str, conversation: dict[str, Any]) -> None:
+        """Append a conversation to a library (created on first use)."""
+        if not isinstance(conversation, dict):
+            raise WorkspaceError("A conversation must be a JSON object.")
+        self.set_conversations(library, self.conversations(library) + [_copy(conversation)])
+
+    def set_conversations(self, library: str, conversations: list[dict[str, Any]]) -> None:
+        """Replace a library's conversations (created if new)."""
+        self._writable()
+        if not library or not isinstance(library, str):
+            raise WorkspaceError("A conversation library needs a name.")
+        items = _copy(list(conversations))
+        with self._ws._lock:
+            if self._libraries.contains(Query().name == library):
+                self._libraries.update({"conversations": items}, Query().name == library)
+            else:
+                self._libraries.insert({"name": library, "conversations": items})
+
+    def remove_library(self, library: str) -> None:
+        self._writable()
+        with self._ws._lock:
+            self._libraries.remove(Query().name == library)
+
+    # -- recovery ------------------------------------------------------------------------------
+    def write_recovery(self, document: dict[str, Any]) -> None:
+        """Keep unsaved edits next to the workspace (call every few seconds of idle)."""
+        self._writable()
+        owned, _ = _as_document(document)
+        with self._ws._lock:
+            base = int(self._head_record()["revision"])
+            self._ws._write_recovery(self._name, owned, base)
+
+    def recovery(self) -> dict[str, Any] | None:
+        """Unsaved edits left by a previous session (or this one), or None."""
+        entry = self._ws._recovery.get(self._name)
+        return None if entry is None else entry.document
+
+    def recovery_entry(self) -> RecoveryEntry | None:
+        """Like `recovery()`, with when it was written and the revision the edits started from."""
+        return self._ws._recovery.get(self._name)
+
+    def clear_recovery(self) -> None:
+        if self._ws.read_only:
+            return
+        with self._ws._lock:
+            self._ws._clear_recovery(self._name)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __repr__(self) -> str:
+        return f"<Project {self._name!r} at {self.path}>"

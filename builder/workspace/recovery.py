@@ -1,0 +1,103 @@
+"""Unsaved edits kept next to the workspace, so a crash loses at most a few seconds of work.
+
+The app writes the document being edited to `<workspace>.recovery.json` every few seconds of
+idle (atomically, like every other file here; next to the workspace, never in a temp folder that
+a reboot may empty). The next start finds it and offers the edits; a clean close removes it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.workspace.corruption import move_aside
+from builder.workspace.revisions import now_iso
+from builder.workspace.storage import atomic_write_bytes, serialise
+
+FORMAT = "handoff-builder-recovery"
+
+
+@dataclass(frozen=True)
+class RecoveryEntry:
+    """Unsaved edits of one project: the document, when written, the revision they started from."""
+
+    project: str
+    document: dict[str, Any]
+    time: str
+    base_revision: int | None
+
+
+class RecoveryFile:
+    """All projects' unsaved edits of one workspace, in one small JSON file."""
+
+    def __init__(self, workspace_path: Path) -> None:
+        self.path = workspace_path.with_name(workspace_path.stem + ".recovery.json")
+        self._entries: dict[str, dict[str, Any]] = {}
+        self.moved_aside: Path | None = None
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            projects = data["projects"]
+            if data.get("format") != FORMAT or not isinstance(projects, dict):
+                raise ValueError("not a recovery file")
+            self._entries = {
+                str(name): entry for name, entry in projects.items()
+                if isinstance(entry, dict) and isinstance(entry.get("document"), dict)
+            }
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+            self.moved_aside = move_aside(self.path)  # unreadable: keep it for a human, start clean
+
+    def projects(self) -> list[str]:
+        return sorted(self._entries)
+
+    def get(self, project: str) -> RecoveryEntry | None:
+        entry = self._entries.get(project)
+        if entry is None:
+            return None
+        base = entry.get("base_revision")
+        return RecoveryEntry(
+            project=project,
+            document=json.loads(json.dumps(entry["document"])),
+            time=str(entry.get("time", "")),
+            base_revision=base if isinstance(base, int) else None,
+        )
+
+    def write(self, project: str, document: dict[str, Any], base_revision: int | None) -> None:
+        entries = dict(self._entries)
+        entries[project] = {"document": document, "time": now_iso(), "base_revision": base_revision}
+        self._store(entries)
+
+    def clear(self, project: str) -> None:
+        if project not in self._entries:
+            return
+        entries = {name: e for name, e in self._entries.items() if name != project}
+        self._store(entries)
+
+    def rename(self, old: str, new: str) -> None:
+        if old in self._entries:
+            entries = {(new if name == old else name): e for name, e in self._entries.items()}
+            self._store(entries)
+
+    def remove(self) -> None:
+        """Forget every entry (a clean close)."""
+        self._entries = {}
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def _store(self, entries: dict[str, dict[str, Any]]) -> None:
+        if not entries:
+            self.remove()
+            return
+        data = {"format": FORMAT, "version": 1, "projects": entries}
+        atomic_write_bytes(self.path, serialise(data))
+        self._entries = entries

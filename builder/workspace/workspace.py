@@ -1,0 +1,436 @@
+"""The workspace facade: open (lock, check, recover), list and open projects, settings.
+
+Layout next to `workspace.json` (the index, small: projects, settings, export history):
+`workspace.json.lock` (the writer's lock), `workspace.json.bak` (previous good index),
+`workspace.projects/<slug>.json` (+ `.bak`) one TinyDB file per project, and
+`workspace.recovery.json` (unsaved edits, only while the app runs or after a crash).
+Opening reads the index only; a project's file is read when the project is first asked for.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Iterator
+
+import platformdirs
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from builder.workspace.corruption import (
+    StorageCorrupt,
+    corruption_message,
+    describe_backup,
+    good_backup,
+    move_aside,
+    read_database,
+)
+from builder.workspace.errors import (
+    ProjectCorrupt,
+    ProjectExists,
+    ProjectNotFound,
+    WorkspaceCorrupt,
+    WorkspaceError,
+    WorkspaceReadOnly,
+    WorkspaceVersionError,
+    WorkspaceWriteError,
+)
+from builder.workspace.lock import WorkspaceLock
+from builder.workspace.project import Project, ProjectInfo, rule_count
+from builder.workspace.recovery import RecoveryFile
+from builder.workspace.revisions import ExportRecord, Revision, now_iso
+from builder.workspace.storage import AtomicStorage, atomic_write_bytes
+
+WORKSPACE_FORMAT = "handoff-builder-workspace"
+WORKSPACE_VERSION = 1
+APP_NAME = "handoff-builder"
+
+
+@dataclass(frozen=True)
+class CorruptionNotice:
+    """A broken file was moved aside and its last good copy opened: tell the user `message`."""
+
+    path: Path
+    moved_to: Path | None
+    backup: Path
+    message: str
+
+
+def default_path() -> Path:
+    """The workspace a first launch uses, in the user's data directory."""
+    return platformdirs.user_data_path(APP_NAME) / "workspace.json"
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "project"
+    return f"{slug}-{secrets.token_hex(4)}"
+
+
+def _author_fallback() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers and services
+        return ""
+
+
+def _restore_backup(path: Path, backup: Path) -> None:
+    """Put the last good copy back in place (the broken file was already moved aside)."""
+    atomic_write_bytes(path, backup.read_bytes())
+
+
+def _load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
+                  check: Any, corrupt: Any) -> tuple[dict[str, Any] | None, CorruptionNotice | None]:
+    """Parse `path`; on damage move it aside and raise `corrupt(...)` or open the backup."""
+    try:
+        data = read_database(path)
+        reason = None if data is None else check(data)
+    except StorageCorrupt as error:
+        data, reason = None, error.reason
+    if reason is None and data is not None:
+        return data, None
+    if reason is None:  # missing file
+        backup = good_backup(path)
+        if backup is None:
+            return None, None
+        if not use_backup or read_only:
+            raise corrupt(f"The {what} {path} is missing, but {describe_backup(backup)}.",
+                          None, backup, "it is missing")
+        moved_to = None
+        reason = "it was missing"
+    else:
+        backup = good_backup(path)
+        if read_only:
+            raise corrupt(corruption_message(what, path, reason, None, backup), None, backup, reason)
+        moved_to = move_aside(path)
+        if not use_backup or backup is None:
+            raise corrupt(corruption_message(what, path, reason, moved_to, backup), moved_to,
+                          backup, reason)
+    _restore_backup(path, backup)
+    data = read_database(path)
+    notice = CorruptionNotice(
+        path, moved_to, backup,
+        f"The {what} {path} could not be read because {reason}, so its last good copy "
+        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}."
+                                                 if moved_to else "."),
+    )
+    return data, notice
+
+
+class Settings:
+    """Workspace-wide settings (author name, last project, …), stored in the index."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def _record(self) -> dict[str, Any]:
+        record = self._ws._settings.get(doc_id=1)
+        return dict(record) if isinstance(record, dict) else {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._record().get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self._ws._writable()
+        with self._ws._lock:
+            table = self._ws._settings
+            if table.contains(doc_id=1):
+                table.update({key: value}, doc_ids=[1])
+            else:
+                table.insert(Document({key: value}, doc_id=1))
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._record()
+
+    def __getitem__(self, key: str) -> Any:
+        record = self._record()
+        if key not in record:
+            raise KeyError(key)
+        return record[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.set(key, value)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._record()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._record())
+
+
+class Workspace:
+    """An open workspace. Use `Workspace.open(...)`; close it (or use `with`) to release the lock.
+
+    Attributes: `path`, `read_only`, `author`, `settings`, `recovered_from` (a CorruptionNotice
+    when the index was broken and its backup was opened).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool, author: str, lock: WorkspaceLock | None,
+                 storage: AtomicStorage, recovered_from: CorruptionNotice | None) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._file_lock = lock
+        self._storage = storage
+        self._db = TinyDB(storage=lambda: storage)
+        self._meta = self._db.table("meta", cache_size=0)
+        self._projects = self._db.table("projects", cache_size=0)
+        self._settings = self._db.table("settings", cache_size=0)
+        self._exports = self._db.table("exports", cache_size=0)
+        self._open_projects: dict[str, Project] = {}
+        self.recovered_from = recovered_from
+        self.settings = Settings(self)
+        self._recovery = RecoveryFile(path)
+        self.author = author or str(self.settings.get("author", "") or "") or _author_fallback()
+        self.closed = False
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False, author: str = "",
+             use_backup: bool = False) -> Workspace:
+        """Open (or create) a workspace.
+
+        Raises WorkspaceLocked when another live process writes it (retry with read_only=True),
+        WorkspaceCorrupt when its file is broken (it has been moved aside; retry with
+        use_backup=True to open the last good copy, reported in `recovered_from`).
+        """
+        path = Path(path) if path is not None else default_path()
+        path = path.expanduser().absolute()
+        lock = None
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = WorkspaceLock(path)
+            lock.acquire()
+        try:
+            data, notice = _load_checked(
+                path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
+                corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
+                    path, msg, moved_to=moved, backup=bak, reason=why),
+            )
+            if data is None and read_only:
+                raise WorkspaceError(f"There is no workspace at {path}.")
+            storage = AtomicStorage(path, read_only=read_only)
+            if data is None:
+                storage.write({"meta": {"1": {"format": WORKSPACE_FORMAT,
+                                              "version": WORKSPACE_VERSION,
+                                              "created": now_iso()}}})
+            return cls(path, read_only=read_only, author=author, lock=lock, storage=storage,
+                       recovered_from=notice)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def open_backup(cls, path: Path | str | None = None, *, author: str = "") -> Workspace:
+        """Open the last good copy of a broken (or missing) workspace."""
+        return cls.open(path, author=author, use_backup=True)
+
+    @staticmethod
+    def default_path() -> Path:
+        return default_path()
+
+    # -- projects --------------------------------------------------------------------------
+    def projects(self) -> list[ProjectInfo]:
+        """The projects, by name, from the index alone (no project file is read)."""
+        out = [
+            ProjectInfo(
+                name=str(r["name"]), created=str(r.get("created", "")),
+                updated=str(r.get("updated", "")), revisions=int(r.get("revisions", 0)),
+                content_hash=str(r.get("hash", "")), rules=int(r.get("rules", 0)),
+            )
+            for r in self._projects.all()
+        ]
+        return sorted(out, key=lambda info: info.name.casefold())
+
+    def _project_record(self, name: str) -> dict[str, Any]:
+        record = self._projects.get(Query().name == name)
+        if not isinstance(record, dict):
+            raise ProjectNotFound(f"The workspace has no project named '{name}'.")
+        return record
+
+    def _project_path(self, record: dict[str, Any]) -> Path:
+        return self.path.parent / str(record["file"])
+
+    def project(self, name: str, *, use_backup: bool = False) -> Project:
+        """Open a project. Raises ProjectNotFound, or ProjectCorrupt (retry with use_backup)."""
+        with self._lock:
+            self._check_open()
+            if name in self._open_projects:
+                return self._open_projects[name]
+            path = self._project_path(self._project_record(name))
+            data, notice = _load_checked(
+                path, f"file of project '{name}'", read_only=self.read_only,
+                use_backup=use_backup, check=Project.check,
+                corrupt=lambda msg, moved, bak, why: ProjectCorrupt(
+                    name, path, msg, moved_to=moved, backup=bak, reason=why),
+            )
+            if data is None:
+                raise ProjectCorrupt(name, path, f"The file of project '{name}' ({path}) is "
+                                     "missing and there is no earlier copy of it.",
+                                     moved_to=None, backup=None, reason="it is missing")
+            storage = AtomicStorage(path, read_only=self.read_only)
+            project = Project(self, name, path, storage, notice)
+            self._open_projects[name] = project
+            return project
+
+    def create_project(self, name: str, document: dict[str, Any],
+                       description: str = "Created the project") -> Project:
+        """Add a project holding `document` as revision 1."""
+        self._writable()
+        name = name.strip() if isinstance(name, str) else ""
+        if not name or len(name) > 200:
+            raise WorkspaceError("A project needs a name of 1 to 200 characters.")
+        with self._lock:
+            if self._projects.contains(Query().name == name):
+                raise ProjectExists(f"The workspace already has a project named '{name}'.")
+            folder = self.path.with_name(self.path.stem + ".projects")
+            folder.mkdir(exist_ok=True)
+            path = folder / (_slug(name) + ".json")
+            storage = AtomicStorage(path)
+            revision = Project.initialise(storage, name, document, author=self.author,
+                                          description=description)
+            self._projects.insert({
+                "name": name, "file": str(path.relative_to(self.path.parent).as_posix()),
+                "created": revision.time, "updated": revision.time, "revisions": 1,
+                "hash": revision.content_hash, "rules": rule_count(document),
+            })
+            project = Project(self, name, path, storage)
+            self._open_projects[name] = project
+            return project
+
+    def rename_project(self, old: str, new: str) -> None:
+        """Rename a project (its file keeps its name; only the index and recovery change)."""
+        self._writable()
+        new = new.strip()
+        if not new or len(new) > 200:
+            raise WorkspaceError("A project needs a name of 1 to 200 characters.")
+        with self._lock:
+            self._project_record(old)
+            if old != new and self._projects.contains(Query().name == new):
+                raise ProjectExists(f"The workspace already has a project named '{new}'.")
+            project = self.project(old)
+            with project._storage.transaction():
+                project._meta.update({"name": new}, doc_ids=[1])
+            self._projects.update({"name": new}, Query().name == old)
+            project._name = new
+            self._open_projects[new] = self._open_projects.pop(old)
+            self._recovery.rename(old, new)
+
+    def _project_saved(self, name: str, revision: Revision, rules: int, count: int) -> None:
+        """Refresh the index's summary of a project after a save.
+
+        The project file is the authority: if this small write fails the save still stands and
+        the summary is refreshed at the next save, so the failure is not reported as a lost save.
+        """
+        try:
+            self._projects.update({"updated": revision.time, "revisions": count,
+                                   "hash": revision.content_hash, "rules": rules},
+                                  Query().name == name)
+        except WorkspaceWriteError:
+            pass
+
+    # -- export history ------------------------------------------------------------------------
+    def _record_export(self, project: str, path: str, revision: int, digest: str) -> ExportRecord:
+        record = {"project": project, "path": path, "revision": revision,
+                  "content_hash": digest, "time": now_iso()}
+        with self._lock:
+            self._exports.insert(record)
+        return ExportRecord.from_record(record)
+
+    def exports(self, project: str | None = None) -> list[ExportRecord]:
+        """Export history, oldest first; only `project`'s when given."""
+        records = sorted(self._exports.all(), key=lambda r: r.doc_id)
+        return [ExportRecord.from_record(r) for r in records
+                if project is None or r.get("project") == project]
+
+    # -- recovery ------------------------------------------------------------------------------
+    def pending_recovery(self) -> list[str]:
+        """Projects with unsaved edits left by a previous session (offer them at start)."""
+        return self._recovery.projects()
+
+    def _write_recovery(self, name: str, document: dict[str, Any], base: int) -> None:
+        try:
+            self._recovery.write(name, document, base)
+        except OSError as error:
+            raise WorkspaceWriteError(
+                f"Could not write the recovery file {self._recovery.path} "
+                f"({error.strerror or error})."
+            ) from error
+
+    def _clear_recovery(self, name: str) -> None:
+        try:
+            self._recovery.clear(name)
+        except OSError as error:
+            raise WorkspaceWriteError(
+                f"Could not update the recovery file {self._recovery.path} "
+                f"({error.strerror or error})."
+            ) from error
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _writable(self) -> None:
+        self._check_open()
+        if self.read_only:
+            raise WorkspaceReadOnly(f"The workspace {self.path} is open read-only; nothing was changed.")
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise WorkspaceError(f"The workspace {self.path} has been closed.")
+
+    def close(self, *, keep_recovery: bool = False) -> None:
+        """Release the lock; a clean close also removes the recovery file."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            for project in self._open_projects.values():
+                project.close()
+            self._open_projects.clear()
+            if not self.read_only and not keep_recovery:
+                try:
+                    self._recovery.remove()
+                except OSError:
+                    pass
+            self._db.close()
+            if self._file_lock is not None:
+                self._file_lock.release()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        # after an exception the session did not end cleanly: keep unsaved edits recoverable
+        self.close(keep_recovery=kind is not None)
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<Workspace {self.path} {mode}>"
+
+
+def _check_index(data: dict[str, dict[str, Any]]) -> str | None:
+    """Why parsed data is not a workspace index we can use, or None."""
+    meta = data.get("meta", {}).get("1")
+    if meta is None or meta.get("format") != WORKSPACE_FORMAT:
+        return "it is not a Handoff Builder workspace"
+    version = meta.get("version")
+    if isinstance(version, int) and version > WORKSPACE_VERSION:
+        raise WorkspaceVersionError(
+            "This workspace was saved by a newer version of Handoff Builder; update to open it."
+        )
+    for record in data.get("projects", {}).values():
+        file = record.get("file")
+        if not isinstance(record.get("name"), str) or not isinstance(file, str) or not _safe(file):
+            return "its list of projects is damaged"
+    return None
+
+
+def _safe(file: str) -> bool:
+    """A project file must sit inside the workspace's folder: a damaged or crafted index must
+    never make a save replace some other file."""
+    parts = Path(file).parts
+    return bool(parts) and not Path(file).is_absolute() and ".." not in parts and ":" not in file
