@@ -1,0 +1,313 @@
+"""A conversation being evaluated: events in, at most one Decision out.
+
+When rules run: at every visitor message (a turn) and at every timer deadline. A deadline is the
+instant a time fact (`timer: true` in the catalog) crosses a threshold of some rule: before an
+event is applied, the clock advances to each pending deadline in order and the rules are
+evaluated there, so "silence > 2 min" fires at last message + 2 min even when the next event
+comes 10 minutes later. At a deadline a timer counts as expired (its value is taken an instant
+after the deadline, so `>` and `>=` both fire exactly at it). The clock is the conversation's own
+(UTC instants from the events); local weekday and hour come from zoneinfo, so DST is exact.
+
+Modes: `first_match` stops at the first rule that fires with `stop` or that escalates;
+`all_matches` lets every rule that holds apply its actions (tags, replies, notify, priority) and
+the first escalation decides; `stop` still ends the turn in both modes. An escalation ends the
+conversation's evaluation: the Decision is final and later events are ignored.
+Cooldown: `once` fires at most once; `every_turn` at most once per turn (visitor message);
+`after_minutes` again only when that many minutes passed on the conversation clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from builder.engine.compile import CompiledRuleset, CRule
+from builder.engine.decision import Decision, make_decision
+from builder.engine.state import State
+from builder.engine.trace import explain_rule, fact_snapshot
+from builder.model import Escalate, Notify, Reply, SetPriority, Tag
+
+UTC = timezone.utc
+TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that fired (with or without escalating): what the chatbot should do."""
+
+    rule: str
+    turn: int
+    at: datetime
+    tags: tuple[str, ...]
+    replies: tuple[str, ...]
+    notify: tuple[str, ...]
+    escalate: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluation (a turn or a timer), recorded when the session traces."""
+
+    turn: int
+    at: datetime
+    timer: bool
+    fired: tuple[str, ...]
+    trace: tuple[dict[str, Any], ...]
+    facts: dict[str, Any]
+
+
+def _parse_at(value: Any) -> float:
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(at, datetime):
+        raise ValueError(f"event time {value!r} is not an ISO 8601 instant")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.timestamp()
+
+
+class Session:
+    """Feed events with `observe`, advance a live clock with `tick`; read `decision`."""
+
+    def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
+                 visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
+        self.compiled = compiled
+        self.conversation_id = conversation_id
+        self.visitor: Mapping[str, Any] = visitor or {}
+        self.tracing = trace
+        self.state = State(compiled, visitor, record_spans=trace)
+        self.decision: Decision | None = None
+        self.turns: list[Evaluation] = []
+        self.fired: list[Firing] = []
+        self.tags: list[str] = []
+        self.notify: list[str] = []
+        self.priority: str | None = None
+        self.transcript: list[tuple[str, str]] = []
+        self.clock: float | None = None
+        self.next_deadline: float | None = None
+        self._last_fired: dict[int, tuple[int, float]] = {}  # rule index -> (turn, instant)
+        self._last_trace: tuple[dict[str, Any], ...] | None = None
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def last_trace(self) -> tuple[dict[str, Any], ...] | None:
+        """The trace of the latest evaluation (when tracing)."""
+        return self._last_trace
+
+    def observe(self, event: Mapping[str, Any]) -> Decision | None:
+        """Apply one event; the Decision if a rule escalated at it or at a timer before it."""
+        if self.decision is not None:
+            return None
+        t = _parse_at(event.get("at"))
+        if self.clock is not None and t < self.clock:
+            t = self.clock  # out of order: the conversation clock never runs backwards
+        decision = self._run_timers(t)
+        if decision is not None:
+            return decision
+        st = self.state
+        self.clock = t
+        st.now = t
+        st.eps = 0.0
+        if st.start is None:
+            st.start = t
+        kind = event.get("type")
+        evaluate = False
+        if kind == "visitor":
+            text = event.get("text")
+            text = text if isinstance(text, str) else ""
+            st.visitor_message(text, t)
+            self.transcript.append(("visitor", text))
+            evaluate = True
+        elif kind == "bot":
+            st.bot_message(event, t)
+            text = event.get("text")
+            if isinstance(text, str):
+                self.transcript.append(("bot", text))
+        elif kind == "page_view":
+            url = event.get("url")
+            if isinstance(url, str):
+                st.page_view(url)
+        elif kind == "cart":
+            action = event.get("action")
+            if isinstance(action, str):
+                st.cart(action)
+        elif kind == "resolved":
+            st.resolved = True
+        if evaluate:
+            decision = self._evaluate(t, timer=False)
+        if decision is None and self.compiled.has_timers:
+            self._schedule(t)
+        return decision
+
+    def tick(self, now: datetime) -> Decision | None:
+        """Live use: advance the clock to `now`, firing timers whose deadline has passed."""
+        if self.decision is not None:
+            return None
+        t = _parse_at(now)
+        decision = self._run_timers(t)
+        if decision is None and (self.clock is None or t > self.clock) and self.clock is not None:
+            self.clock = t
+        return decision
+
+    def explain(self, at: datetime | None = None) -> tuple[dict[str, Any], ...]:
+        """The trace of every rule at the current state (on demand, e.g. for the simulator)."""
+        st = self.state
+        if at is not None:
+            st.now = _parse_at(at)
+            st.eps = 0.0
+        return tuple(explain_rule(cr, st, fired=False, evaluated=True, cooldown=not self._cooldown_ok(cr, st.now))
+                     for cr in self.compiled.rules)
+
+    # --- timers -------------------------------------------------------------------------------
+
+    def _schedule(self, now: float) -> None:
+        st = self.state
+        best: float | None = None
+        silence_base = st.last_msg if st.last_msg is not None else st.start
+        for cr in self.compiled.rules:
+            if not cr.timer_leaves or self._done(cr):
+                continue
+            for base, unit, threshold in cr.timer_leaves:
+                origin = st.start if base == "start" else silence_base
+                if origin is None:
+                    continue
+                d = origin + threshold * unit
+                if d > now and (best is None or d < best):
+                    best = d
+        self.next_deadline = best
+
+    def _run_timers(self, until: float) -> Decision | None:
+        while self.next_deadline is not None and self.next_deadline <= until:
+            d = self.next_deadline
+            self.clock = d
+            decision = self._evaluate(d, timer=True)
+            if decision is not None:
+                return decision
+            self._schedule(d)
+        return None
+
+    # --- evaluation ---------------------------------------------------------------------------
+
+    def _done(self, cr: CRule) -> bool:
+        return cr.rule.cooldown.policy == "once" and cr.index in self._last_fired
+
+    def _cooldown_ok(self, cr: CRule, now: float) -> bool:
+        last = self._last_fired.get(cr.index)
+        if last is None:
+            return True
+        policy = cr.rule.cooldown.policy
+        if policy == "once":
+            return False
+        if policy == "every_turn":
+            return last[0] != self.state.turn
+        return now - last[1] >= (cr.rule.cooldown.minutes or 0.0) * 60.0
+
+    def _evaluate(self, now: float, *, timer: bool) -> Decision | None:
+        st = self.state
+        st.now = now
+        st.eps = TIMER_EPSILON if timer else 0.0
+        compiled = self.compiled
+        first_match = compiled.settings.evaluation_mode != "all_matches"
+        hits = st.hits
+        fired: list[CRule] = []
+        deciding: CRule | None = None
+        for cr in compiled.rules:
+            gate = cr.gate
+            if gate is not None and gate.isdisjoint(hits):
+                continue
+            if cr.index in self._last_fired and not self._cooldown_ok(cr, now):
+                continue
+            if not cr.test(st):
+                continue
+            fired.append(cr)
+            escalates = cr.rule.escalation is not None
+            if escalates and deciding is None:
+                deciding = cr
+                if first_match:
+                    break
+            if cr.rule.stop:
+                break
+        if self.tracing:
+            self._record(now, timer, fired)
+        if not fired:
+            return None
+        return self._apply(fired, deciding, now, timer)
+
+    def _apply(self, fired: list[CRule], deciding: CRule | None, now: float, timer: bool) -> Decision | None:
+        st = self.state
+        at = datetime.fromtimestamp(now, UTC)
+        for cr in fired:
+            self._last_fired[cr.index] = (st.turn, now)
+            tags: list[str] = []
+            replies: list[str] = []
+            notify: list[str] = []
+            for action in cr.rule.actions:
+                if isinstance(action, Tag):
+                    tags.extend(action.tags)
+                elif isinstance(action, Reply):
+                    replies.append(action.template)
+                elif isinstance(action, Notify):
+                    notify.append(action.channel)
+                elif isinstance(action, SetPriority):
+                    self.priority = action.priority
+            for tag in tags:
+                if tag not in self.tags:
+                    self.tags.append(tag)
+            for channel in notify:
+                if channel not in self.notify:
+                    self.notify.append(channel)
+            self.fired.append(Firing(cr.rule.id, st.turn, at, tuple(tags), tuple(replies), tuple(notify),
+                                     isinstance(cr.rule.escalation, Escalate) and cr is deciding))
+        if deciding is None:
+            return None
+        self.decision = make_decision(
+            self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=st.turn, at=at,
+            priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
+            transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,
+        )
+        return self.decision
+
+    def _record(self, now: float, timer: bool, fired: list[CRule]) -> None:
+        st = self.state
+        fired_ids = {cr.index for cr in fired}
+        stopped = False
+        traces: list[dict[str, Any]] = []
+        last = fired[-1].index if fired else None
+        for cr in self.compiled.rules:
+            evaluated = not stopped
+            cooling = cr.index in self._last_fired and not self._cooldown_ok(cr, now)
+            traces.append(explain_rule(cr, st, fired=cr.index in fired_ids, evaluated=evaluated, cooldown=cooling))
+            if last is not None and cr.index == last and (cr.rule.stop or
+                                                          (self.compiled.settings.evaluation_mode != "all_matches"
+                                                           and cr.rule.escalation is not None)):
+                stopped = True
+        self._last_trace = tuple(traces)
+        self.turns.append(Evaluation(st.turn, datetime.fromtimestamp(now, UTC), timer,
+                                     tuple(cr.rule.id for cr in fired), self._last_trace,
+                                     fact_snapshot(self.compiled, st)))
+
+
+def simulate(compiled: CompiledRuleset, conversation: Mapping[str, Any] | Any, *, trace: bool = False) -> Decision:
+    """Run a whole conversation (a dict or a `Conversation`); escalated False when nothing fired.
+
+    Timers fire up to the conversation's last event (the end of its own clock), not beyond.
+    """
+    if isinstance(conversation, Mapping):
+        cid = str(conversation.get("id", ""))
+        visitor, events = conversation.get("visitor") or {}, conversation.get("events", ())
+    else:
+        cid, visitor, events = conversation.id, conversation.visitor, conversation.events
+    session = Session(compiled, cid, visitor, trace=trace)
+    for event in events:
+        if session.observe(event) is not None:
+            break
+    if session.decision is not None:
+        return session.decision
+    return Decision(id=cid, escalated=False, tags=tuple(session.tags), notify=tuple(session.notify),
+                    trace=session.last_trace if trace else None)

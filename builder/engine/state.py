@@ -1,0 +1,238 @@
+"""The per-conversation state the facts are read from, updated incrementally event by event.
+
+A new event costs work proportional to that event: message-level signals are computed lazily (at
+most once per message, only when a rule asks), and conversation-level accumulators are kept only
+for the facts the compiled ruleset uses (`Needs`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from builder.matching import Tokens, tokenize
+from builder.signals import RepeatTracker, caps_ratio, sentiment, url_path
+
+if TYPE_CHECKING:
+    from builder.engine.compile import CompiledRuleset
+
+UTC = timezone.utc
+EMPTY: frozenset[int] = frozenset()
+_NO_TOKENS = Tokens((), (), ())
+
+
+@dataclass
+class Needs:
+    """Which accumulators a ruleset needs; the rest is never computed."""
+
+    conv_hits: bool = False
+    repeat: bool = False
+    per_minute: bool = False
+    lowest_sentiment: bool = False
+
+
+class State:
+    """Facts of one conversation at the current instant (`now`, epoch seconds)."""
+
+    __slots__ = (
+        "cr", "now", "eps", "start", "last_msg", "text", "tokens", "hits", "msg", "turn",
+        "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
+        "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
+        "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
+        "prev_failed", "email_known", "attributes", "url", "views", "pattern_views",
+        "cart_abandoned", "_local_at", "_local", "_open", "record_spans",
+    )
+
+    def __init__(self, cr: CompiledRuleset, visitor: Mapping[str, Any] | None, record_spans: bool = False) -> None:
+        self.cr = cr
+        self.record_spans = record_spans
+        self.now = 0.0
+        self.eps = 0.0
+        self.start: float | None = None
+        self.last_msg: float | None = None
+        self.text = ""
+        self.tokens = _NO_TOKENS
+        self.hits: set[int] | frozenset[int] = EMPTY
+        self.msg: dict[Any, Any] = {}
+        self.turn = 0
+        self.conv_hits: set[int] = set()
+        self.conv_first: dict[int, tuple[int, int, int]] = {}
+        self.conv_patterns: dict[int, tuple[int, int, int]] = {}
+        self.conv_similar: dict[int, float] = {}
+        self.conv_nonempty = False
+        self.message_count = 0
+        self.visitor_count = 0
+        self.repeat = RepeatTracker(cr.settings.similarity_threshold) if cr.needs.repeat else None
+        self.recent: deque[float] = deque()
+        self.lowest: float | None = None
+        self.resolved = False
+        self.fallbacks = 0
+        self.last_conf: float | None = None
+        self.last_fallback = False
+        self.intent: str | None = None
+        v = dict(visitor or {})
+        self.visitor = v
+        score = v.get("score")
+        self.score = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+        self.returning = v.get("returning") is True
+        self.prev_failed = v.get("previous_chat_failed") is True
+        self.email_known = bool(v.get("email"))
+        attrs = v.get("attributes")
+        self.attributes: Mapping[str, Any] = attrs if isinstance(attrs, Mapping) else {}
+        self.url: str | None = None
+        self.views = 0
+        self.pattern_views = [0] * len(cr.url_patterns)
+        self.cart_abandoned = False
+        self._local_at = -1.0
+        self._local: datetime | None = None
+        self._open: dict[str, bool] = {}
+
+    # --- events -------------------------------------------------------------------------------
+
+    def visitor_message(self, text: str, at: float) -> None:
+        cr = self.cr
+        self.turn += 1
+        self.visitor_count += 1
+        self.message_count += 1
+        self.last_msg = at
+        self.text = text
+        self.msg = {}
+        if cr.has_phrases:
+            tokens = tokenize(text)
+            self.tokens = tokens
+            self.hits = cr.matcher.match_ids(tokens.stems)
+        else:
+            self.tokens = _NO_TOKENS
+        needs = cr.needs
+        if needs.conv_hits and self.hits:
+            if self.record_spans:
+                for m in cr.matcher.matches(text, self.tokens):
+                    self.conv_first.setdefault(m.phrase_id, (self.turn, m.start, m.end))
+            self.conv_hits |= self.hits
+        if text.strip():
+            self.conv_nonempty = True
+        for pid in cr.conv_pattern_ids:
+            if pid not in self.conv_patterns:
+                span = cr.patterns.search(pid, text)
+                if span is not None:
+                    self.conv_patterns[pid] = (self.turn, span[0], span[1])
+        for key, phrases in cr.conv_similar_leaves:
+            score = self.similar_score(phrases)
+            if score > self.conv_similar.get(key, -1.0):
+                self.conv_similar[key] = score
+        if self.repeat is not None:
+            self.repeat.add(text)
+        if needs.per_minute:
+            self.recent.append(at)
+        if needs.lowest_sentiment:
+            s = self.sentiment()
+            if self.lowest is None or s < self.lowest:
+                self.lowest = s
+
+    def bot_message(self, event: Mapping[str, Any], at: float) -> None:
+        self.message_count += 1
+        self.last_msg = at
+        fallback = event.get("fallback") is True
+        self.last_fallback = fallback
+        if fallback:
+            self.fallbacks += 1
+        conf = event.get("confidence")
+        if isinstance(conf, (int, float)) and not isinstance(conf, bool):
+            self.last_conf = float(conf)
+        if "intent" in event:
+            intent = event["intent"]
+            self.intent = intent if isinstance(intent, str) else None
+        if event.get("resolved") is True:
+            self.resolved = True
+
+    def page_view(self, url: str) -> None:
+        path = url_path(url)
+        self.url = path
+        self.views += 1
+        for i, pred in enumerate(self.cr.url_patterns):
+            if pred(url):
+                self.pattern_views[i] += 1
+
+    def cart(self, action: str) -> None:
+        action = action.casefold()
+        if action.startswith("abandon"):
+            self.cart_abandoned = True
+        elif action in ("checkout", "purchase", "purchased", "recovered", "restore", "restored"):
+            self.cart_abandoned = False
+
+    # --- lazy message signals -----------------------------------------------------------------
+
+    def sentiment(self) -> float:
+        s = self.msg.get("sentiment")
+        if s is None:
+            s = self.msg["sentiment"] = sentiment(self.text)
+        return float(s)
+
+    def caps(self) -> float:
+        c = self.msg.get("caps")
+        if c is None:
+            c = self.msg["caps"] = caps_ratio(self.text, self.cr.settings.caps_min_letters)
+        return float(c)
+
+    def pattern_span(self, pid: int) -> tuple[int, int] | None:
+        key = ("re", pid)
+        if key in self.msg:
+            span: tuple[int, int] | None = self.msg[key]
+            return span
+        span = self.msg[key] = self.cr.patterns.search(pid, self.text)
+        return span
+
+    def similar_score(self, phrases: tuple[str, ...]) -> float:
+        """Best rapidfuzz score of the latest message against normalised `phrases` (0-100)."""
+        key = ("sim", phrases)
+        score = self.msg.get(key)
+        if score is None:
+            norm = self.msg.get("norm")
+            if norm is None:
+                norm = self.msg["norm"] = " ".join(self.tokens.words)
+            best = 0.0
+            if norm:
+                scorer = self.cr.similarity_scorer
+                for p in phrases:
+                    s = scorer(norm, p)
+                    if s > best:
+                        best = s
+            score = self.msg[key] = float(best)
+        return float(score)
+
+    def per_minute(self) -> int:
+        recent = self.recent
+        cutoff = self.now - 60.0
+        while recent and recent[0] <= cutoff:
+            recent.popleft()
+        # Messages after `now` cannot exist: events are applied in time order.
+        return len(recent)
+
+    # --- clock --------------------------------------------------------------------------------
+
+    def minutes_since_start(self) -> float:
+        return 0.0 if self.start is None else (self.now - self.start + self.eps) / 60.0
+
+    def silence(self) -> float:
+        base = self.last_msg if self.last_msg is not None else self.start
+        return 0.0 if base is None else self.now - base + self.eps
+
+    def local(self) -> datetime:
+        if self._local_at != self.now or self._local is None:
+            self._local = datetime.fromtimestamp(self.now, self.cr.zone)
+            self._local_at = self.now
+        return self._local
+
+    def instant(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
+
+    def in_hours(self, schedule_id: str) -> bool | None:
+        key = f"{schedule_id}@{self.now}"
+        if key not in self._open:
+            if len(self._open) > 64:
+                self._open.clear()
+            self._open[key] = self.cr.is_open(schedule_id, self.instant())  # type: ignore[assignment]
+        return self._open[key]

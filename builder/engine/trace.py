@@ -1,0 +1,174 @@
+"""Explanations: the trace of a rule as data, and a plain-text rendering of it.
+
+A trace node is a leaf `{fact, param, op, value, actual, held, matches}` or a group
+`{op: all|any|not, held, conditions: [...]}`; a rule trace is `{rule, name, trigger, fired, held,
+evaluated, cooldown, conditions_held, conditions_total, conditions: [root]}`, so a near miss
+("3 of 4 conditions held") is visible. Every condition is evaluated (no short-circuit) so the
+explanation shows every value, using the same compiled closures as the fast path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from builder.model import iter_leaves
+
+if TYPE_CHECKING:
+    from builder.engine.compile import CLeaf, CNode, CompiledRuleset, CRule
+    from builder.engine.state import State
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
+    cr = st.cr
+    if node.phrase_ids:
+        if node.conversation:
+            out = []
+            for pid in sorted(node.phrase_ids):
+                if pid in st.conv_hits:
+                    turn, start, end = st.conv_first.get(pid, (0, -1, -1))
+                    out.append({"phrase": cr.matcher.phrases[pid], "start": start, "end": end, "turn": turn})
+            return out
+        return [m.to_dict() for m in cr.matcher.matches(st.text, st.tokens) if m.phrase_id in node.phrase_ids]
+    if node.pattern_id is not None:
+        pattern = cr.patterns.patterns[node.pattern_id]
+        if node.conversation:
+            found = st.conv_patterns.get(node.pattern_id)
+            return [] if found is None else [{"phrase": pattern, "start": found[1], "end": found[2], "turn": found[0]}]
+        span = st.pattern_span(node.pattern_id)
+        return [] if span is None else [{"phrase": pattern, "start": span[0], "end": span[1]}]
+    if node.leaf.fact == "message.frustration":
+        ids = cr.frustration_ids
+        return [m.to_dict() for m in cr.matcher.matches(st.text, st.tokens) if m.phrase_id in ids]
+    return []
+
+
+def explain_node(node: CNode, st: State) -> dict[str, Any]:
+    from builder.engine.compile import CLeaf
+
+    if isinstance(node, CLeaf):
+        leaf = node.leaf
+        out: dict[str, Any] = {"fact": leaf.fact}
+        if leaf.param is not None:
+            out["param"] = leaf.param
+        out["op"] = leaf.op
+        out["value"] = _jsonable(leaf.value)
+        out["actual"] = _jsonable(node.actual(st))
+        out["held"] = bool(node.test(st))
+        matches = _matches(node, st)
+        if matches or leaf.op in ("contains_any", "contains_none", "matches") or leaf.fact == "message.frustration":
+            out["matches"] = matches
+        return out
+    children = [explain_node(c, st) for c in node.children]
+    return {"op": node.kind, "held": bool(node.test(st)), "conditions": children}
+
+
+def _count(node: dict[str, Any]) -> tuple[int, int]:
+    if "fact" in node:
+        return (1 if node["held"] else 0), 1
+    held = total = 0
+    for child in node.get("conditions", []):
+        h, t = _count(child)
+        held, total = held + h, total + t
+    return held, total
+
+
+def explain_rule(cr: CRule, st: State, *, fired: bool, evaluated: bool, cooldown: bool) -> dict[str, Any]:
+    root = explain_node(cr.root, st)
+    held_leaves, total = _count(root)
+    return {
+        "rule": cr.rule.id,
+        "name": cr.rule.name,
+        "trigger": cr.rule.trigger,
+        "fired": fired,
+        "held": bool(root["held"]),
+        "evaluated": evaluated,
+        "cooldown": cooldown,
+        "conditions_held": held_leaves,
+        "conditions_total": total,
+        "conditions": [root],
+    }
+
+
+def fact_snapshot(compiled: CompiledRuleset, st: State) -> dict[str, Any]:
+    """The value of every fact the rules use (plus the core emotion signals), for display."""
+    out: dict[str, Any] = {
+        "message.sentiment": round(st.sentiment(), 4),
+        "message.caps_ratio": round(st.caps(), 4),
+        "message.frustration": not compiled.frustration_ids.isdisjoint(st.hits),
+    }
+    for cr in compiled.rules:
+        for leaf_node in cr.leaves:
+            leaf = leaf_node.leaf
+            key = leaf.fact if leaf.param is None else f"{leaf.fact}[{leaf.param}]"
+            if key not in out and leaf.fact not in ("message.text", "conversation.text"):
+                out[key] = _jsonable(leaf_node.actual(st))
+    return out
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
+    if value is None:
+        return "unknown"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _render_node(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    pad = "    " * depth
+    mark = "✓" if node.get("held") else "✗"
+    if "fact" in node:
+        param = f"[{node['param']}]" if "param" in node else ""
+        value = "" if node.get("value") is None else " " + _fmt(node["value"])
+        line = f"{pad}{mark} {node['fact']}{param} {node['op']}{value}  (actual: {_fmt(node.get('actual'))})"
+        found = node.get("matches") or []
+        if found:
+            line += "  found: " + ", ".join(f"{m['phrase']!r}@{m['start']}-{m['end']}" for m in found)
+        lines.append(line)
+        return
+    lines.append(f"{pad}{mark} {node['op']}:")
+    for child in node.get("conditions", []):
+        _render_node(child, depth + 1, lines)
+
+
+def render_trace(trace: Any, *, indent: str = "  ") -> str:
+    """A readable multi-line rendering of a trace (the CLI's `--trace` / `test` failures)."""
+    lines: list[str] = []
+    for rule in trace or ():
+        if rule.get("fired"):
+            status = "FIRED"
+        elif rule.get("cooldown"):
+            status = "cooling down"
+        elif not rule.get("evaluated", True):
+            status = "not evaluated (an earlier rule stopped)"
+        elif rule.get("held"):
+            status = "held"
+        else:
+            status = "did not hold"
+        near = f"{rule.get('conditions_held', 0)} of {rule.get('conditions_total', 0)} conditions held"
+        lines.append(f"rule {rule['rule']} ({rule.get('name', '')}): {status}; {near}")
+        body: list[str] = []
+        for node in rule.get("conditions", []):
+            _render_node(node, 1, body)
+        lines.extend(body)
+    return "\n".join(indent + line for line in lines)
+
+
+def leaf_count(rule: Any) -> int:
+    """Number of leaves of a model rule (for summaries)."""
+    return len(iter_leaves(rule.when))
