@@ -9,13 +9,19 @@ from typing import Any
 from builder.analysis.describe import rule_title, value_text
 from builder.analysis.finding import Finding
 from builder.model import Escalate, Notify, Reply, Ruleset
+from builder.routing import team_hours
 
 
 def offline_branches(ruleset: Ruleset) -> list[Finding]:
-    """Escalations that have nowhere to go when nobody is there to take them."""
+    """Escalations that have nowhere to go when nobody is there to take them.
+
+    Routing (builder.routing) lends an unknown team or a dangling schedule the default schedule,
+    and treats a team without any usable schedule as always open: such a team never gets the
+    offline e-mail or callback, so after-hours visitors are transferred to nobody.
+    """
     out: list[Finding] = []
     routing = ruleset.routing
-    team_users: dict[str, list[str]] = {}
+    without_hours: dict[str, list[str]] = {}
     for i, rule in enumerate(ruleset.rules):
         if not rule.enabled:
             continue
@@ -23,28 +29,32 @@ def offline_branches(ruleset: Ruleset) -> list[Finding]:
             if not isinstance(action, Escalate):
                 continue
             if routing.team(action.team) is None:
+                borrowed = team_hours(ruleset, action.team) is not None
+                tail = ("it borrows the default opening hours and has no backup contact of its own."
+                        if borrowed else "with no opening hours at all it counts as always open, so "
+                        "after-hours visitors get no offline e-mail or callback.")
                 out.append(Finding(
                     "escalation_unknown_team", "warning",
-                    f"{rule_title(rule)} hands over to the team {value_text(action.team)}, which is not "
-                    f"set up in routing: there are no opening hours and no offline e-mail or callback "
-                    f"for it.", (rule.id,), f"$.rules[{i}].actions[{k}]"))
-            else:
-                team_users.setdefault(action.team, []).append(rule.id)
+                    f"{rule_title(rule)} hands over to the team {value_text(action.team)}, which is "
+                    f"not set up in routing: {tail}", (rule.id,), f"$.rules[{i}].actions[{k}]"))
+            elif team_hours(ruleset, action.team) is None:
+                without_hours.setdefault(action.team, []).append(rule.id)
     for t, team in enumerate(routing.teams):
-        users = team_users.get(team.id)
-        if users and next((s for s in ruleset.schedules if s.id == team.schedule), None) is None:
+        users = without_hours.get(team.id)
+        if users:
             out.append(Finding(
                 "team_without_schedule", "warning",
-                f"The team {value_text(team.name)} has no opening hours (the schedule "
-                f"{value_text(team.schedule)} does not exist), so it is never known to be closed and "
-                f"visitors who arrive after hours get no offline e-mail or callback.",
-                tuple(users), f"$.routing.teams[{t}].schedule"))
-    if team_users and routing.offline_mode == "callback" and not routing.callback_enabled:
+                f"The team {value_text(team.name)} has no usable opening hours (the schedule "
+                f"{value_text(team.schedule)} is missing or invalid and there is no default), so it "
+                f"counts as always open and visitors who arrive after hours get no offline e-mail "
+                f"or callback.", tuple(users), f"$.routing.teams[{t}].schedule"))
+    escalating = [r.id for r in ruleset.rules if r.enabled and r.escalation is not None]
+    if escalating and routing.offline_mode == "callback" and not routing.callback_enabled:
         out.append(Finding(
             "offline_callback_disabled", "warning",
-            "When a team is closed, visitors are offered a callback, but callbacks are switched off "
-            "in routing: after-hours escalations have no working offline path.",
-            tuple(u for users in team_users.values() for u in users), "$.routing.offline_mode"))
+            "When a team is closed the offline mode is a callback, but callbacks are switched off "
+            "in routing: switch callbacks on or choose e-mail capture as the offline mode.",
+            tuple(escalating), "$.routing.offline_mode"))
     return out
 
 

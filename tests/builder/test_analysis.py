@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from itertools import product
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.analysis import Finding, analyse, analyse_document
 from builder.model import Ruleset
@@ -248,12 +251,21 @@ def test_unknown_team_has_no_offline_branch() -> None:
     assert only(document(rule("a", leaf("cart.abandoned", "is_true"))), "escalation_unknown_team") == []
 
 
-def test_team_whose_schedule_does_not_exist() -> None:
+def test_team_without_any_usable_schedule() -> None:
     doc = document(rule("a", leaf("cart.abandoned", "is_true")))
-    assert only(doc, "team_without_schedule") == []
     doc["routing"]["teams"][0]["schedule"] = "missing"
+    assert only(doc, "team_without_schedule") == []  # the default schedule stands in
+    del doc["settings"]["default_schedule"]
     [found] = only(doc, "team_without_schedule")
     assert found.path == "$.routing.teams[0].schedule" and found.rule_ids == ("a",)
+    assert "always open" in found.message
+
+
+def test_unknown_team_without_default_hours_counts_as_always_open() -> None:
+    doc = document(rule("a", leaf("cart.abandoned", "is_true"), team="billing"))
+    assert "borrows the default" in only(doc, "escalation_unknown_team")[0].message
+    del doc["settings"]["default_schedule"]
+    assert "always open" in only(doc, "escalation_unknown_team")[0].message
 
 
 def test_offline_callback_switched_off() -> None:
@@ -314,3 +326,108 @@ def test_findings_are_plain_data() -> None:
                                "rule_ids": ["r"], "path": "$.rules[0].when.all[1]"}
     assert found.rule_id == "r"
     assert json.loads(json.dumps(found.to_dict()))["code"] == "never_fires"
+
+
+# --- soundness against a brute-force reference ---------------------------------------------------
+# Whatever the engine does with a missing value (every test fails / negative tests hold / the value
+# counts as zero), a rule reported as never firing must hold for no fact assignment, and a rule
+# reported as shadowed must imply the earlier one for every assignment.
+
+NUMBERS = [0, 10, 50, 80]
+INTENTS = ["a", "b", "c"]
+PHRASES = ["refund", "full refund", "money", "money back", "refund now"]
+
+leaves = st.one_of(
+    st.builds(lambda op, v: {"fact": "visitor.score", "op": op, "value": v},
+              st.sampled_from(["gt", "gte", "lt", "lte", "eq", "ne"]), st.sampled_from(NUMBERS)),
+    st.builds(lambda a, b: {"fact": "visitor.score", "op": "between", "value": sorted([a, b])},
+              st.sampled_from(NUMBERS), st.sampled_from(NUMBERS)),
+    st.builds(lambda op: {"fact": "visitor.returning", "op": op}, st.sampled_from(["is_true", "is_false"])),
+    st.builds(lambda op, v: {"fact": "bot.intent", "op": op, "value": v},
+              st.sampled_from(["eq", "ne"]), st.sampled_from(INTENTS)),
+    st.builds(lambda op, v: {"fact": "bot.intent", "op": op, "value": sorted(v)},
+              st.sampled_from(["in", "not_in"]), st.sets(st.sampled_from(INTENTS), min_size=1, max_size=2)),
+    st.builds(lambda f, op, v: {"fact": f, "op": op, "value": sorted(v)},
+              st.sampled_from(["message.text", "conversation.text"]),
+              st.sampled_from(["contains_any", "contains_none"]),
+              st.sets(st.sampled_from(PHRASES), min_size=1, max_size=2)),
+)
+
+conditions = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.builds(lambda c: {"all": c}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda c: {"any": c}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda c: {"not": c}, inner),
+    ),
+    max_leaves=5,
+)
+
+SCORES = [None] + sorted({n + d for n in NUMBERS for d in (-0.5, 0, 0.5)})
+MESSAGES = ["", "refund", "full refund", "money back", "refund now", "money", "a full refund now money back"]
+EARLIER = ["", "refund", "money back"]
+ASSIGNMENTS = [
+    {"visitor.score": s, "visitor.returning": r, "bot.intent": i, "message.text": m,
+     "conversation.text": f"{e} {m}".strip()}
+    for s, r, i, m, e in product(SCORES, [None, True, False], [None, *INTENTS, "z"], MESSAGES, EARLIER)
+]
+
+
+def _has(text: str, phrase: str) -> bool:
+    words, target = text.split(), phrase.split()
+    return any(words[i:i + len(target)] == target for i in range(len(words) - len(target) + 1))
+
+
+def _leaf(node: dict[str, Any], facts: dict[str, Any], missing: str) -> bool:
+    value, op, want = facts[node["fact"]], node["op"], node.get("value")
+    if value is None:
+        if missing == "zero":
+            value = {"visitor.score": 0, "visitor.returning": False, "bot.intent": ""}[node["fact"]]
+        else:
+            return missing == "lenient" and op in ("ne", "not_in", "is_false")
+    if op in ("contains_any", "contains_none"):
+        found = any(_has(value, p) for p in want)
+        return found if op == "contains_any" else not found
+    return {
+        "gt": lambda: value > want, "gte": lambda: value >= want, "lt": lambda: value < want,
+        "lte": lambda: value <= want, "eq": lambda: value == want, "ne": lambda: value != want,
+        "between": lambda: want[0] <= value <= want[1], "in": lambda: value in want,
+        "not_in": lambda: value not in want, "is_true": lambda: value is True,
+        "is_false": lambda: value is False,
+    }[op]()
+
+
+def holds(node: dict[str, Any], facts: dict[str, Any], missing: str) -> bool:
+    if "all" in node:
+        return all(holds(c, facts, missing) for c in node["all"])
+    if "any" in node:
+        return any(holds(c, facts, missing) for c in node["any"])
+    if "not" in node:
+        return not holds(node["not"], facts, missing)
+    return _leaf(node, facts, missing)
+
+
+def _ruleset(*whens: dict[str, Any]) -> Ruleset:
+    rules = [{"id": f"r{i}", "name": f"R{i}", "enabled": True, "trigger": "keyword", "when": w,
+              "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "normal"}]}
+             for i, w in enumerate(whens)]
+    return Ruleset.from_dict({"schema_version": 1, "metadata": {"name": "t"}, "rules": rules,
+                              "templates": [], "schedules": [], "channels": [],
+                              "routing": {"teams": [], "offline_mode": "email", "sla": {}}})
+
+
+@settings(max_examples=60, deadline=None)
+@given(conditions, st.one_of(conditions, st.builds(lambda x, a: ("narrowed", x), conditions, st.none())))
+def test_never_fires_and_shadowed_are_sound(first: dict[str, Any], second: Any) -> None:
+    if isinstance(second, tuple):  # "first and something more": a rule that first surely shadows
+        second = {"all": [second[1], first]}
+    findings = analyse(_ruleset(first, second))
+    whens = {"r0": first, "r1": second}
+    modes = ("strict", "lenient", "zero")
+    for finding in findings:
+        if finding.code == "never_fires":
+            when = whens[finding.rule_ids[0]]
+            assert not any(holds(when, f, m) for f in ASSIGNMENTS for m in modes), finding.message
+        elif finding.code == "shadowed":
+            assert finding.rule_ids == ("r1", "r0")
+            assert all(holds(first, f, m) for f in ASSIGNMENTS for m in modes if holds(second, f, m))
