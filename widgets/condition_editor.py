@@ -1,0 +1,641 @@
+"""The IF part of a rule as a sentence: "IF [all ▾] of these are true: [fact ▾] [operator ▾] [value]".
+
+Groups nest (all / any, each can be negated with "not"); conditions are dragged between groups by
+their ⠿ handle. The editor never changes the model: every gesture computes a new immutable
+condition tree and emits `condition_edited(new_root, undo_text, merge_key)`; the rule editor turns
+that into an undo command, and the document's change comes back through `set_condition`, which
+updates widgets in place when only values changed (typing keeps its focus) and rebuilds otherwise.
+
+A node is addressed by a path of child indexes (a `not` has its child at index 0). A root that is a
+single condition is shown inside an implicit "all" group and unwrapped again when written back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDropEvent, QFont, QMouseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QVBoxLayout,
+    QWidget,
+)
+
+from builder.model import Condition, Group, Leaf, Not, Ruleset
+from rules_schema.catalog import Catalog, catalog
+from widgets.value_editors import ValueEditor, default_value, make_value_editor, value_fits
+
+Path = tuple[int, ...]
+MIME = "application/x-handoff-condition"
+
+
+# --- pure tree edits ---------------------------------------------------------------------------
+
+def children(node: Condition) -> tuple[Condition, ...]:
+    if isinstance(node, Group):
+        return node.children
+    return (node.child,) if isinstance(node, Not) else ()
+
+
+def with_children(node: Condition, kids: tuple[Condition, ...]) -> Condition:
+    return replace(node, children=kids) if isinstance(node, Group) else Not(kids[0])
+
+
+def node_at(root: Condition, path: Path) -> Condition:
+    for index in path:
+        root = children(root)[index]
+    return root
+
+
+def replace_at(root: Condition, path: Path, new: Condition) -> Condition:
+    if not path:
+        return new
+    kids = list(children(root))
+    kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
+    return with_children(root, tuple(kids))
+
+
+def remove_at(root: Condition, path: Path) -> Condition:
+    """Remove the node at `path`; a `not` left without its child goes too."""
+    parent_path = path[:-1]
+    parent = node_at(root, parent_path)
+    if isinstance(parent, Not):
+        return remove_at(root, parent_path)
+    kids = list(children(parent))
+    kids.pop(path[-1])
+    return replace_at(root, parent_path, with_children(parent, tuple(kids)))
+
+
+def insert_at(root: Condition, group_path: Path, index: int, node: Condition) -> Condition:
+    group = node_at(root, group_path)
+    kids = list(children(group))
+    kids.insert(max(0, min(index, len(kids))), node)
+    return replace_at(root, group_path, with_children(group, tuple(kids)))
+
+
+def move_node(root: Condition, src: Path, group_path: Path, index: int) -> Condition | None:
+    """Move `src` into the group at `group_path` before `index`; None when it makes no sense."""
+    if group_path[:len(src)] == src:
+        return None  # into itself
+    node = node_at(root, src)
+    parent, depth = src[:-1], len(src) - 1
+    if group_path == parent and index in (src[-1], src[-1] + 1):
+        return None  # dropped where it already is
+    if group_path[:depth] == parent and len(group_path) > depth and group_path[depth] > src[-1]:
+        group_path = group_path[:depth] + (group_path[depth] - 1,) + group_path[depth + 1:]
+    elif group_path == parent and index > src[-1]:
+        index -= 1
+    return insert_at(remove_at(root, src), group_path, index, node)
+
+
+def shape(node: Condition) -> Any:
+    """What decides which widgets exist: structure, facts and operators, not values."""
+    if isinstance(node, Leaf):
+        return ("leaf", node.fact, node.op, node.param is not None)
+    if isinstance(node, Not):
+        return ("not", shape(node.child))
+    return ("group", tuple(shape(c) for c in node.children))
+
+
+def json_suffix(root: Condition, path: Path) -> str:
+    """The JSON path below `when` of the node at `path`, e.g. `.any[1].all[0]`."""
+    out, node = "", root
+    for index in path:
+        out += f".{node.kind}[{index}]" if isinstance(node, Group) else ".not"
+        node = children(node)[index]
+    return out
+
+
+def parse_suffix(root: Condition, suffix: str) -> tuple[Path, str]:
+    """`.any[1].all[0].value` -> ((1, 0), "value"): the deepest node found and the field after it."""
+    import re
+
+    path: Path = ()
+    node = root
+    for token in re.finditer(r"\.(all|any)\[(\d+)\]|\.not|\.(\w+)", suffix):
+        kids = children(node)
+        if token.group(1) and isinstance(node, Group) and int(token.group(2)) < len(kids):
+            path, node = path + (int(token.group(2)),), kids[int(token.group(2))]
+        elif token.group(0) == ".not" and isinstance(node, Not):
+            path, node = path + (0,), node.child
+        else:
+            return path, token.group(3) or ""
+    return path, ""
+
+
+# --- widgets -----------------------------------------------------------------------------------
+
+def _fact_model(cat: Catalog, parent: QWidget) -> QStandardItemModel:
+    """Facts grouped under their catalog group (headers are not selectable); shared by all rows."""
+    model = QStandardItemModel(parent)
+    groups: dict[str, list[Any]] = {}
+    for fact in cat.facts.values():
+        groups.setdefault(fact.group or "Other", []).append(fact)
+    bold = QFont()
+    bold.setBold(True)
+    for group, facts in groups.items():
+        header = QStandardItem(group.upper())
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        header.setFont(bold)
+        model.appendRow(header)
+        for fact in facts:
+            item = QStandardItem("   " + fact.label)
+            item.setData(fact.name, Qt.ItemDataRole.UserRole)
+            item.setToolTip(fact.description)
+            model.appendRow(item)
+    return model
+
+
+def _small_button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip)
+    button.setAutoRaise(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+def _not_toggle(negated: bool) -> QToolButton:
+    button = _small_button("not", "notToggle", "Negate: holds when this does not")
+    button.setCheckable(True)
+    button.setChecked(negated)
+    return button
+
+
+def problem_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("inlineProblem")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_inline_problem(label: QLabel, message: str, severity: str) -> None:
+    """The validator's message right under the field it is about (styled by `severity`)."""
+    label.setText(("⚠ " if severity == "warning" else "⛔ ") + message)
+    label.setProperty("severity", severity)
+    label.style().unpolish(label)
+    label.style().polish(label)
+    label.show()
+
+
+class DragHandle(QLabel):
+    """⠿ — press and drag to move a condition or group to another group."""
+
+    def __init__(self, editor: ConditionEditor, node_path: Path) -> None:
+        super().__init__("⠿")
+        self.setObjectName("dragHandle")
+        self.setToolTip("Drag to move into another group")
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.editor, self.node_path, self._press = editor, node_path, QPoint()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self._press = event.position().toPoint()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if (event.position().toPoint() - self._press).manhattanLength() < QApplication.startDragDistance():
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.editor.mime_for(self.node_path))
+        drag.setPixmap(self.parentWidget().grab())
+        drag.exec(Qt.DropAction.MoveAction)
+
+
+class LeafRow(QFrame):
+    """One condition: handle, not, fact, param, operator, value, delete, and an inline problem."""
+
+    def __init__(self, editor: ConditionEditor, leaf: Leaf, path: Path, negated: bool) -> None:
+        super().__init__()
+        self.setObjectName("conditionRow")
+        self.editor, self.leaf, self.path = editor, leaf, path
+        self.node_path = path[:-1] if negated else path
+        cat = editor.catalog
+        fact = cat.facts.get(leaf.fact)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 4, 4)
+        outer.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        outer.addLayout(row)
+        row.addWidget(DragHandle(editor, self.node_path))
+        self.not_toggle = _not_toggle(negated)
+        self.not_toggle.toggled.connect(lambda on: editor.set_negated(self.node_path, on))
+        row.addWidget(self.not_toggle)
+        self.fact_combo = QComboBox()
+        self.fact_combo.setObjectName("factCombo")
+        self.fact_combo.setAccessibleName("Fact")
+        self.fact_combo.setModel(editor.fact_model)
+        self.fact_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fact_combo.setMinimumContentsLength(16)
+        self.fact_combo.view().setMinimumWidth(320)
+        self.fact_combo.setCurrentIndex(max(0, self.fact_combo.findData(leaf.fact)))
+        self.fact_combo.setToolTip(fact.description if fact else f"Unknown fact '{leaf.fact}'")
+        self.fact_combo.currentIndexChanged.connect(self._fact_chosen)
+        row.addWidget(self.fact_combo)
+        self.param_widget: QWidget | None = self._param_widget(fact.param if fact else None)
+        if self.param_widget is not None:
+            row.addWidget(self.param_widget)
+        self.op_combo = QComboBox()
+        self.op_combo.setObjectName("operatorCombo")
+        self.op_combo.setAccessibleName("Operator")
+        for op in cat.operators_for(leaf.fact):
+            self.op_combo.addItem(op.label, op.name)
+            self.op_combo.setItemData(self.op_combo.count() - 1, op.help, Qt.ItemDataRole.ToolTipRole)
+        self.op_combo.setCurrentIndex(self.op_combo.findData(leaf.op))
+        self.op_combo.currentIndexChanged.connect(self._op_chosen)
+        row.addWidget(self.op_combo)
+        op = cat.operators.get(leaf.op)
+        self.value_editor: ValueEditor | None = (
+            make_value_editor(fact, op, leaf.value) if fact and op else None)
+        if self.value_editor is not None:
+            self.value_editor.setToolTip(op.help if op else "")
+            self.value_editor.value_edited.connect(self._value_edited)
+            row.addWidget(self.value_editor, 1)
+        else:
+            row.addStretch(1)
+        delete = _small_button("✕", "deleteCondition", "Delete this condition")
+        delete.clicked.connect(lambda: editor.delete(self.node_path))
+        row.addWidget(delete, 0, Qt.AlignmentFlag.AlignTop)
+        self.problem_label = problem_label()
+        outer.addWidget(self.problem_label)
+
+    def _param_widget(self, kind: str | None) -> QWidget | None:
+        if kind == "schedule":
+            combo = QComboBox()
+            combo.setAccessibleName("Schedule")
+            combo.addItem("default schedule", None)
+            for schedule in self.editor.ruleset.schedules if self.editor.ruleset else ():
+                combo.addItem(schedule.name, schedule.id)
+            combo.setCurrentIndex(max(0, combo.findData(self.leaf.param)))
+            combo.currentIndexChanged.connect(lambda _i: self._param_edited(combo.currentData(), False))
+            return combo
+        if kind in ("attribute", "url_pattern"):
+            edit = QLineEdit(self.leaf.param or "")
+            edit.setObjectName("paramEdit")
+            edit.setPlaceholderText("attribute, e.g. plan" if kind == "attribute" else "URL pattern, e.g. /pricing*")
+            edit.setAccessibleName("Attribute name" if kind == "attribute" else "URL pattern")
+            edit.setMaximumWidth(150)
+            edit.textEdited.connect(lambda text: self._param_edited(text or None, True))
+            return edit
+        return None
+
+    def update_leaf(self, leaf: Leaf) -> None:
+        """Same fact and operator, new values (undo, or our own edit coming back)."""
+        self.leaf = leaf
+        if isinstance(self.param_widget, QLineEdit) and self.param_widget.text() != (leaf.param or ""):
+            self.param_widget.setText(leaf.param or "")
+        elif isinstance(self.param_widget, QComboBox):
+            self.param_widget.blockSignals(True)
+            self.param_widget.setCurrentIndex(max(0, self.param_widget.findData(leaf.param)))
+            self.param_widget.blockSignals(False)
+        if self.value_editor is not None and self.value_editor.value() != leaf.value:
+            self.value_editor.set_value(leaf.value)
+
+    def field(self, name: str) -> QWidget:
+        if name == "fact":
+            return self.fact_combo
+        if name == "param" and self.param_widget is not None:
+            return self.param_widget
+        if name == "value" and self.value_editor is not None:
+            return self.value_editor.focus_field()
+        return self.op_combo if name == "op" else self.fact_combo
+
+    def field_name(self, widget: QWidget) -> str:
+        for name in ("fact", "param", "op", "value"):
+            target = self.field(name)
+            if target is widget or target.isAncestorOf(widget):
+                return name
+        return "value" if self.value_editor and self.value_editor.isAncestorOf(widget) else "fact"
+
+    def _fact_chosen(self, _index: int) -> None:
+        name = self.fact_combo.currentData()
+        cat = self.editor.catalog
+        fact = cat.facts.get(name) if name else None
+        if fact is None or name == self.leaf.fact:
+            return
+        op_name = self.leaf.op if self.leaf.op in fact.operators else fact.operators[0]
+        op = cat.operators[op_name]
+        old = cat.facts.get(self.leaf.fact)
+        value = self.leaf.value if value_fits(self.leaf.value, fact, op) and old and old.type == fact.type \
+            else default_value(fact, op)
+        param = self.leaf.param if old and old.param == fact.param else None
+        self.editor.edit_leaf(self.path, Leaf(name, op_name, value, param), f"Test “{fact.label}”")
+
+    def _op_chosen(self, _index: int) -> None:
+        op_name = self.op_combo.currentData()
+        cat = self.editor.catalog
+        fact, op = cat.facts.get(self.leaf.fact), cat.operators.get(op_name)
+        if fact is None or op is None or op_name == self.leaf.op:
+            return
+        value = self.leaf.value if value_fits(self.leaf.value, fact, op) else default_value(fact, op)
+        self.editor.edit_leaf(self.path, replace(self.leaf, op=op_name, value=value), f"Operator “{op.label}”")
+
+    def _param_edited(self, param: str | None, merge: bool) -> None:
+        self.editor.edit_leaf(self.path, replace(self.leaf, param=param), "Change parameter",
+                              f"param:{self.path}" if merge else None)
+
+    def _value_edited(self, value: Any, merge: bool) -> None:
+        self.editor.edit_leaf(self.path, replace(self.leaf, value=value), "Change value",
+                              f"value:{self.path}" if merge else None)
+
+
+class GroupBox(QFrame):
+    """'[all ▾] of these are true:' with its children, and buttons to add more; a drop target."""
+
+    def __init__(self, editor: ConditionEditor, group: Group, path: Path, negated: bool, root: bool) -> None:
+        super().__init__()
+        self.setObjectName("conditionGroup")
+        self.setProperty("depth", len(path))
+        self.setProperty("root", root)
+        self.setAcceptDrops(True)
+        self.editor, self.group, self.path = editor, group, path
+        self.node_path = path[:-1] if negated else path
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 6, 8, 6)
+        outer.setSpacing(4)
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        if not root:
+            header.addWidget(DragHandle(editor, self.node_path))
+        else:
+            word = QLabel("IF")
+            word.setObjectName("sentenceKeyword")
+            header.addWidget(word)
+        self.not_toggle = _not_toggle(negated)
+        self.not_toggle.toggled.connect(lambda on: editor.set_negated(self.node_path, on))
+        header.addWidget(self.not_toggle)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("groupKindCombo")
+        self.kind_combo.setAccessibleName("All or any")
+        self.kind_combo.addItem("all", "all")
+        self.kind_combo.setItemData(0, "Every condition must hold", Qt.ItemDataRole.ToolTipRole)
+        self.kind_combo.addItem("any", "any")
+        self.kind_combo.setItemData(1, "At least one condition must hold", Qt.ItemDataRole.ToolTipRole)
+        self.kind_combo.setCurrentIndex(0 if group.kind == "all" else 1)
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
+        header.addWidget(self.kind_combo)
+        header.addWidget(QLabel("of these are true:"))
+        header.addStretch(1)
+        if not root:
+            delete = _small_button("✕", "deleteGroup", "Delete this group and its conditions")
+            delete.clicked.connect(lambda: editor.delete(self.node_path))
+            header.addWidget(delete)
+        outer.addLayout(header)
+        self.problem_label = problem_label()
+        outer.addWidget(self.problem_label)
+        self.body = QVBoxLayout()
+        self.body.setContentsMargins(14, 0, 0, 0)
+        self.body.setSpacing(4)
+        outer.addLayout(self.body)
+        self.child_widgets: list[QWidget] = []
+        for index, child in enumerate(group.children):
+            widget = editor.build_node(child, path + (index,))
+            self.body.addWidget(widget)
+            self.child_widgets.append(widget)
+        if not group.children:
+            hint = QLabel("No conditions yet: add one, or drop one here.")
+            hint.setObjectName("emptyHint")
+            self.body.addWidget(hint)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(14, 0, 0, 0)
+        self.add_condition_button = QPushButton("+ Condition")
+        self.add_condition_button.setObjectName("addConditionButton")
+        self.add_condition_button.setFlat(True)
+        self.add_condition_button.clicked.connect(lambda: editor.add_condition(self.path))
+        self.add_group_button = QPushButton("+ Group")
+        self.add_group_button.setObjectName("addGroupButton")
+        self.add_group_button.setFlat(True)
+        self.add_group_button.clicked.connect(lambda: editor.add_group(self.path))
+        footer.addWidget(self.add_condition_button)
+        footer.addWidget(self.add_group_button)
+        footer.addStretch(1)
+        outer.addLayout(footer)
+
+    def update_group(self, group: Group) -> None:
+        self.group = group
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.setCurrentIndex(0 if group.kind == "all" else 1)
+        self.kind_combo.blockSignals(False)
+
+    def _kind_chosen(self, _index: int) -> None:
+        kind = self.kind_combo.currentData()
+        if kind != self.group.kind:
+            self.editor.replace_node(self.path, replace(self.group, kind=kind), f"Match {kind}")
+
+    def drop_index(self, y: int) -> int:
+        for index, widget in enumerate(self.child_widgets):
+            if y < widget.geometry().center().y():
+                return index
+        return len(self.child_widgets)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if self.editor.path_from_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self.editor.path_from_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        src = self.editor.path_from_mime(event.mimeData())
+        if src is None:
+            return
+        event.acceptProposedAction()
+        self.editor.move(src, self.path, self.drop_index(event.position().toPoint().y()))
+
+
+class NotFrame(QFrame):
+    """A `not` around a `not` (rare): shown as its own box so nothing is hidden."""
+
+    def __init__(self, editor: ConditionEditor, node: Not, path: Path) -> None:
+        super().__init__()
+        self.setObjectName("notFrame")
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        toggle = _not_toggle(True)
+        toggle.toggled.connect(lambda on: editor.set_negated(path, on))
+        header.addWidget(toggle)
+        header.addStretch(1)
+        layout.addLayout(header)
+        layout.addWidget(editor.build_node(node.child, path + (0,)))
+
+
+class ConditionEditor(QWidget):
+    """The whole IF tree of one rule. Signal: `condition_edited(root, text, merge_key | None)`."""
+
+    condition_edited = Signal(object, str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conditionEditor")
+        self.catalog = catalog()
+        self.fact_model = _fact_model(self.catalog, self)
+        self.ruleset: Ruleset | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._model_root: Condition | None = None
+        self._view_root: Condition = Group("all")
+        self._wrapped = False
+        self.rows: dict[Path, QWidget] = {}
+        self._root_widget: QWidget | None = None
+
+    # --- model -> view
+    def set_condition(self, root: Condition, ruleset: Ruleset | None = None) -> None:
+        # Only the schedules feed widgets (the schedule picker); every edit makes a new Ruleset.
+        ruleset_changed = ruleset is not None and (
+            self.ruleset is None or ruleset.schedules != self.ruleset.schedules)
+        if ruleset is not None:
+            self.ruleset = ruleset
+        if root is self._model_root and not ruleset_changed:
+            return
+        self._model_root = root
+        self._wrapped = not (isinstance(root, Group) or (isinstance(root, Not) and isinstance(root.child, Group)))
+        view = Group("all", (root,)) if self._wrapped else root
+        old_view, self._view_root = self._view_root, view
+        if self._root_widget is not None and shape(old_view) == shape(view) and not ruleset_changed:
+            self._update_in_place(view, ())
+        else:
+            self._rebuild()
+
+    @property
+    def view_root(self) -> Condition:
+        return self._view_root
+
+    def view_path(self, model_path: Path) -> Path:
+        return (0,) + model_path if self._wrapped else model_path
+
+    def model_path(self, view_path: Path) -> Path:
+        return view_path[1:] if self._wrapped else view_path
+
+    def _update_in_place(self, node: Condition, path: Path) -> None:
+        widget = self.rows.get(path)
+        if isinstance(node, Leaf) and isinstance(widget, LeafRow):
+            widget.update_leaf(node)
+        elif isinstance(node, Group) and isinstance(widget, GroupBox):
+            widget.update_group(node)
+        for index, child in enumerate(children(node)):
+            self._update_in_place(child, path + (index,))
+
+    def _rebuild(self) -> None:
+        focus = self._focus_key()
+        if self._root_widget is not None:
+            self._layout.removeWidget(self._root_widget)
+            self._root_widget.hide()
+            self._root_widget.deleteLater()
+        self.rows = {}
+        self._root_widget = self.build_node(self._view_root, (), root=True)
+        self._layout.addWidget(self._root_widget)
+        row = self.rows.get(focus[0]) if focus is not None else None
+        if focus is not None and isinstance(row, LeafRow):
+            row.field(focus[1]).setFocus()
+
+    def _focus_key(self) -> tuple[Path, str] | None:
+        focused = QApplication.focusWidget()
+        if focused is None or self._root_widget is None or not self._root_widget.isAncestorOf(focused):
+            return None
+        for path, row in self.rows.items():
+            if isinstance(row, LeafRow) and row.isAncestorOf(focused):
+                return path, row.field_name(focused)
+        return None
+
+    def build_node(self, node: Condition, path: Path, root: bool = False) -> QWidget:
+        negated = isinstance(node, Not) and not isinstance(node.child, Not)
+        inner, inner_path = (node.child, path + (0,)) if negated and isinstance(node, Not) else (node, path)
+        widget: QWidget
+        if isinstance(inner, Leaf):
+            widget = LeafRow(self, inner, inner_path, negated)
+        elif isinstance(inner, Group):
+            widget = GroupBox(self, inner, inner_path, negated, root)
+        else:
+            widget = NotFrame(self, inner, inner_path)
+        self.rows[inner_path] = widget
+        return widget
+
+    # --- view -> edits (each emits one new root)
+    def _emit(self, view_root: Condition, text: str, merge_key: str | None = None) -> None:
+        out = view_root
+        if self._wrapped and isinstance(view_root, Group) and view_root.kind == "all" and len(view_root.children) == 1:
+            out = view_root.children[0]
+        self.condition_edited.emit(out, text, merge_key)
+
+    def replace_node(self, path: Path, node: Condition, text: str, merge_key: str | None = None) -> None:
+        self._emit(replace_at(self._view_root, path, node), text, merge_key)
+
+    def edit_leaf(self, path: Path, leaf: Leaf, text: str, merge_key: str | None = None) -> None:
+        self.replace_node(path, leaf, text, merge_key)
+
+    def new_leaf(self) -> Leaf:
+        fact = next(iter(self.catalog.facts.values()))
+        op = self.catalog.operators[fact.operators[0]]
+        return Leaf(fact.name, op.name, default_value(fact, op))
+
+    def add_condition(self, group_path: Path) -> None:
+        group = node_at(self._view_root, group_path)
+        self._emit(insert_at(self._view_root, group_path, len(children(group)), self.new_leaf()), "Add condition")
+
+    def add_group(self, group_path: Path) -> None:
+        group = node_at(self._view_root, group_path)
+        kind = "any" if isinstance(group, Group) and group.kind == "all" else "all"
+        self._emit(insert_at(self._view_root, group_path, len(children(group)), Group(kind)), "Add group")
+
+    def delete(self, node_path: Path) -> None:
+        if node_path:
+            self._emit(remove_at(self._view_root, node_path), "Delete condition")
+
+    def set_negated(self, node_path: Path, negated: bool) -> None:
+        node = node_at(self._view_root, node_path)
+        if negated and not isinstance(node, Not):
+            self.replace_node(node_path, Not(node), "Wrap in “not”")
+        elif not negated and isinstance(node, Not):
+            self.replace_node(node_path, node.child, "Remove “not”")
+
+    def move(self, src: Path, group_path: Path, index: int) -> None:
+        moved = move_node(self._view_root, src, group_path, index)
+        if moved is not None:
+            self._emit(moved, "Move condition")
+
+    def mime_for(self, node_path: Path) -> QMimeData:
+        data = QMimeData()
+        data.setData(MIME, f"{id(self)}:{'/'.join(map(str, node_path))}".encode())
+        return data
+
+    def path_from_mime(self, data: QMimeData) -> Path | None:
+        if not data.hasFormat(MIME):
+            return None
+        owner, _, text = bytes(data.data(MIME).data()).decode().partition(":")
+        if owner != str(id(self)):
+            return None
+        return tuple(int(p) for p in text.split("/") if p)
+
+    # --- problems
+    def clear_problems(self) -> None:
+        for widget in self.rows.values():
+            label = getattr(widget, "problem_label", None)
+            if isinstance(label, QLabel):
+                label.hide()
+
+    def show_problem(self, suffix: str, message: str, severity: str = "error") -> QWidget | None:
+        """Show `message` next to the node that `suffix` (JSON path below `when`) names; focus it."""
+        if self._model_root is None:
+            return None
+        model_path, field_name = parse_suffix(self._model_root, suffix)
+        path = self.view_path(model_path)
+        widget = self.rows.get(path)
+        while widget is None and path:
+            path = path[:-1]
+            widget = self.rows.get(path)
+        if isinstance(widget, LeafRow):
+            show_inline_problem(widget.problem_label, message, severity)
+            target = widget.field(field_name or "value")
+        elif isinstance(widget, GroupBox):
+            show_inline_problem(widget.problem_label, message, severity)
+            target = widget.kind_combo
+        else:
+            return None
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(target, QLineEdit):
+            target.selectAll()
+        return target
