@@ -30,8 +30,8 @@ from builder.workspace.revisions import (
     canonical_json,
     content_hash,
     decode_snapshot,
-    now_iso,
     revision_record,
+    text_hash,
 )
 from builder.workspace.storage import AtomicStorage
 
@@ -59,14 +59,18 @@ def _copy(document: Any) -> Any:
 
 
 def _as_document(document: Any) -> tuple[dict[str, Any], str]:
-    """(an owned copy, canonical text) of a document, or a readable error."""
+    """(an owned copy, canonical text) of a document, or a readable error.
+
+    The copy is parsed back from the canonical text (keys sorted), so that what is stored is
+    exactly what is hashed and a caller changing its dict later cannot change a revision.
+    """
     if not isinstance(document, dict):
         raise WorkspaceError("A project can only hold a ruleset document (a JSON object).")
     try:
         canonical = canonical_json(document)
     except (TypeError, ValueError) as error:
         raise WorkspaceError(f"The ruleset cannot be saved: {error}.") from None
-    return _copy(document), canonical
+    return json.loads(canonical), canonical
 
 
 def rule_count(document: dict[str, Any]) -> int:
@@ -97,7 +101,7 @@ class Project:
                    description: str) -> Revision:
         """Write a new project file holding revision 1."""
         owned, canonical = _as_document(document)
-        digest = content_hash(owned)
+        digest = text_hash(canonical)
         record = revision_record(1, canonical, digest, author=author, description=description)
         storage.write({
             "meta": {"1": {"format": PROJECT_FORMAT, "version": 1, "name": name,
@@ -188,14 +192,14 @@ class Project:
         """
         self._writable()
         owned, canonical = _as_document(document)
-        digest = content_hash(owned)
+        digest = text_hash(canonical)
         with self._ws._lock:
             head = self._head_record()
             if head.get("hash") == digest:
                 return self.revision(int(head["revision"]))
             if not description:
                 description = diff_rulesets(head["document"], owned).summary()
-            number = max((r.doc_id for r in self._revisions.all()), default=0) + 1
+            number = int(head["revision"]) + 1
             record = revision_record(number, canonical, digest,
                                      author=self._ws.author if author is None else author,
                                      description=description)

@@ -23,7 +23,12 @@ def canonical_json(document: Any) -> str:
 
 def content_hash(document: Any) -> str:
     """`sha256:<hex>` of the canonical JSON; identifies a revision's content."""
-    return "sha256:" + hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+    return text_hash(canonical_json(document))
+
+
+def text_hash(canonical: str) -> str:
+    """`content_hash` of a document whose canonical JSON is already at hand."""
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def now_iso() -> str:

@@ -316,7 +316,9 @@ class Workspace:
             project = self.project(old)
             with project._storage.transaction():
                 project._meta.update({"name": new}, doc_ids=[1])
-            self._projects.update({"name": new}, Query().name == old)
+            with self._storage.transaction():
+                self._projects.update({"name": new}, Query().name == old)
+                self._exports.update({"project": new}, Query().project == old)
             project._name = new
             self._open_projects[new] = self._open_projects.pop(old)
             self._recovery.rename(old, new)
