@@ -1,0 +1,59 @@
+"""The three JSON Schemas (ruleset, conversation, decision) and their compiled validators.
+
+Validators are built once per process: building one costs far more than validating a ruleset.
+The ruleset schema refers to the conversation schema (its `tests`), so all three sit in one
+`referencing` registry keyed by their `$id`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from rules_schema.formats import format_checker
+from rules_schema.problems import json_path
+
+SchemaName = Literal["ruleset", "conversation", "decision"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("ruleset", "conversation", "decision")
+LATEST_VERSION = 1
+
+
+@cache
+def load_schema(name: SchemaName = "ruleset", version: int = LATEST_VERSION) -> dict[str, Any]:
+    """The schema document (read-only by convention: callers must not mutate it)."""
+    if name not in SCHEMA_NAMES:
+        raise ValueError(f"unknown schema {name!r}; expected one of {', '.join(SCHEMA_NAMES)}")
+    text = resources.files(__package__).joinpath(f"{name}.v{version}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _registry() -> Registry:
+    resources_ = [Resource.from_contents(load_schema(n), default_specification=DRAFT202012) for n in SCHEMA_NAMES]
+    return Registry().with_resources((r.id() or "", r) for r in resources_)
+
+
+@cache
+def validator(name: SchemaName = "ruleset") -> Draft202012Validator:
+    """A compiled Draft 2020-12 validator with format checking (re2, date, date-time, email)."""
+    return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=format_checker())
+
+
+@cache
+def rule_validator() -> Draft202012Validator:
+    """A validator for one rule (`$defs/rule` of the ruleset schema), so rules can be checked one by one."""
+    ref = f"{load_schema('ruleset')['$id']}#/$defs/rule"
+    return Draft202012Validator({"$ref": ref}, registry=_registry(), format_checker=format_checker())
+
+
+def schema_errors(instance: Any, name: SchemaName = "conversation") -> list[str]:
+    """Plain jsonschema messages for a conversation or decision (the ruleset has `validate`)."""
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(e.absolute_path))
+    return [f"{json_path(list(e.absolute_path))}: {e.message}" for e in errors]
