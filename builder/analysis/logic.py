@@ -30,6 +30,7 @@ _NEGATE = {
     "contains_any": "contains_none", "contains_none": "contains_any",
 }
 _MAY_HOLD_WHEN_MISSING = {"ne", "not_in", "is_false", "contains_none"}
+COMPUTED_GROUPS = {"message", "conversation", "bot", "time", "pages"}  # not visitor.* (sent as is)
 TEXT_FACTS_WITHIN = {"message.text": "conversation.text"}  # the latest message is part of the whole
 
 
@@ -167,8 +168,9 @@ class FactState:
             self.excluded |= set(value) if isinstance(value, tuple) else {value}
 
     def apply_domain(self, fact: str) -> None:
+        """The catalog's range, for facts the engine computes (the website may send any score)."""
         entry = catalog().fact(fact)
-        if entry is not None and self.kind == "number":
+        if entry is not None and self.kind == "number" and fact.split(".")[0] in COMPUTED_GROUPS:
             if entry.minimum is not None:
                 self.tighten_low(float(entry.minimum), False)
             if entry.maximum is not None:

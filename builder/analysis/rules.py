@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from builder.analysis.describe import (
-    handoff_label, join_and, literal_text, rule_title, trigger_label, value_text,
+    fact_label, handoff_label, join_and, literal_text, rule_title, trigger_label, value_text,
 )
 from builder.analysis.finding import Finding
 from builder.analysis.logic import Literal, conflict, dnf, implies, states
 from builder.analysis.phrases import contains_phrase, normalise
-from builder.model import Condition, Group, Leaf, Not, Rule, Ruleset
+from builder.model import Condition, Leaf, Not, Rule, Ruleset
+from rules_schema.catalog import catalog
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,24 @@ def never_fires(rules: Sequence[Analysed]) -> list[Finding]:
         if first is None:
             continue
         texts = list(dict.fromkeys(literal_text(lit) for lit in first.literals))
-        verb = "cannot both be true" if len(texts) == 2 else "cannot all be true"
-        message = f"{title} can never fire: {join_and(texts)} {verb} at the same time."
+        if len(texts) == 1:
+            message = f"{title} can never fire: {texts[0]} is outside the possible values{_range(first.literals[0])}."
+        else:
+            verb = "cannot both be true" if len(texts) == 2 else "cannot all be true"
+            message = f"{title} can never fire: {join_and(texts)} {verb} at the same time."
         if len(conflicts) > 1:
             message += " Every other way it could match is contradictory too."
         where = first.literals[1].path if len(first.literals) > 1 else first.literals[0].path
         out.append(Finding("never_fires", "warning", message, (item.rule.id,), where))
     return out
+
+
+def _range(lit: Literal) -> str:
+    entry = catalog().fact(lit.fact)
+    if entry is None or entry.minimum is None:
+        return ""
+    high = f" to {value_text(entry.maximum)}" if entry.maximum is not None else " or more"
+    return f" ({fact_label(lit.fact, None)}: {value_text(entry.minimum)}{high})"
 
 
 def _first_escalating_shadow(later: Analysed, earlier: Sequence[Analysed]) -> Analysed | None:
