@@ -73,74 +73,30 @@ class Decision:
 
 
 def _route(ruleset: Ruleset, esc: Escalate, priority: str, at: datetime) -> Any:
-    try:
-        from builder.routing import route
-    except ImportError:  # the seam: routing not installed yet
-        return None
+    from builder.routing import route
+
     return route(ruleset, team=esc.team, priority=priority, handoff=esc.handoff, at=at)
 
 
 def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversation_id: str,
-           visitor: Mapping[str, Any], transcript: list[tuple[str, str]], at: datetime) -> str | None:
+           visitor: Mapping[str, Any], transcript: list[tuple[str, str]], turn: int) -> str | None:
+    """The deciding rule's chat reply, rendered by `builder.templates` (None without a reply)."""
     template_id = next((a.template for a in rule.actions if isinstance(a, Reply)), None)
-    if template_id is None:
-        return None
-    template = ruleset.template(template_id)
+    template = ruleset.template(template_id) if template_id is not None else None
     if template is None:
         return None
-    try:
-        from builder import templates
-    except ImportError:  # the seam: templates not written yet
-        return None
-    context = _context(templates, ruleset, rule, handoff, priority, conversation_id, visitor, transcript, at)
-    rendered = templates.render_template(template, context)
-    body: str = rendered.body
-    return body
+    from builder import templates
 
-
-def _context(templates: Any, ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversation_id: str,
-             visitor: Mapping[str, Any], transcript: list[tuple[str, str]], at: datetime) -> Mapping[str, str]:
-    """The placeholder values, through `templates.build_context` when it takes our arguments."""
     esc = rule.escalation
-    team_id = esc.team if esc is not None else ""
-    decision = {
-        "id": conversation_id, "rule": rule.id, "rule_name": rule.name, "trigger": rule.trigger,
-        "team": team_id, "priority": priority, "handoff": getattr(handoff, "mode", None),
-        "promise": getattr(handoff, "promise", None), "at": iso(at),
-    }
-    conversation = {
-        "id": conversation_id, "visitor": dict(visitor),
-        "events": [{"type": who, "text": text} for who, text in transcript],
-    }
-    build = getattr(templates, "build_context", None)
-    if build is not None:
-        for call in (
-            lambda: build(ruleset=ruleset, decision=decision, conversation=conversation, handoff=handoff, at=at),
-            lambda: build(ruleset, decision, conversation),
-        ):
-            try:
-                ctx: Mapping[str, str] = call()
-                return ctx
-            except TypeError:
-                continue
-    last = next((text for who, text in reversed(transcript) if who == "visitor"), "")
-    team = ruleset.routing.team(team_id)
-    return {
-        "visitor.name": str(visitor.get("name") or ""),
-        "visitor.email": str(visitor.get("email") or ""),
-        "team": getattr(handoff, "team_name", None) or (team.name if team else team_id),
-        "priority": priority,
-        "promise": getattr(handoff, "promise", None) or "",
-        "next_open": getattr(handoff, "next_open_text", None) or "",
-        "handoff": getattr(handoff, "mode", None) or (esc.handoff if esc else ""),
-        "rule": rule.name,
-        "trigger": rule.trigger,
-        "summary": f"Visitor: {last}" if last else "",
-        "transcript": "\n".join(f"{'Visitor' if w == 'visitor' else 'Bot'}: {t}" for w, t in transcript),
-        "last_message": last,
-        "conversation_id": conversation_id,
-        "backup_contact": getattr(handoff, "backup_contact", None) or "",
-    }
+    team = ruleset.routing.team(esc.team) if esc is not None else None
+    context = templates.build_context(
+        visitor=visitor, events=[{"type": who, "text": text} for who, text in transcript], turn=turn,
+        handoff=handoff, rule=rule.name, trigger=rule.trigger, conversation_id=conversation_id,
+        team=None if handoff is not None else (team.name if team else (esc.team if esc else None)),
+        priority=priority,
+    )
+    body: str = templates.render_template(template, context).body
+    return body
 
 
 def make_decision(
@@ -154,7 +110,7 @@ def make_decision(
         raise ValueError(f"rule {rule.id!r} does not escalate")
     prio = priority or esc.priority
     handoff = _route(ruleset, esc, prio, at)
-    reply = _reply(ruleset, rule, handoff, prio, conversation_id, visitor, transcript, at)
+    reply = _reply(ruleset, rule, handoff, prio, conversation_id, visitor, transcript, turn)
     return Decision(
         id=conversation_id, escalated=True, turn=turn, at=at, rule=rule.id, rule_name=rule.name,
         trigger=rule.trigger, handoff=handoff.mode if handoff is not None else esc.handoff, team=esc.team,

@@ -1,0 +1,87 @@
+"""`handoff-builder test RULESET CASES`: conversations with `expect`, checked against the engine.
+
+For each failure: expected vs actual and the explanation of the deciding turn (or of the last
+turn when nothing escalated). Ends with the line `N passed, N failed`; exit 1 when any failed or
+a line could not be read. Conversations without `expect` are not tests and are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from builder.cli import EXIT_OK, EXIT_PROBLEMS
+from builder.commands.simulate import ProblemExit, load_compiled, open_conversations
+
+COMPARED = ("escalate", "rule", "turn", "trigger", "handoff", "team", "priority", "tags")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ruleset", metavar="RULESET", help="ruleset file (JSON)")
+    parser.add_argument("cases", metavar="CASES", help="conversations with `expect`, JSON Lines ('-' = stdin)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also list the cases that passed")
+
+
+def compare(expect: Mapping[str, Any], decision: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, expected, actual) for every expectation the decision misses."""
+    actual = {"escalate": decision["escalated"], **decision}
+    misses: list[tuple[str, Any, Any]] = []
+    for key in COMPARED:
+        if key not in expect:
+            continue
+        want, got = expect[key], actual.get(key)
+        if key == "tags":
+            if sorted(want) != sorted(got or []):
+                misses.append((key, want, got))
+        elif want != got:
+            misses.append((key, want, got))
+    return misses
+
+
+def _describe(decision: Mapping[str, Any]) -> str:
+    if not decision["escalated"]:
+        return "no escalation"
+    return f"escalate by {decision['rule']} at turn {decision['turn']} ({decision['at']})"
+
+
+def run(args: argparse.Namespace) -> int:
+    from builder.conversation import LineError, read_conversations
+    from builder.engine import render_trace, simulate
+
+    try:
+        compiled = load_compiled(args.ruleset)
+    except ProblemExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_PROBLEMS
+    passed = failed = skipped_lines = 0
+    out = sys.stdout
+    with open_conversations(args.cases) as (lines, progress):
+        for item in read_conversations(lines):
+            if isinstance(item, LineError):
+                skipped_lines += 1
+                print(f"{args.cases}: {item}", file=sys.stderr)
+                continue
+            if item.expect is None:
+                continue
+            decision = simulate(compiled, item, trace=True)
+            result = decision.to_dict()
+            misses = compare(item.expect, result)
+            if not misses:
+                passed += 1
+                if args.verbose:
+                    out.write(f"PASS {item.id}: {_describe(result)}\n")
+                continue
+            failed += 1
+            out.write(f"FAIL {item.id} (line {item.line})\n")
+            for key, want, got in misses:
+                out.write(f"  {key}: expected {want!r}, got {got!r}\n")
+            out.write(f"  actual: {_describe(result)}\n")
+            out.write("  trace:\n" + render_trace(result.get("trace"), indent="    ") + "\n")
+            progress.update(passed + failed)
+        progress.close()
+    if skipped_lines:
+        print(f"{skipped_lines} malformed line{'s' if skipped_lines != 1 else ''} skipped", file=sys.stderr)
+    out.write(f"{passed} passed, {failed} failed\n")
+    return EXIT_PROBLEMS if failed or skipped_lines else EXIT_OK
