@@ -41,7 +41,7 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
             raise StorageCorrupt(path, "it has unexpected data after the end") from None
-        if error.pos >= len(text.rstrip()):
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             raise StorageCorrupt(path, "it is cut off") from None
         raise StorageCorrupt(path, "it is not valid JSON") from None
     if not isinstance(data, dict):
