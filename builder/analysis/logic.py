@@ -71,7 +71,7 @@ def _leaf_literals(leaf: Leaf, path: str, negate: bool) -> list[list[Literal]]:
     origin = ("not " if negate else "") + leaf.op
     op, value = leaf.op, leaf.value
     if op == "between" and isinstance(value, tuple) and len(value) == 2:
-        low, high = value
+        low, high = sorted(value)  # the engine reads [20, 10] as [10, 20]
         if not negate:
             return [[Literal(leaf.fact, leaf.param, "gte", low, path, False, False, origin),
                      Literal(leaf.fact, leaf.param, "lte", high, path, False, False, origin)]]
@@ -162,10 +162,10 @@ class FactState:
                 if op in ("lt", "lte", "eq"):
                     self.tighten_high(number, op == "lt")
         elif op in ("eq", "in"):
-            values = set(value) if isinstance(value, tuple) else {value}
+            values = value_set(value)
             self.allowed = values if self.allowed is None else self.allowed & values
         elif op in ("ne", "not_in"):
-            self.excluded |= set(value) if isinstance(value, tuple) else {value}
+            self.excluded |= value_set(value)
 
     def apply_domain(self, fact: str) -> None:
         """The catalog's range, for facts the engine computes (the website may send any score)."""
@@ -182,6 +182,12 @@ class FactState:
         if self.lo == self.hi:
             return self.lo_open or self.hi_open or self.lo in self.excluded_points
         return False
+
+
+def value_set(value: Any) -> set[Any]:
+    """Choice values as the engine compares them: text case-insensitively."""
+    items = value if isinstance(value, tuple) else (value,)
+    return {v.casefold() if isinstance(v, str) else v for v in items}
 
 
 def _is_number(value: Any) -> bool:
@@ -303,13 +309,13 @@ def literal_implied(by_fact: dict[tuple[str, str | None], FactState], term: Sequ
     if state.kind == "number" and lit.op in NUMERIC_OPS:
         return _numeric_implied(state, lit)
     if lit.op in ("eq", "in", "ne", "not_in") and state.needs_value and state.allowed is not None:
-        values = set(lit.value) if isinstance(lit.value, tuple) else {lit.value}
+        values = value_set(lit.value)
         possible = state.allowed - state.excluded
         return possible <= values if lit.op in ("eq", "in") else not (possible & values)
     if lit.op in ("ne", "not_in"):
-        values = set(lit.value) if isinstance(lit.value, tuple) else {lit.value}
+        values = value_set(lit.value)
         same_op = {v for o in state.literals if o.op == lit.op and o.origin == lit.origin
-                   for v in (o.value if isinstance(o.value, tuple) else (o.value,))}
+                   for v in value_set(o.value)}
         return values <= same_op
     return False
 
