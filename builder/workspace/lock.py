@@ -153,12 +153,37 @@ class WorkspaceLock:
             "started": _process_start(os.getpid()),
             "token": self.token,
         }
+        data = json.dumps(info).encode("utf-8")
+        # Written in full under a temporary name, then linked into place: the lock file never
+        # exists half-written, even if this process is killed while taking it.
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            try:
+                os.link(tmp, self.path)
+                return True
+            except FileExistsError:
+                return False
+            except OSError:  # no hard links on this filesystem
+                return self._create_exclusive(data)
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def _create_exclusive(self, data: bytes) -> bool:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             return False
         try:
-            os.write(fd, json.dumps(info).encode("utf-8"))
+            os.write(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -35,6 +35,7 @@ class RecoveryFile:
     def __init__(self, workspace_path: Path) -> None:
         self.path = workspace_path.with_name(workspace_path.stem + ".recovery.json")
         self._entries: dict[str, dict[str, Any]] = {}
+        self._written: set[str] = set()
         self.moved_aside: Path | None = None
         self._load()
 
@@ -74,6 +75,7 @@ class RecoveryFile:
         entries = dict(self._entries)
         entries[project] = {"document": document, "time": now_iso(), "base_revision": base_revision}
         self._store(entries)
+        self._written.add(project)
 
     def clear(self, project: str) -> None:
         if project not in self._entries:
@@ -85,9 +87,18 @@ class RecoveryFile:
         if old in self._entries:
             entries = {(new if name == old else name): e for name, e in self._entries.items()}
             self._store(entries)
+            if old in self._written:
+                self._written = (self._written - {old}) | {new}
+
+    def end_session(self) -> None:
+        """A clean close: drop what this session wrote; edits left by an earlier crashed session
+        that nobody has restored or discarded yet stay on offer."""
+        if self._written:
+            self._store({n: e for n, e in self._entries.items() if n not in self._written})
+            self._written = set()
 
     def remove(self) -> None:
-        """Forget every entry (a clean close)."""
+        """Forget every entry."""
         self._entries = {}
         try:
             self.path.unlink()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def _fsync_dir(folder: Path) -> None:
 def _keep_backup(path: Path) -> None:
     """Make `<name>.bak` the current (good) file, atomically, before it is replaced."""
     bak = backup_path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.bak.tmp")
+    tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         os.link(path, tmp)
     except FileNotFoundError:
@@ -107,6 +108,27 @@ def atomic_write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None
         _silent_unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$")
+
+
+def sweep_temp_files(folder: Path, alive: Callable[[int], bool], prefix: str = "") -> list[Path]:
+    """Remove temp files left by writers killed mid-write (their PID, in the name, is gone).
+
+    Call only while holding the workspace lock, so no live writer of this workspace exists.
+    """
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if match and name.startswith("." + prefix) and not alive(int(match.group(1))):
+            _silent_unlink(folder / name)
+            removed.append(folder / name)
+    return removed
 
 
 def serialise(data: Any) -> bytes:

@@ -40,11 +40,11 @@ from builder.workspace.errors import (
     WorkspaceVersionError,
     WorkspaceWriteError,
 )
-from builder.workspace.lock import WorkspaceLock
+from builder.workspace.lock import WorkspaceLock, pid_alive
 from builder.workspace.project import Project, ProjectInfo, rule_count
 from builder.workspace.recovery import RecoveryFile
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
-from builder.workspace.storage import AtomicStorage, atomic_write_bytes
+from builder.workspace.storage import AtomicStorage, atomic_write_bytes, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"
 WORKSPACE_VERSION = 1
@@ -205,6 +205,8 @@ class Workspace:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = WorkspaceLock(path)
             lock.acquire()
+            sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
+            sweep_temp_files(path.with_name(path.stem + ".projects"), pid_alive)
         try:
             data, notice = _load_checked(
                 path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
@@ -384,7 +386,8 @@ class Workspace:
             raise WorkspaceError(f"The workspace {self.path} has been closed.")
 
     def close(self, *, keep_recovery: bool = False) -> None:
-        """Release the lock; a clean close also removes the recovery file."""
+        """Release the lock. A clean close removes the unsaved edits this session wrote (the
+        recovery file goes when nothing else is in it); `keep_recovery` keeps them (a failure)."""
         with self._lock:
             if self.closed:
                 return
@@ -394,7 +397,7 @@ class Workspace:
             self._open_projects.clear()
             if not self.read_only and not keep_recovery:
                 try:
-                    self._recovery.remove()
+                    self._recovery.end_session()
                 except OSError:
                     pass
             self._db.close()

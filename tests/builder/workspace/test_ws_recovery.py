@@ -100,3 +100,16 @@ def test_failed_recovery_write_keeps_previous_one(ws: Workspace, ws_path: Path,
         project.write_recovery(small_ruleset("c"))
     assert ws_path.with_name("workspace.recovery.json").read_bytes() == before
     assert project.recovery() == small_ruleset("b")
+
+
+def test_close_keeps_edits_of_an_earlier_crash_nobody_handled(ws_path: Path) -> None:
+    ws = Workspace.open(ws_path)
+    ws.create_project("P", small_ruleset("a")).write_recovery(small_ruleset("crashed"))
+    ws._file_lock.release()  # type: ignore[union-attr]  # the process dies without closing
+    with Workspace.open(ws_path) as quick_look:  # e.g. a tool that only lists projects
+        assert quick_look.pending_recovery() == ["P"]
+    with Workspace.open(ws_path) as ws:
+        assert ws.project("P").recovery() == small_ruleset("crashed")
+        ws.project("P").clear_recovery()  # the user discarded them
+    with Workspace.open(ws_path) as ws:
+        assert ws.pending_recovery() == []
