@@ -211,3 +211,28 @@ def test_a_week_of_shift_work_is_routed_consistently() -> None:
         assert handoff.next_open is not None and handoff.promise_at is not None
         assert handoff.promise_at >= handoff.next_open >= at
         assert handoff.promise is not None
+
+
+def test_engine_decision_carries_the_routing(playbook: Ruleset) -> None:
+    """The sample conversation of ARCHITECTURE.md through the engine: at 02:00 local an e-mail
+    capture whose promise follows the next opening, at 10:00 on a weekday an instant transfer."""
+    from builder.engine import compile_ruleset, simulate
+
+    compiled = compile_ruleset(playbook)
+
+    def conversation(local_time: datetime) -> dict[str, object]:
+        at = local_time.astimezone(UTC)
+        stamp = at.isoformat().replace("+00:00", "Z")
+        return {"id": "c-17", "visitor": {"name": "Ana", "email": "ana@example.com"},
+                "events": [{"at": stamp, "type": "visitor", "text": "Do you do enterprise pricing?"}]}
+
+    night = datetime(2026, 11, 25, 2, 0, tzinfo=BERLIN)  # Wednesday 02:00 local
+    decision = simulate(compiled, conversation(night)).to_dict()
+    expected = route(playbook, team="sales", priority="high", handoff="instant", at=night)
+    assert decision["handoff"] == "email"
+    assert expected.next_open == datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN)
+    assert decision["promise"] == expected.promise == "by today 10:00"
+    assert "by today 10:00" in decision["reply"]
+    day = simulate(compiled, conversation(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))).to_dict()
+    assert day["handoff"] == "instant"
+    assert day["promise"] == "within 1 hour"
