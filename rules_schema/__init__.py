@@ -6,13 +6,17 @@ package alone.
 
 from __future__ import annotations
 
-from rules_schema.canonical import canonical_json, content_hash
-from rules_schema.catalog import Catalog, Fact, Operator, catalog
-from rules_schema.formats import re2_error
-from rules_schema.migrate import document_version, migrate
-from rules_schema.problems import ERROR, WARNING, Problem, Severity, has_errors
-from rules_schema.schemas import LATEST_VERSION, load_schema, schema_errors, validator
-from rules_schema.validate import validate
+from rules_schema._startup import skip_slow_format_libraries
+
+skip_slow_format_libraries()
+
+from rules_schema.canonical import canonical_json, content_hash  # noqa: E402
+from rules_schema.catalog import Catalog, Fact, Operator, catalog  # noqa: E402
+from rules_schema.formats import re2_error  # noqa: E402
+from rules_schema.migrate import document_version, migrate  # noqa: E402
+from rules_schema.problems import ERROR, WARNING, Problem, Severity, has_errors  # noqa: E402
+from rules_schema.schemas import LATEST_VERSION, load_schema, schema_errors, validator  # noqa: E402
+from rules_schema.validate import validate  # noqa: E402
 
 __all__ = [
     "ERROR", "LATEST_VERSION", "WARNING", "Catalog", "Fact", "Operator", "Problem", "Severity", "canonical_json",
