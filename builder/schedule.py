@@ -67,6 +67,13 @@ def minutes_span(start: str, end: str) -> tuple[int, int]:
     return s, e
 
 
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ScheduleError(f"{text!r} is not a date like 2026-12-24") from None
+
+
 def load_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -125,7 +132,8 @@ def check_schedule(schedule: Schedule) -> list[str]:
         problems.append(str(exc))
     if schedule.holidays is not None:
         try:
-            country_holidays(schedule.holidays.country, schedule.holidays.subdivision or None, 2026)
+            country_holidays(schedule.holidays.country, schedule.holidays.subdivision or None,
+                             datetime.now(UTC).year)
         except ScheduleError as exc:
             problems.append(str(exc))
     return problems
@@ -140,12 +148,15 @@ class OpenHours:
         self._weekly: dict[int, list[tuple[int, int]]] = {i: [] for i in range(7)}
         for interval in schedule.weekly:
             self._weekly[WEEKDAYS.index(interval.day)].append(minutes_span(interval.start, interval.end))
-        self._closures = {date.fromisoformat(c.date): c.name for c in schedule.closures}
+        self._closures = {parse_date(c.date): c.name for c in schedule.closures}
         self._special: dict[date, list[tuple[int, int]]] = {}
         for special in schedule.special_openings:
-            self._special.setdefault(date.fromisoformat(special.date), []).append(
+            self._special.setdefault(parse_date(special.date), []).append(
                 minutes_span(special.start, special.end))
         self._days: dict[date, tuple[Span, ...]] = {}
+        self._holidays: dict[int, dict[date, str]] = {}
+        hs = schedule.holidays
+        self._ignored = {parse_date(d) for d in hs.ignore} if hs is not None else set()
 
     # --- calendar -------------------------------------------------------------------------------
 
@@ -161,9 +172,11 @@ class OpenHours:
 
     def holidays(self, year: int) -> dict[date, str]:
         """The holidays that close the team in `year` (computed minus the schedule's `ignore`)."""
-        hs = self.schedule.holidays
-        ignored = {date.fromisoformat(d) for d in hs.ignore} if hs else set()
-        return {d: n for d, n in self.computed_holidays(year).items() if d not in ignored}
+        found = self._holidays.get(year)
+        if found is None:
+            found = {d: n for d, n in self.computed_holidays(year).items() if d not in self._ignored}
+            self._holidays[year] = found
+        return dict(found)
 
     def closed_reason(self, day: date) -> str | None:
         """Why the whole local `day` is closed (closure or holiday name), None when it is not."""
@@ -171,7 +184,12 @@ class OpenHours:
             return self._closures[day] or "closed"
         if day in self._special:
             return None
-        return self.holidays(day.year).get(day)
+        return self._holiday_days(day.year).get(day)
+
+    def _holiday_days(self, year: int) -> dict[date, str]:
+        if year not in self._holidays:
+            self.holidays(year)
+        return self._holidays[year]
 
     def day_minutes(self, day: date) -> list[tuple[int, int]]:
         """The wall-clock spans (minutes after midnight) that start on local `day`."""
@@ -179,7 +197,7 @@ class OpenHours:
             return []
         if day in self._special:
             return list(self._special[day])
-        if self.holidays(day.year).get(day) is not None:
+        if day in self._holiday_days(day.year):
             return []
         return list(self._weekly[day.weekday()])
 

@@ -213,6 +213,10 @@ def test_naive_time_and_unknown_zone_are_readable_errors() -> None:
         support_hours().is_open(datetime(2026, 1, 1, 10, 0))
     with pytest.raises(ScheduleError, match="unknown time zone"):
         OpenHours(Schedule("x", "X", "Mars/Olympus"))
+    with pytest.raises(ScheduleError, match="not a date"):
+        OpenHours(Schedule("x", "X", "UTC", closures=(Closure("2026-02-30"),)))
+    with pytest.raises(ScheduleError, match="not a time of day"):
+        OpenHours(Schedule("x", "X", "UTC", (Interval("mon", "9am", "17:00"),)))
     problems = check_schedule(Schedule("x", "X", "Mars/Olympus", holidays=HolidaySet("DE", "ZZ")))
     assert len(problems) == 2
     assert "subdivision ZZ" in problems[1]
