@@ -1,0 +1,215 @@
+"""The rule editor against a real Document and QUndoStack: build a rule the way a user would,
+undo and redo it, and jump to the field a validation problem points at."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QComboBox
+
+from builder.document import Document
+from builder.model import Escalate, Group, Leaf, Reply, Rule, Ruleset
+from widgets.commands import InsertRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
+from widgets.condition_editor import GroupBox, LeafRow
+from widgets.rule_editor import RuleEditor
+from widgets.value_editors import NumberEditor, PhraseEditor
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"
+
+
+def problem(path: str, message: str, rule_id: str | None = None) -> object:
+    """A validator Problem (the real class when the format helper's module is there)."""
+    try:
+        from rules_schema.problems import Problem
+    except ImportError:  # pragma: no cover
+        return SimpleNamespace(path=path, message=message, severity="error", code="test", rule_id=rule_id)
+    return Problem(path, message, "error", "test", rule_id)
+
+
+@pytest.fixture
+def document() -> Document:
+    return Document(Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8"))))
+
+
+@pytest.fixture
+def stack() -> QUndoStack:
+    return QUndoStack()
+
+
+@pytest.fixture
+def editor(qtbot, document: Document, stack: QUndoStack) -> RuleEditor:
+    widget = RuleEditor(document, stack)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _rule(document: Document, rule_id: str) -> Rule:
+    rule = document.ruleset.rule(rule_id)
+    assert rule is not None
+    return rule
+
+
+def _leaf_row(editor: RuleEditor, path: tuple[int, ...]) -> LeafRow:
+    row = editor.condition_editor.rows[path]
+    assert isinstance(row, LeafRow)
+    return row
+
+
+def _group(editor: RuleEditor, path: tuple[int, ...]) -> GroupBox:
+    box = editor.condition_editor.rows[path]
+    assert isinstance(box, GroupBox)
+    return box
+
+
+def _choose(combo: QComboBox, data: str) -> None:
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+def _add_action(editor: RuleEditor, kind: str) -> None:
+    next(a for a in editor.action_cards.add_menu.actions() if a.data() == kind).trigger()
+
+
+def test_build_a_rule_from_scratch_then_undo_and_redo(editor: RuleEditor, document: Document,
+                                                      stack: QUndoStack, qtbot) -> None:
+    blank = Rule("refund-vip", "New rule", "keyword", Group("all"))
+    stack.push(InsertRuleCommand(document, 0, blank))
+    editor.show_rule("refund-vip")
+    # IF the latest message contains any of "refund", "chargeback" …
+    qtbot.mouseClick(_group(editor, ()).add_condition_button, Qt.MouseButton.LeftButton)
+    _choose(_leaf_row(editor, (0,)).fact_combo, "message.text")
+    _choose(_leaf_row(editor, (0,)).op_combo, "contains_any")
+    value_editor = _leaf_row(editor, (0,)).value_editor
+    assert isinstance(value_editor, PhraseEditor)
+    for phrase in ("refund", "chargeback"):
+        qtbot.keyClicks(value_editor.chips.line_edit, phrase)
+        qtbot.keyClick(value_editor.chips.line_edit, Qt.Key.Key_Return)
+    # … and ANY of: visitor score is more than 80
+    qtbot.mouseClick(_group(editor, ()).add_group_button, Qt.MouseButton.LeftButton)
+    assert _group(editor, (1,)).group.kind == "any"
+    qtbot.mouseClick(_group(editor, (1,)).add_condition_button, Qt.MouseButton.LeftButton)
+    _choose(_leaf_row(editor, (1, 0)).fact_combo, "visitor.score")
+    _choose(_leaf_row(editor, (1, 0)).op_combo, "gt")
+    number = _leaf_row(editor, (1, 0)).value_editor
+    assert isinstance(number, NumberEditor)
+    number.spin.selectAll()
+    qtbot.keyClicks(number.spin, "80")
+    # THEN hand over to sales and reply
+    _add_action(editor, "escalate")
+    _choose(editor.action_cards.cards[0].fields["team"], "sales")
+    _add_action(editor, "reply")
+    _choose(editor.action_cards.cards[1].fields["template"], "sales-ack")
+
+    expected = replace(
+        blank,
+        when=Group("all", (Leaf("message.text", "contains_any", ("refund", "chargeback")),
+                           Group("any", (Leaf("visitor.score", "gt", 80),)))),
+        actions=(Escalate("instant", "sales", "normal"), Reply("sales-ack")),
+    )
+    assert _rule(document, "refund-vip") == expected
+    assert document.rules[0] is _rule(document, "refund-vip")
+
+    steps = stack.index()
+    while stack.canUndo() and stack.index() > 1:
+        stack.undo()
+    assert _rule(document, "refund-vip") == blank
+    assert editor.condition_editor.view_root == Group("all")
+    assert editor.action_cards.cards == []
+    while stack.index() < steps:
+        stack.redo()
+    assert _rule(document, "refund-vip") == expected
+    assert _leaf_row(editor, (1, 0)).value_editor.value() == 80  # type: ignore[union-attr]
+
+
+def test_typing_a_name_is_one_undo_step(editor: RuleEditor, document: Document, stack: QUndoStack, qtbot) -> None:
+    editor.show_rule("frustration")
+    before = stack.count()
+    editor.name_edit.setFocus()
+    editor.name_edit.selectAll()
+    qtbot.keyClicks(editor.name_edit, "Angry visitor")
+    assert _rule(document, "frustration").name == "Angry visitor"
+    assert stack.count() == before + 1
+    assert editor.name_edit.hasFocus() and editor.name_edit.text() == "Angry visitor"
+    stack.undo()
+    assert _rule(document, "frustration").name == "Visitor is frustrated"
+    assert editor.name_edit.text() == "Visitor is frustrated"
+
+
+def test_header_fields_edit_the_rule(editor: RuleEditor, document: Document, qtbot) -> None:
+    editor.show_rule("billing-refund")
+    _choose(editor.trigger_combo, "emotional")
+    qtbot.mouseClick(editor.enabled_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.stop_box, Qt.MouseButton.LeftButton)
+    _choose(editor.cooldown_combo, "after_minutes")
+    assert not editor.cooldown_minutes.isHidden()
+    editor.cooldown_minutes.setValue(30)
+    qtbot.keyClicks(editor.description_edit, "Money matters")
+    rule = _rule(document, "billing-refund")
+    assert (rule.trigger, rule.enabled, rule.stop) == ("emotional", False, False)
+    assert (rule.cooldown.policy, rule.cooldown.minutes, rule.description) == ("after_minutes", 30, "Money matters")
+
+
+def test_undo_elsewhere_refreshes_the_shown_rule(editor: RuleEditor, document: Document, stack: QUndoStack) -> None:
+    editor.show_rule("enterprise-pricing")
+    rule = _rule(document, "enterprise-pricing")
+    stack.push(ReplaceRuleCommand(document, rule.id, replace(rule, trigger="keyword", name="Renamed"), "edit"))
+    assert editor.trigger_combo.currentData() == "keyword" and editor.name_edit.text() == "Renamed"
+    stack.undo()
+    assert editor.trigger_combo.currentData() == "high_intent"
+    assert editor.name_edit.text() == "Enterprise pricing interest"
+    stack.push(RemoveRuleCommand(document, rule.id))
+    assert editor.current_rule_id is None and editor.pages.currentIndex() == 0
+
+
+def test_focus_problem_selects_the_field_and_shows_the_message(editor: RuleEditor, document: Document,
+                                                               qtbot) -> None:
+    editor.activateWindow()
+    index = document.index_of("enterprise-pricing")
+    target = editor.focus_problem(problem(f"$.rules[{index}].when.any[1].all[0].value", "Must be at most 100."))
+    assert editor.current_rule_id == "enterprise-pricing"
+    row = _leaf_row(editor, (1, 0))
+    assert row.leaf.fact == "visitor.score"
+    assert isinstance(row.value_editor, NumberEditor) and target is row.value_editor.spin
+    qtbot.waitUntil(lambda: row.value_editor.spin.hasFocus())  # type: ignore[union-attr]
+    assert not row.problem_label.isHidden() and "Must be at most 100." in row.problem_label.text()
+
+    name = editor.focus_problem(problem("$.rules[0].name", "A rule needs a name.", "explicit-human"))
+    assert editor.current_rule_id == "explicit-human" and name is editor.name_edit
+    assert "A rule needs a name." in editor.header_problem.text() and not editor.header_problem.isHidden()
+    assert not row.problem_label.isVisible()
+
+    card_field = editor.focus_problem(problem("$.rules[0].actions[1].template", "Unknown template."))
+    assert card_field is editor.action_cards.cards[1].fields["template"]
+    assert "Unknown template." in editor.action_cards.cards[1].problem_label.text()
+
+
+def test_a_single_condition_rule_keeps_its_shape(editor: RuleEditor, document: Document) -> None:
+    editor.show_rule("long-conversation")
+    number = _leaf_row(editor, (0,)).value_editor
+    assert isinstance(number, NumberEditor)
+    number.spin.setValue(12)
+    assert _rule(document, "long-conversation").when == Leaf("conversation.visitor_message_count", "gt", 12)
+
+
+def test_sentence_and_diagram_toggle(editor: RuleEditor, qtbot) -> None:
+    editor.show_rule("enterprise-pricing")
+    diagram = editor.view_buttons.button(1)
+    qtbot.mouseClick(diagram, Qt.MouseButton.LeftButton)
+    assert editor.views.currentWidget() is editor.graph
+    assert editor.graph.rule is editor.rule
+    assert any("Visitor score" in block.toPlainText() for block in editor.graph.blocks)
+    editor.show_rule("frustration")
+    assert editor.graph.rule is editor.rule  # refreshes with the rule while shown
+    qtbot.mouseClick(editor.view_buttons.button(0), Qt.MouseButton.LeftButton)
+    assert editor.views.currentWidget() is editor.scroll
