@@ -177,3 +177,12 @@ def test_render_uses_only_whitelisted_names(template: tuple[str, list[str | tupl
         else (full.get(piece[0]) if piece[0] in allowed else None) or (piece[1] or "").strip()
         for piece in pieces)
     assert out == expected
+
+
+def test_sample_context_without_rules_or_teams() -> None:
+    empty = Ruleset.from_dict({"metadata": {"name": "Empty"}})
+    context = sample_context(empty, datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    assert context["visitor.name"] == "Ana"
+    assert context["rule"] == "Sample rule"
+    assert context["handoff"] == "instant"  # no schedule: treated as open
+    assert render("{{promise | soon}}", context) == "soon"  # no SLA and open: nothing to promise
