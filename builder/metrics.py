@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -301,3 +301,75 @@ def delta(a: Metrics, b: Metrics) -> MetricsDelta:
         by_rule={r: b.by_rule.get(r, 0) - a.by_rule.get(r, 0) for r in rules},
         passed=b.passed - a.passed, failed=b.failed - a.failed,
     )
+
+
+# --- comparing two revisions on the same library -----------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """One conversation decided differently by revision B than by revision A."""
+
+    index: int
+    conversation_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    now_escalate: tuple[Change, ...]
+    no_longer_escalate: tuple[Change, ...]
+    other_rule: tuple[Change, ...]
+    other_turn: tuple[Change, ...]  # same rule, earlier or later
+    a: Metrics
+    b: Metrics
+    errors: tuple[Any, ...] = ()  # unreadable lines of the library (LineError), reported once
+
+    @property
+    def delta(self) -> MetricsDelta:
+        return delta(self.a, self.b)
+
+    @property
+    def changed(self) -> int:
+        return len(self.now_escalate) + len(self.no_longer_escalate) + len(self.other_rule) + len(self.other_turn)
+
+
+def compare_results(pairs: Iterable[tuple[ReplayResult, ReplayResult]], ruleset_a: Ruleset,
+                    ruleset_b: Ruleset) -> Comparison:
+    """Sort each (A, B) pair of results for the same conversation into what changed."""
+    ma, mb = MetricsBuilder(ruleset_a), MetricsBuilder(ruleset_b)
+    lists: dict[str, list[Change]] = {"now": [], "no": [], "rule": [], "turn": []}
+    for ra, rb in pairs:
+        ma.add(ra)
+        mb.add(rb)
+        da, db = ra.decision, rb.decision
+        change = Change(ra.index, ra.conversation_id, da, db)
+        if not da.get("escalated") and db.get("escalated"):
+            lists["now"].append(change)
+        elif da.get("escalated") and not db.get("escalated"):
+            lists["no"].append(change)
+        elif da.get("escalated") and da.get("rule") != db.get("rule"):
+            lists["rule"].append(change)
+        elif da.get("escalated") and da.get("turn") != db.get("turn"):
+            lists["turn"].append(change)
+    return Comparison(tuple(lists["now"]), tuple(lists["no"]), tuple(lists["rule"]), tuple(lists["turn"]),
+                      ma.metrics(), mb.metrics())
+
+
+def compare_replays(ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, **options: Any) -> Comparison:
+    """Replay the same library (a path, read twice in step) with two revisions and compare."""
+    import io
+
+    from builder.replay import Replay
+
+    if hasattr(source, "read"):  # a stream can be read once: keep its text for both runs
+        text = source.read()
+        src_a: Any = io.StringIO(text)
+        src_b: Any = io.StringIO(text)
+    elif isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        src_a = src_b = source
+    else:
+        src_a = src_b = list(source)  # an in-memory library is iterated twice
+    run_a, run_b = Replay(ruleset_a, src_a, **options), Replay(ruleset_b, src_b, **options)
+    comparison = compare_results(zip(run_a, run_b), ruleset_a, ruleset_b)
+    return replace(comparison, errors=tuple(run_a.errors))
