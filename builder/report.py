@@ -258,8 +258,9 @@ class ReportFiles:
 
 def write_report(directory: str | Path, results: Iterable[ReplayResult], ruleset: Ruleset, *,
                  title: str = "", library: str = "", charts: Mapping[str, str] | None = None,
-                 with_findings: bool = True) -> ReportFiles:
-    """Write `report.html` and `decisions.csv` into `directory` in one pass over `results`."""
+                 with_findings: bool = True, svg_files: bool = False) -> ReportFiles:
+    """Write `report.html` and `decisions.csv` into `directory` in one pass over `results`;
+    with `svg_files` also each chart as `charts/<key>.svg` (for a README to show)."""
     from builder.analysis import analyse
 
     folder = Path(directory)
@@ -276,6 +277,10 @@ def write_report(directory: str | Path, results: Iterable[ReplayResult], ruleset
         write_decisions_csv(counted(), out)
     m = builder.metrics()
     findings = analyse(ruleset, fired=m.by_rule, total=m.total) if with_findings else []
+    if svg_files:
+        (folder / "charts").mkdir(exist_ok=True)
+        for key, svg in charts_svg(m, ruleset).items():
+            (folder / "charts" / f"{key}.svg").write_text(svg + "\n", encoding="utf-8")
     html_path = folder / "report.html"
     html_path.write_text(render_html(m, ruleset, title=title, library=library, findings=findings,
                                      charts=charts, csv_name=csv_path.name), encoding="utf-8")

@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     ruleset = read_ruleset(example_playbook())
     run = Replay(ruleset, sample_conversations())
     files = write_report(target, run, ruleset, title="Replay report: the example playbook on the sample library",
-                         library="resources/conversations/samples.jsonl")
+                         library="resources/conversations/samples.jsonl", svg_files=True)
     for error in run.errors:
         print(f"samples.jsonl: {error}", file=sys.stderr)
     m = files.metrics

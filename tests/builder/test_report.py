@@ -11,7 +11,7 @@ from typing import Any
 from builder.metrics import compute
 from builder.model import Ruleset
 from builder.replay import ReplayResult
-from builder.report import CSV_COLUMNS, render_html, write_decisions_csv, write_report
+from builder.report import CHART_KEYS, CSV_COLUMNS, render_html, write_decisions_csv, write_report
 
 
 def ruleset() -> Ruleset:
@@ -78,7 +78,9 @@ def test_csv_has_one_row_per_conversation() -> None:
 
 def test_write_report_in_one_pass(tmp_path: Path) -> None:
     results = [*RESULTS, result(8, "angry", "emotional")]
-    files = write_report(tmp_path / "out", iter(results), ruleset(), library="tiny.jsonl")
+    files = write_report(tmp_path / "out", iter(results), ruleset(), library="tiny.jsonl", svg_files=True)
+    assert sorted(p.name for p in (tmp_path / "out" / "charts").iterdir()) == sorted(
+        f"{k}.svg" for k in CHART_KEYS)
     assert files.metrics.total == 9 and files.metrics.escalated == 4
     page = files.html.read_text(encoding="utf-8")
     assert "decisions.csv" in page
