@@ -23,17 +23,18 @@ from widgets.condition_editor import problem_label, show_inline_problem
 _ICONS = {"escalate": "➜", "reply": "↩", "tag": "#", "set_priority": "⚑", "notify": "✉"}
 
 
-def reply_preview(ruleset: Ruleset | None, template_id: str) -> str:
-    """The template rendered with sample values (or its raw text before the renderer exists)."""
+def reply_preview(ruleset: Ruleset | None, template_id: str, rule_id: str | None = None) -> str:
+    """The template rendered with sample values for the rule's own escalation (team, promise), or
+    its raw text when the renderer is not available."""
     template = ruleset.template(template_id) if ruleset else None
-    if template is None:
+    if template is None or ruleset is None:
         return f"There is no template with the id “{template_id}”." if template_id else ""
     try:
         from builder.templates import render_template, sample_context
     except ImportError:
         return template.body
     try:
-        return str(render_template(template, sample_context(ruleset)).body)
+        return str(render_template(template, sample_context(ruleset, rule_id=rule_id)).body)
     except Exception:  # noqa: BLE001 - a preview must never break editing; show the source instead
         return template.body
 
@@ -99,10 +100,10 @@ class ActionCard(QFrame):
                                                 ("↓", "moveDown", "Move down", 1, index < count - 1)):
             button = self._button(text, name, tip)
             button.setEnabled(enabled)
-            button.clicked.connect(lambda _c=False, d=delta: owner.move(self.index, self.index + d))
+            button.clicked.connect(lambda _c=False, d=delta: owner.move_action(self.index, self.index + d))
             header.addWidget(button)
         remove = self._button("✕", "removeAction", "Remove this action")
-        remove.clicked.connect(lambda: owner.remove(self.index))
+        remove.clicked.connect(lambda: owner.remove_action(self.index))
         header.addWidget(remove)
         layout.addLayout(header)
         self.body = QHBoxLayout()
@@ -155,7 +156,9 @@ class ActionCard(QFrame):
             self.preview.setObjectName("replyPreview")
             self.preview.setWordWrap(True)
             self.preview.setTextFormat(Qt.TextFormat.PlainText)
-            self.layout().addWidget(self.preview)
+            layout = self.layout()
+            if layout is not None:
+                layout.addWidget(self.preview)
             self._refresh_preview()
         elif isinstance(action, Tag):
             chips = ChipsEdit(action.tags, "Type a tag, press Enter")
@@ -172,13 +175,13 @@ class ActionCard(QFrame):
 
     def _refresh_preview(self) -> None:
         if self.preview is not None and isinstance(self.action, Reply):
-            text = reply_preview(self.owner.ruleset, self.action.template)
+            text = reply_preview(self.owner.ruleset, self.action.template, self.owner.rule_id)
             self.preview.setText(text)
             self.preview.setVisible(bool(text))
 
     def _field_changed(self, key: str, value: Any) -> None:
         if getattr(self.action, key) != value:
-            self.owner.replace(self.index, replace(self.action, **{key: value}))  # type: ignore[arg-type]
+            self.owner.replace_action(self.index, replace(self.action, **{key: value}))  # type: ignore[arg-type]
 
     def update_action(self, action: Action) -> None:
         self.action = action
@@ -206,7 +209,8 @@ class ActionCards(QWidget):
         super().__init__(parent)
         self.setObjectName("actionCards")
         self.ruleset: Ruleset | None = None
-        self.actions: tuple[Action, ...] = ()
+        self.rule_id: str | None = None  # whose escalation the reply preview promises
+        self.action_list: tuple[Action, ...] = ()
         self.cards: list[ActionCard] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -227,7 +231,7 @@ class ActionCards(QWidget):
             act = self.add_menu.addAction(f"{_ICONS.get(kind, '')}  {info['label']}")
             act.setData(kind)
             act.setToolTip(info.get("help", ""))
-            act.triggered.connect(lambda _c=False, k=kind: self.add(k))
+            act.triggered.connect(lambda _c=False, k=kind: self.add_action(k))
         self.add_button.setMenu(self.add_menu)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -243,14 +247,17 @@ class ActionCards(QWidget):
         for card in self.cards:
             card.problem_label.hide()
 
-    def set_actions(self, actions: tuple[Action, ...], ruleset: Ruleset | None = None) -> None:
+    def set_actions(self, actions: tuple[Action, ...], ruleset: Ruleset | None = None,
+                    rule_id: str | None = None) -> None:
         lists_changed = ruleset is not None and (
             self.ruleset is None or (ruleset.routing.teams, ruleset.templates, ruleset.channels)
             != (self.ruleset.routing.teams, self.ruleset.templates, self.ruleset.channels))
         if ruleset is not None:
             self.ruleset = ruleset
-        same_shape = [a.type for a in actions] == [a.type for a in self.actions] and not lists_changed
-        self.actions = actions
+        if rule_id is not None:
+            self.rule_id = rule_id
+        same_shape = [a.type for a in actions] == [a.type for a in self.action_list] and not lists_changed
+        self.action_list = actions
         if same_shape and len(self.cards) == len(actions):
             for card, action in zip(self.cards, actions):
                 if card.action != action:
@@ -265,22 +272,22 @@ class ActionCards(QWidget):
             self._cards_layout.addWidget(card)
         self.empty_hint.setVisible(not actions)
 
-    def add(self, kind: str) -> None:
+    def add_action(self, kind: str) -> None:
         label = catalog().actions.get(kind, {}).get("label", kind)
-        self.actions_edited.emit(self.actions + (default_action(kind, self.ruleset),), f"Add “{label}”", None)
+        self.actions_edited.emit(self.action_list + (default_action(kind, self.ruleset),), f"Add “{label}”", None)
 
-    def remove(self, index: int) -> None:
-        actions = list(self.actions)
+    def remove_action(self, index: int) -> None:
+        actions = list(self.action_list)
         actions.pop(index)
         self.actions_edited.emit(tuple(actions), "Remove action", None)
 
-    def move(self, old: int, new: int) -> None:
-        if 0 <= new < len(self.actions):
-            actions = list(self.actions)
+    def move_action(self, old: int, new: int) -> None:
+        if 0 <= new < len(self.action_list):
+            actions = list(self.action_list)
             actions.insert(new, actions.pop(old))
             self.actions_edited.emit(tuple(actions), "Reorder actions", None)
 
-    def replace(self, index: int, action: Action) -> None:
-        actions = list(self.actions)
+    def replace_action(self, index: int, action: Action) -> None:
+        actions = list(self.action_list)
         actions[index] = action
         self.actions_edited.emit(tuple(actions), "Change action", None)

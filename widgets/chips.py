@@ -2,7 +2,7 @@
 
 Used for phrases ("refund", "cancel my subscription"), tags and free choice lists. Pasting
 "refund, chargeback\\noverchaged" adds three chips at once, because managers keep such lists in
-spreadsheets and documents. `FlowLayout` wraps the chips onto as many lines as needed.
+spreadsheets and documents. `FlowLayout` (left to right, wrapping) serves other rows of small widgets.
 
 Signals: `values_edited(list[str])` after the user added or removed chips (never on `set_values`).
 """
@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QLineEdit, QSizePolicy, QToolButton, QWidget,
-)
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QLineEdit, QSizePolicy, QWidget
 
 _SPLIT = re.compile(r"[,;\n\r\t]+")
 
@@ -37,13 +35,6 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
         self._items.append(item)
-
-    def insert_widget(self, index: int, widget: QWidget) -> None:
-        self.addChildWidget(widget)
-        from PySide6.QtWidgets import QWidgetItem
-
-        self._items.insert(index, QWidgetItem(widget))
-        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -82,7 +73,8 @@ class FlowLayout(QLayout):
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, line = area.x(), area.y(), 0
         for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line > 0:
@@ -94,58 +86,33 @@ class FlowLayout(QLayout):
         return y + line - rect.y() + m.bottom()
 
 
-class Chip(QFrame):
-    """One pill: the text and a ✕ that removes it."""
-
-    remove_requested = Signal(str)
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("chip")
-        self.text = text
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 1, 2, 1)
-        layout.setSpacing(2)
-        label = QLabel(text)
-        label.setObjectName("chipText")
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        remove = QToolButton()
-        remove.setObjectName("chipRemove")
-        remove.setText("✕")
-        remove.setAutoRaise(True)
-        remove.setCursor(Qt.CursorShape.PointingHandCursor)
-        remove.setToolTip(f"Remove “{text}”")
-        remove.setAccessibleName(f"Remove {text}")
-        remove.clicked.connect(lambda: self.remove_requested.emit(self.text))
-        self.remove_button = remove
-        layout.addWidget(label)
-        layout.addWidget(remove)
-
-
 class ChipsEdit(QFrame):
-    """Chips plus a line edit: Enter (or a comma) adds what was typed, Backspace on empty removes."""
+    """Chips plus a line edit: Enter (or a comma) adds what was typed, Backspace on empty removes.
+
+    The chips are painted, not widgets: a rule can hold dozens of phrases and a widget per chip
+    made switching rules slow. Each chip's ✕ is a hit area; the line edit follows the last chip.
+    """
 
     values_edited = Signal(list)
+    PAD_X, CHIP_H, GAP, CLOSE_W, MAX_CHIP_W, INPUT_MIN_W = 8, 22, 4, 16, 260, 140
 
     def __init__(self, values: Iterable[str] = (), placeholder: str = "Type and press Enter",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chipsEdit")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMouseTracking(True)
         self._values: list[str] = []
-        self._chips: list[Chip] = []
-        self._flow = FlowLayout(self, spacing=4)
-        self._flow.setContentsMargins(QMargins(4, 3, 4, 3))
-        self.line_edit = QLineEdit()
+        self._rects: list[tuple[QRect, QRect]] = []  # (chip, its ✕) per value, for the current width
+        self._hover_close = -1
+        self.line_edit = QLineEdit(self)
         self.line_edit.setObjectName("chipsInput")
         self.line_edit.setFrame(False)
         self.line_edit.setPlaceholderText(placeholder)
-        self.line_edit.setMinimumWidth(140)
         self.line_edit.setAccessibleName(placeholder)
         self.line_edit.returnPressed.connect(self._commit_typed)
         self.line_edit.textEdited.connect(self._on_text_edited)
         self.line_edit.installEventFilter(self)
-        self._flow.addWidget(self.line_edit)
         self.setFocusProxy(self.line_edit)
         self.set_values(values)
 
@@ -155,15 +122,9 @@ class ChipsEdit(QFrame):
     def set_values(self, values: Iterable[str]) -> None:
         """Show `values` without announcing an edit (the model changed, e.g. by undo)."""
         values = [str(v) for v in values]
-        if values == self._values:
-            return
-        for chip in self._chips:
-            self._flow.removeWidget(chip)
-            chip.deleteLater()
-        self._chips = []
-        self._values = []
-        for value in values:
-            self._add_chip(value)
+        if values != self._values:
+            self._values = values
+            self._changed()
 
     def add_values(self, values: Iterable[str]) -> None:
         """Add chips as the user would (duplicates, compared case-insensitively, are skipped)."""
@@ -171,38 +132,114 @@ class ChipsEdit(QFrame):
         for value in values:
             value = value.strip()
             if value and value.casefold() not in {v.casefold() for v in self._values}:
-                self._add_chip(value)
+                self._values.append(value)
                 added = True
         if added:
+            self._changed()
             self.values_edited.emit(self.values())
 
     def remove_value(self, value: str) -> None:
-        if value not in self._values:
-            return
-        index = self._values.index(value)
-        self._values.pop(index)
-        chip = self._chips.pop(index)
-        self._flow.removeWidget(chip)
-        chip.deleteLater()
-        self._relayout()
-        self.values_edited.emit(self.values())
+        if value in self._values:
+            self._values.remove(value)
+            self._changed()
+            self.values_edited.emit(self.values())
 
-    def chip(self, value: str) -> Chip | None:
-        return next((c for c in self._chips if c.text == value), None)
+    def close_rect(self, value: str) -> QRect:
+        """Where the ✕ of `value` is drawn (widget coordinates); empty when not shown."""
+        self._arrange(self.width())
+        return self._rects[self._values.index(value)][1] if value in self._values else QRect()
 
-    def _add_chip(self, value: str) -> None:
-        chip = Chip(value, self)
-        chip.remove_requested.connect(self.remove_value)
-        self._flow.insert_widget(len(self._chips), chip)
-        chip.show()
-        self._chips.append(chip)
-        self._values.append(value)
-        self._relayout()
+    # --- geometry
+    def _chip_width(self, value: str) -> int:
+        text_w = self.fontMetrics().horizontalAdvance(value)
+        return min(self.MAX_CHIP_W, self.PAD_X + text_w + self.CLOSE_W + 4)
 
-    def _relayout(self) -> None:
-        self._flow.invalidate()
+    def _arrange(self, width: int) -> int:
+        """Lay the chips out for `width`; returns the height needed (chips plus the input)."""
+        m, x, y = 4, 4, 3
+        self._rects = []
+        for value in self._values:
+            w = self._chip_width(value)
+            if x + w > width - m and x > m:
+                x, y = m, y + self.CHIP_H + self.GAP
+            chip = QRect(x, y, w, self.CHIP_H)
+            self._rects.append((chip, QRect(chip.right() - self.CLOSE_W - 1, y + 3, self.CLOSE_W, self.CHIP_H - 6)))
+            x += w + self.GAP
+        input_h = max(self.CHIP_H, self.line_edit.sizeHint().height())
+        if x + self.INPUT_MIN_W > width - m and x > m:
+            x, y = m, y + self.CHIP_H + self.GAP
+        self._input_rect = QRect(x, y + (self.CHIP_H - input_h) // 2, max(self.INPUT_MIN_W, width - m - x), input_h)
+        return y + max(self.CHIP_H, input_h) + 3
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return self._arrange(width)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        width = max(self.width(), 320)
+        return QSize(width, self._arrange(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.INPUT_MIN_W + 8, self.CHIP_H + 6)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange(self.width())
+        self.line_edit.setGeometry(self._input_rect)
+
+    def _changed(self) -> None:
+        self.setAccessibleDescription(", ".join(self._values))
+        self._arrange(self.width())
+        self.line_edit.setGeometry(self._input_rect)
         self.updateGeometry()
+        self.update()
 
+    # --- painting and mouse
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+        fill.setAlpha(38)
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        metrics = self.fontMetrics()
+        for index, (value, (chip, close)) in enumerate(zip(self._values, self._rects)):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRectF(chip), self.CHIP_H / 2, self.CHIP_H / 2)
+            painter.setPen(text_colour)
+            text_rect = chip.adjusted(self.PAD_X, 0, -self.CLOSE_W - 2, 0)
+            text = metrics.elidedText(value, Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+            muted = QColor(text_colour)
+            muted.setAlpha(255 if index == self._hover_close else 130)
+            painter.setPen(muted)
+            painter.drawText(close, int(Qt.AlignmentFlag.AlignCenter), "✕")
+        painter.end()
+
+    def _close_at(self, pos: QPoint) -> int:
+        return next((i for i, (_chip, close) in enumerate(self._rects) if close.adjusted(-2, -2, 2, 2).contains(pos)), -1)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        hover = self._close_at(event.position().toPoint())
+        if hover != self._hover_close:
+            self._hover_close = hover
+            self.setCursor(Qt.CursorShape.PointingHandCursor if hover >= 0 else Qt.CursorShape.IBeamCursor)
+            chip = next((v for v, (c, _x) in zip(self._values, self._rects) if c.contains(event.position().toPoint())), "")
+            self.setToolTip(f"Remove “{chip}”" if hover >= 0 else chip)
+            self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        index = self._close_at(event.position().toPoint())
+        if index >= 0 and event.button() == Qt.MouseButton.LeftButton:
+            self.remove_value(self._values[index])
+        else:
+            self.line_edit.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    # --- typing
     def _commit_typed(self) -> None:
         text = self.line_edit.text()
         self.line_edit.clear()

@@ -200,7 +200,9 @@ class DragHandle(QLabel):
             return
         drag = QDrag(self)
         drag.setMimeData(self.editor.mime_for(self.node_path))
-        drag.setPixmap(self.parentWidget().grab())
+        row = self.parentWidget()
+        if row is not None:
+            drag.setPixmap(row.grab())
         drag.exec(Qt.DropAction.MoveAction)
 
 
@@ -231,7 +233,8 @@ class LeafRow(QFrame):
         self.fact_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.fact_combo.setMinimumContentsLength(16)
         self.fact_combo.view().setMinimumWidth(320)
-        self.fact_combo.setCurrentIndex(max(0, self.fact_combo.findData(leaf.fact)))
+        self.fact_combo.setPlaceholderText(f"(unknown: {leaf.fact})")
+        self.fact_combo.setCurrentIndex(self.fact_combo.findData(leaf.fact))
         self.fact_combo.setToolTip(fact.description if fact else f"Unknown fact '{leaf.fact}'")
         self.fact_combo.currentIndexChanged.connect(self._fact_chosen)
         row.addWidget(self.fact_combo)
@@ -241,9 +244,11 @@ class LeafRow(QFrame):
         self.op_combo = QComboBox()
         self.op_combo.setObjectName("operatorCombo")
         self.op_combo.setAccessibleName("Operator")
-        for op in cat.operators_for(leaf.fact):
-            self.op_combo.addItem(op.label, op.name)
-            self.op_combo.setItemData(self.op_combo.count() - 1, op.help, Qt.ItemDataRole.ToolTipRole)
+        for choice in cat.operators_for(leaf.fact):
+            self.op_combo.addItem(choice.label, choice.name)
+            self.op_combo.setItemData(self.op_combo.count() - 1, choice.help, Qt.ItemDataRole.ToolTipRole)
+        if self.op_combo.findData(leaf.op) < 0:  # keep what the file says; the validator explains it
+            self.op_combo.addItem(f"(unknown: {leaf.op})", leaf.op)
         self.op_combo.setCurrentIndex(self.op_combo.findData(leaf.op))
         self.op_combo.currentIndexChanged.connect(self._op_chosen)
         row.addWidget(self.op_combo)
@@ -444,7 +449,7 @@ class GroupBox(QFrame):
         if src is None:
             return
         event.acceptProposedAction()
-        self.editor.move(src, self.path, self.drop_index(event.position().toPoint().y()))
+        self.editor.move_node_to(src, self.path, self.drop_index(event.position().toPoint().y()))
 
 
 class NotFrame(QFrame):
@@ -578,8 +583,8 @@ class ConditionEditor(QWidget):
 
     def add_group(self, group_path: Path) -> None:
         group = node_at(self._view_root, group_path)
-        kind = "any" if isinstance(group, Group) and group.kind == "all" else "all"
-        self._emit(insert_at(self._view_root, group_path, len(children(group)), Group(kind)), "Add group")
+        nested = Group("any") if isinstance(group, Group) and group.kind == "all" else Group("all")
+        self._emit(insert_at(self._view_root, group_path, len(children(group)), nested), "Add group")
 
     def delete(self, node_path: Path) -> None:
         if node_path:
@@ -592,7 +597,7 @@ class ConditionEditor(QWidget):
         elif not negated and isinstance(node, Not):
             self.replace_node(node_path, node.child, "Remove “not”")
 
-    def move(self, src: Path, group_path: Path, index: int) -> None:
+    def move_node_to(self, src: Path, group_path: Path, index: int) -> None:
         moved = move_node(self._view_root, src, group_path, index)
         if moved is not None:
             self._emit(moved, "Move condition")

@@ -10,6 +10,7 @@ exist, so switching between rules of a 500-rule playbook stays cheap.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from builder.document import Document
+from builder.events import Event
 from builder.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.action_cards import ActionCards
@@ -55,6 +57,12 @@ _FALLBACK_QSS = """
 #viewToggle { border: 1px solid #cbd5e1; padding: 3px 12px; background: white; }
 #viewToggle:checked { background: #2563eb; color: white; border-color: #2563eb; }
 """
+
+
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    """Stop listening to the document once the widget is gone (the document may outlive it)."""
+    for event, callback in subscriptions:
+        event.disconnect(callback)
 
 
 def _dot(colour: str) -> QIcon:
@@ -98,9 +106,9 @@ class RuleEditor(QWidget):
         layout.addLayout(self._build_view_toggle())
         self.views = QStackedWidget()
         layout.addWidget(self.views, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         body.setObjectName("ruleBody")
         body_layout = QVBoxLayout(body)
@@ -116,16 +124,18 @@ class RuleEditor(QWidget):
         self.action_cards.actions_edited.connect(self._actions_edited)
         body_layout.addWidget(self.action_cards)
         body_layout.addStretch(1)
-        self.scroll.setWidget(body)
-        self.views.addWidget(self.scroll)
+        self.scroll_area.setWidget(body)
+        self.views.addWidget(self.scroll_area)
         self.graph = RuleGraph()
         self.views.addWidget(self.graph)
-        subscriptions = [(document.rule_replaced, self._on_rule_replaced),
-                         (document.rule_removed, self._on_rule_removed),
-                         (document.ruleset_replaced, self._on_ruleset_replaced)]
-        for event, callback in subscriptions:
+        self._subscriptions: list[tuple[Event, Callable[..., None]]] = [
+            (document.rule_replaced, self._on_rule_replaced),
+            (document.rule_removed, self._on_rule_removed),
+            (document.ruleset_replaced, self._on_ruleset_replaced)]
+        for event, callback in self._subscriptions:
             event.connect(callback)
-        self.destroyed.connect(lambda *_: [e.disconnect(c) for e, c in subscriptions])
+        subscriptions = self._subscriptions
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
 
     # --- building
     def _build_header(self) -> QFrame:
@@ -266,8 +276,9 @@ class RuleEditor(QWidget):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(target, QLineEdit):
                 target.selectAll()
-            if self.scroll.widget().isAncestorOf(target):
-                self.scroll.ensureWidgetVisible(target)
+            body = self.scroll_area.widget()
+            if body is not None and body.isAncestorOf(target):
+                self.scroll_area.ensureWidgetVisible(target)
         return target
 
     # --- document -> view
@@ -309,7 +320,7 @@ class RuleEditor(QWidget):
         self.cooldown_minutes.setVisible(rule.cooldown.policy == "after_minutes")
         ruleset = self.document.ruleset
         self.condition_editor.set_condition(rule.when, ruleset)
-        self.action_cards.set_actions(rule.actions, ruleset)
+        self.action_cards.set_actions(rule.actions, ruleset, rule.id)
         if self.views.currentIndex() == 1:
             self.graph.set_rule(rule, ruleset)
 

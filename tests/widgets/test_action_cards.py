@@ -56,13 +56,13 @@ def test_menu_lists_the_catalog_actions(cards: ActionCards) -> None:
 
 def test_add_and_edit_an_escalation(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "escalate")
-    assert cards.actions == (Escalate("instant", ruleset.routing.teams[0].id, "normal"),)
+    assert cards.action_list == (Escalate("instant", ruleset.routing.teams[0].id, "normal"),)
     team = _combo(cards, 0, "team")
     assert [team.itemText(i) for i in range(team.count())] == [t.name for t in ruleset.routing.teams]
     team.setCurrentIndex(team.findData("sales"))
     _combo(cards, 0, "handoff").setCurrentIndex(_combo(cards, 0, "handoff").findData("callback"))
     _combo(cards, 0, "priority").setCurrentIndex(_combo(cards, 0, "priority").findData("urgent"))
-    assert cards.actions == (Escalate("callback", "sales", "urgent"),)
+    assert cards.action_list == (Escalate("callback", "sales", "urgent"),)
     assert cards.edits == ["Add “Hand over to a human”", "Change action", "Change action", "Change action"]
 
 
@@ -72,7 +72,7 @@ def test_reply_offers_chat_templates_only_with_a_preview(cards: ActionCards, rul
     ids = [combo.itemData(i) for i in range(combo.count())]
     assert ids == [t.id for t in ruleset.templates if t.channel == "chat"]
     combo.setCurrentIndex(combo.findData("sales-ack"))
-    assert cards.actions == (Reply("sales-ack"),)
+    assert cards.action_list == (Reply("sales-ack"),)
     preview = cards.cards[0].preview
     assert preview is not None and not preview.isHidden()
     assert preview.text() == reply_preview(ruleset, "sales-ack")
@@ -91,13 +91,13 @@ def test_tags_as_chips(cards: ActionCards, qtbot) -> None:
     chips = cards.cards[0].fields["tags"]
     qtbot.keyClicks(chips.line_edit, "billing, vip")
     qtbot.keyClick(chips.line_edit, Qt.Key.Key_Return)
-    assert cards.actions == (Tag(("billing", "vip")),)
+    assert cards.action_list == (Tag(("billing", "vip")),)
 
 
 def test_set_priority_and_notify(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "set_priority")
     _add(cards, "notify")
-    assert cards.actions == (SetPriority("high"), Notify(ruleset.channels[0].id))
+    assert cards.action_list == (SetPriority("high"), Notify(ruleset.channels[0].id))
     channel = _combo(cards, 1, "channel")
     assert channel.currentText() == ruleset.channels[0].name
 
@@ -109,9 +109,9 @@ def test_reorder_and_remove(cards: ActionCards, qtbot, ruleset: Ruleset) -> None
     up = first.findChild(QToolButton, "moveUp")
     assert up is not None and not up.isEnabled()
     qtbot.mouseClick(first.findChild(QToolButton, "moveDown"), Qt.MouseButton.LeftButton)
-    assert cards.actions == (Reply("handoff-ack"), Escalate(), Tag(("x",)))
+    assert cards.action_list == (Reply("handoff-ack"), Escalate(), Tag(("x",)))
     qtbot.mouseClick(cards.cards[2].findChild(QToolButton, "removeAction"), Qt.MouseButton.LeftButton)
-    assert cards.actions == (Reply("handoff-ack"), Escalate())
+    assert cards.action_list == (Reply("handoff-ack"), Escalate())
     assert cards.edits == ["Reorder actions", "Remove action"]
 
 

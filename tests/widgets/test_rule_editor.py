@@ -212,4 +212,4 @@ def test_sentence_and_diagram_toggle(editor: RuleEditor, qtbot) -> None:
     editor.show_rule("frustration")
     assert editor.graph.rule is editor.rule  # refreshes with the rule while shown
     qtbot.mouseClick(editor.view_buttons.button(0), Qt.MouseButton.LeftButton)
-    assert editor.views.currentWidget() is editor.scroll
+    assert editor.views.currentWidget() is editor.scroll_area

@@ -22,6 +22,7 @@ def test_split_list_understands_commas_semicolons_and_lines() -> None:
 def test_typing_enter_adds_a_chip_and_x_removes_it(qtbot) -> None:
     chips = ChipsEdit()
     qtbot.addWidget(chips)
+    chips.show()
     with qtbot.waitSignal(chips.values_edited) as added:
         qtbot.keyClicks(chips.line_edit, "refund")
         qtbot.keyClick(chips.line_edit, Qt.Key.Key_Return)
@@ -31,10 +32,11 @@ def test_typing_enter_adds_a_chip_and_x_removes_it(qtbot) -> None:
     qtbot.keyClicks(chips.line_edit, "REFUND")  # same phrase in other case: not added twice
     qtbot.keyClick(chips.line_edit, Qt.Key.Key_Return)
     assert chips.values() == ["refund", "Cancel"]
-    chip = chips.chip("refund")
-    assert chip is not None
+    chips.resize(400, 60)
+    close = chips.close_rect("refund")
+    assert close.isValid()
     with qtbot.waitSignal(chips.values_edited):
-        qtbot.mouseClick(chip.remove_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(chips, Qt.MouseButton.LeftButton, pos=close.center())
     assert chips.values() == ["Cancel"]
 
 
@@ -53,6 +55,14 @@ def test_backspace_on_empty_input_removes_the_last_chip(qtbot) -> None:
     qtbot.addWidget(chips)
     qtbot.keyClick(chips.line_edit, Qt.Key.Key_Backspace)
     assert chips.values() == ["a"]
+
+
+def test_many_chips_wrap_onto_more_lines(qtbot) -> None:
+    chips = ChipsEdit([f"phrase number {i}" for i in range(12)])
+    qtbot.addWidget(chips)
+    assert chips.heightForWidth(300) > chips.heightForWidth(1200) >= chips.heightForWidth(4000)
+    chips.resize(300, chips.heightForWidth(300))
+    assert chips.line_edit.geometry().bottom() <= chips.height()
 
 
 def test_set_values_is_silent(qtbot) -> None:
