@@ -27,6 +27,8 @@ from rules_schema.catalog import catalog
 CSV_COLUMNS = ("index", "conversation_id", "escalated", "rule", "trigger", "turn", "at", "handoff", "team",
                "priority", "promise", "tags", "team_open", "expected", "passed", "misses")
 CHART_KEYS = ("rate", "by_trigger", "by_rule", "by_turn", "by_hour", "by_handoff")
+SVG_STYLE = ("<style>.l{font:11px system-ui,sans-serif;fill:#475569}"
+             ".v{font:11px system-ui,sans-serif;fill:#0f172a}</style>")  # also right as a standalone file
 ACCENT, MUTED, SHADE = "#2563eb", "#94a3b8", "#dcfce7"
 
 
@@ -74,7 +76,7 @@ def svg_columns(values: Sequence[int], labels: Sequence[str], *, shaded: Sequenc
     left, bottom, plot_h = 8, 34, height - 54
     step = (width - 2 * left) / n
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{esc(title)}" class="chart">']
+             f'aria-label="{esc(title)}" class="chart">{SVG_STYLE}']
     for i, value in enumerate(values):
         x = left + i * step
         if i < len(shaded) and shaded[i]:
@@ -98,7 +100,7 @@ def svg_rows(items: Sequence[tuple[str, int, str]], *, title: str = "", width: i
     height = max(1, len(items)) * row_h + 8
     top = max((v for _, v, _ in items), default=0) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{esc(title)}" class="chart">']
+             f'aria-label="{esc(title)}" class="chart">{SVG_STYLE}']
     for i, (label, value, colour) in enumerate(items):
         y = 4 + i * row_h
         bar_w = (width - label_w - 50) * value / top
@@ -119,7 +121,7 @@ def svg_rate(rate: float | None, *, width: int = 640) -> str:
         return left + span * min(v, scale) / scale
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 70" role="img" '
-             f'aria-label="escalation rate against the healthy band" class="chart">',
+             f'aria-label="escalation rate against the healthy band" class="chart">{SVG_STYLE}',
              f'<rect x="{left}" y="18" width="{span}" height="18" fill="#f1f5f9"/>',
              f'<rect x="{x(WARN_LOW):.1f}" y="18" width="{x(WARN_HIGH) - x(WARN_LOW):.1f}" height="18" fill="#fef9c3"/>',
              f'<rect x="{x(HEALTHY_LOW):.1f}" y="18" width="{x(HEALTHY_HIGH) - x(HEALTHY_LOW):.1f}" height="18" '
