@@ -15,6 +15,8 @@ SECTIONS: tuple[str, ...] = ("templates", "schedules", "routing", "channels", "s
 IGNORED_METADATA = frozenset({"exported_at", "content_hash"})
 """Set by export, not by the person editing: never reported as a change."""
 
+_FIELD_ORDER = {key: i for i, key in enumerate(
+    ("name", "enabled", "trigger", "when", "actions", "stop", "cooldown"))}
 _FIELD_WORDS: dict[str, str] = {
     "when": "conditions changed",
     "actions": "actions changed",
@@ -166,7 +168,7 @@ def _stable_positions(old_indices: list[int]) -> set[int]:
 def _rule_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     words: list[str] = []
     fields: list[str] = []
-    for key in sorted(set(old) | set(new), key=lambda k: (k != "name", k != "enabled", k)):
+    for key in sorted(set(old) | set(new), key=lambda k: (_FIELD_ORDER.get(k, len(_FIELD_ORDER)), k)):
         if key == "id" or old.get(key) == new.get(key):
             continue
         fields.append(key)

@@ -196,6 +196,7 @@ class Project:
         with self._ws._lock:
             head = self._head_record()
             if head.get("hash") == digest:
+                self._drop_saved_recovery(digest)
                 return self.revision(int(head["revision"]))
             if not description:
                 description = diff_rulesets(head["document"], owned).summary()
@@ -209,10 +210,14 @@ class Project:
                                      doc_ids=[1])
             revision = Revision.from_record(record)
             self._ws._project_saved(self._name, revision, rule_count(owned), number)
-            entry = self._ws._recovery.get(self._name)
-            if entry is not None and content_hash(entry.document) == digest:
-                self._ws._recovery.clear(self._name)
+            self._drop_saved_recovery(digest)
             return revision
+
+    def _drop_saved_recovery(self, digest: str) -> None:
+        """Unsaved edits identical to what is now saved are not unsaved any more."""
+        entry = self._ws._recovery.get(self._name)
+        if entry is not None and content_hash(entry.document) == digest:
+            self._ws._clear_recovery(self._name)
 
     def restore(self, number: int, description: str = "") -> Revision:
         """Make revision `number` current again, as a new revision (history is kept)."""
