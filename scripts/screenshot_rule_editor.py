@@ -35,6 +35,7 @@ def main(argv: list[str]) -> int:
     if "--diagram" in argv:
         editor.set_view(1)
     editor.show()
+    editor.setFocus()  # no blinking cursor in the picture
     for _ in range(3):
         app.processEvents()
     args = [a for a in argv if not a.startswith("--")]

@@ -48,7 +48,8 @@ _FALLBACK_QSS = """
 #chip { background: #e0e7ff; border-radius: 10px; }
 #chipRemove { border: none; padding: 0 2px; color: #475569; }
 #dragHandle { color: #94a3b8; padding: 0 2px; }
-#notToggle { border: 1px solid #cbd5e1; border-radius: 4px; padding: 1px 5px; color: #64748b; }
+#notToggle { border: 1px solid transparent; border-radius: 4px; padding: 1px 5px; color: #94a3b8; }
+#notToggle:hover { border-color: #cbd5e1; color: #475569; }
 #notToggle:checked { background: #dc2626; color: white; border-color: #dc2626; font-weight: 600; }
 #inlineProblem, #headerProblem, #patternMessage { color: #b91c1c; }
 #inlineProblem[severity="warning"], #headerProblem[severity="warning"] { color: #b45309; }

@@ -213,3 +213,54 @@ def test_sentence_and_diagram_toggle(editor: RuleEditor, qtbot) -> None:
     assert editor.graph.rule is editor.rule  # refreshes with the rule while shown
     qtbot.mouseClick(editor.view_buttons.button(0), Qt.MouseButton.LeftButton)
     assert editor.views.currentWidget() is editor.scroll_area
+
+
+def test_typing_a_number_is_one_undo_step_and_keeps_focus(editor: RuleEditor, document: Document,
+                                                          stack: QUndoStack, qtbot) -> None:
+    editor.show_rule("enterprise-pricing")
+    editor.activateWindow()
+    spin = _leaf_row(editor, (1, 0)).value_editor.spin  # type: ignore[union-attr]
+    spin.setFocus()
+    spin.selectAll()
+    before = stack.count()
+    qtbot.keyClicks(spin, "95")
+    assert _rule(document, "enterprise-pricing").when == Group("any", (
+        Leaf("message.text", "contains_any", ("enterprise pricing", "custom pricing", "book a demo", "buy today")),
+        Group("all", (Leaf("visitor.score", "gt", 95), Leaf("pages.views_matching", "gte", 1, "/pricing*")))))
+    assert stack.count() == before + 1
+    assert _leaf_row(editor, (1, 0)).value_editor.spin is spin  # type: ignore[union-attr]
+    qtbot.waitUntil(spin.hasFocus)
+    stack.undo()
+    assert spin.value() == 80
+
+
+def test_adding_phrases_keeps_the_cursor_in_the_chip_input(editor: RuleEditor, document: Document,
+                                                         stack: QUndoStack, qtbot) -> None:
+    editor.show_rule("billing-refund")
+    editor.activateWindow()
+    phrases = _leaf_row(editor, (0,)).value_editor
+    assert isinstance(phrases, PhraseEditor)
+    line = phrases.chips.line_edit
+    line.setFocus()
+    qtbot.keyClicks(line, "money back")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.keyClicks(line, "dispute")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    when = _rule(document, "billing-refund").when
+    assert isinstance(when, Group) and isinstance(when.children[0], Leaf)
+    assert when.children[0].value[-2:] == ("money back", "dispute")  # type: ignore[index]
+    assert _leaf_row(editor, (0,)).value_editor is phrases
+    qtbot.waitUntil(line.hasFocus)
+    stack.undo()
+    assert "dispute" not in phrases.chips.values() and "money back" in phrases.chips.values()
+
+
+def test_unknown_fact_and_operator_are_shown_not_replaced(editor: RuleEditor, document: Document,
+                                                          stack: QUndoStack) -> None:
+    rule = Rule("odd", "Odd", "keyword", Group("all", (Leaf("visitor.mood", "is_grumpy", "very"),)))
+    stack.push(InsertRuleCommand(document, 0, rule))
+    editor.show_rule("odd")
+    row = _leaf_row(editor, (0,))
+    assert row.fact_combo.currentIndex() == -1 and "visitor.mood" in row.fact_combo.placeholderText()
+    assert row.op_combo.currentText() == "(unknown: is_grumpy)"
+    assert _rule(document, "odd") == rule
