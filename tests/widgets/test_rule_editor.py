@@ -264,3 +264,15 @@ def test_unknown_fact_and_operator_are_shown_not_replaced(editor: RuleEditor, do
     assert row.fact_combo.currentIndex() == -1 and "visitor.mood" in row.fact_combo.placeholderText()
     assert row.op_combo.currentText() == "(unknown: is_grumpy)"
     assert _rule(document, "odd") == rule
+
+
+def test_a_closed_editor_stops_listening_to_the_document(qtbot, document: Document, stack: QUndoStack) -> None:
+    editor = RuleEditor(document, stack)
+    editor.show_rule("frustration")
+    gone: list[bool] = []
+    editor.destroyed.connect(lambda *_: gone.append(True))
+    editor.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone))
+    rule = _rule(document, "frustration")  # a listener left behind would touch a deleted widget
+    stack.push(ReplaceRuleCommand(document, rule.id, replace(rule, name="Still fine"), "rename"))
+    assert _rule(document, "frustration").name == "Still fine"
