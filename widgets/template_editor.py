@@ -1,0 +1,705 @@
+"""The template editor: chat replies, e-mail confirmations and notification texts, with a live preview.
+
+Why a live preview with a chosen visitor and moment: a template says "{{promise}}", and what the
+visitor reads depends on the team's hours at that moment ("within 1 hour" at 10:00, "by tomorrow
+09:00" at 21:00). The preview renders with `builder.templates.sample_context` at the picked moment
+(in the team's time zone) for the picked rule, so the manager reads the real sentence.
+
+Every edit is a `SetRulesetCommand` on the window's undo stack (typing in one field merges into one
+step); the view mirrors the document's `ruleset_replaced` event, so undo, redo and opening another
+project all land here the same way. Template ids are stable: new ones are made from the name, and
+renaming a template never changes its id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from builder.document import Document
+from builder.events import Event
+from builder.model import CHANNEL_KINDS, Notify, Reply, Rule, Ruleset, Template
+from builder.templates import render_template, sample_context
+from rules_schema import Problem, validate
+from rules_schema.catalog import catalog
+from widgets.commands import SetRulesetCommand
+from widgets.placeholder_highlighter import PlaceholderTextEdit, placeholder_label, problems_in
+from widgets.style import icon
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+VALIDATE_DEBOUNCE_MS = 150
+OVER_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#dc2626", "#dc2626", "#b45309", "#64748b"
+VISITOR_PRESETS: tuple[tuple[str, str, str], ...] = (
+    ("Ana, with e-mail", "Ana", "ana@example.com"),
+    ("Bob, no e-mail given", "Bob", ""),
+    ("Anonymous visitor", "", ""),
+)
+STARTERS: dict[str, tuple[str | None, str]] = {
+    "chat": (None, "Thanks {{visitor.name | there}}! A colleague from our {{team}} team will take over: {{promise}}"),
+    "email": ("We'll get back to you {{promise}}",
+              "Hi {{visitor.name | there}},\n\nThanks for reaching out. Our {{team}} team will reply {{promise}}.\n\n"
+              "{{summary}}"),
+    "slack": (None, "New {{priority}} handoff for {{team}}: {{rule}}\n> {{last_message}}"),
+    "teams": (None, "New {{priority}} handoff for {{team}}: {{rule}}\n\n{{last_message}}"),
+    "webhook": (None, '{"conversation": "{{conversation_id}}", "team": "{{team}}", "summary": "{{summary}}"}'),
+}
+_FALLBACK_QSS = """
+#templateEditor QGroupBox { font-weight: 600; }
+#previewSubject { font-weight: 600; }
+#previewBody { background: #f8fafc; }
+#emptyHint, #previewNote, #usedByEmpty { color: #64748b; }
+"""
+
+
+def channel_label(kind: str) -> str:
+    return str(catalog().channels.get(kind, {}).get("label", kind))
+
+
+def channel_limit(kind: str) -> int | None:
+    limit = catalog().channels.get(kind, {}).get("max_length")
+    return limit if isinstance(limit, int) else None
+
+
+def unique_id(name: str, taken: set[str], fallback: str) -> str:
+    """A schema-valid id made from `name` (lower-case, dashes), unique among `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-_")[:56].strip("-_") or fallback
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} {n}", n + 1
+    return candidate
+
+
+def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, str]]:
+    """Who uses the template: (kind "rule"/"channel", id, plain description), in document order."""
+    via_channel = {c.id: c for c in ruleset.channels if c.template == template_id}
+    found: list[tuple[str, str, str]] = []
+    for rule in ruleset.rules:
+        uses: list[str] = []
+        for action in rule.actions:
+            if isinstance(action, Reply) and action.template == template_id:
+                uses.append("chat reply")
+            elif isinstance(action, Notify) and action.template == template_id:
+                uses.append("notification")
+            elif isinstance(action, Notify) and action.template is None and action.channel in via_channel:
+                uses.append(f"notification via {via_channel[action.channel].name}")
+        if uses:
+            found.append(("rule", rule.id, f"Rule “{rule.name}” — {', '.join(dict.fromkeys(uses))}"))
+    for channel in via_channel.values():
+        found.append(("channel", channel.id, f"Channel “{channel.name}” — its notification text"))
+    return found
+
+
+def schedule_zone(ruleset: Ruleset, rule: Rule | None) -> str:
+    """The time zone a moment is read in: the rule's team's schedule, else the default schedule."""
+    escalation = rule.escalation if rule is not None else None
+    team = ruleset.routing.team(escalation.team) if escalation else None
+    schedule = ruleset.schedule(team.schedule if team else None)
+    return schedule.timezone if schedule is not None else "UTC"
+
+
+def _zone(name: str) -> timezone | ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+class TemplateEditor(QWidget):
+    """Templates grouped per channel; name, channel, subject, body, preview, counter and "used by".
+
+    Signals: `rule_activated(rule_id)` when the user double-clicks a rule in "Used by".
+    """
+
+    rule_activated = Signal(str)
+
+    def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("templateEditor")
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not app.styleSheet():
+            self.setStyleSheet(_FALLBACK_QSS)
+        self.document, self.undo_stack = document, undo_stack
+        self._template_id: str | None = None
+        self._loading = False
+        self._structure: tuple[tuple[str, str, str], ...] = ()
+        self._last_text_field: QWidget | None = None
+        self.problems: list[Problem] = []
+        self._validated: Ruleset | None = None
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_form())
+        splitter.addWidget(self._build_preview())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([230, 520, 380])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+        self.validate_timer = QTimer(self)
+        self.validate_timer.setSingleShot(True)
+        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
+        self.validate_timer.timeout.connect(self.validate_now)
+        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_ruleset_replaced),
+                                                                  (document.changed, self._on_changed)]
+        for event, callback in subscriptions:
+            event.connect(callback)
+        self.destroyed.connect(lambda *_: [e.disconnect(c) for e, c in subscriptions])
+        self.refresh()
+        first = next(iter(self.document.ruleset.templates), None)
+        self.select_template(first.id if first else None)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Templates")
+        self.tree.setMinimumWidth(200)
+        self.tree.currentItemChanged.connect(self._on_current_item)
+        layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QToolButton()
+        self.add_button.setText("Add")
+        self.add_button.setIcon(icon("new"))
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.add_button.setToolTip("Add a template (the arrow picks its channel)")
+        self.add_menu = QMenu(self.add_button)
+        for kind in CHANNEL_KINDS:
+            action = self.add_menu.addAction(channel_label(kind))
+            action.triggered.connect(lambda _=False, k=kind: self.add_template(k))
+        self.add_button.setMenu(self.add_menu)
+        self.add_button.clicked.connect(lambda: self.add_template(self._current_group_channel()))
+        self.duplicate_button = QPushButton(icon("duplicate"), "Duplicate")
+        self.duplicate_button.clicked.connect(self.duplicate_template)
+        self.delete_button = QPushButton(icon("delete"), "Delete")
+        self.delete_button.clicked.connect(self.delete_template)
+        for button in (self.add_button, self.duplicate_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        return box
+
+    def _build_form(self) -> QWidget:
+        box = QGroupBox("Template")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Template name")
+        self.name_edit.textEdited.connect(lambda text: self._edit("name", text, "Rename template"))
+        self.name_edit.editingFinished.connect(self._name_finished)
+        form.addRow("Name", self.name_edit)
+        self.id_label = QLabel()
+        self.id_label.setObjectName("previewNote")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Id", self.id_label)
+        self.channel_combo = QComboBox()
+        self.channel_combo.setAccessibleName("Channel")
+        for kind in CHANNEL_KINDS:
+            self.channel_combo.addItem(channel_label(kind), kind)
+        self.channel_combo.activated.connect(self._channel_chosen)
+        form.addRow("Channel", self.channel_combo)
+        self.subject_label = QLabel("Subject")
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setAccessibleName("E-mail subject")
+        self.subject_edit.textEdited.connect(lambda text: self._edit("subject", text, "Edit template subject"))
+        form.addRow(self.subject_label, self.subject_edit)
+        self.body_edit = PlaceholderTextEdit()
+        self.body_edit.setAccessibleName("Template text")
+        self.body_edit.setMinimumHeight(160)
+        self.body_edit.textChanged.connect(self._body_changed)
+        for field in (self.subject_edit, self.body_edit):
+            field.installEventFilter(self)
+        form.addRow("Text", self.body_edit)
+        tools = QHBoxLayout()
+        self.placeholder_button = QToolButton()
+        self.placeholder_button.setText("Insert placeholder")
+        self.placeholder_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.placeholder_button.setToolTip("Insert a value filled in when the message is sent")
+        self.placeholder_menu = QMenu(self.placeholder_button)
+        for name, entry in catalog().placeholders.items():
+            action = QAction(str(entry.get("label", name)), self.placeholder_menu)
+            action.setData(name)
+            action.setToolTip(f"{{{{{name}}}}}, e.g. “{entry.get('example', '')}”")
+            action.triggered.connect(lambda _=False, n=name: self.insert_placeholder(n))
+            self.placeholder_menu.addAction(action)
+        self.placeholder_menu.setToolTipsVisible(True)
+        self.placeholder_button.setMenu(self.placeholder_menu)
+        tools.addWidget(self.placeholder_button)
+        tools.addStretch(1)
+        self.counter_label = QLabel()
+        self.counter_label.setObjectName("charCounter")
+        tools.addWidget(self.counter_label)
+        form.addRow("", tools)
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("templateProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow("", self.problems_label)
+        self.used_by_list = QListWidget()
+        self.used_by_list.setAccessibleName("Used by")
+        self.used_by_list.setMaximumHeight(110)
+        self.used_by_list.itemDoubleClicked.connect(self._used_by_activated)
+        form.addRow("Used by", self.used_by_list)
+        self.form_box = box
+        return box
+
+    def _build_preview(self) -> QWidget:
+        box = QGroupBox("Preview")
+        layout = QVBoxLayout(box)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.visitor_combo = QComboBox()
+        self.visitor_combo.setAccessibleName("Sample visitor")
+        for label, name, email in VISITOR_PRESETS:
+            self.visitor_combo.addItem(label, (name, email))
+        self.visitor_combo.activated.connect(self._visitor_preset)
+        form.addRow("Visitor", self.visitor_combo)
+        self.visitor_name_edit = QLineEdit(VISITOR_PRESETS[0][1])
+        self.visitor_name_edit.setPlaceholderText("no name given")
+        self.visitor_email_edit = QLineEdit(VISITOR_PRESETS[0][2])
+        self.visitor_email_edit.setPlaceholderText("no e-mail given")
+        for edit in (self.visitor_name_edit, self.visitor_email_edit):
+            edit.textEdited.connect(lambda _t: self.update_preview())
+        form.addRow("Name", self.visitor_name_edit)
+        form.addRow("E-mail", self.visitor_email_edit)
+        self.rule_combo = QComboBox()
+        self.rule_combo.setAccessibleName("Sent by rule")
+        self.rule_combo.activated.connect(lambda _i: self._rule_chosen())
+        form.addRow("Sent by rule", self.rule_combo)
+        moment = QHBoxLayout()
+        self.moment_edit = QDateTimeEdit()
+        self.moment_edit.setCalendarPopup(True)
+        self.moment_edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.moment_edit.setAccessibleName("Moment")
+        self.moment_edit.dateTimeChanged.connect(lambda _d: self.update_preview())
+        moment.addWidget(self.moment_edit, 1)
+        self.zone_label = QLabel()
+        self.zone_label.setObjectName("previewNote")
+        moment.addWidget(self.zone_label)
+        form.addRow("At", moment)
+        layout.addLayout(form)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        self.preview_subject = QLabel()
+        self.preview_subject.setObjectName("previewSubject")
+        self.preview_subject.setWordWrap(True)
+        self.preview_subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.preview_subject)
+        self.preview_body = QPlainTextEdit()
+        self.preview_body.setObjectName("previewBody")
+        self.preview_body.setReadOnly(True)
+        self.preview_body.setAccessibleName("Preview")
+        layout.addWidget(self.preview_body, 1)
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("previewNote")
+        self.preview_note.setWordWrap(True)
+        layout.addWidget(self.preview_note)
+        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        self._set_moment_silently(now)
+        return box
+
+    # --- selection --------------------------------------------------------------------------------
+
+    def template(self) -> Template | None:
+        return self.document.ruleset.template(self._template_id) if self._template_id else None
+
+    def current_template_id(self) -> str | None:
+        return self._template_id
+
+    def select_template(self, template_id: str | None) -> None:
+        """Show `template_id` (None: nothing) and select it in the list."""
+        self._template_id = template_id if template_id and self.document.ruleset.template(template_id) else None
+        item = self._item_for(self._template_id)
+        if item is not None and self.tree.currentItem() is not item:
+            self.tree.setCurrentItem(item)
+        self._load_fields(reset_preview=True)
+
+    def _item_for(self, template_id: str | None) -> QTreeWidgetItem | None:
+        for group in range(self.tree.topLevelItemCount()):
+            parent = self.tree.topLevelItem(group)
+            for row in range(parent.childCount()):
+                if parent.child(row).data(0, ID_ROLE) == template_id:
+                    return parent.child(row)
+        return None
+
+    def _on_current_item(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        template_id = current.data(0, ID_ROLE) if current is not None else None
+        if template_id and template_id != self._template_id:
+            self.select_template(str(template_id))
+
+    def _current_group_channel(self) -> str:
+        item = self.tree.currentItem()
+        if item is None:
+            return "chat"
+        template_id = item.data(0, ID_ROLE)
+        if template_id:
+            template = self.document.ruleset.template(str(template_id))
+            return template.channel if template else "chat"
+        return str(item.data(0, Qt.ItemDataRole.UserRole + 1) or "chat")
+
+    # --- mirroring the document -------------------------------------------------------------------
+
+    def _on_ruleset_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
+        self.refresh()
+
+    def _on_changed(self) -> None:
+        self.validate_timer.start()
+
+    def refresh(self) -> None:
+        """Rebuild the list when templates were added, removed or renamed; reload the fields."""
+        ruleset = self.document.ruleset
+        structure = tuple((t.id, t.name, t.channel) for t in ruleset.templates)
+        if structure != self._structure:
+            self._structure = structure
+            self._rebuild_tree()
+        if self._template_id and ruleset.template(self._template_id) is None:
+            self._template_id = None
+        item = self._item_for(self._template_id)
+        if item is not None and self.tree.currentItem() is not item:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.blockSignals(False)
+        self._load_fields(reset_preview=False)
+        self.validate_timer.start()
+
+    def _rebuild_tree(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for kind in CHANNEL_KINDS:
+            members = [t for t in self.document.ruleset.templates if t.channel == kind]
+            group = QTreeWidgetItem([f"{channel_label(kind)}  ({len(members)})"])
+            group.setFont(0, bold)
+            group.setData(0, Qt.ItemDataRole.UserRole + 1, kind)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            for template in members:
+                child = QTreeWidgetItem([template.name])
+                child.setData(0, ID_ROLE, template.id)
+                child.setToolTip(0, f"id: {template.id}")
+                group.addChild(child)
+            self.tree.addTopLevelItem(group)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+
+    def _load_fields(self, *, reset_preview: bool) -> None:
+        template = self.template()
+        self._loading = True
+        try:
+            self.form_box.setEnabled(template is not None)
+            self.duplicate_button.setEnabled(template is not None)
+            self.delete_button.setEnabled(template is not None)
+            name = template.name if template else ""
+            if self.name_edit.text() != name:
+                self.name_edit.setText(name)
+            self.id_label.setText(template.id if template else "")
+            index = self.channel_combo.findData(template.channel if template else "chat")
+            self.channel_combo.setCurrentIndex(max(index, 0))
+            is_email = template is not None and template.channel == "email"
+            self.subject_label.setVisible(is_email)
+            self.subject_edit.setVisible(is_email)
+            subject = (template.subject or "") if template else ""
+            if self.subject_edit.text() != subject:
+                self.subject_edit.setText(subject)
+            body = template.body if template else ""
+            if self.body_edit.toPlainText() != body:
+                self.body_edit.setPlainText(body)
+        finally:
+            self._loading = False
+        self._fill_rule_combo(reset=reset_preview)
+        self._update_used_by()
+        self._update_counter()
+        self.update_preview()
+        self._show_problems()
+
+    # --- edits -------------------------------------------------------------------------------------
+
+    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
+        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+
+    def _replace_template(self, new: Template, text: str, merge_key: str | None = None) -> None:
+        ruleset = self.document.ruleset
+        templates = tuple(new if t.id == new.id else t for t in ruleset.templates)
+        self._push(replace(ruleset, templates=templates), text, merge_key)
+
+    def _edit(self, field: str, value: Any, text: str) -> None:
+        template = self.template()
+        if self._loading or template is None or getattr(template, field) == value:
+            return
+        self._replace_template(replace(template, **{field: value}), f"{text} '{template.name}'",
+                               f"template:{template.id}:{field}")
+
+    def _name_finished(self) -> None:
+        template = self.template()
+        if template is not None and not self.name_edit.text().strip():
+            self._loading = True
+            self.name_edit.setText(template.name)
+            self._loading = False
+
+    def _body_changed(self) -> None:
+        if not self._loading:
+            self._edit("body", self.body_edit.toPlainText(), "Edit template text")
+        self._update_counter()
+
+    def _channel_chosen(self, index: int) -> None:
+        template = self.template()
+        kind = str(self.channel_combo.itemData(index))
+        if template is None or kind == template.channel:
+            return
+        subject = (template.subject or STARTERS["email"][0]) if kind == "email" else None
+        self._replace_template(replace(template, channel=kind, subject=subject),
+                               f"Make '{template.name}' a {channel_label(kind).lower()} template")
+
+    def add_template(self, channel: str = "chat") -> str:
+        """Add a starter template for `channel`; returns its id."""
+        ruleset = self.document.ruleset
+        name = unique_name(f"New {channel_label(channel).lower()}", {t.name for t in ruleset.templates})
+        subject, body = STARTERS.get(channel, (None, ""))
+        template = Template(unique_id(name, {t.id for t in ruleset.templates}, "template"), name, channel, body,
+                            subject)
+        self._push(replace(ruleset, templates=(*ruleset.templates, template)), f"Add template '{name}'")
+        self.select_template(template.id)
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+        return template.id
+
+    def duplicate_template(self) -> str | None:
+        template = self.template()
+        if template is None:
+            return None
+        ruleset = self.document.ruleset
+        name = unique_name(f"{template.name} (copy)", {t.name for t in ruleset.templates})
+        copy = replace(template, id=unique_id(name, {t.id for t in ruleset.templates}, "template"), name=name)
+        index = ruleset.templates.index(template) + 1
+        templates = (*ruleset.templates[:index], copy, *ruleset.templates[index:])
+        self._push(replace(ruleset, templates=templates), f"Duplicate template '{template.name}'")
+        self.select_template(copy.id)
+        return copy.id
+
+    def delete_template(self) -> None:
+        """Delete the shown template (undoable); users left pointing at it show up as problems."""
+        template = self.template()
+        if template is None:
+            return
+        ruleset = self.document.ruleset
+        index = ruleset.templates.index(template)
+        rest = tuple(t for t in ruleset.templates if t.id != template.id)
+        self._push(replace(ruleset, templates=rest), f"Delete template '{template.name}'")
+        following = rest[min(index, len(rest) - 1)] if rest else None
+        self.select_template(following.id if following else None)
+
+    def insert_placeholder(self, name: str) -> None:
+        """Insert `{{name}}` where the user was typing (the subject or the text)."""
+        if self.template() is None:
+            return
+        if self._last_text_field is self.subject_edit and self.subject_edit.isVisible():
+            self.subject_edit.insert("{{" + name + "}}")
+            self._edit("subject", self.subject_edit.text(), "Edit template subject")
+            self.subject_edit.setFocus()
+        else:
+            self.body_edit.insert_placeholder(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self._last_text_field = watched
+        return super().eventFilter(watched, event)
+
+    # --- counter, used by, problems ----------------------------------------------------------------
+
+    def _update_counter(self) -> None:
+        template = self.template()
+        limit = channel_limit(template.channel) if template else None
+        self.counter_label.setVisible(limit is not None)
+        if limit is None:
+            return
+        length = len(self.body_edit.toPlainText())
+        over = length > limit
+        self.counter_label.setText(f"{length:,} / {limit:,} characters" + ("  — too long" if over else ""))
+        self.counter_label.setProperty("over", over)
+        self.counter_label.setStyleSheet(f"color: {OVER_COLOUR}; font-weight: 600;" if over
+                                         else f"color: {MUTED_COLOUR};")
+        self.counter_label.setToolTip(f"{channel_label(template.channel) if template else ''} shows at most "
+                                      f"{limit:,} characters.")
+
+    def _update_used_by(self) -> None:
+        self.used_by_list.clear()
+        template = self.template()
+        users = template_users(self.document.ruleset, template.id) if template else []
+        for kind, ident, text in users:
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, (kind, ident))
+            self.used_by_list.addItem(item)
+        if template is not None and not users:
+            item = QListWidgetItem("Not used by any rule or channel yet.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.used_by_list.addItem(item)
+
+    def _used_by_activated(self, item: QListWidgetItem) -> None:
+        data = item.data(ID_ROLE)
+        if data and data[0] == "rule":
+            self.rule_activated.emit(str(data[1]))
+
+    def validate_now(self) -> None:
+        """Validate templates (with channels, which refer to them) and show this template's problems."""
+        ruleset = self.document.ruleset
+        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self._validated = ruleset
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        """The validator's problems for this template; until it has run on this edit, the typos the
+        highlighter finds (so a problem shows at once, and the validator's words follow)."""
+        template = self.template()
+        lines: list[tuple[str, str]] = []
+        if template is not None and self._validated is self.document.ruleset:
+            prefix = f"$.templates[{self.document.ruleset.templates.index(template)}]"
+            for problem in self.problems:
+                if problem.path == prefix or problem.path.startswith(prefix + "."):
+                    message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Template '") \
+                        else problem.message
+                    lines.append((problem.severity, message))
+        elif template is not None:
+            lines = [("error", p.message) for p in problems_in(template.body) + problems_in(template.subject or "")]
+        html = [f"<span style='color:{ERROR_COLOUR if severity == 'error' else WARNING_COLOUR}'>● {_escape(text)}</span>"
+                for severity, text in dict.fromkeys(lines)]
+        self.problems_label.setText("<br>".join(html))
+        self.problems_label.setVisible(bool(html))
+
+    # --- preview -----------------------------------------------------------------------------------
+
+    def _fill_rule_combo(self, *, reset: bool) -> None:
+        ruleset = self.document.ruleset
+        template = self.template()
+        previous = None if reset else self.rule_combo.currentData()
+        users = [ident for kind, ident, _ in template_users(ruleset, template.id) if kind == "rule"] if template else []
+        escalating = [r for r in ruleset.rules if r.escalation is not None]
+        ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
+        self.rule_combo.blockSignals(True)
+        self.rule_combo.clear()
+        for rule in ordered:
+            escalation = rule.escalation
+            team = ruleset.routing.team(escalation.team) if escalation else None
+            detail = f"{team.name if team else escalation.team if escalation else ''}, {escalation.priority}" \
+                if escalation else ""
+            self.rule_combo.addItem(f"{rule.name} ({detail})", rule.id)
+        if not ordered:
+            self.rule_combo.addItem("No rule hands over yet", None)
+        index = self.rule_combo.findData(previous) if previous else 0
+        self.rule_combo.setCurrentIndex(max(index, 0))
+        self.rule_combo.blockSignals(False)
+        self._update_zone()
+
+    def _rule_chosen(self) -> None:
+        self._update_zone()
+        self.update_preview()
+
+    def preview_rule(self) -> Rule | None:
+        rule_id = self.rule_combo.currentData()
+        return self.document.ruleset.rule(str(rule_id)) if rule_id else None
+
+    def _update_zone(self) -> None:
+        zone = schedule_zone(self.document.ruleset, self.preview_rule())
+        if zone != self.zone_label.text():
+            moment = self.moment() if self.zone_label.text() else None
+            self.zone_label.setText(zone)
+            if moment is not None:
+                self._set_moment_silently(moment)
+
+    def moment(self) -> datetime:
+        """The chosen moment as an aware datetime (its wall time read in the shown time zone)."""
+        value = self.moment_edit.dateTime()
+        date, time = value.date(), value.time()
+        return datetime(date.year(), date.month(), date.day(), time.hour(), time.minute(),
+                        tzinfo=_zone(self.zone_label.text() or "UTC"))
+
+    def set_moment(self, at: datetime) -> None:
+        """Preview at `at` (any time zone; shown in the team's)."""
+        self._set_moment_silently(at)
+        self.update_preview()
+
+    def _set_moment_silently(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=timezone.utc)
+        local = at.astimezone(_zone(self.zone_label.text() or "UTC"))
+        self.moment_edit.blockSignals(True)
+        self.moment_edit.setDateTime(QDateTime.fromString(local.strftime("%Y-%m-%d %H:%M"), "yyyy-MM-dd HH:mm"))
+        self.moment_edit.blockSignals(False)
+
+    def _visitor_preset(self, index: int) -> None:
+        name, email = self.visitor_combo.itemData(index)
+        self.visitor_name_edit.setText(name)
+        self.visitor_email_edit.setText(email)
+        self.update_preview()
+
+    def sample_visitor(self) -> dict[str, Any]:
+        return {"name": self.visitor_name_edit.text().strip() or None,
+                "email": self.visitor_email_edit.text().strip() or None, "score": 85, "returning": True}
+
+    def update_preview(self) -> None:
+        """Render the shown template for the chosen visitor, rule and moment."""
+        template = self.template()
+        if template is None:
+            self.preview_subject.hide()
+            self.preview_body.setPlainText("")
+            self.preview_note.setText("Select a template, or add one.")
+            return
+        ruleset = self.document.ruleset
+        rule = self.preview_rule()
+        context = sample_context(ruleset, self.moment(), rule_id=rule.id if rule else None,
+                                 visitor=self.sample_visitor())
+        rendered = render_template(template, context)
+        self.preview_subject.setVisible(rendered.subject is not None)
+        self.preview_subject.setText(f"Subject: {rendered.subject}" if rendered.subject is not None else "")
+        self.preview_body.setPlainText(rendered.body)
+        promise = context.get("promise") or "no promise"
+        self.preview_note.setText(f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
+
+    def preview_text(self) -> str:
+        return self.preview_body.toPlainText()
+
+    # --- problems from the panel --------------------------------------------------------------------
+
+    def focus_problem(self, problem: Problem) -> bool:
+        """Show the template a `$.templates[i]…` problem points at; False when it is not one of ours."""
+        match = re.match(r"^\$\.templates\[(\d+)\](?:\.(\w+))?", problem.path)
+        templates = self.document.ruleset.templates
+        if match is None or int(match.group(1)) >= len(templates):
+            return False
+        self.select_template(templates[int(match.group(1))].id)
+        field = {"name": self.name_edit, "subject": self.subject_edit, "channel": self.channel_combo}.get(
+            match.group(2) or "", self.body_edit)
+        field.setFocus()
+        return True
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
