@@ -327,6 +327,9 @@ def test_findings_are_plain_data() -> None:
     assert found.to_dict() == {"code": "never_fires", "severity": "warning", "message": found.message,
                                "rule_ids": ["r"], "path": "$.rules[0].when.all[1]"}
     assert found.rule_id == "r"
+    problem = found.to_problem()
+    assert (problem.path, problem.severity, problem.code, problem.rule_id) == (
+        "$.rules[0].when.all[1]", "warning", "analysis.never_fires", "r")
     assert json.loads(json.dumps(found.to_dict()))["code"] == "never_fires"
 
 
