@@ -28,9 +28,26 @@ _PHRASE_WORD = re.compile(
     r"([^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF])(\*)?"
 )
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
+# ASCII fast path: letters lower-cased, apostrophes dropped, every other non-alphanumeric a space.
+_ASCII_WORDS = str.maketrans(
+    {**{chr(i): " " for i in range(128) if not chr(i).isalnum()}, **{chr(i): chr(i + 32) for i in range(65, 91)},
+     "'": None}
+)
 
-_STEMS: dict[str, str] = {}
 _STEM_CACHE_LIMIT = 200_000
+
+
+class _StemCache(dict[str, str]):
+    """word -> stem, filled on first sight (bounded, so odd input cannot grow it forever)."""
+
+    def __missing__(self, word: str) -> str:
+        s = _stem_uncached(word)
+        if len(self) < _STEM_CACHE_LIMIT:
+            self[word] = s
+        return s
+
+
+_STEMS = _StemCache()
 
 
 class PhraseError(ValueError):
@@ -61,12 +78,7 @@ def _stem_uncached(word: str) -> str:
 
 def stem(word: str) -> str:
     """The light stem of a normalised (casefolded, apostrophe-free) word."""
-    s = _STEMS.get(word)
-    if s is None:
-        s = _stem_uncached(word)
-        if len(_STEMS) < _STEM_CACHE_LIMIT:
-            _STEMS[word] = s
-    return s
+    return _STEMS[word]
 
 
 def normalise_word(raw: str) -> str:
@@ -74,34 +86,45 @@ def normalise_word(raw: str) -> str:
     return raw.casefold().translate(_APOSTROPHES)
 
 
-@dataclass(frozen=True)
 class Tokens:
-    """A message as words: normalised forms, stems and spans in the original text."""
+    """A message as words: normalised forms and stems; spans in the original text on demand."""
 
-    words: tuple[str, ...]
-    stems: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
+    __slots__ = ("text", "words", "stems", "_spans")
+
+    def __init__(self, text: str, words: list[str], stems: list[str],
+                 spans: list[tuple[int, int]] | None = None) -> None:
+        self.text = text
+        self.words = words
+        self.stems = stems
+        self._spans = spans
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each word in the original text (computed on first use)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _WORD.finditer(self.text)]
+        return self._spans
 
     @property
     def normalised(self) -> str:
         return " ".join(self.words)
 
 
+def _words(text: str) -> list[str]:
+    if text.isascii():  # same words as the regex, at C speed
+        return text.translate(_ASCII_WORDS).split()
+    return [normalise_word(w) for w in _WORD.findall(text)]
+
+
 def tokenize(text: str) -> Tokens:
-    words: list[str] = []
-    stems: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
-        w = normalise_word(m.group())
-        words.append(w)
-        stems.append(stem(w))
-        spans.append(m.span())
-    return Tokens(tuple(words), tuple(stems), tuple(spans))
+    """Words and stems of `text` (the hot path: no per-word Python work beyond a cache lookup)."""
+    words = _words(text)
+    return Tokens(text, words, list(map(_STEMS.__getitem__, words)))
 
 
 def normalised_text(text: str) -> str:
     """Words of `text`, casefolded, apostrophes dropped, joined by single spaces (for fuzzy scores)."""
-    return " ".join(normalise_word(m.group()) for m in _WORD.finditer(text))
+    return " ".join(_words(text))
 
 
 @dataclass(frozen=True)
@@ -184,7 +207,9 @@ class PhraseMatcher:
             keys.setdefault(key, []).append((pid, cut))
         automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
+            simple = tuple(pid for pid, cut in entries if cut == len(self._parsed[pid]))
+            rest = tuple((pid, cut) for pid, cut in entries if cut != len(self._parsed[pid]))
+            automaton.add_word(key, (len(key), simple, rest))
         if keys:
             automaton.make_automaton()
         self._automaton = automaton if keys else False
@@ -203,24 +228,42 @@ class PhraseMatcher:
             pos += len(s) + 1
         out: list[tuple[int, int, int]] = []
         parsed = self._parsed
-        n = len(stems)
-        for end, (klen, entries) in self._automaton.iter(stream):
+        for end, (klen, simple, rest) in self._automaton.iter(stream):
             first = starts[end - klen + 1]
-            for pid, cut in entries:
-                words = parsed[pid]
-                if cut == len(words):
-                    out.append((pid, first, first + cut))
-                    continue
-                last = first + len(words)
-                if last <= n and all(
-                    _word_matches(words[k], stems[first + k]) for k in range(cut, len(words))
-                ):
-                    out.append((pid, first, last))
+            for pid in simple:
+                out.append((pid, first, first + len(parsed[pid])))
+            for pid, cut in rest:
+                hit = self._verify(pid, cut, first, stems)
+                if hit is not None:
+                    out.append(hit)
         return out
 
+    def _verify(self, pid: int, cut: int, first: int, stems: Sequence[str]) -> tuple[int, int, int] | None:
+        words = self._parsed[pid]
+        last = first + len(words)
+        if last <= len(stems) and all(_word_matches(words[k], stems[first + k]) for k in range(cut, len(words))):
+            return (pid, first, last)
+        return None
+
     def match_ids(self, stems: Sequence[str]) -> set[int]:
-        """Ids of the phrases present (the fast path: no spans)."""
-        return {h[0] for h in self._hits(stems)}
+        """Ids of the phrases present: the hot path (one automaton pass, no spans)."""
+        automaton = self._automaton
+        if automaton is None:
+            self.build()
+            automaton = self._automaton
+        ids: set[int] = set()
+        if not automaton or not stems:
+            return ids
+        stream = " " + " ".join(stems) + " "
+        for end, (klen, simple, rest) in automaton.iter(stream):
+            if simple:
+                ids.update(simple)
+            if rest:
+                first = stream.count(" ", 0, end - klen + 1)
+                for pid, cut in rest:
+                    if self._verify(pid, cut, first, stems) is not None:
+                        ids.add(pid)
+        return ids
 
     def matches(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         """Every occurrence with its span in `text`, in text order."""
@@ -242,12 +285,14 @@ def find_phrases(text: str, phrases: Iterable[str]) -> list[Match]:
 
 
 class PatternSet:
-    """RE2 patterns (case-insensitive), each compiled once. Raises ValueError on a bad pattern."""
+    """RE2 patterns (case-insensitive), each compiled once, plus one `re2.Set` of them all so a
+    message is scanned once for every pattern (`matching_ids`). ValueError on a bad pattern."""
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self.patterns: list[str] = []
         self._compiled: list[Any] = []
+        self._set: Any = None
 
     def add(self, pattern: str) -> int:
         pid = self._ids.get(pattern)
@@ -266,6 +311,30 @@ class PatternSet:
         self.patterns.append(pattern)
         self._compiled.append(compiled)
         return pid
+
+    def build(self) -> None:
+        """Compile the combined set (after the last `add`)."""
+        import re2
+
+        if not self.patterns:
+            self._set = False
+            return
+        options = re2.Options()
+        options.case_sensitive = False
+        combined = re2.Set.SearchSet(options)
+        for pattern in self.patterns:
+            combined.Add(pattern)
+        combined.Compile()
+        self._set = combined
+
+    def matching_ids(self, text: str) -> frozenset[int]:
+        """Ids of every pattern found in `text`: one pass for all of them."""
+        if self._set is None:
+            self.build()
+        if not self._set:
+            return frozenset()
+        found = self._set.Match(text)
+        return frozenset(found) if found else frozenset()
 
     def search(self, pid: int, text: str) -> tuple[int, int] | None:
         """The span of the first match of pattern `pid` in `text`, or None."""

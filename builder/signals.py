@@ -62,16 +62,14 @@ def caps_ratio(text: str, min_letters: int = 8) -> float:
     Words of three letters or fewer ("I", "OK", "USA") and common acronyms are ignored, and a
     message with fewer than `min_letters` remaining letters is 0: short messages never shout.
     """
-    upper = total = 0
-    for m in _LETTER_WORD.finditer(text):
-        word = m.group()
-        if len(word) <= 3 or word in COMMON_ACRONYMS:
-            continue
-        total += len(word)
-        upper += sum(1 for c in word if c.isupper())
+    if text.islower() or not text:  # the common case: nothing in capitals at all
+        return 0.0
+    kept = [w for w in _LETTER_WORD.findall(text) if len(w) > 3 and w not in COMMON_ACRONYMS]
+    letters = "".join(kept)
+    total = len(letters)
     if total < min_letters or total == 0:
         return 0.0
-    return upper / total
+    return sum(map(str.isupper, letters)) / total
 
 
 def url_path(url: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from builder.engine.state import Needs, State
 from builder.matching import PatternSet, PhraseError, PhraseMatcher, normalised_text
-from builder.model import Condition, Group, Leaf, Not, Rule, Ruleset
+from builder.model import Condition, Leaf, Not, Notify, Reply, Rule, Ruleset, SetPriority, Tag
 from builder.signals import FRUSTRATION_PHRASES, compile_url_pattern
 from rules_schema.catalog import Fact, catalog
 
@@ -61,15 +62,24 @@ class CGroup:
 CNode = CLeaf | CGroup
 
 
-@dataclass
+@dataclass(slots=True)
 class CRule:
     rule: Rule
-    index: int
+    index: int  # in the ruleset (disabled rules included)
     test: Test
     root: CNode
     gate: frozenset[int] | None  # phrase ids one of which must be in the message, or None
     leaves: tuple[CLeaf, ...]
     timer_leaves: tuple[tuple[str, float, float], ...]  # (base, seconds per unit, threshold)
+    escalates: bool = False
+    stop: bool = True
+    policy: str = "once"
+    cooldown_s: float = 0.0
+    tags: tuple[str, ...] = ()
+    replies: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()
+    set_priority: str | None = None
+    position: int = 0  # in the compiled (enabled) rules
 
 
 @dataclass
@@ -89,6 +99,11 @@ class CompiledRuleset:
     zone: Any = timezone.utc
     has_phrases: bool = True
     has_timers: bool = False
+    timer_points: tuple[tuple[float, str, int], ...] = ()  # (offset seconds, base, rule position), sorted
+    plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()  # the hot loop's view of rules
+    ungated: frozenset[int] = frozenset()  # positions of rules without a phrase gate
+    ungated_order: tuple[int, ...] = ()
+    gated_by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)  # phrase id -> rule positions
     similarity_scorer: Any = None
     _hours: dict[str, Any] = field(default_factory=dict)
 
@@ -191,27 +206,27 @@ def _getter(fact: Fact, leaf: Leaf, cr: CompiledRuleset, where: str, problems: l
     simple: dict[str, Getter] = {
         "message.caps_ratio": State.caps,
         "message.sentiment": State.sentiment,
-        "conversation.message_count": lambda st: st.message_count,
-        "conversation.visitor_message_count": lambda st: st.visitor_count,
-        "conversation.repeated_question_count": lambda st: st.repeat.count if st.repeat is not None else 0,
+        "conversation.message_count": attrgetter("message_count"),
+        "conversation.visitor_message_count": attrgetter("visitor_count"),
+        "conversation.repeated_question_count": attrgetter("repeat.count"),
         "conversation.messages_per_minute": State.per_minute,
-        "conversation.lowest_sentiment": lambda st: st.lowest,
-        "conversation.resolved": lambda st: st.resolved,
-        "bot.fallback_count": lambda st: st.fallbacks,
-        "bot.last_confidence": lambda st: st.last_conf,
-        "bot.last_fallback": lambda st: st.last_fallback,
-        "bot.intent": lambda st: st.intent,
+        "conversation.lowest_sentiment": attrgetter("lowest"),
+        "conversation.resolved": attrgetter("resolved"),
+        "bot.fallback_count": attrgetter("fallbacks"),
+        "bot.last_confidence": attrgetter("last_conf"),
+        "bot.last_fallback": attrgetter("last_fallback"),
+        "bot.intent": attrgetter("intent"),
         "time.minutes_since_start": State.minutes_since_start,
         "time.silence_seconds": State.silence,
         "time.local_weekday": lambda st: WEEKDAYS[st.local().weekday()],
         "time.local_hour": lambda st: st.local().hour,
-        "visitor.score": lambda st: st.score,
-        "visitor.returning": lambda st: st.returning,
-        "visitor.previous_chat_failed": lambda st: st.prev_failed,
-        "visitor.email_known": lambda st: st.email_known,
-        "pages.current_url": lambda st: st.url,
-        "pages.view_count": lambda st: st.views,
-        "cart.abandoned": lambda st: st.cart_abandoned,
+        "visitor.score": attrgetter("score"),
+        "visitor.returning": attrgetter("returning"),
+        "visitor.previous_chat_failed": attrgetter("prev_failed"),
+        "visitor.email_known": attrgetter("email_known"),
+        "pages.current_url": attrgetter("url"),
+        "pages.view_count": attrgetter("views"),
+        "cart.abandoned": attrgetter("cart_abandoned"),
     }
     if name == "message.frustration":
         ids = cr.frustration_ids
@@ -298,7 +313,7 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
             if pid not in cr.conv_pattern_ids:
                 cr.conv_pattern_ids.append(pid)
             return CLeaf(leaf, where, lambda st: pid in st.conv_patterns, actual, pattern_id=pid, conversation=True)
-        return CLeaf(leaf, where, lambda st: st.pattern_span(pid) is not None, actual, pattern_id=pid)
+        return CLeaf(leaf, where, lambda st: pid in st.pattern_ids(), actual, pattern_id=pid)
     if op == "is_set":
         test = (lambda st: st.conv_nonempty) if conv else (lambda st: st.text.strip() != "")
         return CLeaf(leaf, where, test, actual, conversation=conv)
@@ -325,9 +340,30 @@ def _leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) -> C
     get = _getter(fact, leaf, cr, where, problems)
     if get is None:
         return CLeaf(leaf, where, never, lambda st: None)
+    fused = _fused(leaf.op, leaf.value, get)
+    if fused is not None:
+        return CLeaf(leaf, where, fused, get)
     pred = _value_pred(leaf.op, leaf.value, cr.patterns, where, problems)
     g = get
     return CLeaf(leaf, where, lambda st: pred(g(st)), g)
+
+
+def _fused(op: str, value: Any, g: Getter) -> Test | None:
+    """One closure for getter + comparison on the hot numeric/boolean operators (saves a call)."""
+    if op in ("gt", "gte", "lt", "lte") and _num(value):
+        x = float(value)
+        if op == "gt":
+            return lambda st: (v := g(st)) is not None and v > x
+        if op == "gte":
+            return lambda st: (v := g(st)) is not None and v >= x
+        if op == "lt":
+            return lambda st: (v := g(st)) is not None and v < x
+        return lambda st: (v := g(st)) is not None and v <= x
+    if op == "is_true":
+        return lambda st: g(st) is True
+    if op == "is_false":
+        return lambda st: g(st) is not True
+    return None
 
 
 def _node(cond: Condition, cr: CompiledRuleset, where: str, problems: list[str], leaves: list[CLeaf]) -> CNode:
@@ -383,6 +419,113 @@ def _combine(kind: str, tests: tuple[Test, ...]) -> Test:
     return any_
 
 
+_COST = {"message.sentiment": 60, "conversation.text": 2, "message.caps_ratio": 6, "time.in_business_hours": 30,
+         "time.local_weekday": 8, "time.local_hour": 8, "conversation.messages_per_minute": 4}
+
+
+def _cost(node: CNode) -> int:
+    """A rough price of evaluating a node, to test cheap children first (results never depend on
+    order: conditions have no side effects beyond caching)."""
+    if isinstance(node, CLeaf):
+        if node.leaf.op == "similar_to":
+            return 60
+        if node.pattern_id is not None:
+            return 4
+        return _COST.get(node.leaf.fact, 2)
+    return sum(_cost(c) for c in node.children) + 1
+
+
+def _phrase_leaf(node: CNode) -> str | None:
+    if isinstance(node, CLeaf) and node.phrase_ids and not node.conversation and node.leaf.fact == "message.text":
+        return node.leaf.op
+    return None
+
+
+def fast_test(node: CNode) -> Test:
+    """The hot-path closure of a node: phrase leaves of a group folded into set operations on the
+    message's phrase hits (one `isdisjoint` for all of an `any`'s phrase lists), the other children
+    ordered cheapest first. Same truth value as `node.test`; the trace keeps the written tree."""
+    if isinstance(node, CLeaf):
+        return node.test
+    if node.kind == "not":
+        inner = fast_test(node.children[0])
+        return lambda st: not inner(st)
+    any_sets: list[frozenset[int]] = []
+    none_sets: list[frozenset[int]] = []
+    rest: list[CNode] = []
+    for child in _flatten(node):
+        kind = _phrase_leaf(child)
+        if kind == "contains_any":
+            any_sets.append(child.phrase_ids)  # type: ignore[union-attr]
+        elif kind == "contains_none":
+            none_sets.append(child.phrase_ids)  # type: ignore[union-attr]
+        else:
+            rest.append(child)
+    others = tuple(fast_test(c) for c in sorted(rest, key=_cost))
+    if node.kind == "all":
+        return _fast_all(tuple(any_sets), frozenset().union(*none_sets), others)
+    return _fast_any(frozenset().union(*any_sets), tuple(none_sets), others)
+
+
+def _flatten(node: CGroup) -> list[CNode]:
+    """Children of a group with nested groups of the same kind spliced in (any[any[a, b], c] is
+    any[a, b, c]) so that their phrase lists fold together."""
+    out: list[CNode] = []
+    for child in node.children:
+        if isinstance(child, CGroup) and child.kind == node.kind:
+            out.extend(_flatten(child))
+        else:
+            out.append(child)
+    return out
+
+
+def _fast_all(need: tuple[frozenset[int], ...], banned: frozenset[int], others: tuple[Test, ...]) -> Test:
+    rest = _combine("all", others)
+    if not need and not banned:
+        return rest
+    if len(need) == 1 and not banned:
+        a = need[0]
+        if not others:
+            return lambda st: not a.isdisjoint(st.hits)
+        if len(others) == 1:
+            o = others[0]
+            return lambda st: not a.isdisjoint(st.hits) and o(st)
+        return lambda st: not a.isdisjoint(st.hits) and rest(st)
+    if not need:
+        return lambda st: banned.isdisjoint(st.hits) and rest(st)
+
+    def all_phrases(st: State) -> bool:
+        hits = st.hits
+        for a in need:
+            if a.isdisjoint(hits):
+                return False
+        return banned.isdisjoint(hits) and rest(st)
+    return all_phrases
+
+
+def _fast_any(found: frozenset[int], absent: tuple[frozenset[int], ...], others: tuple[Test, ...]) -> Test:
+    rest = _combine("any", others)
+    if not absent:
+        if not found:
+            return rest
+        if not others:
+            return lambda st: not found.isdisjoint(st.hits)
+        if len(others) == 1:
+            o = others[0]
+            return lambda st: not found.isdisjoint(st.hits) or o(st)
+        return lambda st: not found.isdisjoint(st.hits) or rest(st)
+
+    def any_phrases(st: State) -> bool:
+        hits = st.hits
+        if found and not found.isdisjoint(hits):
+            return True
+        for n in absent:
+            if n.isdisjoint(hits):
+                return True
+        return rest(st)
+    return any_phrases
+
+
 def _gate(node: CNode) -> frozenset[int] | None:
     """Phrase ids one of which the latest message must contain for `node` to hold (None: no such
     requirement). Lets the evaluator skip rules whose required phrases are absent."""
@@ -428,7 +571,15 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         root = _node(rule.when, cr, where, problems, leaves)
         if rule.cooldown.policy == "after_minutes" and not (rule.cooldown.minutes or 0) > 0:
             problems.append(f"rule '{rule.id}': cooldown 'after_minutes' needs a number of minutes")
-        rules.append(CRule(rule, index, root.test, root, _gate(root), tuple(leaves), _timer_leaves(leaves)))
+        rules.append(CRule(
+            rule, index, fast_test(root), root, _gate(root), tuple(leaves), _timer_leaves(leaves),
+            escalates=rule.escalation is not None, stop=rule.stop, policy=rule.cooldown.policy,
+            cooldown_s=float(rule.cooldown.minutes or 0.0) * 60.0,
+            tags=tuple(t for a in rule.actions if isinstance(a, Tag) for t in a.tags),
+            replies=tuple(a.template for a in rule.actions if isinstance(a, Reply)),
+            notify=tuple(a.channel for a in rule.actions if isinstance(a, Notify)),
+            set_priority=next((a.priority for a in reversed(rule.actions) if isinstance(a, SetPriority)), None),
+        ))
     zone_name = None
     default = ruleset.schedule(None)
     if default is not None:
@@ -440,8 +591,22 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             problems.append(f"schedule '{default.id if default else ''}': unknown time zone '{zone_name}'")
     if problems:
         raise CompileError(problems)
+    for pos, r in enumerate(rules):
+        r.position = pos
     cr.rules = tuple(rules)
+    cr.plan = tuple((r.gate, r.position, r.test, r) for r in rules)
+    cr.ungated_order = tuple(r.position for r in rules if r.gate is None)
+    cr.ungated = frozenset(cr.ungated_order)
+    index: dict[int, list[int]] = {}
+    for r in rules:
+        for pid in r.gate or ():
+            index.setdefault(pid, []).append(r.position)
+    cr.gated_by_phrase = {pid: tuple(ps) for pid, ps in index.items()}
     cr.matcher.build()
+    cr.patterns.build()
     cr.has_phrases = True
     cr.has_timers = any(r.timer_leaves for r in rules)
+    cr.timer_points = tuple(sorted(
+        (threshold * unit, base, pos) for pos, r in enumerate(rules) for base, unit, threshold in r.timer_leaves
+    ))
     return cr

@@ -21,20 +21,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from builder.engine.compile import CompiledRuleset, CRule
 from builder.engine.decision import Decision, make_decision
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
-from builder.model import Escalate, Notify, Reply, SetPriority, Tag
 
 UTC = timezone.utc
 TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):
     """A rule that fired (with or without escalating): what the chatbot should do."""
 
     rule: str
@@ -80,16 +78,29 @@ class Session:
         self.decision: Decision | None = None
         self.turns: list[Evaluation] = []
         self.fired: list[Firing] = []
-        self.tags: list[str] = []
-        self.notify: list[str] = []
+        self._tags: dict[str, None] = {}  # ordered sets
+        self._notify: dict[str, None] = {}
         self.priority: str | None = None
         self.transcript: list[tuple[str, str]] = []
         self.clock: float | None = None
         self.next_deadline: float | None = None
-        self._last_fired: dict[int, tuple[int, float]] = {}  # rule index -> (turn, instant)
+        n = len(compiled.rules)
+        self._last_turn: list[int | None] = [None] * n  # per compiled rule: turn it last fired
+        self._last_at: list[float] = [0.0] * n  # and the instant
+        self._first_match = compiled.settings.evaluation_mode != "all_matches"
         self._last_trace: tuple[dict[str, Any], ...] | None = None
 
     # --- public -------------------------------------------------------------------------------
+
+    @property
+    def tags(self) -> list[str]:
+        """Tags applied so far, in first-applied order."""
+        return list(self._tags)
+
+    @property
+    def notify(self) -> list[str]:
+        """Channels to notify so far, in order."""
+        return list(self._notify)
 
     @property
     def turn(self) -> int:
@@ -167,19 +178,33 @@ class Session:
     # --- timers -------------------------------------------------------------------------------
 
     def _schedule(self, now: float) -> None:
+        """The next instant a timer threshold of a rule that may still fire is crossed."""
         st = self.state
         best: float | None = None
         silence_base = st.last_msg if st.last_msg is not None else st.start
-        for cr in self.compiled.rules:
-            if not cr.timer_leaves or self._done(cr):
-                continue
-            for base, unit, threshold in cr.timer_leaves:
-                origin = st.start if base == "start" else silence_base
-                if origin is None:
+        start = st.start
+        rules = self.compiled.rules
+        last_turn = self._last_turn
+        seen_start = seen_silence = False
+        for offset, base, pos in self.compiled.timer_points:  # sorted by offset
+            if base == "start":
+                if seen_start or start is None:
                     continue
-                d = origin + threshold * unit
-                if d > now and (best is None or d < best):
-                    best = d
+                d = start + offset
+            else:
+                if seen_silence or silence_base is None:
+                    continue
+                d = silence_base + offset
+            if d <= now or (last_turn[pos] is not None and rules[pos].policy == "once"):
+                continue
+            if base == "start":
+                seen_start = True
+            else:
+                seen_silence = True
+            if best is None or d < best:
+                best = d
+            if seen_start and seen_silence:
+                break
         self.next_deadline = best
 
     def _run_timers(self, until: float) -> Decision | None:
@@ -194,48 +219,62 @@ class Session:
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def _done(self, cr: CRule) -> bool:
-        return cr.rule.cooldown.policy == "once" and cr.index in self._last_fired
-
     def _cooldown_ok(self, cr: CRule, now: float) -> bool:
-        last = self._last_fired.get(cr.index)
-        if last is None:
+        pos = cr.position
+        last_turn = self._last_turn[pos]
+        if last_turn is None:
             return True
-        policy = cr.rule.cooldown.policy
-        if policy == "once":
+        if cr.policy == "once":
             return False
-        if policy == "every_turn":
-            return last[0] != self.state.turn
-        return now - last[1] >= (cr.rule.cooldown.minutes or 0.0) * 60.0
+        if cr.policy == "every_turn":
+            return last_turn != self.state.turn
+        return now - self._last_at[pos] >= cr.cooldown_s
 
     def _evaluate(self, now: float, *, timer: bool) -> Decision | None:
         st = self.state
         st.now = now
         st.eps = TIMER_EPSILON if timer else 0.0
-        compiled = self.compiled
-        first_match = compiled.settings.evaluation_mode != "all_matches"
+        first_match = self._first_match
         hits = st.hits
-        fired: list[CRule] = []
+        last_turn = self._last_turn
+        turn = st.turn
+        fired: list[CRule] | None = None
         deciding: CRule | None = None
-        for cr in compiled.rules:
-            gate = cr.gate
-            if gate is not None and gate.isdisjoint(hits):
+        compiled = self.compiled
+        plan = compiled.plan
+        if hits:  # rules gated on a phrase that is present, merged in rule order with ungated ones
+            by_phrase = compiled.gated_by_phrase
+            candidates: set[int] = set()
+            for pid in hits:
+                found = by_phrase.get(pid)
+                if found is not None:
+                    candidates.update(found)
+            order: Any = sorted(compiled.ungated.union(candidates)) if candidates else compiled.ungated_order
+        else:
+            order = compiled.ungated_order
+        for pos in order:
+            gate, _, test, cr = plan[pos]
+            lt = last_turn[pos]
+            if lt is not None:
+                policy = cr.policy
+                if policy == "once" or (policy == "every_turn" and lt == turn) or (
+                        policy == "after_minutes" and now - self._last_at[pos] < cr.cooldown_s):
+                    continue
+            if not test(st):
                 continue
-            if cr.index in self._last_fired and not self._cooldown_ok(cr, now):
-                continue
-            if not cr.test(st):
-                continue
-            fired.append(cr)
-            escalates = cr.rule.escalation is not None
-            if escalates and deciding is None:
+            if fired is None:
+                fired = [cr]
+            else:
+                fired.append(cr)
+            if cr.escalates and deciding is None:
                 deciding = cr
                 if first_match:
                     break
-            if cr.rule.stop:
+            if cr.stop:
                 break
         if self.tracing:
-            self._record(now, timer, fired)
-        if not fired:
+            self._record(now, timer, fired or [])
+        if fired is None:
             return None
         return self._apply(fired, deciding, now, timer)
 
@@ -243,27 +282,15 @@ class Session:
         st = self.state
         at = datetime.fromtimestamp(now, UTC)
         for cr in fired:
-            self._last_fired[cr.index] = (st.turn, now)
-            tags: list[str] = []
-            replies: list[str] = []
-            notify: list[str] = []
-            for action in cr.rule.actions:
-                if isinstance(action, Tag):
-                    tags.extend(action.tags)
-                elif isinstance(action, Reply):
-                    replies.append(action.template)
-                elif isinstance(action, Notify):
-                    notify.append(action.channel)
-                elif isinstance(action, SetPriority):
-                    self.priority = action.priority
-            for tag in tags:
-                if tag not in self.tags:
-                    self.tags.append(tag)
-            for channel in notify:
-                if channel not in self.notify:
-                    self.notify.append(channel)
-            self.fired.append(Firing(cr.rule.id, st.turn, at, tuple(tags), tuple(replies), tuple(notify),
-                                     isinstance(cr.rule.escalation, Escalate) and cr is deciding))
+            self._last_turn[cr.position] = st.turn
+            self._last_at[cr.position] = now
+            if cr.tags:
+                self._tags.update(dict.fromkeys(cr.tags))
+            if cr.notify:
+                self._notify.update(dict.fromkeys(cr.notify))
+            if cr.set_priority is not None:
+                self.priority = cr.set_priority
+            self.fired.append(Firing(cr.rule.id, st.turn, at, cr.tags, cr.replies, cr.notify, cr is deciding))
         if deciding is None:
             return None
         self.decision = make_decision(
@@ -281,11 +308,9 @@ class Session:
         last = fired[-1].index if fired else None
         for cr in self.compiled.rules:
             evaluated = not stopped
-            cooling = cr.index in self._last_fired and not self._cooldown_ok(cr, now)
+            cooling = not self._cooldown_ok(cr, now)
             traces.append(explain_rule(cr, st, fired=cr.index in fired_ids, evaluated=evaluated, cooldown=cooling))
-            if last is not None and cr.index == last and (cr.rule.stop or
-                                                          (self.compiled.settings.evaluation_mode != "all_matches"
-                                                           and cr.rule.escalation is not None)):
+            if last is not None and cr.index == last and (cr.stop or (self._first_match and cr.escalates)):
                 stopped = True
         self._last_trace = tuple(traces)
         self.turns.append(Evaluation(st.turn, datetime.fromtimestamp(now, UTC), timer,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 UTC = timezone.utc
 EMPTY: frozenset[int] = frozenset()
-_NO_TOKENS = Tokens((), (), ())
+_NO_TOKENS = Tokens("", [], [], [])
 
 
 @dataclass
@@ -114,10 +114,11 @@ class State:
             self.conv_hits |= self.hits
         if text.strip():
             self.conv_nonempty = True
-        for pid in cr.conv_pattern_ids:
-            if pid not in self.conv_patterns:
-                span = cr.patterns.search(pid, text)
-                if span is not None:
+        if cr.conv_pattern_ids:
+            found = self.pattern_ids()
+            for pid in cr.conv_pattern_ids:
+                if pid in found and pid not in self.conv_patterns:
+                    span = cr.patterns.search(pid, text) or (-1, -1)
                     self.conv_patterns[pid] = (self.turn, span[0], span[1])
         for key, phrases in cr.conv_similar_leaves:
             score = self.similar_score(phrases)
@@ -176,6 +177,13 @@ class State:
         if c is None:
             c = self.msg["caps"] = caps_ratio(self.text, self.cr.settings.caps_min_letters)
         return float(c)
+
+    def pattern_ids(self) -> frozenset[int]:
+        """Ids of the ruleset's RE2 patterns found in the latest message (one scan, cached)."""
+        found = self.msg.get("re")
+        if found is None:
+            found = self.msg["re"] = self.cr.patterns.matching_ids(self.text)
+        return found  # type: ignore[no-any-return]
 
     def pattern_span(self, pid: int) -> tuple[int, int] | None:
         key = ("re", pid)

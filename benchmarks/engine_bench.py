@@ -1,0 +1,231 @@
+"""Engine benchmark: visitor-turn evaluations per second, wall time and peak memory.
+
+Generates (seeded) a ruleset of R rules — phrase lists of 5-30 phrases, a few RE2 patterns,
+numeric thresholds, nested all/any 2-3 deep; 70% are keyword rules (a phrase list AND further
+conditions), 30% behavioural/emotional rules without a required phrase — and N conversations of 3-15 visitor turns of 5-40
+words (some containing trigger phrases), then replays them through the one compiled engine on
+one core. The ruleset runs in `all_matches` mode with `stop: false` and `every_turn` cooldowns,
+so every rule is evaluated at every turn (nothing is cut short by first-match). Conversations are
+generated in chunks outside the timed section and are never all held in memory.
+
+    .venv/bin/python benchmarks/engine_bench.py                 # R = 30, 60, 240 x N = 20k, 100k
+    .venv/bin/python benchmarks/engine_bench.py --rules 60 --conversations 20000
+    .venv/bin/python benchmarks/engine_bench.py --full-walk     # no phrase-gate shortcut (see below)
+    .venv/bin/python benchmarks/engine_bench.py --emotion       # also sentiment/repetition facts
+
+Each configuration runs in a fresh subprocess so that its peak RSS (`ru_maxrss`) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+VOCAB_SIZE = 3000
+INTENTS = ["greeting", "order_status", "shipping", "returns", "billing", "pricing", "account", "product",
+           "opening_hours", "other"]
+CHUNK = 1000
+START = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words: set[str] = set()
+    while len(words) < VOCAB_SIZE:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 9))))
+    return sorted(words)
+
+
+def make_ruleset(rules: int, seed: int, emotion: bool) -> tuple[dict[str, Any], list[str]]:
+    """The ruleset document and the list of all its phrases (for planting triggers)."""
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)[: VOCAB_SIZE // 2]  # trigger vocabulary; messages mostly use the other half
+    all_phrases: list[str] = []
+
+    def phrases() -> list[str]:
+        out = [" ".join(rng.choice(vocab) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(5, 30))]
+        all_phrases.extend(out)
+        return out
+
+    # Thresholds at the tail of each distribution, as real escalation rules put them: a numeric
+    # condition holds on roughly 5-20% of turns, not half of them.
+    numeric: list[tuple[str, str | None, str, float, float]] = [
+        ("visitor.score", None, "gt", 80, 95), ("conversation.visitor_message_count", None, "gt", 8, 14),
+        ("conversation.message_count", None, "gte", 16, 28), ("bot.last_confidence", None, "lt", 0.05, 0.25),
+        ("bot.fallback_count", None, "gte", 2, 4), ("message.caps_ratio", None, "gte", 0.6, 0.9),
+        ("pages.views_matching", "/pricing*", "gte", 1, 2), ("pages.view_count", None, "gte", 2, 4),
+        ("time.minutes_since_start", None, "gte", 8, 20),
+    ]
+    if emotion:
+        numeric += [("message.sentiment", None, "lte", -0.8, -0.5),
+                    ("conversation.repeated_question_count", None, "gte", 1, 2)]
+
+    def leaf(depth: int) -> dict[str, Any]:
+        roll = rng.random()
+        if roll < 0.5:
+            return {"fact": "message.text", "op": "contains_any", "value": phrases()}
+        if roll < 0.56:
+            return {"fact": "message.text", "op": "matches", "value": rng.choice(
+                [r"\b\d{4,}\b", r"order\s*#?\d+", r"[a-z]+@[a-z]+\.[a-z]{2,}", r"(?:http|www)\S+", r"\bref[- ]?\d+"])}
+        if roll < 0.62:
+            return {"fact": "message.frustration", "op": "is_true"}
+        if roll < 0.66:
+            return {"fact": "bot.intent", "op": "in", "value": rng.sample(INTENTS, 2)}
+        fact, param, op, lo, hi = rng.choice(numeric)
+        value = round(rng.uniform(lo, hi), 2) if isinstance(lo, float) else rng.randint(int(lo), int(hi))
+        out: dict[str, Any] = {"fact": fact, "op": op, "value": value}
+        if param:
+            out["param"] = param
+        return out
+
+    def node(depth: int) -> dict[str, Any]:
+        if depth >= 3 or (depth >= 2 and rng.random() < 0.5):
+            return leaf(depth)
+        kind = rng.choice(["all", "any"])
+        children = [node(depth + 1) for _ in range(rng.randint(2, 3))]
+        if kind == "all" and rng.random() < 0.15:  # an exclusion: "... but not these phrases"
+            children.append({"not": {"fact": "message.text", "op": "contains_any", "value": phrases()}})
+        return {kind: children}
+
+    def rule_condition() -> dict[str, Any]:
+        # 70% keyword rules (a phrase list and more conditions), 30% behavioural/emotional rules.
+        if rng.random() < 0.7:
+            return {"all": [{"fact": "message.text", "op": "contains_any", "value": phrases()}, node(2)]}
+        return node(1)
+
+    document = {
+        "schema_version": 1,
+        "metadata": {"name": f"bench R={rules}"},
+        "settings": {"evaluation_mode": "all_matches", "similarity_threshold": 85, "caps_min_letters": 8},
+        "rules": [
+            {
+                "id": f"r{i}", "name": f"Rule {i}", "enabled": True, "trigger": "keyword",
+                "when": rule_condition(),
+                "actions": [{"type": "tag", "tags": [f"t{i}"]}],
+                "stop": False, "cooldown": {"policy": "every_turn"},
+            }
+            for i in range(rules)
+        ],
+        "templates": [], "schedules": [], "routing": {"teams": [], "offline_mode": "email", "sla": {}},
+        "channels": [],
+    }
+    return document, all_phrases
+
+
+def conversations(n: int, seed: int, trigger_phrases: list[str]) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed + 1)
+    words = vocabulary(random.Random(seed))
+    # Everyday words plus 2% from the trigger vocabulary (noise that partly matches phrases).
+    vocab = words[VOCAB_SIZE // 2:] * 49 + words[: VOCAB_SIZE // 2] + \
+        ["the", "my", "order", "please", "help", "I", "you", "a", "is"] * 300
+    for c in range(n):
+        at = START + timedelta(seconds=rng.randint(0, 86400 * 5))
+        events: list[dict[str, Any]] = []
+        if rng.random() < 0.4:
+            events.append({"at": _iso(at), "type": "page_view", "url": rng.choice(["/pricing", "/docs", "/"])})
+        for _ in range(rng.randint(3, 15)):
+            at += timedelta(seconds=rng.randint(5, 90))
+            words = [rng.choice(vocab) for _ in range(rng.randint(5, 40))]
+            if rng.random() < 0.15:
+                words.insert(rng.randrange(len(words)), rng.choice(trigger_phrases))
+            if rng.random() < 0.05:
+                words = [w.upper() for w in words]
+            events.append({"at": _iso(at), "type": "visitor", "text": " ".join(words)})
+            at += timedelta(seconds=rng.randint(1, 4))
+            events.append({"at": _iso(at), "type": "bot", "text": "ok", "confidence": round(rng.random(), 2),
+                           "fallback": rng.random() < 0.1, "intent": rng.choice(INTENTS)})
+        yield {"id": f"c{c}", "visitor": {"score": rng.randint(0, 100)}, "events": events}
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")
+
+
+def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool) -> dict[str, Any]:
+    from builder.engine import compile_ruleset
+    from builder.engine.session import Session
+    from builder.model import Ruleset
+
+    document, phrases = make_ruleset(rules, seed, emotion)
+    t0 = time.perf_counter()
+    compiled = compile_ruleset(Ruleset.from_dict(document))
+    compile_s = time.perf_counter() - t0
+    if full_walk:  # no phrase index: every rule's tree is walked at every turn
+        compiled.plan = tuple((None, pos, test, r) for _, pos, test, r in compiled.plan)
+        compiled.ungated_order = tuple(range(len(compiled.rules)))
+        compiled.ungated = frozenset(compiled.ungated_order)
+        compiled.gated_by_phrase = {}
+    turns = evaluations = escalated = fired = 0
+    engine_s = cpu_s = 0.0
+    wall0 = time.perf_counter()
+    stream = conversations(n, seed, phrases)
+    while True:
+        chunk = [c for _, c in zip(range(CHUNK), stream)]
+        if not chunk:
+            break
+        t = time.perf_counter()
+        c = time.process_time()
+        for conv in chunk:
+            session = Session(compiled, conv["id"], conv["visitor"])
+            for event in conv["events"]:
+                if session.observe(event) is not None:
+                    escalated += 1
+                    break
+            turns += session.state.turn
+            fired += len(session.fired)
+        cpu_s += time.process_time() - c
+        engine_s += time.perf_counter() - t
+    evaluations = turns * len(compiled.rules)
+    return {
+        "rules": rules, "conversations": n, "phrases": len(compiled.matcher.phrases),
+        "turns": turns, "turns_per_cpu_s": round(turns / cpu_s), "turns_per_wall_s": round(turns / engine_s),
+        "rule_evaluations_per_cpu_s": round(evaluations / cpu_s), "firings_per_turn": round(fired / turns, 2),
+        "engine_cpu_s": round(cpu_s, 2), "engine_s": round(engine_s, 2), "wall_s": round(time.perf_counter() - wall0, 2), "compile_s": round(compile_s, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "escalated": escalated, "full_walk": full_walk, "emotion": emotion,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rules", type=int, action="append", help="R (repeatable; default 30, 60, 240)")
+    parser.add_argument("--conversations", type=int, action="append", help="N (repeatable; default 20000, 100000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--full-walk", action="store_true",
+                        help="walk every rule's condition tree even when its required phrases are absent")
+    parser.add_argument("--emotion", action="store_true", help="also use sentiment and repetition facts")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    rules = args.rules or [30, 60, 240]
+    sizes = args.conversations or [20_000, 100_000]
+    if args.one:
+        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion)))
+        return 0
+    print(f"{'R':>4} {'N':>7} {'phrases':>7} {'turns':>8} {'turns/cpu-s':>11} {'turns/wall-s':>12} "
+          f"{'rule evals/cpu-s':>16} {'fired/turn':>10} {'engine cpu s':>12} {'wall s':>7} {'peak MB':>8}")
+    for r in rules:
+        for n in sizes:
+            cmd = [sys.executable, __file__, "--one", "--rules", str(r), "--conversations", str(n),
+                   "--seed", str(args.seed)] + (["--full-walk"] if args.full_walk else []) + \
+                  (["--emotion"] if args.emotion else [])
+            res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+            print(f"{r:>4} {n:>7} {res['phrases']:>7} {res['turns']:>8} {res['turns_per_cpu_s']:>11,} "
+                  f"{res['turns_per_wall_s']:>12,} {res['rule_evaluations_per_cpu_s']:>16,} "
+                  f"{res['firings_per_turn']:>10} {res['engine_cpu_s']:>12} {res['wall_s']:>7} "
+                  f"{res['peak_rss_mb']:>8}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
