@@ -80,11 +80,11 @@ def good_backup(path: Path) -> Path | None:
         return None
 
 
-def move_aside(path: Path) -> Path:
-    """Rename `path` to a fresh `<name>.corrupt-<timestamp>` name; never replaces any file."""
+def move_aside(path: Path, label: str = "corrupt") -> Path:
+    """Rename `path` to a fresh `<name>.<label>-<timestamp>` name; never replaces any file."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for attempt in range(1000):
-        suffix = f".corrupt-{stamp}" + (f"-{attempt}" if attempt else "")
+        suffix = f".{label}-{stamp}" + (f"-{attempt}" if attempt else "")
         target = path.with_name(path.name + suffix)
         try:
             os.link(path, target)  # fails if target exists: nothing is ever replaced

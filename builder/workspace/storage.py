@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from builder.workspace.corruption import MAX_FILE_BYTES, backup_path, read_database
-from builder.workspace.errors import WorkspaceReadOnly, WorkspaceWriteError
+from builder.workspace.errors import WorkspaceError, WorkspaceReadOnly, WorkspaceWriteError
 
 Tables = dict[str, dict[str, Any]]
 
@@ -155,6 +156,7 @@ class AtomicStorage(Storage):
         self._pending: Tables | None = None
         self._depth = 0
         self._dirty = False
+        self._mutex = threading.RLock()  # a transaction's pending data is never seen by others
 
     # -- reading ---------------------------------------------------------------------------
     def _file_key(self) -> tuple[int, int, int] | None:
@@ -175,23 +177,28 @@ class AtomicStorage(Storage):
         return self._cache
 
     def read(self) -> Tables | None:
-        if self._pending is not None:
-            return self._pending
-        data = self._load()
-        return None if data is None else _copy_tables(data)
+        with self._mutex:
+            if self._pending is not None:
+                return self._pending
+            data = self._load()
+            return None if data is None else _copy_tables(data)
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, data: Tables) -> None:
         if self.read_only:
             raise WorkspaceReadOnly(f"{self.path} is open read-only; nothing was changed.")
-        if self._depth:
-            self._pending = data
-            self._dirty = True
-            return
-        self._commit(data)
+        with self._mutex:
+            if self._depth:
+                self._pending = data
+                self._dirty = True
+                return
+            self._commit(data)
 
     def _commit(self, data: Tables) -> None:
-        payload = serialise(data)  # serialise first: a failure here touches nothing
+        try:
+            payload = serialise(data)  # serialise first: a failure here touches nothing
+        except (TypeError, ValueError) as error:
+            raise WorkspaceError(f"Nothing was saved: a value cannot be stored ({error}).") from None
         try:
             atomic_write_bytes(self.path, payload, backup=self.backup)
         except OSError as error:
@@ -205,6 +212,10 @@ class AtomicStorage(Storage):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group the table updates inside into one atomic write, done before this block ends."""
+        with self._mutex:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[None]:
         if self._depth == 0:
             current = self._load()
             self._pending = {} if current is None else _copy_tables(current)

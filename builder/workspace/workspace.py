@@ -201,13 +201,13 @@ class Workspace:
         path = Path(path) if path is not None else default_path()
         path = path.expanduser().absolute()
         lock = None
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            lock = WorkspaceLock(path)
-            lock.acquire()
-            sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
-            sweep_temp_files(path.with_name(path.stem + ".projects"), pid_alive)
         try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                lock = WorkspaceLock(path)
+                lock.acquire()
+                sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
+                sweep_temp_files(path.with_name(path.stem + ".projects"), pid_alive)
             data, notice = _load_checked(
                 path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
                 corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
@@ -222,6 +222,13 @@ class Workspace:
                                               "created": now_iso()}}})
             return cls(path, read_only=read_only, author=author, lock=lock, storage=storage,
                        recovered_from=notice)
+        except OSError as error:
+            if lock is not None:
+                lock.release()
+            hint = "" if read_only else "; you can try opening it read-only"
+            raise WorkspaceError(
+                f"The workspace {path} cannot be opened ({error.strerror or error}){hint}."
+            ) from error
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -324,6 +331,22 @@ class Workspace:
             project._name = new
             self._open_projects[new] = self._open_projects.pop(old)
             self._recovery.rename(old, new)
+
+    def delete_project(self, name: str) -> Path:
+        """Remove a project from the workspace. Its file is kept, renamed to
+        `<file>.deleted-<timestamp>` (returned), so a mistaken delete can be undone by hand."""
+        self._writable()
+        with self._lock:
+            record = self._project_record(name)
+            path = self._project_path(record)
+            project = self._open_projects.pop(name, None)
+            if project is not None:
+                project.close()
+            with self._storage.transaction():
+                self._projects.remove(Query().name == name)
+            self._clear_recovery(name)
+            kept = move_aside(path, "deleted") if path.exists() else path
+            return kept
 
     def _project_saved(self, name: str, revision: Revision, rules: int, count: int) -> None:
         """Refresh the index's summary of a project after a save.

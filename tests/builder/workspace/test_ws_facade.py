@@ -245,3 +245,31 @@ def test_project_file_outside_workspace_is_refused(ws_path: Path, tmp_path: Path
     ws_path.write_text(json.dumps(data))
     with pytest.raises(WorkspaceError, match="list of projects is damaged"):
         Workspace.open(ws_path)
+
+
+def test_delete_project_keeps_its_file(ws: Workspace) -> None:
+    project = ws.create_project("P", small_ruleset("a"))
+    project.write_recovery(small_ruleset("b"))
+    file = project.path
+    kept = ws.delete_project("P")
+    assert not file.exists() and kept.name.startswith(file.name + ".deleted-")
+    assert json.loads(kept.read_text())["current"]["1"]["document"] == small_ruleset("a")
+    assert ws.projects() == [] and ws.pending_recovery() == []
+    with pytest.raises(ProjectNotFound):
+        ws.project("P")
+    ws.create_project("P", small_ruleset("c"))  # the name is free again
+    assert ws.project("P").current() == small_ruleset("c")
+
+
+def test_unusable_location_is_a_readable_error(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    with pytest.raises(WorkspaceError, match="cannot be opened"):
+        Workspace.open(folder)
+    assert not (tmp_path / "a-folder.json.lock").exists()
+
+
+def test_settings_value_that_cannot_be_stored(ws: Workspace) -> None:
+    with pytest.raises(WorkspaceError, match="Nothing was saved"):
+        ws.settings.set("bad", object())
+    assert "bad" not in ws.settings

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from builder.workspace import Workspace, WorkspaceWriteError
+from builder.workspace import Workspace, WorkspaceError, WorkspaceWriteError
 from builder.workspace import storage as storage_module
 from builder.workspace.storage import AtomicStorage, atomic_write_bytes
 from ws_helpers import small_ruleset
@@ -54,7 +54,7 @@ def test_failure_while_serialising_touches_nothing(tmp_path: Path) -> None:
     store = AtomicStorage(path)
     store.write({"t": {"1": {"v": 1}}})
     before = path.read_bytes()
-    with pytest.raises(TypeError):
+    with pytest.raises(WorkspaceError, match="Nothing was saved"):
         store.write({"t": {"1": {"v": object()}}})
     assert path.read_bytes() == before
 
