@@ -183,6 +183,10 @@ class ActionCard(QFrame):
         if getattr(self.action, key) != value:
             self.owner.replace_action(self.index, replace(self.action, **{key: value}))  # type: ignore[arg-type]
 
+    def can_show(self, action: Action) -> bool:
+        """Whether every picker already lists the action's ids (else the card is rebuilt)."""
+        return all(not isinstance(w, QComboBox) or w.findData(getattr(action, k)) >= 0 for k, w in self.fields.items())
+
     def update_action(self, action: Action) -> None:
         self.action = action
         for key, widget in self.fields.items():
@@ -258,7 +262,8 @@ class ActionCards(QWidget):
             self.rule_id = rule_id
         same_shape = [a.type for a in actions] == [a.type for a in self.action_list] and not lists_changed
         self.action_list = actions
-        if same_shape and len(self.cards) == len(actions):
+        if same_shape and len(self.cards) == len(actions) and all(
+                c.can_show(a) for c, a in zip(self.cards, actions)):
             for card, action in zip(self.cards, actions):
                 if card.action != action:
                     card.update_action(action)

@@ -16,9 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDropEvent, QFont, QMouseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QContextMenuEvent, QDrag, QDragEnterEvent, QDropEvent, QFont, QMouseEvent, QStandardItem, QStandardItemModel,
+)
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QVBoxLayout,
+    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QToolButton, QVBoxLayout,
     QWidget,
 )
 
@@ -165,6 +167,13 @@ def _not_toggle(negated: bool) -> QToolButton:
     return button
 
 
+def _select(combo: QComboBox, value: str) -> None:
+    """Select `value`; an id the list does not know is added as "(missing: …)", never swapped."""
+    if combo.findData(value) < 0:
+        combo.addItem(f"(missing: {value})", value)
+    combo.setCurrentIndex(combo.findData(value))
+
+
 def problem_label() -> QLabel:
     label = QLabel()
     label.setObjectName("inlineProblem")
@@ -183,12 +192,12 @@ def show_inline_problem(label: QLabel, message: str, severity: str) -> None:
 
 
 class DragHandle(QLabel):
-    """⠿ — press and drag to move a condition or group to another group."""
+    """⠿ — drag to move a condition or group to another group; right-click for the same moves."""
 
     def __init__(self, editor: ConditionEditor, node_path: Path) -> None:
         super().__init__("⠿")
         self.setObjectName("dragHandle")
-        self.setToolTip("Drag to move into another group")
+        self.setToolTip("Drag to move into another group (right-click: move up, down or out)")
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.editor, self.node_path, self._press = editor, node_path, QPoint()
 
@@ -204,6 +213,20 @@ class DragHandle(QLabel):
         if row is not None:
             drag.setPixmap(row.grab())
         drag.exec(Qt.DropAction.MoveAction)
+
+    def build_menu(self) -> QMenu:
+        """Move up / down / out of the group: the drag gestures without dragging."""
+        menu = QMenu(self)
+        for text, group_path, index in self.editor.moves_for(self.node_path):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _c=False, g=group_path, i=index:
+                                     self.editor.move_node_to(self.node_path, g, i))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        menu = self.build_menu()
+        if not menu.isEmpty():
+            menu.exec(event.globalPos())
 
 
 class LeafRow(QFrame):
@@ -271,11 +294,11 @@ class LeafRow(QFrame):
         if kind == "schedule":
             combo = QComboBox()
             combo.setAccessibleName("Schedule")
-            combo.addItem("default schedule", None)
+            combo.addItem("default schedule", "")
             for schedule in self.editor.ruleset.schedules if self.editor.ruleset else ():
                 combo.addItem(schedule.name, schedule.id)
-            combo.setCurrentIndex(max(0, combo.findData(self.leaf.param)))
-            combo.currentIndexChanged.connect(lambda _i: self._param_edited(combo.currentData(), False))
+            _select(combo, self.leaf.param or "")
+            combo.currentIndexChanged.connect(lambda _i: self._param_edited(combo.currentData() or None, False))
             return combo
         if kind in ("attribute", "url_pattern"):
             edit = QLineEdit(self.leaf.param or "")
@@ -294,7 +317,7 @@ class LeafRow(QFrame):
             self.param_widget.setText(leaf.param or "")
         elif isinstance(self.param_widget, QComboBox):
             self.param_widget.blockSignals(True)
-            self.param_widget.setCurrentIndex(max(0, self.param_widget.findData(leaf.param)))
+            _select(self.param_widget, leaf.param or "")
             self.param_widget.blockSignals(False)
         if self.value_editor is not None and self.value_editor.value() != leaf.value:
             self.value_editor.set_value(leaf.value)
@@ -601,6 +624,21 @@ class ConditionEditor(QWidget):
         moved = move_node(self._view_root, src, group_path, index)
         if moved is not None:
             self._emit(moved, "Move condition")
+
+    def moves_for(self, node_path: Path) -> list[tuple[str, Path, int]]:
+        """(label, target group, index) for the moves that make sense for the node at `node_path`."""
+        parent_path, index = node_path[:-1], node_path[-1]
+        parent = node_at(self._view_root, parent_path)
+        moves: list[tuple[str, Path, int]] = []
+        if not isinstance(parent, Group):
+            return moves
+        if index > 0:
+            moves.append(("Move up", parent_path, index - 1))
+        if index < len(parent.children) - 1:
+            moves.append(("Move down", parent_path, index + 2))
+        if parent_path and isinstance(node_at(self._view_root, parent_path[:-1]), Group):
+            moves.append(("Move out of this group", parent_path[:-1], parent_path[-1] + 1))
+        return moves
 
     def mime_for(self, node_path: Path) -> QMimeData:
         data = QMimeData()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from builder.model import Condition, Group, Leaf, Not
 from rules_schema.catalog import catalog
 from widgets.condition_editor import (
-    ConditionEditor, GroupBox, LeafRow, json_suffix, move_node, node_at, parse_suffix, remove_at,
+    ConditionEditor, DragHandle, GroupBox, LeafRow, json_suffix, move_node, node_at, parse_suffix, remove_at,
 )
 from widgets.value_editors import NumberEditor, PhraseEditor
 
@@ -217,3 +217,24 @@ def test_undo_from_outside_updates_values_in_place(editor: ConditionEditor) -> N
     assert editor.rows[(0,)] is row
     assert isinstance(row, LeafRow) and isinstance(row.value_editor, NumberEditor)
     assert row.value_editor.value() == 55
+
+
+@gui
+def test_right_click_moves_without_dragging(editor: ConditionEditor) -> None:
+    editor.set_condition(TREE)
+    row = editor.rows[(1, 0)]
+    assert isinstance(row, LeafRow)
+    handle = row.findChild(DragHandle)
+    assert handle is not None
+    menu = {a.text(): a for a in handle.build_menu().actions()}
+    assert set(menu) == {"Move down", "Move out of this group"}
+    menu["Move out of this group"].trigger()
+    assert _root(editor) == Group("any", (A, Group("all", (Not(C),)), B))
+
+
+@gui
+def test_unknown_schedule_is_kept(editor: ConditionEditor) -> None:
+    editor.set_condition(Group("all", (Leaf("time.in_business_hours", "is_true", None, "gone"),)))
+    row = editor.rows[(0,)]
+    assert isinstance(row, LeafRow) and row.param_widget is not None
+    assert row.param_widget.currentText() == "(missing: gone)"  # type: ignore[attr-defined]
