@@ -208,7 +208,7 @@ class TemplateEditor(QWidget):
 
     def _build_form(self) -> QWidget:
         box = QGroupBox("Template")
-        form = QFormLayout(box)
+        form = self.form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Template name")
@@ -425,8 +425,7 @@ class TemplateEditor(QWidget):
             index = self.channel_combo.findData(template.channel if template else "chat")
             self.channel_combo.setCurrentIndex(max(index, 0))
             is_email = template is not None and template.channel == "email"
-            self.subject_label.setVisible(is_email)
-            self.subject_edit.setVisible(is_email)
+            self.form.setRowVisible(self.subject_edit, is_email)
             subject = (template.subject or "") if template else ""
             if self.subject_edit.text() != subject:
                 self.subject_edit.setText(subject)
@@ -521,7 +520,7 @@ class TemplateEditor(QWidget):
         """Insert `{{name}}` where the user was typing (the subject or the text)."""
         if self.template() is None:
             return
-        if self._last_text_field is self.subject_edit and self.subject_edit.isVisible():
+        if self._last_text_field is self.subject_edit and self.template().channel == "email":  # type: ignore[union-attr]
             self.subject_edit.insert("{{" + name + "}}")
             self._edit("subject", self.subject_edit.text(), "Edit template subject")
             self.subject_edit.setFocus()
@@ -592,7 +591,7 @@ class TemplateEditor(QWidget):
         html = [f"<span style='color:{ERROR_COLOUR if severity == 'error' else WARNING_COLOUR}'>● {_escape(text)}</span>"
                 for severity, text in dict.fromkeys(lines)]
         self.problems_label.setText("<br>".join(html))
-        self.problems_label.setVisible(bool(html))
+        self.form.setRowVisible(self.problems_label, bool(html))
 
     # --- preview -----------------------------------------------------------------------------------
 

@@ -1,0 +1,493 @@
+"""The channels editor: where handoffs are announced (Slack, Teams, e-mail, a generic webhook).
+
+Why only an environment variable's name: a webhook URL is a secret (whoever has it can post into
+the team's channel), and the ruleset is exported, committed and shared. So the file names the
+variable, the hint says whether it is set where this app runs, and the URL is read only at the
+moment a test is sent — it is never shown, stored or logged.
+
+"Send test notification" posts the sample handoff (`builder.notify.sample_notification`) through
+`builder.notify.send` on a worker thread (`widgets.background.run_in_background`): timeout, no
+redirects, capped response, and the outcome in one sentence, green or red.
+
+Every edit is a `SetRulesetCommand` (typing in one field merges); the view mirrors the document's
+`ruleset_replaced` event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QRegularExpressionValidator, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
+)
+
+from builder.document import Document
+from builder.events import Event
+from builder.model import Channel, Ruleset
+from builder.notify import SendResult, sample_notification, send
+from rules_schema import Problem, validate
+from widgets.background import run_in_background
+from widgets.commands import SetRulesetCommand
+from widgets.style import icon
+from widgets.template_editor import channel_label, unique_id, unique_name
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+VALIDATE_DEBOUNCE_MS = 150
+SEND_TIMEOUT_S = 5.0
+OK_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#15803d", "#dc2626", "#b45309", "#64748b"
+TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail", "webhook": "Webhook (JSON)"}
+TEMPLATE_CHANNEL = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
+ENV_NAME = QRegularExpression("[A-Za-z_][A-Za-z0-9_]*")
+_FALLBACK_QSS = """
+#channelsEditor QGroupBox { font-weight: 600; }
+#previewNote { color: #64748b; }
+#sentPreview { background: #f8fafc; }
+"""
+
+
+def env_hint(name: str | None) -> tuple[bool, str]:
+    """(is set, a sentence) about the environment variable `name`; never reveals the URL."""
+    if not name:
+        return False, "Name the environment variable that holds the webhook URL, e.g. HANDOFF_SLACK_WEBHOOK_URL."
+    value = os.environ.get(name)
+    if not value:
+        return False, (f"{name} is not set in this environment. Set it to the webhook URL where your chatbot "
+                       "(and this app, to send a test) runs; the URL is never saved in the ruleset.")
+    try:
+        host = urlsplit(value.strip()).hostname or ""
+    except ValueError:
+        host = ""
+    return True, f"{name} is set in this environment" + (f" (a URL at {host})." if host else ".")
+
+
+def _coloured(label: QLabel, colour: str, text: str) -> None:
+    label.setText(text)
+    label.setStyleSheet(f"color: {colour};")
+
+
+class ChannelsEditor(QWidget):
+    """Channel list with add/delete; name, type, URL variable, address, notification text; a test send.
+
+    Signals: `test_finished(result)` with the `builder.notify.SendResult` of a test send.
+    """
+
+    test_finished = Signal(object)
+
+    def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("channelsEditor")
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not app.styleSheet():
+            self.setStyleSheet(_FALLBACK_QSS)
+        self.document, self.undo_stack = document, undo_stack
+        self.send_timeout = SEND_TIMEOUT_S
+        self.sending = False
+        self.last_result: SendResult | None = None
+        self._channel_id: str | None = None
+        self._loading = False
+        self._structure: tuple[tuple[str, str, str], ...] = ()
+        self.problems: list[Problem] = []
+        self._validated: Ruleset | None = None
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_list())
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self._build_form())
+        right_layout.addWidget(self._build_test(), 1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 760])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+        self.validate_timer = QTimer(self)
+        self.validate_timer.setSingleShot(True)
+        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
+        self.validate_timer.timeout.connect(self.validate_now)
+        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_ruleset_replaced),
+                                                                  (document.changed, self.validate_timer.start)]
+        for event, callback in subscriptions:
+            event.connect(callback)
+        self.destroyed.connect(lambda *_: [e.disconnect(c) for e, c in subscriptions])
+        self.refresh()
+        first = next(iter(document.ruleset.channels), None)
+        self.select_channel(first.id if first else None)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.channel_list = QListWidget()
+        self.channel_list.setAccessibleName("Channels")
+        self.channel_list.setMinimumWidth(210)
+        self.channel_list.currentItemChanged.connect(self._on_current_item)
+        layout.addWidget(self.channel_list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QToolButton()
+        self.add_button.setText("Add")
+        self.add_button.setIcon(icon("new"))
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.add_button.setToolTip("Add a channel (the arrow picks its kind)")
+        menu = QMenu(self.add_button)
+        for kind, label in TYPES.items():
+            menu.addAction(label).triggered.connect(lambda _=False, k=kind: self.add_channel(k))
+        self.add_button.setMenu(menu)
+        self.add_button.clicked.connect(lambda: self.add_channel("slack"))
+        self.delete_button = QPushButton(icon("delete"), "Delete")
+        self.delete_button.clicked.connect(self.delete_channel)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        return box
+
+    def _build_form(self) -> QWidget:
+        box = QGroupBox("Channel")
+        form = self.form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Channel name")
+        self.name_edit.textEdited.connect(lambda text: self._edit("name", text, "Rename channel") if text.strip() else None)
+        form.addRow("Name", self.name_edit)
+        self.id_label = QLabel()
+        self.id_label.setObjectName("previewNote")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Id", self.id_label)
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Channel type")
+        for kind, label in TYPES.items():
+            self.type_combo.addItem(label, kind)
+        self.type_combo.activated.connect(self._type_chosen)
+        form.addRow("Kind", self.type_combo)
+        self.env_label = QLabel("URL variable")
+        self.env_edit = QLineEdit()
+        self.env_edit.setAccessibleName("Environment variable holding the webhook URL")
+        self.env_edit.setPlaceholderText("HANDOFF_SLACK_WEBHOOK_URL")
+        self.env_edit.setValidator(QRegularExpressionValidator(ENV_NAME, self.env_edit))
+        self.env_edit.setToolTip("The NAME of an environment variable; the secret URL itself is never stored.")
+        self.env_edit.textEdited.connect(self._env_edited)
+        self.env_hint = QLabel()
+        self.env_hint.setObjectName("envHint")
+        self.env_hint.setWordWrap(True)
+        self.env_box = QWidget()
+        env_layout = QVBoxLayout(self.env_box)
+        env_layout.setContentsMargins(0, 0, 0, 0)
+        env_layout.setSpacing(3)
+        env_layout.addWidget(self.env_edit)
+        env_layout.addWidget(self.env_hint)
+        form.addRow(self.env_label, self.env_box)
+        self.address_label = QLabel("Send to")
+        self.address_edit = QLineEdit()
+        self.address_edit.setAccessibleName("E-mail address")
+        self.address_edit.setPlaceholderText("support-team@example.com")
+        self.address_edit.textEdited.connect(lambda text: self._edit("address", text.strip() or None, "Edit address"))
+        form.addRow(self.address_label, self.address_edit)
+        self.template_combo = QComboBox()
+        self.template_combo.setAccessibleName("Notification text")
+        self.template_combo.activated.connect(self._template_chosen)
+        form.addRow("Message text", self.template_combo)
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("channelProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow("", self.problems_label)
+        self.form_box = box
+        return box
+
+    def _build_test(self) -> QWidget:
+        box = QGroupBox("Test")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.send_button = QPushButton("Send test notification")
+        self.send_button.setToolTip("Post a sample handoff to this channel's URL (5 s timeout, no redirects)")
+        self.send_button.clicked.connect(self.send_test)
+        row.addWidget(self.send_button)
+        self.status_label = QLabel("A sample handoff (visitor Ana asking for a refund) is sent as shown below.")
+        self.status_label.setObjectName("sendStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.status_label, 1)
+        layout.addLayout(row)
+        caption = QLabel("What will be sent (the sample handoff, formatted for this channel):")
+        caption.setObjectName("previewNote")
+        layout.addWidget(caption)
+        self.sent_preview = QPlainTextEdit()
+        self.sent_preview.setObjectName("sentPreview")
+        self.sent_preview.setReadOnly(True)
+        self.sent_preview.setAccessibleName("What will be sent")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
+        self.sent_preview.setFont(mono)
+        layout.addWidget(self.sent_preview, 1)
+        return box
+
+    # --- selection --------------------------------------------------------------------------------
+
+    def channel(self) -> Channel | None:
+        return self.document.ruleset.channel(self._channel_id) if self._channel_id else None
+
+    def current_channel_id(self) -> str | None:
+        return self._channel_id
+
+    def select_channel(self, channel_id: str | None) -> None:
+        self._channel_id = channel_id if channel_id and self.document.ruleset.channel(channel_id) else None
+        item = self._item_for(self._channel_id)
+        if item is not None and self.channel_list.currentItem() is not item:
+            self.channel_list.setCurrentItem(item)
+        self._load_fields()
+
+    def _item_for(self, channel_id: str | None) -> QListWidgetItem | None:
+        for row in range(self.channel_list.count()):
+            if self.channel_list.item(row).data(ID_ROLE) == channel_id:
+                return self.channel_list.item(row)
+        return None
+
+    def _on_current_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        channel_id = current.data(ID_ROLE) if current is not None else None
+        if channel_id and channel_id != self._channel_id:
+            self.select_channel(str(channel_id))
+
+    # --- mirroring the document -------------------------------------------------------------------
+
+    def _on_ruleset_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        structure = tuple((c.id, c.name, c.type) for c in self.document.ruleset.channels)
+        if structure != self._structure:
+            self._structure = structure
+            self.channel_list.blockSignals(True)
+            self.channel_list.clear()
+            for channel in self.document.ruleset.channels:
+                item = QListWidgetItem(f"{channel.name}\n{TYPES.get(channel.type, channel.type)}")
+                item.setData(ID_ROLE, channel.id)
+                item.setToolTip(f"id: {channel.id}")
+                self.channel_list.addItem(item)
+            self.channel_list.blockSignals(False)
+        if self._channel_id and self.document.ruleset.channel(self._channel_id) is None:
+            self._channel_id = None
+        item = self._item_for(self._channel_id)
+        if item is not None and self.channel_list.currentItem() is not item:
+            self.channel_list.blockSignals(True)
+            self.channel_list.setCurrentItem(item)
+            self.channel_list.blockSignals(False)
+        self._load_fields()
+        self.validate_timer.start()
+
+    def _load_fields(self) -> None:
+        channel = self.channel()
+        self._loading = True
+        try:
+            self.form_box.setEnabled(channel is not None)
+            self.delete_button.setEnabled(channel is not None)
+            self.send_button.setEnabled(channel is not None and not self.sending)
+            for edit, value in ((self.name_edit, channel.name if channel else ""),
+                                (self.env_edit, (channel.url_env or "") if channel else ""),
+                                (self.address_edit, (channel.address or "") if channel else "")):
+                if edit.text() != value:
+                    edit.setText(value)
+            self.id_label.setText(channel.id if channel else "")
+            self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(channel.type if channel else "slack")))
+            is_email = channel is not None and channel.type == "email"
+            self.form.setRowVisible(self.env_box, not is_email)
+            self.form.setRowVisible(self.address_edit, is_email)
+            self._fill_templates(channel)
+            self.send_button.setText("Show test e-mail" if is_email else "Send test notification")
+        finally:
+            self._loading = False
+        self._update_env_hint()
+        self._update_sent_preview()
+        self._show_problems()
+
+    def _fill_templates(self, channel: Channel | None) -> None:
+        self.template_combo.clear()
+        self.template_combo.addItem("Standard message (no template)", None)
+        templates = self.document.ruleset.templates
+        wanted = TEMPLATE_CHANNEL.get(channel.type) if channel else None
+        for template in sorted(templates, key=lambda t: t.channel != wanted):
+            suffix = "" if template.channel == wanted else f"  — {channel_label(template.channel).lower()}"
+            self.template_combo.addItem(f"{template.name}{suffix}", template.id)
+        if channel is not None and channel.template and self.template_combo.findData(channel.template) < 0:
+            self.template_combo.addItem(f"missing template '{channel.template}'", channel.template)
+        index = self.template_combo.findData(channel.template) if channel and channel.template else 0
+        self.template_combo.setCurrentIndex(max(index, 0))
+
+    def _update_env_hint(self) -> None:
+        channel = self.channel()
+        if channel is None or channel.type == "email":
+            return
+        is_set, text = env_hint(channel.url_env)
+        _coloured(self.env_hint, OK_COLOUR if is_set else WARNING_COLOUR, ("✓ " if is_set else "⚠ ") + text)
+        self.env_hint.setProperty("set", is_set)
+
+    def _update_sent_preview(self) -> None:
+        channel = self.channel()
+        if channel is None:
+            self.sent_preview.setPlainText("")
+            return
+        message = sample_notification(self.document.ruleset, channel)
+        if channel.type == "email":
+            text = f"To: {message.get('to') or '(no address yet)'}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
+        else:
+            text = json.dumps(message, indent=2, ensure_ascii=False)
+        self.sent_preview.setPlainText(text)
+
+    # --- edits -------------------------------------------------------------------------------------
+
+    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
+        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+
+    def _replace_channel(self, new: Channel, text: str, merge_key: str | None = None) -> None:
+        ruleset = self.document.ruleset
+        self._push(replace(ruleset, channels=tuple(new if c.id == new.id else c for c in ruleset.channels)),
+                   text, merge_key)
+
+    def _edit(self, field: str, value: Any, text: str) -> None:
+        channel = self.channel()
+        if self._loading or channel is None or getattr(channel, field) == value:
+            return
+        self._replace_channel(replace(channel, **{field: value}), f"{text} '{channel.name}'",
+                              f"channel:{channel.id}:{field}")
+
+    def _env_edited(self, text: str) -> None:
+        upper = text.upper()
+        if upper != text:
+            position = self.env_edit.cursorPosition()
+            self.env_edit.setText(upper)
+            self.env_edit.setCursorPosition(position)
+        self._edit("url_env", upper or None, "Set URL variable of")
+        self._update_env_hint()
+
+    def _type_chosen(self, index: int) -> None:
+        channel = self.channel()
+        kind = str(self.type_combo.itemData(index))
+        if channel is None or kind == channel.type:
+            return
+        url_env = None if kind == "email" else (channel.url_env or self._default_env(channel.id))
+        address = channel.address if kind == "email" else None
+        self._replace_channel(replace(channel, type=kind, url_env=url_env, address=address),  # type: ignore[arg-type]
+                              f"Make '{channel.name}' a {TYPES[kind]} channel")
+
+    def _template_chosen(self, index: int) -> None:
+        value = self.template_combo.itemData(index)
+        self._edit("template", str(value) if value else None, "Change message text of")
+
+    @staticmethod
+    def _default_env(channel_id: str) -> str:
+        return "HANDOFF_" + re.sub(r"[^A-Z0-9]+", "_", channel_id.upper()).strip("_") + "_URL"
+
+    def add_channel(self, kind: str = "slack") -> str:
+        """Add a channel of `kind` with a suggested variable name; returns its id."""
+        ruleset = self.document.ruleset
+        name = unique_name(f"{TYPES.get(kind, kind)} channel", {c.name for c in ruleset.channels})
+        channel_id = unique_id(name, {c.id for c in ruleset.channels}, "channel")
+        template = next((t.id for t in ruleset.templates if t.channel == TEMPLATE_CHANNEL.get(kind)), None)
+        channel = Channel(channel_id, name, kind,  # type: ignore[arg-type]
+                          url_env=None if kind == "email" else self._default_env(channel_id),
+                          template=template)
+        self._push(replace(ruleset, channels=(*ruleset.channels, channel)), f"Add channel '{name}'")
+        self.select_channel(channel_id)
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+        return channel_id
+
+    def delete_channel(self) -> None:
+        channel = self.channel()
+        if channel is None:
+            return
+        ruleset = self.document.ruleset
+        index = ruleset.channels.index(channel)
+        rest = tuple(c for c in ruleset.channels if c.id != channel.id)
+        self._push(replace(ruleset, channels=rest), f"Delete channel '{channel.name}'")
+        following = rest[min(index, len(rest) - 1)] if rest else None
+        self.select_channel(following.id if following else None)
+
+    # --- validation ---------------------------------------------------------------------------------
+
+    def validate_now(self) -> None:
+        ruleset = self.document.ruleset
+        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self._validated = ruleset
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        channel = self.channel()
+        lines: list[str] = []
+        if channel is not None and self._validated is self.document.ruleset:
+            prefix = f"$.channels[{self.document.ruleset.channels.index(channel)}]"
+            for problem in self.problems:
+                if problem.path == prefix or problem.path.startswith(prefix + "."):
+                    colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
+                    message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Channel '") \
+                        else problem.message
+                    text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    lines.append(f"<span style='color:{colour}'>● {text}</span>")
+        self.problems_label.setText("<br>".join(lines))
+        self.form.setRowVisible(self.problems_label, bool(lines))
+
+    def focus_problem(self, problem: Problem) -> bool:
+        """Show the channel a `$.channels[i]…` problem points at; False when it is not one of ours."""
+        match = re.match(r"^\$\.channels\[(\d+)\](?:\.(\w+))?", problem.path)
+        channels = self.document.ruleset.channels
+        if match is None or int(match.group(1)) >= len(channels):
+            return False
+        self.select_channel(channels[int(match.group(1))].id)
+        field = {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
+            match.group(2) or "", self.name_edit)
+        field.setFocus()
+        return True
+
+    # --- the test send ------------------------------------------------------------------------------
+
+    def send_test(self) -> None:
+        """Post the sample handoff to the channel's URL off the UI thread; the outcome lands in the
+        status line (and `test_finished`)."""
+        channel = self.channel()
+        if channel is None or self.sending:
+            return
+        if channel.type == "email":
+            self._update_sent_preview()
+            _coloured(self.status_label, MUTED_COLOUR, "E-mail is sent by your chatbot's mailer; below is the "
+                      f"message it would send to {channel.address or '(no address yet)'}.")
+            return
+        url = os.environ.get(channel.url_env or "", "").strip() if channel.url_env else ""
+        if not url:
+            self._finish(SendResult(False, None, f"Set the environment variable {channel.url_env or '(none named)'} "
+                                    "to the webhook URL first; nothing was sent.", 0.0))
+            return
+        body = sample_notification(self.document.ruleset, channel)
+        timeout = self.send_timeout
+        self.sending = True
+        self.send_button.setEnabled(False)
+        _coloured(self.status_label, MUTED_COLOUR, f"Sending to the URL in {channel.url_env}…")
+        run_in_background(lambda: send(url, body, timeout=timeout), self._finish, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish(SendResult(False, None, f"The test could not be sent: {exc}", 0.0))
+
+    def _finish(self, result: SendResult) -> None:
+        self.sending = False
+        self.last_result = result
+        self.send_button.setEnabled(self.channel() is not None)
+        _coloured(self.status_label, OK_COLOUR if result.ok else ERROR_COLOUR,
+                  ("✓ " if result.ok else "✗ ") + result.message)
+        self.status_label.setProperty("ok", result.ok)
+        self.test_finished.emit(result)

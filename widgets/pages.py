@@ -1,0 +1,31 @@
+"""The editor pages beyond the rules page, added to the main window in one place.
+
+Why a separate module: several editors are built in parallel, and the window should not need an
+edit for each one; every page is one `window.add_page(...)` line here, in tab order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from widgets.style import icon
+
+
+def install_pages(window: Any) -> None:
+    """Add the Templates and Channels pages (and later editors) to `window` (a `MainWindow`)."""
+    from widgets.channels_editor import ChannelsEditor
+    from widgets.template_editor import TemplateEditor
+
+    templates = TemplateEditor(window.document, window.undo_stack, window)
+    window.add_page("Templates", templates, icon("templates"))
+    channels = ChannelsEditor(window.document, window.undo_stack, window)
+    window.add_page("Channels", channels, icon("channels"))
+    window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [templates, channels]))
+
+
+def show_problem(window: Any, problem: Any, pages: list[Any]) -> None:
+    """Switch to the page that edits what `problem` points at (templates, channels…) and focus it."""
+    for page in pages:
+        if page.focus_problem(problem):
+            window.pages.setCurrentWidget(page)
+            return
