@@ -159,3 +159,14 @@ def test_pool_keeps_input_order_and_agrees_with_one_process(tmp_path: Path) -> N
     assert [e.line for e in pooled.errors] == [e.line for e in serial.errors] == [14]
     cancelled = Replay(ruleset(), path, processes=2, chunk_size=2, cancel=lambda: cancelled.done >= 4)
     assert [r.conversation_id for r in cancelled] == ["c0", "c1", "c2", "c3"] and cancelled.cancelled
+
+
+def test_pool_on_csv_and_on_conversations_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "lib.csv"
+    path.write_text(CSV, encoding="utf-8")
+    pooled = [(r.index, r.conversation_id, r.decision["rule"]) for r in replay(ruleset(), path, processes=2,
+                                                                                 chunk_size=1)]
+    assert pooled == [(0, "a", "refund"), (1, "b", "human"), (2, "c", "human")]
+    items = library(7)
+    assert [r.conversation_id for r in replay(ruleset(), items, processes=2, chunk_size=2)] == [
+        f"c{i}" for i in range(7)]
