@@ -150,7 +150,7 @@ _HANDLERS: dict[str, Callable[[_Translator, ValidationError, list[Part]], Iterat
 }
 
 
-def translate_errors(doc: Any, errors: Iterable[tuple[list[Part], ValidationError]]) -> list[Problem]:
+def translate_errors(doc: Any, errors: Iterable[tuple[list[Part], Any]]) -> list[Problem]:
     """Problems for every (path prefix, schema error), without duplicates."""
     translator = _Translator(doc)
     out: list[Problem] = []

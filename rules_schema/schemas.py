@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Any, Literal, Protocol
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from rules_schema.fastcheck import Compiler, FastValidator, Unsupported
 from rules_schema.formats import format_checker
 from rules_schema.problems import json_path
 
@@ -47,10 +49,26 @@ def validator(name: SchemaName = "ruleset") -> Draft202012Validator:
 
 
 @cache
-def rule_validator() -> Draft202012Validator:
-    """A validator for one rule (`$defs/rule` of the ruleset schema), so rules can be checked one by one."""
-    ref = f"{load_schema('ruleset')['$id']}#/$defs/rule"
-    return Draft202012Validator({"$ref": ref}, registry=_registry(), format_checker=format_checker())
+def _compiler() -> Compiler:
+    return Compiler([load_schema(n) for n in SCHEMA_NAMES], format_checker())
+
+
+class _Checker(Protocol):
+    def iter_errors(self, instance: Any) -> Iterable[Any]: ...
+
+
+@cache
+def fast_validator(name: SchemaName = "ruleset") -> _Checker:
+    """The compiled checker for a schema (`fastcheck`), or jsonschema's if it uses other keywords.
+
+    Both yield errors with jsonschema's attributes (validator, validator_value, instance, schema,
+    absolute_path), so callers need not know which one they got.
+    """
+    schema = load_schema(name)
+    try:
+        return FastValidator(_compiler().compile(schema, schema["$id"]))
+    except Unsupported:
+        return validator(name)
 
 
 def schema_errors(instance: Any, name: SchemaName = "conversation") -> list[str]:

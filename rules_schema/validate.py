@@ -4,28 +4,20 @@ The schema pass catches shapes (missing fields, wrong types, RE2 patterns); the 
 checks what the schema cannot (catalog, references, duplicates, schedules). Both always run, so
 one call lists everything to fix; problems come back in document order, errors and warnings mixed.
 
-Speed: jsonschema costs about a millisecond per rule, so rules are checked one by one and the
-result is remembered per rule text. The editor re-validates after every edit; only the rule that
-changed is checked again, which keeps a 500-rule ruleset interactive.
+Speed: the schema pass runs on `fastcheck`'s compiled checker (jsonschema itself took about a
+millisecond per rule); see benchmarks/validate_bench.py for the figures.
 """
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
-
-from jsonschema.exceptions import ValidationError
 
 from rules_schema.locations import Part
 from rules_schema.problems import ERROR, Problem
 from rules_schema.schema_messages import translate_errors
-from rules_schema.schemas import rule_validator, validator
+from rules_schema.schemas import fast_validator
 from rules_schema.semantics import check_semantics
-
-_CACHE_SIZE = 4096
-_rule_cache: OrderedDict[str, tuple[ValidationError, ...]] = OrderedDict()
 
 
 def validate(document: Any) -> list[Problem]:
@@ -40,37 +32,10 @@ def validate(document: Any) -> list[Problem]:
     return sorted(problems, key=lambda p: (top.get(_top_key(p.path), len(top)), _order(p)))
 
 
-def _schema_errors(document: dict[str, Any]) -> Iterator[tuple[list[Part], ValidationError]]:
-    """(path prefix, error) for the document without its rules, then for each rule (cached)."""
-    rules = document.get("rules")
-    shallow = dict(document, rules=[]) if isinstance(rules, list) else document
-    for error in validator("ruleset").iter_errors(shallow):
+def _schema_errors(document: dict[str, Any]) -> Iterator[tuple[list[Part], Any]]:
+    """(path prefix, error) for every schema error; errors have jsonschema's attributes."""
+    for error in fast_validator("ruleset").iter_errors(document):
         yield [], error
-    if isinstance(rules, list):
-        for index, rule in enumerate(rules):
-            for error in _rule_errors(rule):
-                yield ["rules", index], error
-
-
-def _rule_errors(rule: Any) -> tuple[ValidationError, ...]:
-    try:
-        key = json.dumps(rule, ensure_ascii=False, allow_nan=True)
-    except (TypeError, ValueError):  # not JSON data at all: no caching
-        return tuple(rule_validator().iter_errors(rule))
-    cached = _rule_cache.get(key)
-    if cached is not None:
-        _rule_cache.move_to_end(key)
-        return cached
-    errors = tuple(rule_validator().iter_errors(rule))
-    _rule_cache[key] = errors
-    if len(_rule_cache) > _CACHE_SIZE:
-        _rule_cache.popitem(last=False)
-    return errors
-
-
-def clear_cache() -> None:
-    """Forget remembered rule results (benchmarks measure the cold case with it)."""
-    _rule_cache.clear()
 
 
 def _top_key(path: str) -> str:
