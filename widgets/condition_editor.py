@@ -183,9 +183,15 @@ def problem_label() -> QLabel:
 
 
 def show_inline_problem(label: QLabel, message: str, severity: str) -> None:
-    """The validator's message right under the field it is about (styled by `severity`)."""
-    label.setText(("⚠ " if severity == "warning" else "⛔ ") + message)
-    label.setProperty("severity", severity)
+    """The validator's message right under the field it is about (styled by `severity`); several
+    problems of one field are listed one a line, the worst deciding the style."""
+    line = ("⚠ " if severity == "warning" else "⛔ ") + message
+    lines = [] if label.isHidden() else label.text().split("\n")
+    previous = None if label.isHidden() else label.property("severity")
+    if line not in lines:
+        lines.append(line)
+    label.setText("\n".join(lines))
+    label.setProperty("severity", "error" if "error" in (previous, severity) else "warning")
     label.style().unpolish(label)
     label.style().polish(label)
     label.show()
@@ -661,7 +667,8 @@ class ConditionEditor(QWidget):
                 label.hide()
 
     def show_problem(self, suffix: str, message: str, severity: str = "error") -> QWidget | None:
-        """Show `message` next to the node that `suffix` (JSON path below `when`) names; focus it."""
+        """Show `message` next to the node that `suffix` (JSON path below `when`) names; return the
+        field to focus."""
         if self._model_root is None:
             return None
         model_path, field_name = parse_suffix(self._model_root, suffix)
@@ -678,7 +685,4 @@ class ConditionEditor(QWidget):
             target = widget.kind_combo
         else:
             return None
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
-        if isinstance(target, QLineEdit):
-            target.selectAll()
         return target

@@ -10,12 +10,12 @@ exist, so switching between rules of a 500-rule playbook stays cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QUndoStack
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
     QScrollArea, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
@@ -27,7 +27,7 @@ from builder.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.action_cards import ActionCards
 from widgets.commands import ReplaceRuleCommand
-from widgets.condition_editor import ConditionEditor
+from widgets.condition_editor import ConditionEditor, show_inline_problem
 from widgets.rule_graph import RuleGraph
 
 COOLDOWNS = (("once", "once per conversation"), ("every_turn", "at every matching message"),
@@ -60,6 +60,20 @@ _FALLBACK_QSS = """
 """
 
 
+_DARK = {"white": "#1e293b", "#f8fafc": "#0f172a", "#e2e8f0": "#334155", "#cbd5e1": "#475569",
+         "#eef2ff": "#1e1b4b", "#c7d2fe": "#3730a3", "#fff7ed": "#292524", "#fed7aa": "#9a3412",
+         "#475569": "#cbd5e1", "#e0e7ff": "#312e81"}
+
+
+def fallback_style(app: QApplication) -> str:
+    """The editor's own look when the app has no stylesheet: light, or its dark twin when the
+    system palette is dark (so cards never end up light text on white)."""
+    palette = app.palette()
+    if palette.color(QPalette.ColorRole.Window).lightness() >= palette.color(QPalette.ColorRole.WindowText).lightness():
+        return _FALLBACK_QSS
+    return re.sub("|".join(re.escape(k) for k in _DARK), lambda m: _DARK[m.group(0)], _FALLBACK_QSS)
+
+
 def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
     """Stop listening to the document once the widget is gone (the document may outlive it)."""
     for event, callback in subscriptions:
@@ -86,7 +100,7 @@ class RuleEditor(QWidget):
         self.setObjectName("ruleEditor")
         app = QApplication.instance()
         if isinstance(app, QApplication) and not app.styleSheet():
-            self.setStyleSheet(_FALLBACK_QSS)  # the app's light.qss, when loaded, styles the same names
+            self.setStyleSheet(fallback_style(app))  # the app's stylesheet, when loaded, styles the same names
         self.document, self.undo_stack = document, undo_stack
         self._rule_id: str | None = None
         self._rule: Rule | None = None
@@ -250,29 +264,17 @@ class RuleEditor(QWidget):
             self.graph.set_rule(self._rule, self.document.ruleset)
 
     def focus_problem(self, problem: Any) -> QWidget | None:
-        """Show the rule a validation problem is about, focus its field and show the message there."""
-        match = _RULE_PATH.match(getattr(problem, "path", "") or "")
-        rule_id = getattr(problem, "rule_id", None)
-        if rule_id is None and match and int(match.group(1)) < len(self.document.rules):
-            rule_id = self.document.rules[int(match.group(1))].id
+        """Show the rule a validation problem is about, focus its field and show the message there.
+
+        `problem` is a `rules_schema` Problem (`path` like `$.rules[2].when.all[0].value`, `message`,
+        `severity`, `rule_id`); returns the focused field, or None when it is not about a rule."""
+        rule_id = self._problem_rule(problem)
         if rule_id is None:
             return None
         if rule_id != self._rule_id:
             self.show_rule(rule_id)
-        rest = match.group(2) if match else ""
-        message, severity = str(getattr(problem, "message", "")), str(getattr(problem, "severity", "error"))
-        target: QWidget | None
-        if rest.startswith(".when"):
-            self.set_view(0)
-            target = self.condition_editor.show_problem(rest[len(".when"):], message, severity)
-        elif (action := re.match(r"^\.actions\[(\d+)\]\.?(\w*)", rest)) is not None:
-            self.set_view(0)
-            target = self.action_cards.show_problem(int(action.group(1)), action.group(2), message, severity)
-        else:
-            target = self._header_field(rest)
-            self.header_problem.setText(("⚠ " if severity == "warning" else "⛔ ") + message)
-            self.header_problem.setProperty("severity", severity)
-            self.header_problem.show()
+        self.set_view(0)
+        target = self._place_problem(problem)
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(target, QLineEdit):
@@ -281,6 +283,33 @@ class RuleEditor(QWidget):
             if body is not None and body.isAncestorOf(target):
                 self.scroll_area.ensureWidgetVisible(target)
         return target
+
+    def show_problems(self, problems: Iterable[Any]) -> None:
+        """Mark every problem of the shown rule next to its field, without moving the focus (for
+        live validation: edits clear the marks, the next validation run puts back what remains)."""
+        self._clear_problems()
+        for problem in problems:
+            if self._rule_id is not None and self._problem_rule(problem) == self._rule_id:
+                self._place_problem(problem)
+
+    def _problem_rule(self, problem: Any) -> str | None:
+        rule_id = getattr(problem, "rule_id", None)
+        match = _RULE_PATH.match(getattr(problem, "path", "") or "")
+        if rule_id is None and match and int(match.group(1)) < len(self.document.rules):
+            rule_id = self.document.rules[int(match.group(1))].id
+        return rule_id if isinstance(rule_id, str) else None
+
+    def _place_problem(self, problem: Any) -> QWidget | None:
+        """Show the message inline next to the field the path names; return that field."""
+        match = _RULE_PATH.match(getattr(problem, "path", "") or "")
+        rest = match.group(2) if match else ""
+        message, severity = str(getattr(problem, "message", "")), str(getattr(problem, "severity", "error"))
+        if rest.startswith(".when"):
+            return self.condition_editor.show_problem(rest[len(".when"):], message, severity)
+        if (action := re.match(r"^\.actions\[(\d+)\]\.?(\w*)", rest)) is not None:
+            return self.action_cards.show_problem(int(action.group(1)), action.group(2), message, severity)
+        show_inline_problem(self.header_problem, message, severity)
+        return self._header_field(rest)
 
     # --- document -> view
     def _on_rule_replaced(self, _index: int, old: Rule, new: Rule) -> None:

@@ -276,3 +276,20 @@ def test_a_closed_editor_stops_listening_to_the_document(qtbot, document: Docume
     rule = _rule(document, "frustration")  # a listener left behind would touch a deleted widget
     stack.push(ReplaceRuleCommand(document, rule.id, replace(rule, name="Still fine"), "rename"))
     assert _rule(document, "frustration").name == "Still fine"
+
+
+def test_show_problems_marks_every_field_of_the_shown_rule(editor: RuleEditor, document: Document) -> None:
+    editor.show_rule("enterprise-pricing")
+    index = document.index_of("enterprise-pricing")
+    editor.show_problems([
+        problem(f"$.rules[{index}].when.any[0].value", "Add at least one phrase."),
+        problem(f"$.rules[{index}].when.any[0].value", "“buy today” is also in rule 1."),
+        problem(f"$.rules[{index}].actions[2].tags", "Tags must not be empty."),
+        problem("$.rules[0].name", "Another rule's problem."),
+    ])
+    row = _leaf_row(editor, (0,))
+    assert row.problem_label.text().count("\n") == 1 and "also in rule 1" in row.problem_label.text()
+    assert "Tags must not be empty." in editor.action_cards.cards[2].problem_label.text()
+    assert editor.header_problem.isHidden()  # the other rule's problem is not shown here
+    editor.show_problems([])
+    assert row.problem_label.isHidden()
