@@ -8,6 +8,7 @@ already points at the right branch and this translation stays one function per k
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from rules_schema.locations import Part, describe, field_label, rule_id_at
 from rules_schema.problems import ERROR, Problem, json_path
 
 TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
-              "array": "a list", "object": "a group of fields", "null": "empty"}
+              "array": "a list", "object": "a set of fields ({…})", "null": "empty"}
 
 PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9_-]{0,63}$":
@@ -35,9 +36,19 @@ FORMAT_WORDS = {"date": "is not a date like 2026-12-24",
                 "email": "is not an e-mail address"}
 
 
+PLURAL_FIELDS = frozenset({"minutes", "weekly", "closures", "special_openings", "holidays", "tests", "events",
+                           "actions", "rules", "templates", "schedules", "channels", "teams"})
+
+
 def _quote(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}…'"
+    """A value as the manager typed it: text in quotes, numbers and true/false bare, JSON otherwise."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text if len(text) <= 60 else f"{text[:57]}…"
+    return f"'{text}'" if isinstance(value, str) else text
 
 
 def _suggest(word: Any, options: Any) -> str:
@@ -55,7 +66,15 @@ class _Translator:
 
     def problem(self, parts: list[Part], predicate: str, code: str, *, subject: bool = True) -> Problem:
         owner, key = describe(self.doc, parts)
-        words = f"{owner}: {field_label(key, self.doc, parts)} {predicate}" if subject else f"{owner}: {predicate}"
+        if not subject:
+            words = f"{owner}: {predicate}"
+        else:
+            label = field_label(key, self.doc, parts)
+            if parts and isinstance(parts[-1], int) and key is not None:
+                label = f"item {parts[-1] + 1} of {label}"
+            elif key in PLURAL_FIELDS and predicate.startswith("is "):
+                predicate = "are " + predicate[3:]
+            words = f"{owner}: {label} {predicate}"
         return Problem(json_path(parts), words, ERROR, code, rule_id_at(self.doc, parts))
 
     def translate(self, prefix: list[Part], error: ValidationError) -> Iterator[Problem]:
