@@ -1,0 +1,677 @@
+"""The main window: rule list, rule editor, problems, pages; and `run_app`, the GUI entry point.
+
+The window owns one `Document` and its `QUndoStack` for its whole life; opening another project
+or file replaces the document's ruleset (not an edit: the undo history starts afresh), so every
+view built on the document stays connected. Dirty state is the undo stack's clean state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from builder.document import Document
+from builder.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
+from rules_schema import Problem, canonical_json, content_hash
+from widgets.background import run_in_background
+from widgets.commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
+from widgets.error_dialog import show_error
+from widgets.export_dialog import write_text_file
+from widgets.problems_panel import ProblemsPanel, rule_id_of
+from widgets.rule_list import RuleList
+from widgets.rule_list_model import RuleListModel
+from widgets.style import icon
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Handoff Builder"
+UNDO_LIMIT = 500
+RECOVERY_IDLE_MS = 2000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _rule_editor_class() -> Any:
+    """The rule editor if it can be imported (it is built alongside this window), else None."""
+    try:
+        from widgets.rule_editor import RuleEditor
+    except Exception:  # noqa: BLE001 - a half-finished editor must not keep the app from starting
+        log.exception("The rule editor could not be loaded; showing a placeholder")
+        return None
+    return RuleEditor
+
+
+class EditorPlaceholder(QLabel):
+    """Stands in for the rule editor when it is unavailable: shows the rule's name and summary."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.show_rule(None)
+
+    def show_rule(self, rule_id: str | None) -> None:
+        rule = self.document.ruleset.rule(rule_id) if rule_id else None
+        self.setText(f"<h2>{rule.name}</h2>" if rule else "Select a rule to edit it.")
+
+    def focus_problem(self, problem: Any) -> None:
+        return None
+
+
+class MainWindow(QMainWindow):
+    """Rules page (list + editor), problems dock, menus, toolbar; more pages via `add_page`.
+
+    Signals: `problem_outside_rules(problem)` for a clicked problem in templates, schedules,
+    routing or channels (the page that edits those can show it).
+    """
+
+    problem_outside_rules = Signal(object)
+
+    def __init__(self, workspace: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.project: Any = None
+        self.file_path: Path | None = None
+        self.document = Document(Ruleset(metadata=Metadata("Untitled ruleset")))
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.setWindowIcon(icon("app"))
+        self.setObjectName("mainWindow")
+
+        self.rule_model = RuleListModel(self.document, self.undo_stack, self)
+        self.rule_list = RuleList(self.rule_model, self)
+        editor_class = _rule_editor_class()
+        self.rule_editor: Any = (editor_class(self.document, self.undo_stack, self) if editor_class
+                                 else EditorPlaceholder(self.document, self))
+        self.rule_editor.setAccessibleName("Rule editor")
+        self.problems_panel = ProblemsPanel(self.document, self)
+
+        self.rules_page = QSplitter(Qt.Orientation.Horizontal, self)
+        self.rules_page.setObjectName("rulesPage")
+        self.rules_page.addWidget(self.rule_list)
+        self.rules_page.addWidget(self.rule_editor)
+        self.rules_page.setStretchFactor(0, 0)
+        self.rules_page.setStretchFactor(1, 1)
+        self.rules_page.setSizes([420, 860])
+        self.rules_page.setChildrenCollapsible(False)
+        self.rule_list.setMinimumWidth(300)
+
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.pages.setAccessibleName("Pages")
+        self.setCentralWidget(self.pages)
+        self.add_page("Rules", self.rules_page, icon("rules"))
+
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problemsDock")
+        self.problems_dock.setWidget(self.problems_panel)
+        self.problems_dock.setTitleBarWidget(QWidget(self.problems_dock))
+        self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [170], Qt.Orientation.Vertical)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.status_rules = QLabel(self)
+        self.status_problems = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_problems)
+        self.statusBar().addPermanentWidget(self.status_rules)
+
+        self.recovery_timer = QTimer(self)
+        self.recovery_timer.setSingleShot(True)
+        self.recovery_timer.setInterval(RECOVERY_IDLE_MS)
+        self.recovery_timer.timeout.connect(self.write_recovery)
+
+        self.rule_list.rule_selected.connect(self._on_rule_selected)
+        self.problems_panel.problem_activated.connect(self.go_to_problem)
+        self.problems_panel.problems_changed.connect(self._on_problems_changed)
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.indexChanged.connect(self._on_edited)
+        self.document.changed.connect(self._update_rule_count)
+        self.resize(QSize(1280, 800))
+        self._update_title()
+        self._update_rule_count()
+        self._on_rule_selected(None)
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def add_page(self, title: str, widget: QWidget, icon: QIcon | None = None) -> int:
+        """Add a page (templates, hours, channels, simulator…); returns its tab index."""
+        widget.setAccessibleName(widget.accessibleName() or f"{title} page")
+        return self.pages.addTab(widget, icon or QIcon(), title)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, shortcuts: Sequence[QKeySequence | str] = (),
+                icon_name: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        keys = [QKeySequence(s) if isinstance(s, str) else s for s in shortcuts]
+        if keys:
+            action.setShortcuts(keys)
+        shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({shown})" if shown else ""))
+        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New rule", self.new_rule, ["Ctrl+N"], "new", "Add a rule below the selected one")
+        self.duplicate_action = self._action("&Duplicate rule", self.duplicate_rule, ["Ctrl+D"], "duplicate",
+                                             "Copy the selected rule")
+        self.delete_action = self._action("De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
+                                          "delete", "Delete the selected rule")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(icon("redo"))
+        self.addActions([self.undo_action, self.redo_action])
+        self.save_action = self._action("&Save", lambda: self.save(), ["Ctrl+S"], "save", "Save a new revision")
+        self.export_action = self._action("&Export…", self.export, ["Ctrl+E"], "export",
+                                          "Write the ruleset file a chatbot loads")
+        self.find_action = self._action("&Find rules", self.find, ["Ctrl+F"], "find", "Search rules by name, kind or fact")
+        self.open_action = self._action("&Open ruleset file…", self.open_file_dialog, ["Ctrl+O"], "open",
+                                        "Open a ruleset JSON file")
+        self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, [], None)
+        self.about_action = self._action("&About Handoff Builder", self.show_about, [], None)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.open_action, self.save_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.new_action, self.duplicate_action, self.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        problems = self.problems_dock.toggleViewAction()
+        problems.setText("&Problems")
+        view_menu.addAction(problems)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main toolbar", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([self.new_action, self.duplicate_action, self.delete_action])
+        bar.addSeparator()
+        bar.addActions([self._toolbar_twin(self.undo_action, "Undo", self.undo_stack.canUndoChanged),
+                        self._toolbar_twin(self.redo_action, "Redo", self.undo_stack.canRedoChanged)])
+        bar.addSeparator()
+        bar.addActions([self.save_action, self.export_action])
+        bar.addSeparator()
+        bar.addAction(self.find_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    def _toolbar_twin(self, action: QAction, text: str, can_changed: Any) -> QAction:
+        """A short-labelled toolbar copy of an undo/redo action (whose own text names the edit)."""
+        twin = QAction(action.icon(), text, self)
+        twin.setEnabled(action.isEnabled())
+        twin.setToolTip(action.text().replace("&", ""))
+        twin.triggered.connect(action.trigger)
+        can_changed.connect(twin.setEnabled)
+        action.changed.connect(lambda: twin.setToolTip(action.text().replace("&", "")))
+        return twin
+
+    # --- rule commands ---------------------------------------------------------------------------
+
+    def selected_rule(self) -> Rule | None:
+        rule_id = self.rule_list.selected_rule_id()
+        return self.document.ruleset.rule(rule_id) if rule_id else None
+
+    def _insert_row(self) -> int:
+        rule = self.selected_rule()
+        return self.document.index_of(rule.id) + 1 if rule else len(self.document.rules)
+
+    def new_rule(self) -> str:
+        """Add a working starter rule (asks for a human → hand over) below the selection."""
+        names = {r.name for r in self.document.rules}
+        name, n = "New rule", 2
+        while name in names:
+            name, n = f"New rule {n}", n + 1
+        teams = self.document.ruleset.routing.teams
+        rule = Rule(
+            id=self.document.unique_rule_id("new-rule"), name=name, trigger="explicit_request",
+            when=Group("all", (Leaf("message.text", "contains_any", ("talk to a human",)),)),
+            actions=(Escalate("instant", teams[0].id if teams else "support", "normal"),),
+        )
+        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), rule))
+        self.rule_list.clear_filter()
+        self.rule_list.select_rule(rule.id)
+        self.statusBar().showMessage(f"Added '{name}'.", 4000)
+        return rule.id
+
+    def duplicate_rule(self) -> str | None:
+        rule = self.selected_rule()
+        if rule is None:
+            self.statusBar().showMessage("Select a rule to duplicate.", 4000)
+            return None
+        copy = replace(rule, id=self.document.unique_rule_id(f"{rule.id}-copy"), name=f"{rule.name} (copy)")
+        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), copy,
+                                               f"Duplicate rule '{rule.name}'"))
+        self.rule_list.select_rule(copy.id)
+        return copy.id
+
+    def delete_rule(self) -> None:
+        rule = self.selected_rule()
+        if rule is None:
+            self.statusBar().showMessage("Select a rule to delete.", 4000)
+            return
+        row = self.document.index_of(rule.id)
+        self.undo_stack.push(RemoveRuleCommand(self.document, rule.id))
+        if self.document.rules:
+            self.rule_list.select_rule(self.document.rules[min(row, len(self.document.rules) - 1)].id)
+        self.statusBar().showMessage(f"Deleted '{rule.name}' (Undo brings it back).", 5000)
+
+    def find(self) -> None:
+        self.pages.setCurrentWidget(self.rules_page)
+        self.rule_list.focus_search()
+
+    def _on_rule_selected(self, rule_id: str | None) -> None:
+        self.rule_editor.show_rule(rule_id)
+        has = rule_id is not None
+        self.duplicate_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
+
+    # --- problems --------------------------------------------------------------------------------
+
+    def go_to_problem(self, problem: Problem) -> None:
+        """Select the problem's rule and let the editor focus the field (and show it inline)."""
+        rule_id = rule_id_of(problem, self.document)
+        if rule_id is None:
+            self.statusBar().showMessage(problem.message, 8000)
+            self.problem_outside_rules.emit(problem)
+            return
+        self.pages.setCurrentWidget(self.rules_page)
+        self.rule_list.select_rule(rule_id)
+        self.rule_editor.show_rule(rule_id)
+        self.rule_editor.focus_problem(problem)
+
+    def _on_problems_changed(self, problems: list[Problem]) -> None:
+        self.rule_model.set_problems(self.problems_panel.worst_by_rule())
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        self.status_problems.setText(f"{errors} errors, {warnings} warnings" if problems else "No problems")
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load_ruleset(self, ruleset: Ruleset, *, project: Any = None, file_path: Path | None = None) -> None:
+        """Show `ruleset` as a fresh, clean document (opening is not an edit: no undo step)."""
+        self.project, self.file_path = project, file_path
+        self.undo_stack.clear()
+        self.document.set_ruleset(ruleset)
+        self.undo_stack.setClean()
+        self.rule_list.clear_filter()
+        self.rule_list.select_rule(ruleset.rules[0].id if ruleset.rules else None)
+        self.problems_panel.validate_now()
+        self._update_title()
+
+    def open_project(self, name: str) -> bool:
+        """Open a workspace project; offers the unsaved edits of a crashed session if there are any."""
+        from builder.workspace import ProjectCorrupt, WorkspaceError
+
+        try:
+            try:
+                project = self.workspace.project(name)
+            except ProjectCorrupt as exc:
+                answer = QMessageBox.question(self, "Project damaged", f"{exc}\n\nOpen its last good copy?")
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                project = self.workspace.project(name, use_backup=True)
+            ruleset = _ruleset_from(project.current())
+        except (WorkspaceError, ValueError) as exc:
+            show_error(self, "Cannot open the project", str(exc))
+            return False
+        self.load_ruleset(ruleset, project=project)
+        if not self.workspace.read_only:
+            self.workspace.settings.set("last_project", name)
+        self.offer_recovery()
+        return True
+
+    def offer_recovery(self) -> None:
+        """If edits from a session that did not end cleanly exist, offer to bring them back."""
+        if self.project is None:
+            return
+        try:
+            recovered = self.project.recovery()
+        except Exception as exc:  # noqa: BLE001 - a damaged recovery file must not block opening
+            log.warning("recovery unreadable: %s", exc)
+            return
+        if recovered is None or content_hash(recovered) == content_hash(self.document.ruleset.to_dict()):
+            return
+        answer = QMessageBox.question(
+            self, "Restore unsaved changes?",
+            f"Handoff Builder closed without saving your last changes to “{self.project.name}”.\n\n"
+            "Restore them? (You can still undo the restore.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                ruleset = _ruleset_from(recovered)
+            except ValueError as exc:
+                show_error(self, "Cannot restore", str(exc))
+                return
+            self.undo_stack.push(SetRulesetCommand(self.document, ruleset, "Restore unsaved changes"))
+            self.statusBar().showMessage("Restored the unsaved changes. Save to keep them.", 8000)
+        elif not self.workspace.read_only:
+            self.project.clear_recovery()
+
+    def open_file(self, path: Path) -> bool:
+        """Open a ruleset JSON file; Save then writes back to it."""
+        try:
+            ruleset = _ruleset_from(read_ruleset_file(path))
+        except ValueError as exc:
+            show_error(self, "Cannot open the file", f"{path.name}: {exc}")
+            return False
+        self.load_ruleset(ruleset, file_path=path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def open_file_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "Open ruleset", str(Path.home()), "Rulesets (*.json)")
+        if name:
+            self.open_file(Path(name))
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def save(self, *, wait: bool = False) -> bool:
+        """Save a revision (workspace) or write the file; `wait` saves before returning."""
+        if self.project is not None and not self.workspace.read_only:
+            document, index = self.document.ruleset.to_dict(), self.undo_stack.index()
+            if wait:
+                try:
+                    revision = self.project.save(document)
+                except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+                    show_error(self, "Could not save", str(exc))
+                    return False
+                self._saved(revision, index)
+                return True
+            self.statusBar().showMessage("Saving…")
+            project = self.project
+            run_in_background(lambda: project.save(document), lambda rev: self._saved(rev, index),
+                              lambda exc: show_error(self, "Could not save", str(exc)))
+            return True
+        path = self.file_path
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Save ruleset as", str(Path.home() / "ruleset.json"),
+                                                  "Rulesets (*.json)")
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            write_text_file(path, canonical_json(self.document.ruleset.to_dict()))
+        except OSError as exc:
+            show_error(self, "Could not save", f"{path}: {exc}")
+            return False
+        self.file_path = path
+        self.undo_stack.setClean()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _saved(self, revision: Any, index: int) -> None:
+        if self.undo_stack.index() == index:
+            self.undo_stack.setClean()
+        self.statusBar().showMessage(f"Saved revision {revision.number}.", 5000)
+
+    def write_recovery(self) -> None:
+        """Keep unsaved edits where a crash cannot lose them (called when the user pauses)."""
+        if self.project is None or self.workspace is None or self.workspace.read_only:
+            return
+        try:
+            if self.undo_stack.isClean():
+                if self.project.recovery() is not None:
+                    self.project.clear_recovery()
+            else:
+                self.project.write_recovery(self.document.ruleset.to_dict())
+        except Exception as exc:  # noqa: BLE001 - recovery is best effort, never an interruption
+            log.warning("could not write the recovery file: %s", exc)
+
+    def export(self) -> None:
+        from widgets.export_dialog import ExportDialog
+
+        if self.problems_panel.timer.isActive():
+            self.problems_panel.validate_now()
+        dialog = ExportDialog(self.document, project=self.project,
+                              ensure_saved=self._ensure_saved if self.project is not None else None,
+                              problems=self.problems_panel.problems if not self.problems_panel.busy else None,
+                              parent=self)
+        dialog.exec()
+        if dialog.exported_to is not None:
+            self.statusBar().showMessage(f"Exported to {dialog.exported_to}", 8000)
+
+    def _ensure_saved(self) -> Any:
+        """The revision being exported (saving first if there are unsaved edits)."""
+        if not self.undo_stack.isClean() and not self.save(wait=True):
+            return None
+        return self.project.head() if self.project is not None else None
+
+    # --- closing -----------------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved edits; True means go on."""
+        if self.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save your changes to “{self.display_name()}” first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save(wait=True)
+        if answer == QMessageBox.StandardButton.Discard:
+            if self.project is not None and not self.workspace.read_only:
+                self.project.clear_recovery()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.recovery_timer.stop()
+        self.problems_panel.disconnect_document()
+        if self.workspace is not None and not getattr(self.workspace, "closed", False):
+            self.workspace.close()
+        event.accept()
+
+    # --- title, status, help ---------------------------------------------------------------------------
+
+    def display_name(self) -> str:
+        if self.project is not None:
+            return str(self.project.name)
+        if self.file_path is not None:
+            return self.file_path.name
+        return self.document.ruleset.metadata.name
+
+    def _update_title(self, *_: object) -> None:
+        read_only = " (read-only)" if self.workspace is not None and self.workspace.read_only else ""
+        self.setWindowTitle(f"{self.display_name()}[*]{read_only} — {APP_TITLE}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _update_rule_count(self) -> None:
+        rules = self.document.rules
+        on = sum(1 for r in rules if r.enabled)
+        self.status_rules.setText(f"{len(rules)} rules, {on} on")
+
+    def _on_edited(self, *_: object) -> None:
+        self._update_title()
+        self.recovery_timer.start()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for action in (self.new_action, self.duplicate_action, self.delete_action, self.undo_action,
+                       self.redo_action, self.save_action, self.export_action, self.find_action,
+                       self.open_action, self.quit_action):
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            lines.append(f"<tr><td>{action.text().replace('&', '').rstrip('…')}</td><td><b>{keys}</b></td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=4>" + "".join(lines) + "</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_TITLE}",
+                          f"<b>{APP_TITLE}</b><p>Build, test and export the rules that decide when your "
+                          "website chatbot hands a visitor over to a human.</p>")
+
+
+# --- files and start-up ---------------------------------------------------------------------------------
+
+
+def read_ruleset_file(path: Path) -> dict[str, Any]:
+    """The parsed ruleset file (builder.io when available); ValueError with a readable message."""
+    try:
+        from builder import io as builder_io
+    except ImportError:
+        builder_io = None
+    if builder_io is not None and hasattr(builder_io, "read_ruleset_file"):
+        try:
+            data: dict[str, Any] = builder_io.read_ruleset_file(path)
+        except Exception as exc:  # noqa: BLE001 - RulesetFileError and OSError both become one sentence
+            raise ValueError(str(exc)) from exc
+        return data
+    import json
+
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError("the file is too big to be a ruleset")
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(exc.strerror or str(exc)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"this is not a JSON file ({exc})") from exc
+    if not isinstance(loaded, dict):
+        raise ValueError("this JSON file is not a ruleset (it should be an object)")
+    return loaded
+
+
+def _ruleset_from(document: dict[str, Any]) -> Ruleset:
+    """A Ruleset from a document; ValueError in words when its shape is too broken to edit."""
+    try:
+        from rules_schema import migrate
+
+        document = migrate(document)
+    except Exception as exc:  # noqa: BLE001 - a newer or unknown version is explained below
+        raise ValueError(f"this ruleset's format version cannot be read ({exc})") from exc
+    try:
+        return Ruleset.from_dict(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        from rules_schema import validate
+
+        problems = [p for p in validate(document) if p.severity == "error"][:5]
+        listed = "\n".join(f"• {p.message}" for p in problems)
+        raise ValueError(f"the ruleset is too damaged to edit:\n{listed or exc}") from exc
+
+
+def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
+    """Open the workspace, asking about a lock (read-only?) or damage (use the backup?)."""
+    from builder.workspace import Workspace, WorkspaceCorrupt, WorkspaceLocked
+
+    try:
+        return Workspace.open(path)
+    except WorkspaceLocked as exc:
+        answer = QMessageBox.question(window_parent, "Workspace in use", str(exc) + "\n\nOpen it read-only?")
+        if answer == QMessageBox.StandardButton.Yes:
+            return Workspace.open(path, read_only=True)
+        return None
+    except WorkspaceCorrupt as exc:
+        QMessageBox.warning(window_parent, "Workspace damaged", f"{exc}\n\nOpening the last good copy.")
+        return Workspace.open(path, use_backup=True)
+
+
+def open_start_project(window: MainWindow) -> bool:
+    """The last project, or on first launch the example playbook imported as a new project."""
+    from builder.paths import example_playbook
+
+    workspace = window.workspace
+    names = [p.name for p in workspace.projects()]
+    last = workspace.settings.get("last_project")
+    if last in names:
+        return window.open_project(str(last))
+    if names:
+        return window.open_project(names[0])
+    document = read_ruleset_file(example_playbook())
+    name = str(document.get("metadata", {}).get("name") or "Example playbook")
+    if workspace.read_only:
+        window.load_ruleset(_ruleset_from(document))
+        return True
+    workspace.create_project(name, document, "Imported the example playbook")
+    return window.open_project(name)
+
+
+def _parse_args(args: Sequence[str]) -> Any:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="handoff-builder", description="Open the Handoff Builder window.")
+    parser.add_argument("ruleset", nargs="?", type=Path, help="a ruleset JSON file to open")
+    parser.add_argument("--workspace", type=Path, default=None, help="workspace file (default: your user data)")
+    parser.add_argument("--project", default=None, help="project to open")
+    return parser.parse_args(list(args))
+
+
+def create_application(argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication with names, style and error handling set up (reused if one exists)."""
+    from widgets.error_dialog import install_excepthook, setup_logging
+    from widgets.style import apply_style
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(["handoff-builder", *argv])
+    QApplication.setApplicationName("Handoff Builder")
+    QApplication.setOrganizationName("Handoff Builder")
+    QApplication.setApplicationDisplayName("Handoff Builder")
+    setup_logging()
+    install_excepthook()
+    apply_style(app)
+    return app
+
+
+def run_app(args: Sequence[str]) -> int:
+    """Open the window (on a file, the last workspace project or the example) and run until closed."""
+    options = _parse_args(args)
+    app = create_application()
+    if options.ruleset is not None:
+        window = MainWindow()
+        if not window.open_file(options.ruleset):
+            return 2
+    else:
+        workspace = open_workspace(None, options.workspace)
+        if workspace is None:
+            return 0
+        window = MainWindow(workspace)
+        opened = window.open_project(options.project) if options.project else open_start_project(window)
+        if not opened:
+            workspace.close()
+            return 1
+    window.show()
+    return int(app.exec())
