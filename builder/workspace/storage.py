@@ -64,6 +64,11 @@ def _fsync_dir(folder: Path) -> None:
 def _keep_backup(path: Path) -> None:
     """Make `<name>.bak` the current (good) file, atomically, before it is replaced."""
     bak = backup_path(path)
+    try:
+        if os.path.samefile(path, bak):  # already the backup (a crash fell just after it was made)
+            return
+    except OSError:
+        pass
     tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         os.link(path, tmp)
@@ -80,9 +85,8 @@ def _keep_backup(path: Path) -> None:
             os.close(fd)
     try:
         _replace(tmp, bak)
-    except BaseException:
-        _silent_unlink(tmp)
-        raise
+    finally:
+        _silent_unlink(tmp)  # gone after a rename, except when both names were one file already
 
 
 def _silent_unlink(path: Path) -> None:

@@ -285,7 +285,17 @@ class Workspace:
             storage = AtomicStorage(path, read_only=self.read_only)
             project = Project(self, name, path, storage, notice)
             self._open_projects[name] = project
+            self._refresh_summary(project)
             return project
+
+    def _refresh_summary(self, project: Project) -> None:
+        """Bring the index's summary up to date if a crash fell between a save's two writes."""
+        if self.read_only:
+            return
+        head = project.head()
+        record = self._project_record(project.name)
+        if record.get("revisions") != head.number or record.get("hash") != head.content_hash:
+            self._project_saved(project.name, head, rule_count(project.current()), head.number)
 
     def create_project(self, name: str, document: dict[str, Any],
                        description: str = "Created the project") -> Project:

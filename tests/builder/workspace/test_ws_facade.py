@@ -273,3 +273,16 @@ def test_settings_value_that_cannot_be_stored(ws: Workspace) -> None:
     with pytest.raises(WorkspaceError, match="Nothing was saved"):
         ws.settings.set("bad", object())
     assert "bad" not in ws.settings
+
+
+def test_stale_index_summary_is_refreshed_when_the_project_opens(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        project = ws.create_project("P", small_ruleset("a"))
+        before = ws_path.read_bytes()
+        project.save(small_ruleset("b"))
+    ws_path.write_bytes(before)  # as if killed after the project file was written, before the index
+    with Workspace.open(ws_path) as ws:
+        assert ws.projects()[0].revisions == 1
+        head = ws.project("P").head()
+        assert ws.projects()[0].revisions == head.number == 2
+        assert ws.projects()[0].content_hash == head.content_hash

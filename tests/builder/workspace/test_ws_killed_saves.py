@@ -78,7 +78,8 @@ def _check(ws_path: Path, finished: int) -> int:
         assert head.number == n + 1 == len(project.revisions())
         assert head.content_hash == content_hash(current)
         assert project.revision_document(head.number) == current
-        assert ws.projects()[0].name == "P"
+        [info] = ws.projects()
+        assert (info.name, info.revisions, info.content_hash) == ("P", head.number, head.content_hash)
         ids = [int(c["id"]) for c in project.conversations("lib")]
         assert ids == sorted(ids)
         recovered = project.recovery()

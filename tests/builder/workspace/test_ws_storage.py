@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -167,4 +168,15 @@ def test_failure_replacing_main_file_after_backup_leaves_old(tmp_path: Path,
     assert calls == [tmp_path / "db.json.bak", path]
     assert path.read_bytes() == before
     assert (tmp_path / "db.json.bak").read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_write_after_crash_between_backup_and_replace_leaves_no_temp(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    store = AtomicStorage(path)
+    store.write({"t": {"1": {"v": 1}}})
+    (tmp_path / "db.json.bak").unlink()
+    os.link(path, tmp_path / "db.json.bak")  # backup made, then the process died
+    store.write({"t": {"1": {"v": 2}}})
+    assert json.loads((tmp_path / "db.json.bak").read_text()) == {"t": {"1": {"v": 1}}}
     assert _leftovers(tmp_path) == []
