@@ -94,7 +94,7 @@ def move_node(root: Condition, src: Path, group_path: Path, index: int) -> Condi
 def shape(node: Condition) -> Any:
     """What decides which widgets exist: structure, facts and operators, not values."""
     if isinstance(node, Leaf):
-        return ("leaf", node.fact, node.op, node.param is not None)
+        return ("leaf", node.fact, node.op)
     if isinstance(node, Not):
         return ("not", shape(node.child))
     return ("group", tuple(shape(c) for c in node.children))
