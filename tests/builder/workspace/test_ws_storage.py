@@ -174,6 +174,7 @@ def test_failure_replacing_main_file_after_backup_leaves_old(tmp_path: Path,
 def test_write_after_crash_between_backup_and_replace_leaves_no_temp(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     store = AtomicStorage(path)
+    store.write({"t": {"1": {"v": 0}}})
     store.write({"t": {"1": {"v": 1}}})
     (tmp_path / "db.json.bak").unlink()
     os.link(path, tmp_path / "db.json.bak")  # backup made, then the process died
