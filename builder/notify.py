@@ -62,14 +62,15 @@ class _Redirected(Exception):
         self.code, self.target = code, target
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _opener(https: bool) -> urllib.request.OpenerDirector:
     """Only the handlers a webhook needs: proxies from the environment, http(s), no redirects."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(),
-                    urllib.request.HTTPHandler(),
-                    urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-                    urllib.request.HTTPDefaultErrorHandler(), _RefuseRedirects(),
-                    urllib.request.HTTPErrorProcessor()):
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+        urllib.request.HTTPDefaultErrorHandler(), _RefuseRedirects(), urllib.request.HTTPErrorProcessor()]
+    if https:  # loading the system's certificates takes a while; only when needed
+        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context()))
+    for handler in handlers:
         opener.add_handler(handler)
     return opener
 
@@ -160,7 +161,7 @@ def send(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
         "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, "Accept": "*/*"})
     deadline = start + timeout
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(url.lower().startswith("https:")).open(request, timeout=timeout) as response:
             status = int(response.status)
             content, truncated = _read_capped(response, max_response_bytes, deadline)
     except _Redirected as exc:
