@@ -1,9 +1,9 @@
-"""Phrase normalisation for analysis: enough to compare phrase lists soundly.
+"""Phrases as the engine matches them, to compare phrase lists soundly.
 
-The engine folds case, punctuation, apostrophes and simple word endings when it matches. Here we
-only need a normal form under which equal words stay equal (casefold, apostrophes dropped,
-punctuation as a word boundary): if phrase `q`'s words occur consecutively inside phrase `p`'s
-words, then any text containing `p` also contains `q`, whatever stemmer the engine applies to both.
+`words` gives a phrase's words as the engine's matcher sees them (`builder.matching.parse_phrase`:
+casefolded, apostrophes dropped, punctuation a boundary, light stems, `stem*` for a prefix word).
+If phrase `q`'s words occur consecutively inside phrase `p`'s, any text containing `p` contains
+`q` too; that is the only relation the analysis relies on.
 """
 
 from __future__ import annotations
@@ -12,20 +12,26 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from builder.matching import PhraseError, parse_phrase
+
 _APOSTROPHES = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
 _NON_WORD = re.compile(r"[^\w*]+")
 
 
 def words(phrase: str) -> tuple[str, ...]:
-    """The normalised words of a phrase: casefolded, apostrophes dropped, punctuation removed."""
-    text = unicodedata.normalize("NFKC", phrase).casefold()
-    text = _APOSTROPHES.sub("", text)
-    return tuple(w for w in _NON_WORD.split(text.replace("_", " ")) if w and w != "*")
+    """The matcher's words of a phrase: stems, with a trailing `*` on prefix words; () if none."""
+    try:
+        parsed = parse_phrase(phrase)
+    except PhraseError:
+        return ()
+    return tuple(w.stem + ("*" if w.prefix else "") for w in parsed)
 
 
 def normalise(phrase: str) -> str:
-    """The phrase as one normalised string ("Talk to a HUMAN!" -> "talk to a human")."""
-    return " ".join(words(phrase))
+    """The phrase for display: casefolded, punctuation removed ("Talk to a HUMAN!" -> "talk to a human")."""
+    text = unicodedata.normalize("NFKC", phrase).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return " ".join(w for w in _NON_WORD.split(text.replace("_", " ")) if w and w != "*")
 
 
 def _is_prefix_word(word: str) -> bool:

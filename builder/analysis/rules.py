@@ -11,7 +11,7 @@ from builder.analysis.describe import (
 )
 from builder.analysis.finding import Finding
 from builder.analysis.logic import Literal, conflict, dnf, implies, states
-from builder.analysis.phrases import contains_phrase, normalise
+from builder.analysis.phrases import contains_phrase, normalise, words
 from builder.model import Condition, Leaf, Not, Rule, Ruleset
 from rules_schema.catalog import catalog
 
@@ -170,15 +170,20 @@ def _positive_phrases(condition: Condition, negated: bool = False) -> list[str]:
 
 def phrases_in_two_triggers(rules: Sequence[Analysed]) -> list[Finding]:
     """A phrase that escalates under two trigger kinds splits the by-trigger reports."""
-    uses: dict[str, dict[str, list[Analysed]]] = defaultdict(lambda: defaultdict(list))
+    uses: dict[tuple[str, ...], dict[str, list[Analysed]]] = defaultdict(lambda: defaultdict(list))
+    shown: dict[tuple[str, ...], str] = {}
     for item in rules:
         if not item.rule.enabled:
             continue
-        for phrase in dict.fromkeys(normalise(p) for p in _positive_phrases(item.rule.when)):
-            if phrase:
-                uses[phrase][item.rule.trigger].append(item)
+        keys = {words(p): p for p in _positive_phrases(item.rule.when)}
+        for key, phrase in keys.items():
+            if key:
+                shown.setdefault(key, normalise(phrase))
+                if item not in uses[key][item.rule.trigger]:
+                    uses[key][item.rule.trigger].append(item)
     out = []
-    for phrase, by_kind in uses.items():
+    for key, by_kind in uses.items():
+        phrase = shown[key]
         if len(by_kind) < 2:
             continue
         involved = sorted({i.index: i for items in by_kind.values() for i in items}.values(),

@@ -157,6 +157,9 @@ SHADOWED = [
     (leaf("message.text", "contains_none", ["refund"]),
      {"all": [leaf("message.text", "contains_none", ["refund", "money"]), leaf("cart.abandoned", "is_true")]}),
     ({"not": leaf("message.text", "matches", "x+")}, {"not": leaf("message.text", "matches", "x+")}),
+    # the engine's stems and prefix words
+    (leaf("message.text", "contains_any", ["refund"]), leaf("message.text", "contains_any", ["Refunds, please"])),
+    (leaf("message.text", "contains_any", ["cancel*"]), leaf("message.text", "contains_any", ["my cancellation"])),
 ]
 
 NOT_SHADOWED = [
@@ -172,6 +175,8 @@ NOT_SHADOWED = [
     # `not score > 80` also holds when the score is unknown, `score <= 80` might not.
     (leaf("visitor.score", "lte", 80), {"not": leaf("visitor.score", "gt", 80)}),
     (leaf("message.text", "matches", "x+"), leaf("message.text", "matches", "x+y")),
+    (leaf("message.text", "contains_any", ["cancel"]), leaf("message.text", "contains_any", ["cancellation"])),
+    (leaf("message.text", "contains_any", ["cancellation*"]), leaf("message.text", "contains_any", ["cancel*"])),
 ]
 
 
@@ -230,7 +235,7 @@ def test_no_overlap_with_the_same_handoff_or_unrelated_phrases() -> None:
 
 def test_phrase_in_two_trigger_kinds_after_normalisation() -> None:
     doc = document(rule("a", leaf("message.text", "contains_any", ["Refund!"]), trigger="complex"),
-                   rule("b", leaf("message.text", "contains_any", ["refund", "x"]), trigger="keyword"))
+                   rule("b", leaf("message.text", "contains_any", ["refunds", "x"]), trigger="keyword"))
     [found] = only(doc, "phrase_in_two_triggers")
     assert found.rule_ids == ("a", "b") and "\u201crefund\u201d" in found.message
 
