@@ -22,7 +22,7 @@ FRUSTRATION_PHRASES: tuple[str, ...] = (
     "not what i asked", "that is not what i asked", "waste of time", "wasting my time",
     "ridiculous", "pointless", "this is stupid", "stupid bot", "dumb bot", "terrible service",
     "doesn't help", "does not help", "didn't help", "not working", "still not working",
-    "i already said", "i already told you", "i said that already", "answer my question",
+    "i already said", "i already told you", "i said that already",
     "are you even listening", "you're not listening", "frustrating", "frustrated", "fed up",
     "sick of this", "for the last time", "give me a straight answer", "makes no sense",
     "that doesn't make sense", "going in circles", "nothing works", "worst",
