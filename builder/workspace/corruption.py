@@ -11,7 +11,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Anything bigger is not a file this program wrote; reading it could exhaust memory."""
@@ -71,13 +71,17 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def good_backup(path: Path) -> Path | None:
-    """The `.bak` next to `path` if it exists and parses, else None."""
+def good_backup(path: Path,
+                check: Callable[[dict[str, dict[str, Any]]], str | None] | None = None) -> Path | None:
+    """The `.bak` next to `path` if it exists, parses and passes `check`, else None."""
     bak = backup_path(path)
     try:
-        return bak if read_database(bak) is not None else None
+        data = read_database(bak)
     except (StorageCorrupt, OSError):
         return None
+    if data is None or (check is not None and check(data) is not None):
+        return None
+    return bak
 
 
 def move_aside(path: Path, label: str = "corrupt") -> Path:

@@ -94,7 +94,7 @@ def _load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
     if reason is None and data is not None:
         return data, None
     if reason is None:  # missing file
-        backup = good_backup(path)
+        backup = good_backup(path, check)
         if backup is None:
             return None, None
         if not use_backup or read_only:
@@ -103,7 +103,7 @@ def _load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
         moved_to = None
         reason = "it was missing"
     else:
-        backup = good_backup(path)
+        backup = good_backup(path, check)
         if read_only:
             raise corrupt(corruption_message(what, path, reason, None, backup), None, backup, reason)
         moved_to = move_aside(path)

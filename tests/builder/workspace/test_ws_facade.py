@@ -286,3 +286,14 @@ def test_stale_index_summary_is_refreshed_when_the_project_opens(ws_path: Path) 
         head = ws.project("P").head()
         assert ws.projects()[0].revisions == head.number == 2
         assert ws.projects()[0].content_hash == head.content_hash
+
+
+def test_open_without_path_uses_the_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.workspace.workspace as workspace_module
+
+    monkeypatch.setattr(workspace_module.platformdirs, "user_data_path",
+                        lambda app: tmp_path / "data" / app)
+    with Workspace.open() as ws:
+        ws.create_project("P", small_ruleset("a"))
+    assert ws.path == tmp_path / "data" / "handoff-builder" / "workspace.json"
+    assert ws.path.exists()
