@@ -142,14 +142,7 @@ class Compiler:
 
     def _kw_dollar_ref(self, ref: str, schema: dict[str, Any], base: str) -> Check:
         target, target_base = self._resolve(ref, base)
-        holder: list[Check] = []
-
-        def ref_check(inst: Any, path: Path, out: Errors) -> bool:
-            if not holder:
-                holder.append(self.compile(target, target_base))
-            return holder[0](inst, path, out)
-
-        return ref_check
+        return self.compile(target, target_base)  # a node being compiled returns its placeholder
 
     def _kw_type(self, wanted: str | list[str], schema: dict[str, Any], base: str) -> Check:
         tests = [TYPES[t] for t in ([wanted] if isinstance(wanted, str) else wanted)]

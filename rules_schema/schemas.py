@@ -8,6 +8,7 @@ The ruleset schema refers to the conversation schema (its `tests`), so all three
 from __future__ import annotations
 
 import json
+import threading
 from functools import cache
 from importlib import resources
 from collections.abc import Iterable
@@ -48,6 +49,9 @@ def validator(name: SchemaName = "ruleset") -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=format_checker())
 
 
+_COMPILE_LOCK = threading.Lock()
+
+
 @cache
 def _compiler() -> Compiler:
     return Compiler([load_schema(n) for n in SCHEMA_NAMES], format_checker())
@@ -66,7 +70,8 @@ def fast_validator(name: SchemaName = "ruleset") -> _Checker:
     """
     schema = load_schema(name)
     try:
-        return FastValidator(_compiler().compile(schema, schema["$id"]))
+        with _COMPILE_LOCK:  # the whole graph is compiled here, once, before any thread checks with it
+            return FastValidator(_compiler().compile(schema, schema["$id"]))
     except Unsupported:
         return validator(name)
 
