@@ -100,7 +100,7 @@ def test_sections_and_metadata(playbook: dict[str, Any]) -> None:
     assert set(by_section) == {"templates", "channels", "routing"}
     assert by_section["templates"].added == ("new-template",)
     assert by_section["templates"].changed == (playbook["templates"][0]["id"],)
-    assert by_section["channels"].removed == (playbook["channels"][0]["id"],)
+    assert by_section["channels"].removed == tuple(c["id"] for c in playbook["channels"])
     assert by_section["routing"].changed == ("offline_mode",)
     assert diff.metadata_changed == ("metadata.name",)
     assert diff.summary() == "Templates changed; routing changed; channels changed; details changed"
