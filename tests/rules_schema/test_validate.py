@@ -3,18 +3,22 @@ that path, with that severity, in a sentence that names the rule or object it is
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from jsonschema.exceptions import ValidationError
 
 from rules_schema import Problem, content_hash, validate
 from rules_schema.schema_messages import translate_errors
+from strategies import broken, json_values  # this folder's helper module
 
 Doc = dict[str, Any]
+PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"
 PROBLEMS_MD = Path(__file__).resolve().parents[2] / "rules_schema" / "PROBLEMS.md"
 
 
@@ -226,3 +230,21 @@ def test_a_wrong_type_deep_inside_never_crashes_the_semantic_checks(minimal: Doc
     problems = validate(minimal)
     assert problems and all(p.code.startswith("schema.") or p.code.startswith("ref.") or p.code.startswith("rule.")
                             for p in problems)
+
+
+def _table_codes() -> set[str]:
+    return set(re.findall(r"^\| `([a-z0-9_.]+)` \|", PROBLEMS_MD.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=broken(json.loads(PLAYBOOK.read_text(encoding="utf-8"))))
+def test_validate_never_raises_and_uses_only_documented_codes(document: Any) -> None:
+    problems = validate(document)
+    assert {p.code for p in problems} <= _table_codes()
+    assert all(p.path.startswith("$") and p.message and "\n" not in p.message for p in problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(document=json_values)
+def test_validate_never_raises_on_arbitrary_json(document: Any) -> None:
+    assert validate(document)  # an empty list is impossible: none of these is a whole ruleset
