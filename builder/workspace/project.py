@@ -145,6 +145,12 @@ class Project:
         """The document as last saved (a copy the caller may change)."""
         return _copy(self._head_record()["document"])
 
+    def current_revision(self) -> tuple[Revision, dict[str, Any]]:
+        """The head revision and its document, read together (consistent even while another
+        process saves: what an export records)."""
+        record = self._head_record()
+        return self.revision(int(record["revision"])), _copy(record["document"])
+
     def head(self) -> Revision:
         """The latest revision (the one `current()` holds)."""
         return self.revision(int(self._head_record()["revision"]))

@@ -297,3 +297,11 @@ def test_open_without_path_uses_the_user_data_dir(tmp_path: Path, monkeypatch: p
         ws.create_project("P", small_ruleset("a"))
     assert ws.path == tmp_path / "data" / "handoff-builder" / "workspace.json"
     assert ws.path.exists()
+
+
+def test_current_revision_pairs_number_and_document(ws: Workspace) -> None:
+    project = ws.create_project("P", small_ruleset("a"))
+    project.save(small_ruleset("b"))
+    revision, document = project.current_revision()
+    assert revision.number == 2 and document == small_ruleset("b")
+    assert revision == project.head()
