@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from builder.model import Channel, Ruleset
+from builder.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Tag, Template
 from builder.notify import check_url, sample_notification, sample_payload, send
 
 PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"
@@ -78,7 +78,15 @@ def server() -> Iterator[Server]:
 
 @pytest.fixture
 def ruleset() -> Ruleset:
-    return Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8")))
+    """The playbook's real schedules and routing with a rule, template and channel fixed here."""
+    playbook = Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8")))
+    asks = Group("all", (Leaf("message.text", "contains_any", ("human",)),))
+    rules = (Rule("quiet", "Quiet rule", "keyword", asks, (Escalate("instant", "sales", "low"),)),
+             Rule("explicit-human", "Visitor asks for a human", "explicit_request", asks,
+                  (Escalate("instant", "support", "high"), Tag(("human",)), Notify("slack-support"))))
+    templates = (Template("slack-handoff", "Slack alert", "slack", "New {{priority}} handoff for {{team}}: {{promise}}"),)
+    channels = (Channel("slack-support", "Support Slack", "slack", "HANDOFF_TEST_SLACK_URL", template="slack-handoff"),)
+    return replace(playbook, rules=rules, templates=templates, channels=channels)
 
 
 def test_posts_json_and_reports_delivery(server: Server) -> None:
@@ -176,13 +184,14 @@ def test_sample_payload_is_a_real_handoff_at_the_moment(ruleset: Ruleset) -> Non
     assert payload["rule"]["name"].endswith("(test notification)")
     assert payload["handoff"]["promise"] == "by tomorrow 09:00"
     assert payload["transcript"][-1]["text"].startswith("It's 10442")
-    assert "test" in payload["tags"]
+    assert payload["tags"] == ["test", "human"]
 
 
 def test_sample_notification_uses_the_channel_format_and_template(ruleset: Ruleset) -> None:
-    slack = sample_notification(ruleset, ruleset.channel("slack-support"))  # type: ignore[arg-type]
+    evening = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
+    slack = sample_notification(ruleset, ruleset.channel("slack-support"), at=evening)  # type: ignore[arg-type]
     assert slack["blocks"][0]["type"] == "header"
-    assert slack["text"].startswith("New high handoff for Support")  # the slack-handoff template
+    assert slack["text"] == "New high handoff for Support: by tomorrow 09:00"  # the channel's template
     email = sample_notification(ruleset, Channel("mail", "Mail", "email", address="team@example.com"))
     assert email["to"] == "team@example.com" and "Transcript" in email["body"]
     hook = sample_notification(ruleset, Channel("hook", "Hook", "webhook", url_env="HOOK_URL"))
