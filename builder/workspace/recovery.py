@@ -32,8 +32,9 @@ class RecoveryEntry:
 class RecoveryFile:
     """All projects' unsaved edits of one workspace, in one small JSON file."""
 
-    def __init__(self, workspace_path: Path) -> None:
+    def __init__(self, workspace_path: Path, *, read_only: bool = False) -> None:
         self.path = workspace_path.with_name(workspace_path.stem + ".recovery.json")
+        self.read_only = read_only
         self._entries: dict[str, dict[str, Any]] = {}
         self._written: set[str] = set()
         self.moved_aside: Path | None = None
@@ -54,7 +55,8 @@ class RecoveryFile:
                 if isinstance(entry, dict) and isinstance(entry.get("document"), dict)
             }
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
-            self.moved_aside = move_aside(self.path)  # unreadable: keep it for a human, start clean
+            if not self.read_only:  # unreadable: keep it for a human, start clean
+                self.moved_aside = move_aside(self.path)
 
     def projects(self) -> list[str]:
         return sorted(self._entries)

@@ -184,7 +184,7 @@ class Workspace:
         self._open_projects: dict[str, Project] = {}
         self.recovered_from = recovered_from
         self.settings = Settings(self)
-        self._recovery = RecoveryFile(path)
+        self._recovery = RecoveryFile(path, read_only=read_only)
         self.author = author or str(self.settings.get("author", "") or "") or _author_fallback()
         self.closed = False
 

@@ -183,6 +183,9 @@ def test_broken_recovery_file_is_kept_aside(ws_path: Path) -> None:
     _make_workspace(ws_path)
     recovery = ws_path.with_name("workspace.recovery.json")
     recovery.write_bytes(b'{"format": "handoff-builder-recovery", "projects": {')
+    with Workspace.open(ws_path, read_only=True) as reader:  # a reader never moves files
+        assert reader.pending_recovery() == []
+    assert recovery.exists()
     with Workspace.open(ws_path) as ws:
         assert ws.pending_recovery() == []
         assert ws._recovery.moved_aside is not None
