@@ -15,6 +15,21 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _depth(condition: object) -> int:
+    from builder.model import Group, Not
+
+    if isinstance(condition, Group):
+        return 1 + max((_depth(c) for c in condition.children), default=0)
+    return 1 + _depth(condition.child) if isinstance(condition, Not) else 0
+
+
+def _nested_rule_id(ruleset: object, preferred: str) -> str:
+    """`preferred` when it is nested, else the playbook's most nested rule (the example evolves)."""
+    rules = getattr(ruleset, "rules", ())
+    chosen = next((r for r in rules if r.id == preferred and _depth(r.when) >= 2), None)
+    return (chosen or max(rules, key=lambda r: (_depth(r.when), -len(r.actions)))).id
+
+
 def main(argv: list[str]) -> int:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
@@ -24,14 +39,18 @@ def main(argv: list[str]) -> int:
     from widgets.rule_editor import RuleEditor
 
     app = QApplication.instance() or QApplication([])
-    style = ROOT / "resources" / "style" / "light.qss"
-    if style.exists() and "--no-style" not in argv:
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    if "--no-style" not in argv:
+        try:
+            from widgets.style import apply_style  # Fusion plus the app's stylesheet, as the app does
+        except ImportError:
+            pass
+        else:
+            apply_style(app)  # type: ignore[arg-type]
     data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
     document = Document(Ruleset.from_dict(data))
     editor = RuleEditor(document, QUndoStack())
     editor.resize(900, 700)
-    editor.show_rule("enterprise-pricing")
+    editor.show_rule(_nested_rule_id(document.ruleset, "enterprise-pricing"))
     if "--diagram" in argv:
         editor.set_view(1)
     editor.show()

@@ -95,6 +95,7 @@ class ChipsEdit(QFrame):
 
     values_edited = Signal(list)
     PAD_X, CHIP_H, GAP, CLOSE_W, MAX_CHIP_W, INPUT_MIN_W = 8, 22, 4, 16, 260, 140
+    MAX_LINES = 4  # a long phrase list folds to this many lines plus "+N more" until expanded
 
     def __init__(self, values: Iterable[str] = (), placeholder: str = "Type and press Enter",
                  parent: QWidget | None = None) -> None:
@@ -105,6 +106,9 @@ class ChipsEdit(QFrame):
         self._values: list[str] = []
         self._rects: list[tuple[QRect, QRect]] = []  # (chip, its ✕) per value, for the current width
         self._hover_close = -1
+        self.expanded = False
+        self._toggle_rect = QRect()  # "+N more" / "show fewer", when the list is long
+        self._toggle_text = ""
         self.line_edit = QLineEdit(self)
         self.line_edit.setObjectName("chipsInput")
         self.line_edit.setFrame(False)
@@ -147,7 +151,17 @@ class ChipsEdit(QFrame):
     def close_rect(self, value: str) -> QRect:
         """Where the ✕ of `value` is drawn (widget coordinates); empty when not shown."""
         self._arrange(self.width())
-        return self._rects[self._values.index(value)][1] if value in self._values else QRect()
+        index = self._values.index(value) if value in self._values else len(self._rects)
+        return self._rects[index][1] if index < len(self._rects) else QRect()
+
+    def toggle_rect(self) -> QRect:
+        """Where "+N more" (or "show fewer") is drawn; empty when the list fits."""
+        self._arrange(self.width())
+        return QRect(self._toggle_rect)
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.expanded = expanded
+        self._changed()
 
     # --- geometry
     def _chip_width(self, value: str) -> int:
@@ -156,15 +170,30 @@ class ChipsEdit(QFrame):
 
     def _arrange(self, width: int) -> int:
         """Lay the chips out for `width`; returns the height needed (chips plus the input)."""
-        m, x, y = 4, 4, 3
+        m, x, y, line = 4, 4, 3, 0
         self._rects = []
         for value in self._values:
             w = self._chip_width(value)
             if x + w > width - m and x > m:
-                x, y = m, y + self.CHIP_H + self.GAP
+                if line + 1 >= self.MAX_LINES and not self.expanded:
+                    break
+                x, y, line = m, y + self.CHIP_H + self.GAP, line + 1
             chip = QRect(x, y, w, self.CHIP_H)
             self._rects.append((chip, QRect(chip.right() - self.CLOSE_W - 1, y + 3, self.CLOSE_W, self.CHIP_H - 6)))
             x += w + self.GAP
+        hidden = len(self._values) - len(self._rects)
+        self._toggle_text = f"+{hidden} more" if hidden else ("show fewer" if self.expanded and line >= self.MAX_LINES else "")
+        self._toggle_rect = QRect()
+        if self._toggle_text:
+            toggle_w = self.fontMetrics().horizontalAdvance(self._toggle_text) + 2 * self.PAD_X
+            while hidden and self._rects and x + toggle_w > width - m and self._rects[-1][0].y() == y:
+                x = self._rects.pop()[0].x()  # make room on the last line
+                hidden += 1
+                self._toggle_text = f"+{hidden} more"
+            if x + toggle_w > width - m and x > m:
+                x, y = m, y + self.CHIP_H + self.GAP
+            self._toggle_rect = QRect(x, y, toggle_w, self.CHIP_H)
+            x += toggle_w + self.GAP
         input_h = max(self.CHIP_H, self.line_edit.sizeHint().height())
         if x + self.INPUT_MIN_W > width - m and x > m:
             x, y = m, y + self.CHIP_H + self.GAP
@@ -218,23 +247,30 @@ class ChipsEdit(QFrame):
             muted.setAlpha(255 if index == self._hover_close else 130)
             painter.setPen(muted)
             painter.drawText(close, int(Qt.AlignmentFlag.AlignCenter), "✕")
+        if self._toggle_text:
+            painter.setPen(palette.color(QPalette.ColorRole.Link))
+            painter.drawText(self._toggle_rect, int(Qt.AlignmentFlag.AlignCenter), self._toggle_text)
         painter.end()
 
     def _close_at(self, pos: QPoint) -> int:
         return next((i for i, (_chip, close) in enumerate(self._rects) if close.adjusted(-2, -2, 2, 2).contains(pos)), -1)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        hover = self._close_at(event.position().toPoint())
+        pos = event.position().toPoint()
+        hover = self._close_at(pos)
+        clickable = hover >= 0 or self._toggle_rect.contains(pos)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.IBeamCursor)
         if hover != self._hover_close:
             self._hover_close = hover
-            self.setCursor(Qt.CursorShape.PointingHandCursor if hover >= 0 else Qt.CursorShape.IBeamCursor)
-            chip = next((v for v, (c, _x) in zip(self._values, self._rects) if c.contains(event.position().toPoint())), "")
+            chip = next((v for v, (c, _x) in zip(self._values, self._rects) if c.contains(pos)), "")
             self.setToolTip(f"Remove “{chip}”" if hover >= 0 else chip)
             self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         index = self._close_at(event.position().toPoint())
-        if index >= 0 and event.button() == Qt.MouseButton.LeftButton:
+        if self._toggle_rect.contains(event.position().toPoint()):
+            self.set_expanded(not self.expanded)
+        elif index >= 0 and event.button() == Qt.MouseButton.LeftButton:
             self.remove_value(self._values[index])
         else:
             self.line_edit.setFocus(Qt.FocusReason.MouseFocusReason)

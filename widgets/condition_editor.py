@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from builder.model import Condition, Group, Leaf, Not, Ruleset
 from rules_schema.catalog import Catalog, catalog
-from widgets.value_editors import ValueEditor, default_value, make_value_editor, value_fits
+from widgets.value_editors import (
+    ChoiceListEditor, PatternEditor, PhraseEditor, ValueEditor, default_value, make_value_editor, value_fits,
+)
 
 Path = tuple[int, ...]
 MIME = "application/x-handoff-condition"
@@ -284,15 +286,24 @@ class LeafRow(QFrame):
         op = cat.operators.get(leaf.op)
         self.value_editor: ValueEditor | None = (
             make_value_editor(fact, op, leaf.value) if fact and op else None)
+        # Lists and patterns get the full width on their own line, under the fact; short values
+        # (a number, a choice) stay in the sentence.
+        wide = isinstance(self.value_editor, (PhraseEditor, PatternEditor, ChoiceListEditor))
         if self.value_editor is not None:
             self.value_editor.setToolTip(op.help if op else "")
             self.value_editor.value_edited.connect(self._value_edited)
+        if self.value_editor is not None and not wide:
             row.addWidget(self.value_editor, 1)
         else:
             row.addStretch(1)
         delete = _small_button("✕", "deleteCondition", "Delete this condition")
         delete.clicked.connect(lambda: editor.delete(self.node_path))
-        row.addWidget(delete, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(delete)
+        if self.value_editor is not None and wide:
+            below = QHBoxLayout()
+            below.setContentsMargins(52, 0, 28, 2)
+            below.addWidget(self.value_editor, 1)
+            outer.addLayout(below)
         self.problem_label = problem_label()
         outer.addWidget(self.problem_label)
 

@@ -54,7 +54,11 @@ _FALLBACK_QSS = """
 #inlineProblem, #headerProblem, #patternMessage { color: #b91c1c; }
 #inlineProblem[severity="warning"], #headerProblem[severity="warning"] { color: #b45309; }
 #emptyHint { color: #94a3b8; font-style: italic; }
-#addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px; }
+#addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px;
+    background: transparent; }
+#addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
+#chipsInput { border: none; background: transparent; padding: 0 2px; }
+#dragHandle, #sentenceWord, #emptyHint, #thenKeyword, #sentenceKeyword { background: transparent; }
 #viewToggle { border: 1px solid #cbd5e1; padding: 3px 12px; background: white; }
 #viewToggle:checked { background: #2563eb; color: white; border-color: #2563eb; }
 """
@@ -65,9 +69,10 @@ _DARK = {"white": "#1e293b", "#f8fafc": "#0f172a", "#e2e8f0": "#334155", "#cbd5e
          "#475569": "#cbd5e1", "#e0e7ff": "#312e81"}
 
 
-def fallback_style(app: QApplication) -> str:
-    """The editor's own look when the app has no stylesheet: light, or its dark twin when the
-    system palette is dark (so cards never end up light text on white)."""
+def editor_style(app: QApplication) -> str:
+    """The editor's own parts (cards, groups, chips, toggles), by object name, on top of whatever
+    the app's stylesheet does for standard widgets: light, or its dark twin when the palette is
+    dark (so cards never end up light text on white)."""
     palette = app.palette()
     if palette.color(QPalette.ColorRole.Window).lightness() >= palette.color(QPalette.ColorRole.WindowText).lightness():
         return _FALLBACK_QSS
@@ -78,6 +83,16 @@ def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
     """Stop listening to the document once the widget is gone (the document may outlive it)."""
     for event, callback in subscriptions:
         event.disconnect(callback)
+
+
+def _trigger_icon(kind: str, colour: str) -> QIcon:
+    """The app's icon for the trigger kind in its catalog colour (as in the rule list), else a dot."""
+    try:
+        from widgets.style import icon
+    except ImportError:
+        return _dot(colour)
+    bundled = icon(kind, colour)
+    return bundled if not bundled.isNull() else _dot(colour)
 
 
 def _dot(colour: str) -> QIcon:
@@ -99,8 +114,8 @@ class RuleEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("ruleEditor")
         app = QApplication.instance()
-        if isinstance(app, QApplication) and not app.styleSheet():
-            self.setStyleSheet(fallback_style(app))  # the app's stylesheet, when loaded, styles the same names
+        if isinstance(app, QApplication):
+            self.setStyleSheet(editor_style(app))
         self.document, self.undo_stack = document, undo_stack
         self._rule_id: str | None = None
         self._rule: Rule | None = None
@@ -186,7 +201,7 @@ class RuleEditor(QWidget):
         self.trigger_combo.setObjectName("triggerCombo")
         self.trigger_combo.setAccessibleName("Trigger kind")
         for kind, info in cat.trigger_kinds.items():
-            self.trigger_combo.addItem(_dot(info.get("colour", "#64748b")), info["label"], kind)
+            self.trigger_combo.addItem(_trigger_icon(kind, info.get("colour", "#64748b")), info["label"], kind)
         self.trigger_combo.currentIndexChanged.connect(
             lambda _i: self._edit("trigger", self.trigger_combo.currentData(), "Change trigger kind"))
         row.addWidget(self.trigger_combo)

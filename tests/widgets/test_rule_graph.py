@@ -31,8 +31,9 @@ def test_long_lists_are_shortened() -> None:
 
 def test_actions_use_names_from_the_ruleset() -> None:
     ruleset = Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8")))
-    assert describe_action(Escalate("email", "sales", "high"), ruleset) == \
-        "Capture e-mail with a promise to Sales (High priority)"
+    team = ruleset.routing.teams[-1]
+    assert describe_action(Escalate("email", team.id, "high"), ruleset) == \
+        f"Capture e-mail with a promise to {team.name} (High priority)"
     assert describe_action(Tag(("vip",))) == "Tag vip"
 
 

@@ -150,3 +150,19 @@ def test_pattern_test_box_shows_where_it_matches(qtbot) -> None:
     assert "Matches" in editor.result.text() and "3–16" in editor.result.text()
     editor.test_edit.setText("nothing here")
     assert "No match" in editor.result.text()
+
+
+def test_a_long_list_folds_to_a_few_lines_until_expanded(qtbot) -> None:
+    values = [f"phrase number {i}" for i in range(60)]
+    chips = ChipsEdit(values)
+    qtbot.addWidget(chips)
+    chips.resize(500, 300)
+    chips.show()
+    folded = chips.heightForWidth(500)
+    toggle = chips.toggle_rect()
+    assert toggle.isValid() and folded <= (ChipsEdit.CHIP_H + ChipsEdit.GAP) * (ChipsEdit.MAX_LINES + 1) + 8
+    assert not chips.close_rect(values[-1]).isValid()  # folded away
+    qtbot.mouseClick(chips, Qt.MouseButton.LeftButton, pos=toggle.center())
+    assert chips.expanded and chips.heightForWidth(500) > folded
+    assert chips.close_rect(values[-1]).isValid()
+    assert chips.values() == values  # folding never drops a value
