@@ -10,6 +10,7 @@ millisecond per rule); see benchmarks/validate_bench.py for the figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,8 +29,7 @@ def validate(document: Any) -> list[Problem]:
                         "schema.type")]
     problems = translate_errors(document, _schema_errors(document))
     problems.extend(check_semantics(document).problems)
-    top = {key: index for index, key in enumerate(document)}
-    return sorted(problems, key=lambda p: (top.get(_top_key(p.path), len(top)), _order(p)))
+    return sorted(problems, key=lambda p: _position(document, p.path))
 
 
 def _schema_errors(document: dict[str, Any]) -> Iterator[tuple[list[Part], Any]]:
@@ -38,26 +38,26 @@ def _schema_errors(document: dict[str, Any]) -> Iterator[tuple[list[Part], Any]]
         yield [], error
 
 
-def _top_key(path: str) -> str:
-    """`$.rules[2].when` -> `rules`."""
-    head = path[2:] if path.startswith("$.") else ""
-    for stop in ".[":
-        head = head.split(stop, 1)[0]
-    return head
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 
 
-def _order(problem: Problem) -> tuple[Any, ...]:
-    """Document order: by path, numbers compared as numbers ($.rules[10] after $.rules[9])."""
-    key: list[tuple[int, Any]] = []
-    token = ""
-    for char in problem.path:
-        if char.isdigit():
-            token += char
+def _position(document: Any, path: str) -> tuple[int, ...]:
+    """Where a path lies in the document, as it reads: keys by their place in their object, list
+    items by index; a missing key sorts after the keys present."""
+    out: list[int] = []
+    node = document
+    for match in _STEP.finditer(path, 1):
+        name, index, quoted = match.groups()
+        if index is not None:
+            out.append(int(index))
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
             continue
-        if token:
-            key.append((0, int(token)))
-            token = ""
-        key.append((1, char))
-    if token:
-        key.append((0, int(token)))
-    return (tuple(key),)
+        key = name if name is not None else re.sub(r"\\(.)", r"\1", quoted)
+        if isinstance(node, dict):
+            keys = list(node)
+            out.append(keys.index(key) if key in node else len(keys))
+            node = node.get(key)
+        else:
+            out.append(0)
+            node = None
+    return tuple(out)

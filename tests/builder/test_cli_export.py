@@ -14,6 +14,7 @@ from rules_schema import content_hash, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
+FIXTURE = ROOT / "tests" / "rules_schema" / "fixtures" / "ruleset.v1.json"  # stable, unlike the example
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -53,7 +54,7 @@ def test_stamp_writes_the_export_time(tmp_path: Path) -> None:
 
 
 def test_an_invalid_ruleset_lists_problems_exits_1_and_writes_nothing(tmp_path: Path) -> None:
-    document = playbook()
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
     document["rules"][0]["actions"][0]["team"] = "nobody"
     source = tmp_path / "in.json"
     source.write_text(json.dumps(document), encoding="utf-8")

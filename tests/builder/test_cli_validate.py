@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
+FIXTURE = ROOT / "tests" / "rules_schema" / "fixtures" / "ruleset.v1.json"
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -18,13 +19,14 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=ROOT, timeout=120)
 
 
-def broken_playbook(tmp_path: Path) -> Path:
-    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
-    document["rules"][0]["when"]["all"][0]["value"] = []                       # value.empty
-    document["rules"][1]["when"]["any"][0]["fact"] = "message.sentimnet"      # fact.unknown
-    document["rules"][2]["actions"][1]["template"] = "missing"                # ref.template
+def broken_fixture(tmp_path: Path) -> Path:
+    """The (stable) v1 format fixture with four errors and a warning."""
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    document["rules"][0]["when"]["any"][0]["value"] = []                      # value.empty
+    document["rules"][0]["actions"][1]["template"] = "missing"                # ref.template
+    document["rules"][1]["when"]["all"][0]["fact"] = "visitor.atribute"       # fact.unknown
+    document["rules"][1]["actions"] = []                                      # rule.no_actions (warning)
     document["schedules"][0]["timezone"] = "Mars/Olympus"                     # schedule.timezone
-    document["rules"][3]["actions"] = []                                      # rule.no_actions (warning)
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
@@ -37,20 +39,18 @@ def test_the_example_is_valid() -> None:
 
 
 def test_a_broken_file_lists_every_problem_one_a_line(tmp_path: Path) -> None:
-    result = run(broken_playbook(tmp_path))
+    result = run(broken_fixture(tmp_path))
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    assert lines == [
-        "$.rules[0].when.all[0].value: error: Rule 'Visitor asks for a human', condition on 'Latest visitor message': "
-        "the phrase list is empty [value.empty]",
-        "$.rules[1].when.any[0].fact: error: Rule 'Visitor is frustrated', condition on 'message.sentimnet': "
-        "'message.sentimnet' is not a known fact (did you mean 'message.sentiment'?) [fact.unknown]",
-        "$.rules[2].actions[1].template: error: Rule 'Refunds, billing disputes and cancellations', action 2 "
-        "('Reply with a template'): there is no template with the id 'missing'; known templates: frustration-ack, "
-        "handoff-ack, offline-email, sales-ack, slack-handoff [ref.template]",
-        "$.rules[3].actions: warning: Rule 'Enterprise pricing interest': has no actions, so it does nothing when it "
-        "holds [rule.no_actions]",
-        "$.schedules[0].timezone: error: Schedule 'Support hours': 'Mars/Olympus' is not a time zone name such as "
+    assert result.stdout.splitlines() == [
+        "$.rules[0].when.any[0].value: error: Rule 'Visitor asks for a human', condition on 'Latest visitor "
+        "message': the phrase list is empty [value.empty]",
+        "$.rules[0].actions[1].template: error: Rule 'Visitor asks for a human', action 2 ('Reply with a "
+        "template'): there is no template with the id 'missing'; known templates: ack [ref.template]",
+        "$.rules[1].when.all[0].fact: error: Rule 'Enterprise visitor', condition on 'visitor.atribute': "
+        "'visitor.atribute' is not a known fact (did you mean 'visitor.attribute'?) [fact.unknown]",
+        "$.rules[1].actions: warning: Rule 'Enterprise visitor': has no actions, so it does nothing when it holds "
+        "[rule.no_actions]",
+        "$.schedules[0].timezone: error: Schedule 'Office': 'Mars/Olympus' is not a time zone name such as "
         "Europe/Berlin [schedule.timezone]",
     ]
     assert "4 errors and 1 warning" in result.stderr
@@ -58,23 +58,23 @@ def test_a_broken_file_lists_every_problem_one_a_line(tmp_path: Path) -> None:
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
-    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
-    document["rules"][0]["actions"] = []
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    document["rules"][1]["actions"] = []
     path = tmp_path / "warn.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     result = run(path)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "$.rules[0].actions: warning: Rule 'Visitor asks for a human': has no actions, so it does nothing when it "
-        "holds [rule.no_actions]"]
+        "$.rules[1].actions: warning: Rule 'Enterprise visitor': has no actions, so it does nothing when it holds "
+        "[rule.no_actions]"]
 
 
 def test_json_output_is_one_object_a_line(tmp_path: Path) -> None:
-    result = run("--json", broken_playbook(tmp_path))
+    result = run("--json", broken_fixture(tmp_path))
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["code"] for r in rows] == ["value.empty", "fact.unknown", "ref.template", "rule.no_actions",
+    assert [r["code"] for r in rows] == ["value.empty", "ref.template", "fact.unknown", "rule.no_actions",
                                          "schedule.timezone"]
-    assert rows[0]["rule_id"] == "explicit-human"
+    assert [r["rule_id"] for r in rows] == ["human", "human", "vip", "vip", None]
 
 
 @pytest.mark.parametrize(("content", "words"), [

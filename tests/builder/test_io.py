@@ -27,6 +27,7 @@ from rules_schema import content_hash, validate
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
 DRAFT = ROOT / "tests" / "rules_schema" / "fixtures" / "ruleset.v0.json"
+FIXTURE = ROOT / "tests" / "rules_schema" / "fixtures" / "ruleset.v1.json"  # stable, unlike the example
 
 # --- strategies: valid rulesets from the model's dataclasses ----------------------------------------
 
@@ -175,8 +176,8 @@ def test_export_migrates_an_older_document(tmp_path: Path) -> None:
 
 
 def test_export_refuses_errors_and_writes_nothing(tmp_path: Path) -> None:
-    document = read_ruleset_file(PLAYBOOK)
-    document["rules"][0]["when"]["all"][0]["value"] = []
+    document = read_ruleset_file(FIXTURE)
+    document["rules"][0]["when"]["any"][0]["value"] = []
     document["rules"][1]["actions"][0]["team"] = "nobody"
     target = tmp_path / "out.json"
     target.write_text("old", encoding="utf-8")
@@ -189,8 +190,8 @@ def test_export_refuses_errors_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_export_returns_warnings_without_refusing(tmp_path: Path) -> None:
-    document = read_ruleset_file(PLAYBOOK)
-    document["rules"][0]["actions"] = []
+    document = read_ruleset_file(FIXTURE)
+    document["rules"][1]["actions"] = []
     result = export_ruleset(document, tmp_path / "out.json")
     assert [p.code for p in result.warnings] == ["rule.no_actions"]
 
@@ -256,14 +257,15 @@ def test_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
 
 
 def test_load_ruleset_validates(tmp_path: Path) -> None:
-    document = read_ruleset_file(PLAYBOOK)
+    document = read_ruleset_file(FIXTURE)
     del document["rules"][0]["name"]
     path = _file(tmp_path, json.dumps(document))
     with pytest.raises(InvalidRuleset) as caught:
         load_ruleset(path)
     assert [p.code for p in caught.value.problems] == ["schema.required"]
-    assert str(caught.value).startswith(f"{path}: the ruleset has 1 error: Rule 'explicit-human': the name is missing")
-    assert load_ruleset(PLAYBOOK).rule("frustration") is not None
+    assert str(caught.value).startswith(f"{path}: the ruleset has 1 error: Rule 'human': the name is missing")
+    assert load_ruleset(FIXTURE).rule("vip") is not None
+    assert isinstance(load_ruleset(PLAYBOOK), Ruleset)
 
 
 # --- atomic write --------------------------------------------------------------------------------------
