@@ -314,6 +314,7 @@ class Replay:
         self.cancelled = False
         self.done = 0
         self._lines: _CountingLines | None = None
+        self._reported: tuple[int, int] | None = None
 
     @staticmethod
     def _auto_processes(source: Source) -> int:
@@ -325,10 +326,15 @@ class Replay:
     def _fraction(self) -> float | None:
         if self._lines is not None and self._lines.size:
             return min(1.0, self._lines.done / self._lines.size)
+        if isinstance(self.source, (list, tuple)) and self.source:
+            return min(1.0, (self.done + len(self.errors)) / len(self.source))
         return None
 
     def _report(self, force: bool = False) -> None:
-        if self.progress_callback is not None and (force or self.done % self.progress_every == 0):
+        if self.progress_callback is None or self._reported == (self.done, len(self.errors)):
+            return
+        if force or self.done % self.progress_every == 0:
+            self._reported = (self.done, len(self.errors))
             self.progress_callback(ReplayProgress(self.done, self._fraction(), len(self.errors)))
 
     def _emit(self, item: ReplayResult | LineError) -> ReplayResult | None:

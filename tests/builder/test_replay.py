@@ -103,6 +103,9 @@ def test_progress_reports_counts_and_ends_at_the_whole_file(tmp_path: Path) -> N
     assert [p.done for p in reports] == [4, 8, 10]
     assert reports[-1].fraction == 1.0
     assert all(0 < (p.fraction or 0) <= 1 for p in reports)
+    in_memory: list[ReplayProgress] = []
+    list(Replay(ruleset(), library(4), progress=in_memory.append, progress_every=2))
+    assert [(p.done, p.fraction) for p in in_memory] == [(2, 0.5), (4, 1.0)]
 
 
 # --- CSV -------------------------------------------------------------------------------------------
