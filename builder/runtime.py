@@ -18,7 +18,6 @@ load inside `load()`. The Decision is the same object `handoff-builder simulate`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,55 +28,32 @@ if TYPE_CHECKING:
 
 
 class RulesetLoadError(ValueError):
-    """The ruleset file cannot be used; the message is one readable line (or a short list)."""
+    """The ruleset file cannot be used; the message is readable (a line, or a short list)."""
+
+
+class RulesetUnreadable(RulesetLoadError):
+    """The file is missing, not JSON, too big or too deep (as opposed to a ruleset with errors)."""
+
+
+def _problem_lines(problems: Any) -> str:
+    errors = [p for p in problems if getattr(p, "is_error", getattr(p, "severity", "error") == "error")]
+    lines = [f"{p.path}: {p.message}" for p in errors[:20]]
+    if len(errors) > 20:
+        lines.append(f"... and {len(errors) - 20} more")
+    return "\n".join(lines)
 
 
 def read_ruleset(path: str | Path) -> Ruleset:
-    """The validated Ruleset of a file, through `builder.io.load_ruleset` when present."""
-    try:
-        from builder import io as ruleset_io
-    except ImportError:
-        ruleset_io = None  # type: ignore[assignment]
-    if ruleset_io is not None and hasattr(ruleset_io, "load_ruleset"):
-        try:
-            ruleset: Ruleset = ruleset_io.load_ruleset(path)
-        except Exception as exc:  # RulesetFileError / InvalidRuleset: readable by contract
-            problems = getattr(exc, "problems", None)
-            if problems:
-                lines = [f"{getattr(p, 'path', '')}: {getattr(p, 'message', p)}" for p in problems
-                         if getattr(p, "severity", "error") == "error"]
-                raise RulesetLoadError(f"{path}: invalid ruleset\n" + "\n".join(lines[:20])) from None
-            if isinstance(exc, (OSError, ValueError)) or type(exc).__module__.startswith("builder"):
-                raise RulesetLoadError(f"{path}: {exc}") from None
-            raise
-        return ruleset
-    return _read_minimal(path)
-
-
-def _read_minimal(path: str | Path) -> Ruleset:
-    from builder.model import Ruleset
+    """The validated Ruleset of a file (read, migrated, validated by `builder.io.load_ruleset`)."""
+    from builder.io import InvalidRuleset, RulesetFileError, load_ruleset
 
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RulesetLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise RulesetLoadError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(document, dict):
-        raise RulesetLoadError(f"{path}: a ruleset must be a JSON object")
-    try:
-        from rules_schema import validate
-    except ImportError:
-        validate = None  # type: ignore[assignment]
-    if validate is not None:
-        errors = [p for p in validate(document) if getattr(p, "severity", "error") == "error"]
-        if errors:
-            lines = [f"{p.path}: {p.message}" for p in errors]
-            raise RulesetLoadError(f"{path}: invalid ruleset\n" + "\n".join(lines[:20]))
-    try:
-        return Ruleset.from_dict(document)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RulesetLoadError(f"{path}: invalid ruleset ({exc})") from None
+        ruleset: Ruleset = load_ruleset(path)
+    except RulesetFileError as exc:
+        raise RulesetUnreadable(str(exc)) from None
+    except InvalidRuleset as exc:
+        raise RulesetLoadError(f"{path}: invalid ruleset\n" + _problem_lines(exc.problems)) from None
+    return ruleset
 
 
 class Runtime:
@@ -105,15 +81,11 @@ def load(path: str | Path) -> Runtime:
 
 
 def from_document(document: Mapping[str, Any]) -> Runtime:
-    """A Runtime from an already-parsed ruleset document (validated first when possible)."""
+    """A Runtime from an already-parsed ruleset document (migrated and validated first)."""
+    from builder.io import check_document
     from builder.model import Ruleset
 
-    try:
-        from rules_schema import validate
-    except ImportError:
-        validate = None  # type: ignore[assignment]
-    if validate is not None:
-        errors = [p for p in validate(dict(document)) if getattr(p, "severity", "error") == "error"]
-        if errors:
-            raise RulesetLoadError("invalid ruleset\n" + "\n".join(f"{p.path}: {p.message}" for p in errors[:20]))
-    return Runtime(Ruleset.from_dict(dict(document)))
+    migrated, problems = check_document(dict(document))
+    if any(getattr(p, "is_error", False) for p in problems):
+        raise RulesetLoadError("invalid ruleset\n" + _problem_lines(problems))
+    return Runtime(Ruleset.from_dict(migrated))

@@ -64,14 +64,15 @@ class Progress:
 
 
 def load_compiled(path: str) -> Any:
-    """Read, validate and compile a ruleset; UsageError when unreadable, ProblemExit when invalid."""
+    """Read, validate and compile a ruleset: UsageError (exit 2) when the file cannot be read,
+    ProblemExit (exit 1) when the ruleset has errors."""
     from builder.engine import CompileError, compile_ruleset
-    from builder.runtime import RulesetLoadError, read_ruleset
+    from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
 
-    if not Path(path).is_file():
-        raise UsageError(f"cannot read {path}: no such file")
     try:
         ruleset = read_ruleset(path)
+    except RulesetUnreadable as exc:
+        raise UsageError(str(exc)) from None
     except RulesetLoadError as exc:
         raise ProblemExit(str(exc)) from None
     try:

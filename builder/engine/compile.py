@@ -291,7 +291,7 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
                 else (lambda st: ids.isdisjoint(st.hits))
         return CLeaf(leaf, where, test, actual, phrase_ids=ids, conversation=conv)
     if op == "similar_to":
-        norm = tuple(n for n in (normalised_text(p) for p in phrases) if n)  # type: ignore[union-attr]
+        norm = tuple(n for n in (normalised_text(str(p)) for p in phrases) if n)  # type: ignore[union-attr]
         threshold = float(cr.ruleset.settings.similarity_threshold)
         if conv:
             key = len(cr.conv_similar_leaves)
@@ -551,7 +551,8 @@ def _timer_leaves(leaves: list[CLeaf]) -> tuple[tuple[str, float, float], ...]:
         if base is None:
             continue
         values = cl.leaf.value if isinstance(cl.leaf.value, tuple) else (cl.leaf.value,)
-        out.extend((base[0], base[1], float(v)) for v in values if _num(v))
+        out.extend((base[0], base[1], float(v)) for v in values
+                   if isinstance(v, (int, float)) and not isinstance(v, bool))
     return tuple(out)
 
 
@@ -597,11 +598,11 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.plan = tuple((r.gate, r.position, r.test, r) for r in rules)
     cr.ungated_order = tuple(r.position for r in rules if r.gate is None)
     cr.ungated = frozenset(cr.ungated_order)
-    index: dict[int, list[int]] = {}
+    by_phrase: dict[int, list[int]] = {}
     for r in rules:
         for pid in r.gate or ():
-            index.setdefault(pid, []).append(r.position)
-    cr.gated_by_phrase = {pid: tuple(ps) for pid, ps in index.items()}
+            by_phrase.setdefault(pid, []).append(r.position)
+    cr.gated_by_phrase = {pid: tuple(ps) for pid, ps in by_phrase.items()}
     cr.matcher.build()
     cr.patterns.build()
     cr.has_phrases = True
