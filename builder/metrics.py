@@ -253,9 +253,10 @@ def compute(results: Iterable[ReplayResult], ruleset: Ruleset) -> Metrics:
 
 def select(results: Iterable[ReplayResult], *, trigger: str | None = None, rule: str | None = None,
            turn: int | None = None, hour: int | None = None, handoff: str | None = None,
-           escalated: bool | None = None, passed: bool | None = None,
+           escalated: bool | None = None, passed: bool | None = None, team_open: bool | None = None,
            zone: str = "UTC") -> list[ReplayResult]:
-    """The results behind one bar of a chart (every given criterion must match)."""
+    """The results behind one bar of a chart (every given criterion must match); `hour` is local
+    to `zone` (pass `Metrics.timezone`), `team_open` is routing's answer at the escalation."""
     tz = ZoneInfo(zone)
     out = []
     for r in results:
@@ -275,6 +276,8 @@ def select(results: Iterable[ReplayResult], *, trigger: str | None = None, rule:
             if not at or datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(tz).hour != hour:
                 continue
         if passed is not None and r.passed is not passed:
+            continue
+        if team_open is not None and r.open is not team_open:
             continue
         out.append(r)
     return out

@@ -142,6 +142,7 @@ def test_builder_is_incremental_and_select_finds_the_bars() -> None:
     assert [r.index for r in select(LIBRARY, turn=2)] == [3]
     assert [r.index for r in select(LIBRARY, hour=10, zone="Europe/Berlin")] == [0, 1]
     assert len(select(LIBRARY, escalated=False)) == 16
+    assert [r.index for r in select(LIBRARY, team_open=False)] == [2]
 
 
 def test_delta_between_two_runs() -> None:
