@@ -20,6 +20,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -407,6 +408,15 @@ class Replay:
         if batch:
             yield _work_conversations, (batch,)
 
+    def _wait(self, future: Future[list[ReplayResult | LineError]]) -> list[ReplayResult | LineError] | None:
+        """The chunk's results, or None when cancel is asked meanwhile (checked every 0.1 s)."""
+        while True:
+            try:
+                return future.result(timeout=0.1)
+            except FutureTimeout:
+                if self.cancel():
+                    return None
+
     def _pooled(self) -> Iterator[ReplayResult]:
         executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=_pool_context(),
                                        initializer=_init_worker, initargs=(self.ruleset,))
@@ -423,7 +433,11 @@ class Replay:
                 if not pending:
                     self.cancelled = self.cancelled or self.cancel()
                     return
-                for item in pending.popleft().result():
+                items = self._wait(pending.popleft())
+                if items is None:
+                    self.cancelled = True
+                    return
+                for item in items:
                     if self.cancel():
                         self.cancelled = True
                         return
