@@ -54,6 +54,12 @@ _FALLBACK_QSS = """
 """
 
 
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    """Stop listening to the document once the widget is gone (the document may outlive it)."""
+    for event, callback in subscriptions:
+        event.disconnect(callback)
+
+
 def env_hint(name: str | None) -> tuple[bool, str]:
     """(is set, a sentence) about the environment variable `name`; never reveals the URL."""
     if not name:
@@ -122,7 +128,7 @@ class ChannelsEditor(QWidget):
                                                                   (document.changed, self.validate_timer.start)]
         for event, callback in subscriptions:
             event.connect(callback)
-        self.destroyed.connect(lambda *_: [e.disconnect(c) for e, c in subscriptions])
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
         self.refresh()
         first = next(iter(document.ruleset.channels), None)
         self.select_channel(first.id if first else None)
@@ -136,6 +142,7 @@ class ChannelsEditor(QWidget):
         self.channel_list = QListWidget()
         self.channel_list.setAccessibleName("Channels")
         self.channel_list.setMinimumWidth(210)
+        self.channel_list.setSpacing(3)
         self.channel_list.currentItemChanged.connect(self._on_current_item)
         layout.addWidget(self.channel_list, 1)
         buttons = QHBoxLayout()
@@ -277,10 +284,10 @@ class ChannelsEditor(QWidget):
             self.channel_list.blockSignals(True)
             self.channel_list.clear()
             for channel in self.document.ruleset.channels:
-                item = QListWidgetItem(f"{channel.name}\n{TYPES.get(channel.type, channel.type)}")
-                item.setData(ID_ROLE, channel.id)
-                item.setToolTip(f"id: {channel.id}")
-                self.channel_list.addItem(item)
+                entry = QListWidgetItem(f"{channel.name}\n{TYPES.get(channel.type, channel.type)}")
+                entry.setData(ID_ROLE, channel.id)
+                entry.setToolTip(f"id: {channel.id}")
+                self.channel_list.addItem(entry)
             self.channel_list.blockSignals(False)
         if self._channel_id and self.document.ruleset.channel(self._channel_id) is None:
             self._channel_id = None

@@ -46,8 +46,8 @@ def problems_in(text: str) -> list[TextProblem]:
         covered.append((match.start(), match.end()))
         name = match.group(1)
         if name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            similar = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean '{similar[0]}'?)" if similar else ""
             found.append(TextProblem(match.start(), match.end(), f"{{{{{name}}}}} is not a known placeholder{hint}"))
     start = text.find("{{")
     while start != -1:

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
@@ -63,6 +63,12 @@ _FALLBACK_QSS = """
 """
 
 
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    """Stop listening to the document once the widget is gone (the document may outlive it)."""
+    for event, callback in subscriptions:
+        event.disconnect(callback)
+
+
 def channel_label(kind: str) -> str:
     return str(catalog().channels.get(kind, {}).get("label", kind))
 
@@ -102,9 +108,9 @@ def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, s
             elif isinstance(action, Notify) and action.template is None and action.channel in via_channel:
                 uses.append(f"notification via {via_channel[action.channel].name}")
         if uses:
-            found.append(("rule", rule.id, f"Rule “{rule.name}” — {', '.join(dict.fromkeys(uses))}"))
+            found.append(("rule", rule.id, f"{rule.name} — {', '.join(dict.fromkeys(uses))}"))
     for channel in via_channel.values():
-        found.append(("channel", channel.id, f"Channel “{channel.name}” — its notification text"))
+        found.append(("channel", channel.id, f"Channel “{channel.name}” — its message text"))
     return found
 
 
@@ -166,7 +172,7 @@ class TemplateEditor(QWidget):
                                                                   (document.changed, self._on_changed)]
         for event, callback in subscriptions:
             event.connect(callback)
-        self.destroyed.connect(lambda *_: [e.disconnect(c) for e, c in subscriptions])
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
         self.refresh()
         first = next(iter(self.document.ruleset.templates), None)
         self.select_template(first.id if first else None)
@@ -264,7 +270,11 @@ class TemplateEditor(QWidget):
         form.addRow("", self.problems_label)
         self.used_by_list = QListWidget()
         self.used_by_list.setAccessibleName("Used by")
-        self.used_by_list.setMaximumHeight(110)
+        self.used_by_list.setMaximumHeight(150)
+        self.used_by_list.setIconSize(QSize(14, 14))
+        self.used_by_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.used_by_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.used_by_list.setToolTip("Rules and channels that send this template (double-click a rule to open it)")
         self.used_by_list.itemDoubleClicked.connect(self._used_by_activated)
         form.addRow("Used by", self.used_by_list)
         self.form_box = box
@@ -300,6 +310,11 @@ class TemplateEditor(QWidget):
         self.moment_edit.setAccessibleName("Moment")
         self.moment_edit.dateTimeChanged.connect(lambda _d: self.update_preview())
         moment.addWidget(self.moment_edit, 1)
+        self.now_button = QToolButton()
+        self.now_button.setText("Now")
+        self.now_button.setToolTip("Preview at the current time")
+        self.now_button.clicked.connect(lambda: self.set_moment(datetime.now(timezone.utc).replace(second=0, microsecond=0)))
+        moment.addWidget(self.now_button)
         self.zone_label = QLabel()
         self.zone_label.setObjectName("previewNote")
         moment.addWidget(self.zone_label)
@@ -346,9 +361,10 @@ class TemplateEditor(QWidget):
     def _item_for(self, template_id: str | None) -> QTreeWidgetItem | None:
         for group in range(self.tree.topLevelItemCount()):
             parent = self.tree.topLevelItem(group)
-            for row in range(parent.childCount()):
-                if parent.child(row).data(0, ID_ROLE) == template_id:
-                    return parent.child(row)
+            for row in range(parent.childCount() if parent is not None else 0):
+                child = parent.child(row) if parent is not None else None
+                if child is not None and child.data(0, ID_ROLE) == template_id:
+                    return child
         return None
 
     def _on_current_item(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
@@ -554,7 +570,8 @@ class TemplateEditor(QWidget):
         template = self.template()
         users = template_users(self.document.ruleset, template.id) if template else []
         for kind, ident, text in users:
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(icon("rules") if kind == "rule" else icon("export"), text)
+            item.setToolTip(text)
             item.setData(ID_ROLE, (kind, ident))
             self.used_by_list.addItem(item)
         if template is not None and not users:

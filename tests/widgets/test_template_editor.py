@@ -279,3 +279,20 @@ def test_problem_in_a_template_focuses_it(editor: TemplateEditor) -> None:
 ])
 def test_unique_id(name: str, taken: set[str], expected: str) -> None:
     assert unique_id(name, taken, "template") == expected
+
+
+def test_install_pages_adds_both_editors_to_the_main_window(qtbot) -> None:
+    from widgets.main_window import MainWindow
+    from widgets.pages import install_pages
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.document.set_ruleset(replace(window.document.ruleset, templates=TEMPLATES, channels=CHANNELS))
+    install_pages(window)
+    titles = [window.pages.tabText(i) for i in range(window.pages.count())]
+    assert titles[-2:] == ["Templates", "Channels"]
+    window.problem_outside_rules.emit(Problem("$.templates[1].body", "x", "warning", "template.empty"))
+    assert window.pages.tabText(window.pages.currentIndex()) == "Templates"
+    assert window.pages.currentWidget().current_template_id() == "sales-ack"
+    window.problem_outside_rules.emit(Problem("$.channels[0].url_env", "x", "error", "channel.incomplete"))
+    assert window.pages.tabText(window.pages.currentIndex()) == "Channels"

@@ -1,0 +1,104 @@
+"""Render the template editor and the channels editor offscreen on the example playbook and save
+docs/screenshots/template_editor.png and docs/screenshots/channels_editor.png.
+
+The template preview is taken at a fixed moment (Wednesday 25 Nov 2026, 22:00 in Berlin, when
+support is closed) so the promise in the picture is the real one for that evening. The channels
+picture shows a real test notification sent to a throwaway HTTP server on 127.0.0.1.
+
+Usage: python scripts/screenshot_editors.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+MOMENT = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+
+def _settle(app: Any, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from builder.document import Document
+    from builder.model import Ruleset
+    from widgets.channels_editor import ChannelsEditor
+    from widgets.template_editor import TemplateEditor
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
+    app.setStyle("Fusion")
+    style = ROOT / "resources" / "style" / "light.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
+    document = Document(Ruleset.from_dict(data))
+    stack = QUndoStack()
+
+    templates = TemplateEditor(document, stack)
+    templates.resize(1280, 720)
+    templates.select_template("handoff-ack")
+    templates.set_moment(MOMENT)
+    templates.show()
+    templates.validate_now()
+    _settle(app)
+    templates.grab().save(str(out_dir / "template_editor.png"))
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    channels = ChannelsEditor(document, stack)
+    channels.resize(1280, 720)
+    channel = document.ruleset.channels[0] if document.ruleset.channels else None
+    if channel is not None and channel.url_env:
+        os.environ[channel.url_env] = f"http://127.0.0.1:{server.server_address[1]}/services/hook"
+        channels.select_channel(channel.id)
+    channels.show()
+    channels.validate_now()
+    _settle(app)
+    if channel is not None:
+        channels.send_test()
+        clock = QElapsedTimer()
+        clock.start()
+        while channels.sending and clock.elapsed() < 10_000:
+            app.processEvents()
+    _settle(app)
+    channels.grab().save(str(out_dir / "channels_editor.png"))
+    server.shutdown()
+    server.server_close()
+    print(out_dir / "template_editor.png")
+    print(out_dir / "channels_editor.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
