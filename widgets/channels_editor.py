@@ -37,6 +37,7 @@ from builder.notify import SendResult, sample_notification, send
 from rules_schema import Problem, validate
 from widgets.background import run_in_background
 from widgets.commands import SetRulesetCommand
+from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
 from widgets.template_editor import channel_label, unique_id, unique_name
 
@@ -215,6 +216,7 @@ class ChannelsEditor(QWidget):
         self.problems_label.setWordWrap(True)
         self.problems_label.setTextFormat(Qt.TextFormat.RichText)
         form.addRow("", self.problems_label)
+        route_undo_to_window(self.name_edit, self.env_edit, self.address_edit)
         self.form_box = box
         return box
 

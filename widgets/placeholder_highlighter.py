@@ -12,7 +12,9 @@ import difflib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor, QFont, QHelpEvent, QKeyEvent, QKeySequence, QSyntaxHighlighter, QTextCharFormat, QTextDocument,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from rules_schema.catalog import catalog
@@ -30,11 +32,6 @@ class TextProblem:
     start: int
     end: int
     message: str
-
-
-def placeholder_label(name: str) -> str:
-    """The plain label the catalog gives a placeholder (its name when it has none)."""
-    return str(catalog().placeholders.get(name, {}).get("label", name))
 
 
 def problems_in(text: str) -> list[TextProblem]:
@@ -68,6 +65,25 @@ def problem_at(text: str, position: int) -> TextProblem | None:
     return next((p for p in problems_in(text) if p.start <= position < p.end), None)
 
 
+def is_undo_override(event: QEvent) -> bool:
+    """True for the shortcut check of Ctrl+Z / Ctrl+Shift+Z, which text fields would keep for
+    their own undo; the app has one history (the window's undo stack), so they must let it pass."""
+    return event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+        event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
+
+
+class _UndoPassThrough(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        return is_undo_override(event)
+
+
+def route_undo_to_window(*fields: QWidget) -> None:
+    """Make Ctrl+Z in these line edits undo through the window's stack, not the field's own."""
+    for field in fields:
+        guard = _UndoPassThrough(field)
+        field.installEventFilter(guard)
+
+
 class PlaceholderHighlighter(QSyntaxHighlighter):
     """Highlights one QTextDocument; re-runs per block as the user types (Qt calls it)."""
 
@@ -99,7 +115,15 @@ class PlaceholderTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.highlighter = PlaceholderHighlighter(self.document())
         self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)  # one history: the window's undo stack, not the widget's own
         self.viewport().installEventFilter(self)
+
+    def event(self, event: QEvent) -> bool:
+        """Let Ctrl+Z / Ctrl+Shift+Z reach the window's Undo/Redo actions instead of the text box."""
+        if is_undo_override(event):
+            event.ignore()
+            return False
+        return super().event(event)
 
     def problem_at(self, position: int) -> TextProblem | None:
         """The problem covering character `position` of the whole text (None: none there)."""

@@ -35,7 +35,7 @@ from builder.templates import render_template, sample_context
 from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.commands import SetRulesetCommand
-from widgets.placeholder_highlighter import PlaceholderTextEdit, placeholder_label, problems_in
+from widgets.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
 from widgets.style import icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -218,7 +218,8 @@ class TemplateEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Template name")
-        self.name_edit.textEdited.connect(lambda text: self._edit("name", text, "Rename template"))
+        self.name_edit.textEdited.connect(lambda text: self._edit("name", text, "Rename template") if text.strip()
+                                          else None)
         self.name_edit.editingFinished.connect(self._name_finished)
         form.addRow("Name", self.name_edit)
         self.id_label = QLabel()
@@ -242,6 +243,7 @@ class TemplateEditor(QWidget):
         self.body_edit.textChanged.connect(self._body_changed)
         for field in (self.subject_edit, self.body_edit):
             field.installEventFilter(self)
+        route_undo_to_window(self.name_edit, self.subject_edit)
         form.addRow("Text", self.body_edit)
         tools = QHBoxLayout()
         self.placeholder_button = QToolButton()

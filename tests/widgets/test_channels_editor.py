@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 
 from builder.document import Document
 from builder.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Template
@@ -227,3 +227,18 @@ def test_delete_and_focus_problem(editor: ChannelsEditor, document: Document, st
     stack.undo()
     assert [c.id for c in document.ruleset.channels] == ["slack-support"]
     assert not editor.focus_problem(Problem("$.templates[0]", "x", "error", "x"))
+
+
+def test_ctrl_z_in_a_field_undoes_through_the_window_stack(qtbot, editor: ChannelsEditor, document: Document,
+                                                           stack: QUndoStack) -> None:
+    undo = stack.createUndoAction(editor)
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    editor.addAction(undo)
+    editor.name_edit.setFocus()
+    qtbot.waitUntil(editor.name_edit.hasFocus)
+    qtbot.keyClicks(editor.name_edit, "!")
+    assert document.ruleset.channels[0].name == "Support Slack!"
+    qtbot.keyClick(editor.name_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document.ruleset.channels[0].name == "Support Slack"
+    assert editor.name_edit.text() == "Support Slack" and stack.index() == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtGui import QTextCharFormat, QUndoStack
+from PySide6.QtGui import QKeySequence, QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from builder.document import Document
@@ -296,3 +296,21 @@ def test_install_pages_adds_both_editors_to_the_main_window(qtbot) -> None:
     assert window.pages.currentWidget().current_template_id() == "sales-ack"
     window.problem_outside_rules.emit(Problem("$.channels[0].url_env", "x", "error", "channel.incomplete"))
     assert window.pages.tabText(window.pages.currentIndex()) == "Channels"
+
+
+def test_ctrl_z_in_the_text_undoes_through_the_window_stack(qtbot, editor: TemplateEditor, document: Document,
+                                                             stack: QUndoStack) -> None:
+    undo = stack.createUndoAction(editor)
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    editor.addAction(undo)
+    editor.select_template("handoff-ack")
+    before = template(document, "handoff-ack").body
+    editor.body_edit.setFocus()
+    qtbot.waitUntil(editor.body_edit.hasFocus)
+    qtbot.keyClicks(editor.body_edit, "abc")
+    assert template(document, "handoff-ack").body != before
+    qtbot.keyClick(editor.body_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert template(document, "handoff-ack").body == before
+    assert editor.body_edit.toPlainText() == before
+    assert stack.index() == 0
