@@ -3,7 +3,7 @@
 A project lives in its own TinyDB file (`<workspace>.projects/<slug>.json`) so that a save
 rewrites that file only. Tables: `meta` (name), `current` (the document as last saved, kept
 apart so opening needs no decompression), `revisions` (one record per revision, id = number,
-with a compressed full snapshot) and `libraries` (sample conversations, one record per library).
+a compressed full snapshot or a delta against one such keyframe) and `libraries` (sample conversations, one record per library).
 A save is one atomic write of that file: the revision and the current document never disagree.
 """
 
@@ -23,6 +23,8 @@ from builder.workspace.errors import (
     WorkspaceError,
     WorkspaceReadOnly,
 )
+from builder.workspace import deltas
+from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
 from builder.workspace.recovery import RecoveryEntry
 from builder.workspace.revisions import (
     ExportRecord,
@@ -30,6 +32,7 @@ from builder.workspace.revisions import (
     canonical_json,
     content_hash,
     decode_snapshot,
+    is_keyframe,
     revision_record,
     text_hash,
 )
@@ -93,6 +96,7 @@ class Project:
         self._revisions = self._db.table("revisions", cache_size=0)
         self._libraries = self._db.table("libraries", cache_size=0)
         self.recovered_from = recovered_from
+        self._keyframes: dict[int, Keyframe] = {}
         """Set when this project's file was broken and its last good copy was opened instead."""
 
     # -- creation and checks (used by Workspace) ---------------------------------------------
@@ -106,7 +110,7 @@ class Project:
         storage.write({
             "meta": {"1": {"format": PROJECT_FORMAT, "version": 1, "name": name,
                            "created": record["time"]}},
-            "current": {"1": {"revision": 1, "hash": digest, "document": owned}},
+            "current": {"1": {"revision": 1, "hash": digest, "document": owned, "keyframe": 1}},
             "revisions": {"1": record},
             "libraries": {},
         })
@@ -173,11 +177,43 @@ class Project:
         """The document as it was at revision `number`."""
         record = self._revision_record(number)
         try:
-            return decode_snapshot(record["snapshot"])
-        except (ValueError, KeyError, TypeError) as error:
+            if is_keyframe(record):
+                return decode_snapshot(record["snapshot"])
+            base = self._keyframe(int(record["base"]))
+            document = apply_delta(base, decode_snapshot(record["delta"]))
+        except (ValueError, KeyError, TypeError, IndexError) as error:
             raise WorkspaceError(
                 f"Revision {number} of '{self._name}' cannot be read ({error})."
             ) from None
+        if content_hash(document) != record.get("hash"):
+            raise WorkspaceError(f"Revision {number} of '{self._name}' does not match its hash.")
+        return document
+
+    def _keyframe(self, number: int) -> Keyframe:
+        """A keyframe revision's document, decoded once and kept (revisions never change)."""
+        cached = self._keyframes.get(number)
+        if cached is None:
+            record = self._revision_record(number)
+            if not is_keyframe(record):
+                raise ValueError(f"revision {number} is not a full snapshot")
+            cached = Keyframe(number, decode_snapshot(record["snapshot"]))
+            while len(self._keyframes) >= 4:
+                self._keyframes.pop(next(iter(self._keyframes)))
+            self._keyframes[number] = cached
+        return cached
+
+    def _delta_for(self, head: dict[str, Any], number: int, document: dict[str, Any],
+                   canonical: str) -> tuple[int, str] | None:
+        """(keyframe, delta text) to store revision `number` as a delta, or None for a keyframe."""
+        base = head.get("keyframe")
+        if not isinstance(base, int) or number - base >= deltas.KEYFRAME_EVERY:
+            return None
+        try:
+            keyframe = self._keyframe(base)
+        except (ValueError, KeyError, TypeError, WorkspaceError):
+            return None
+        text = encode_delta(keyframe, document, canonical)
+        return None if text is None else (base, text)
 
     def diff(self, a: int, b: int) -> RulesetDiff:
         """What changed from revision `a` to revision `b`."""
@@ -207,13 +243,15 @@ class Project:
             if not description:
                 description = diff_rulesets(head["document"], owned).summary()
             number = int(head["revision"]) + 1
+            delta = self._delta_for(head, number, owned, canonical)
             record = revision_record(number, canonical, digest,
                                      author=self._ws.author if author is None else author,
-                                     description=description)
+                                     description=description, delta=delta)
+            keyframe = number if delta is None else delta[0]
             with self._storage.transaction():
                 self._revisions.insert(Document(record, doc_id=number))
-                self._current.update({"revision": number, "hash": digest, "document": owned},
-                                     doc_ids=[1])
+                self._current.update({"revision": number, "hash": digest, "document": owned,
+                                      "keyframe": keyframe}, doc_ids=[1])
             revision = Revision.from_record(record)
             self._ws._project_saved(self._name, revision, rule_count(owned), number)
             self._drop_saved_recovery(digest)

@@ -1,8 +1,8 @@
 """Revision records and their storage form.
 
-Each revision keeps a full snapshot of the document as zlib-compressed canonical JSON in base64:
-a revision decodes on its own (no chain of deltas to break), and a 200-rule ruleset shrinks to a
-few kilobytes, so a project of a hundred revisions stays small enough to rewrite on every save.
+A revision is stored as zlib-compressed canonical JSON in base64: either a full snapshot (a
+keyframe) or a delta against one keyframe (see `deltas.py`), so that a project of a hundred
+200-rule revisions stays small enough to rewrite on every save.
 """
 
 from __future__ import annotations
@@ -47,6 +47,10 @@ def decode_snapshot(blob: str) -> dict[str, Any]:
     return data
 
 
+def is_keyframe(record: Mapping[str, Any]) -> bool:
+    return "snapshot" in record
+
+
 @dataclass(frozen=True)
 class Revision:
     """One saved state of a project: never changed or removed once written."""
@@ -69,16 +73,24 @@ class Revision:
 
 
 def revision_record(number: int, canonical: str, digest: str, *, author: str,
-                    description: str, time: str | None = None) -> dict[str, Any]:
-    """The stored form of a revision (one TinyDB document, id = revision number)."""
-    return {
+                    description: str, time: str | None = None,
+                    delta: tuple[int, str] | None = None) -> dict[str, Any]:
+    """The stored form of a revision (one TinyDB document, id = revision number).
+
+    `delta` is (keyframe number, delta text); without it the record is a keyframe.
+    """
+    record: dict[str, Any] = {
         "number": number,
         "time": time or now_iso(),
         "author": author,
         "description": description,
         "hash": digest,
-        "snapshot": encode_snapshot(canonical),
     }
+    if delta is None:
+        record["snapshot"] = encode_snapshot(canonical)
+    else:
+        record["base"], record["delta"] = delta[0], encode_snapshot(delta[1])
+    return record
 
 
 @dataclass(frozen=True)

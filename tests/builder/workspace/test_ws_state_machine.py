@@ -18,7 +18,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from builder.workspace import Workspace, content_hash
+from builder.workspace import Workspace, content_hash, deltas
 
 RULE_IDS = ("a", "b", "c", "d", "e")
 
@@ -57,6 +57,8 @@ class WorkspaceModel(RuleBasedStateMachine):
         self.recovery: dict[str, Any] | None = None
         self.recovery_from_this_session = False
         self.ws = Workspace.open(self.path, author="model")
+        self.keyframe_every = deltas.KEYFRAME_EVERY
+        deltas.KEYFRAME_EVERY = 3  # cross keyframe boundaries within a short run
 
     @initialize(document=documents)
     def create(self, document: dict[str, Any]) -> None:
@@ -138,8 +140,11 @@ class WorkspaceModel(RuleBasedStateMachine):
         assert revisions[-1].content_hash == content_hash(self.history[-1])
         assert project.recovery() == self.recovery
         assert self.ws.projects()[0].revisions == len(self.history)
+        for number in (1, len(self.history) // 2 + 1, len(self.history)):
+            assert project.revision_document(number) == self.history[number - 1]
 
     def teardown(self) -> None:
+        deltas.KEYFRAME_EVERY = self.keyframe_every
         self.ws.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 

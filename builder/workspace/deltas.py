@@ -1,0 +1,74 @@
+"""Revisions stored as a delta against a keyframe, so a save rewrites a small project file.
+
+A keyframe revision holds a full compressed snapshot. The revisions after it (up to
+`KEYFRAME_EVERY`) hold only what differs from that keyframe: the rule list as references to the
+keyframe's rules (by position) or new rule objects, plus the top-level keys that differ. Every
+delta depends on one keyframe, never on a chain of deltas, and `encode_delta` proves it decodes
+to exactly the saved text before it is used; otherwise the revision is stored as a keyframe.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from builder.workspace.revisions import canonical_json
+
+KEYFRAME_EVERY = 20
+"""A full snapshot at least this often (revision count since the last keyframe)."""
+DELTA_MAX_RATIO = 0.5
+"""A delta larger than this share of the full text is not worth it: store a keyframe."""
+
+
+class Keyframe:
+    """A keyframe's document with its rules indexed by canonical text (computed once)."""
+
+    def __init__(self, number: int, document: dict[str, Any]) -> None:
+        self.number = number
+        self.document = document
+        rules = document.get("rules")
+        self.rules: list[Any] | None = rules if isinstance(rules, list) else None
+        self.index: dict[str, int] = {}
+        for i, rule in enumerate(self.rules or []):
+            self.index.setdefault(canonical_json(rule), i)
+
+
+def make_delta(base: Keyframe, document: dict[str, Any]) -> dict[str, Any] | None:
+    """What turns the keyframe into `document`, or None when a delta does not apply."""
+    rules = document.get("rules")
+    if base.rules is None or not isinstance(rules, list):
+        return None
+    refs: list[Any] = []
+    for rule in rules:
+        position = base.index.get(canonical_json(rule))
+        refs.append(position if position is not None else {"rule": rule})
+    old = base.document
+    changed = {k: v for k, v in document.items() if k != "rules" and (k not in old or old[k] != v)}
+    dropped = sorted(k for k in old if k not in document)
+    return {"rules": refs, "set": changed, "drop": dropped}
+
+
+def apply_delta(base: Keyframe, delta: dict[str, Any]) -> dict[str, Any]:
+    """The document a delta describes (fresh objects: the keyframe is never shared)."""
+    source = json.loads(json.dumps(base.rules if base.rules is not None else []))
+    rules = [source[ref] if isinstance(ref, int) else ref["rule"] for ref in delta["rules"]]
+    drop = set(delta.get("drop", ()))
+    document = {k: v for k, v in json.loads(json.dumps(base.document)).items() if k not in drop}
+    document.update(delta.get("set", {}))
+    document["rules"] = rules
+    return document
+
+
+def encode_delta(base: Keyframe, document: dict[str, Any], canonical: str) -> str | None:
+    """The delta's canonical text if it is worth storing and verifiably exact, else None."""
+    delta = make_delta(base, document)
+    if delta is None:
+        return None
+    text = canonical_json(delta)
+    if len(text) > DELTA_MAX_RATIO * len(canonical):
+        return None
+    try:
+        rebuilt = apply_delta(base, json.loads(text))
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return text if canonical_json(rebuilt) == canonical else None
