@@ -187,7 +187,7 @@ def problem_label() -> QLabel:
 def show_inline_problem(label: QLabel, message: str, severity: str) -> None:
     """The validator's message right under the field it is about (styled by `severity`); several
     problems of one field are listed one a line, the worst deciding the style."""
-    line = ("⚠ " if severity == "warning" else "⛔ ") + message
+    line = ("⚠ " if severity == "warning" else "✖ ") + message
     lines = [] if label.isHidden() else label.text().split("\n")
     previous = None if label.isHidden() else label.property("severity")
     if line not in lines:

@@ -314,11 +314,22 @@ class RuleEditor(QWidget):
             rule_id = self.document.rules[int(match.group(1))].id
         return rule_id if isinstance(rule_id, str) else None
 
+    def _inline_text(self, message: str) -> str:
+        """Next to the field, "Rule 'X', condition on 'Y': the phrase list is empty" says too much:
+        keep what follows the validator's location prefix for the shown rule."""
+        owner = f"Rule '{self._rule.name}'" if self._rule is not None else None
+        if owner and message.startswith(owner):
+            _, sep, words = message[len(owner):].partition(": ")
+            if sep and words:
+                return words[0].upper() + words[1:]
+        return message
+
     def _place_problem(self, problem: Any) -> QWidget | None:
         """Show the message inline next to the field the path names; return that field."""
         match = _RULE_PATH.match(getattr(problem, "path", "") or "")
         rest = match.group(2) if match else ""
-        message, severity = str(getattr(problem, "message", "")), str(getattr(problem, "severity", "error"))
+        message, severity = self._inline_text(str(getattr(problem, "message", ""))), \
+            str(getattr(problem, "severity", "error"))
         if rest.startswith(".when"):
             return self.condition_editor.show_problem(rest[len(".when"):], message, severity)
         if (action := re.match(r"^\.actions\[(\d+)\]\.?(\w*)", rest)) is not None:

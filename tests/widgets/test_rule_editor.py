@@ -313,3 +313,10 @@ def test_show_problems_marks_every_field_of_the_shown_rule(editor: RuleEditor, d
     assert editor.header_problem.isHidden()  # the other rule's problem is not shown here
     editor.show_problems([])
     assert row.problem_label.isHidden()
+
+
+def test_inline_message_leaves_out_the_location(editor: RuleEditor, document: Document) -> None:
+    index = document.index_of("t-nested")
+    editor.focus_problem(problem(f"$.rules[{index}].when.any[0].value",
+                                 f"Rule '{NESTED.name}', condition on 'Latest visitor message': the phrase list is empty"))
+    assert _leaf_row(editor, (0,)).problem_label.text() == "✖ The phrase list is empty"
