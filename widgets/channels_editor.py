@@ -39,7 +39,7 @@ from widgets.background import run_in_background
 from widgets.commands import SetRulesetCommand
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
-from widgets.template_editor import channel_label, unique_id, unique_name
+from widgets.template_editor import channel_label, set_text, unique_id, unique_name
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 VALIDATE_DEBOUNCE_MS = 150
@@ -77,8 +77,9 @@ def env_hint(name: str | None) -> tuple[bool, str]:
 
 
 def _coloured(label: QLabel, colour: str, text: str) -> None:
-    label.setText(text)
-    label.setStyleSheet(f"color: {colour};")
+    set_text(label, text)
+    if label.styleSheet() != f"color: {colour};":
+        label.setStyleSheet(f"color: {colour};")
 
 
 class ChannelsEditor(QWidget):
@@ -104,6 +105,9 @@ class ChannelsEditor(QWidget):
         self._structure: tuple[tuple[str, str, str], ...] = ()
         self.problems: list[Problem] = []
         self._validated: Ruleset | None = None
+        self._templates_key: object = None
+        self._shown: object = ()
+        self._rows: dict[int, bool] = {}
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -302,31 +306,45 @@ class ChannelsEditor(QWidget):
         self.validate_timer.start()
 
     def _load_fields(self) -> None:
+        """Show the current channel; only what differs is set (any edit anywhere reloads)."""
         channel = self.channel()
         self._loading = True
         try:
-            self.form_box.setEnabled(channel is not None)
-            self.delete_button.setEnabled(channel is not None)
-            self.send_button.setEnabled(channel is not None and not self.sending)
-            for edit, value in ((self.name_edit, channel.name if channel else ""),
-                                (self.env_edit, (channel.url_env or "") if channel else ""),
-                                (self.address_edit, (channel.address or "") if channel else "")):
-                if edit.text() != value:
-                    edit.setText(value)
-            self.id_label.setText(channel.id if channel else "")
-            self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(channel.type if channel else "slack")))
-            is_email = channel is not None and channel.type == "email"
-            self.form.setRowVisible(self.env_box, not is_email)
-            self.form.setRowVisible(self.address_edit, is_email)
+            if (channel, self.sending) != self._shown:
+                self._shown = (channel, self.sending)
+                for widget, enabled in ((self.form_box, channel is not None), (self.delete_button, channel is not None),
+                                        (self.send_button, channel is not None and not self.sending)):
+                    if widget.isEnabled() != enabled:
+                        widget.setEnabled(enabled)
+                set_text(self.name_edit, channel.name if channel else "")
+                set_text(self.env_edit, (channel.url_env or "") if channel else "")
+                set_text(self.address_edit, (channel.address or "") if channel else "")
+                set_text(self.id_label, channel.id if channel else "")
+                index = max(0, self.type_combo.findData(channel.type if channel else "slack"))
+                if self.type_combo.currentIndex() != index:
+                    self.type_combo.setCurrentIndex(index)
+                is_email = channel is not None and channel.type == "email"
+                self._set_row_visible(self.env_box, not is_email)
+                self._set_row_visible(self.address_edit, is_email)
+                if self.send_button.text() != ("Show test e-mail" if is_email else "Send test notification"):
+                    self.send_button.setText("Show test e-mail" if is_email else "Send test notification")
+                self._update_env_hint()
             self._fill_templates(channel)
-            self.send_button.setText("Show test e-mail" if is_email else "Send test notification")
         finally:
             self._loading = False
-        self._update_env_hint()
         self._update_sent_preview()
         self._show_problems()
 
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        if self._rows.get(id(field)) != visible:
+            self._rows[id(field)] = visible
+            self.form.setRowVisible(field, visible)
+
     def _fill_templates(self, channel: Channel | None) -> None:
+        key = (channel, tuple((t.id, t.name, t.channel) for t in self.document.ruleset.templates))
+        if key == self._templates_key:  # unchanged (e.g. a template's text was typed): keep the combo
+            return
+        self._templates_key = key
         self.template_combo.clear()
         self.template_combo.addItem("Standard message (no template)", None)
         templates = self.document.ruleset.templates
@@ -345,19 +363,22 @@ class ChannelsEditor(QWidget):
             return
         is_set, text = env_hint(channel.url_env)
         _coloured(self.env_hint, OK_COLOUR if is_set else WARNING_COLOUR, ("✓ " if is_set else "⚠ ") + text)
-        self.env_hint.setProperty("set", is_set)
+        if self.env_hint.property("set") != is_set:
+            self.env_hint.setProperty("set", is_set)
 
     def _update_sent_preview(self) -> None:
         channel = self.channel()
         if channel is None:
-            self.sent_preview.setPlainText("")
+            if self.sent_preview.toPlainText():
+                self.sent_preview.setPlainText("")
             return
         message = sample_notification(self.document.ruleset, channel)
         if channel.type == "email":
             text = f"To: {message.get('to') or '(no address yet)'}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
         else:
             text = json.dumps(message, indent=2, ensure_ascii=False)
-        self.sent_preview.setPlainText(text)
+        if self.sent_preview.toPlainText() != text:
+            self.sent_preview.setPlainText(text)
 
     # --- edits -------------------------------------------------------------------------------------
 
@@ -449,8 +470,8 @@ class ChannelsEditor(QWidget):
                         else problem.message
                     text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                     lines.append(f"<span style='color:{colour}'>● {text}</span>")
-        self.problems_label.setText("<br>".join(lines))
-        self.form.setRowVisible(self.problems_label, bool(lines))
+        set_text(self.problems_label, "<br>".join(lines))
+        self._set_row_visible(self.problems_label, bool(lines))
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the channel a `$.channels[i]…` problem points at; False when it is not one of ours."""

@@ -69,6 +69,12 @@ def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
         event.disconnect(callback)
 
 
+def set_text(widget: QLabel | QLineEdit, text: str) -> None:
+    """Set a label's or line edit's text only when it differs (no needless repaint or signal)."""
+    if widget.text() != text:
+        widget.setText(text)
+
+
 def channel_label(kind: str) -> str:
     return str(catalog().channels.get(kind, {}).get("label", kind))
 
@@ -150,6 +156,10 @@ class TemplateEditor(QWidget):
         self._last_text_field: QWidget | None = None
         self.problems: list[Problem] = []
         self._validated: Ruleset | None = None
+        self._used_by_key: object = None
+        self._shown: object = ()  # the template value the fields show (() = none yet)
+        self._rows: dict[int, bool] = {}
+        self._rule_combo_key: object = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -430,26 +440,25 @@ class TemplateEditor(QWidget):
         self.tree.blockSignals(False)
 
     def _load_fields(self, *, reset_preview: bool) -> None:
+        """Show the current template; only what differs is set (typing reloads after every key)."""
         template = self.template()
         self._loading = True
         try:
-            self.form_box.setEnabled(template is not None)
-            self.duplicate_button.setEnabled(template is not None)
-            self.delete_button.setEnabled(template is not None)
-            name = template.name if template else ""
-            if self.name_edit.text() != name:
-                self.name_edit.setText(name)
-            self.id_label.setText(template.id if template else "")
-            index = self.channel_combo.findData(template.channel if template else "chat")
-            self.channel_combo.setCurrentIndex(max(index, 0))
-            is_email = template is not None and template.channel == "email"
-            self.form.setRowVisible(self.subject_edit, is_email)
-            subject = (template.subject or "") if template else ""
-            if self.subject_edit.text() != subject:
-                self.subject_edit.setText(subject)
-            body = template.body if template else ""
-            if self.body_edit.toPlainText() != body:
-                self.body_edit.setPlainText(body)
+            if template is not self._shown:
+                self._shown = template
+                for widget in (self.form_box, self.duplicate_button, self.delete_button):
+                    if widget.isEnabled() != (template is not None):
+                        widget.setEnabled(template is not None)
+                set_text(self.name_edit, template.name if template else "")
+                set_text(self.id_label, template.id if template else "")
+                index = max(self.channel_combo.findData(template.channel if template else "chat"), 0)
+                if self.channel_combo.currentIndex() != index:
+                    self.channel_combo.setCurrentIndex(index)
+                self._set_row_visible(self.subject_edit, template is not None and template.channel == "email")
+                set_text(self.subject_edit, (template.subject or "") if template else "")
+                body = template.body if template else ""
+                if self.body_edit.toPlainText() != body:
+                    self.body_edit.setPlainText(body)
         finally:
             self._loading = False
         self._fill_rule_combo(reset=reset_preview)
@@ -457,6 +466,11 @@ class TemplateEditor(QWidget):
         self._update_counter()
         self.update_preview()
         self._show_problems()
+
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        if self._rows.get(id(field)) != visible:
+            self._rows[id(field)] = visible
+            self.form.setRowVisible(field, visible)
 
     # --- edits -------------------------------------------------------------------------------------
 
@@ -555,22 +569,27 @@ class TemplateEditor(QWidget):
     def _update_counter(self) -> None:
         template = self.template()
         limit = channel_limit(template.channel) if template else None
-        self.counter_label.setVisible(limit is not None)
-        if limit is None:
+        if self.counter_label.isHidden() != (limit is None):
+            self.counter_label.setVisible(limit is not None)
+        if limit is None or template is None:
             return
         length = len(self.body_edit.toPlainText())
         over = length > limit
-        self.counter_label.setText(f"{length:,} / {limit:,} characters" + ("  — too long" if over else ""))
-        self.counter_label.setProperty("over", over)
-        self.counter_label.setStyleSheet(f"color: {OVER_COLOUR}; font-weight: 600;" if over
-                                         else f"color: {MUTED_COLOUR};")
-        self.counter_label.setToolTip(f"{channel_label(template.channel) if template else ''} shows at most "
-                                      f"{limit:,} characters.")
+        set_text(self.counter_label, f"{length:,} / {limit:,} characters" + ("  — too long" if over else ""))
+        style = f"color: {OVER_COLOUR}; font-weight: 600;" if over else f"color: {MUTED_COLOUR};"
+        if self.counter_label.styleSheet() != style:
+            self.counter_label.setProperty("over", over)
+            self.counter_label.setStyleSheet(style)
+            self.counter_label.setToolTip(f"{channel_label(template.channel)} shows at most {limit:,} characters.")
 
     def _update_used_by(self) -> None:
-        self.used_by_list.clear()
         template = self.template()
         users = template_users(self.document.ruleset, template.id) if template else []
+        key = (template.id if template else None, tuple(users))
+        if key == self._used_by_key:  # typing changes nothing here: skip rebuilding the list
+            return
+        self._used_by_key = key
+        self.used_by_list.clear()
         for kind, ident, text in users:
             item = QListWidgetItem(icon("rules") if kind == "rule" else icon("export"), text)
             item.setToolTip(text)
@@ -609,8 +628,8 @@ class TemplateEditor(QWidget):
             lines = [("error", p.message) for p in problems_in(template.body) + problems_in(template.subject or "")]
         html = [f"<span style='color:{ERROR_COLOUR if severity == 'error' else WARNING_COLOUR}'>● {_escape(text)}</span>"
                 for severity, text in dict.fromkeys(lines)]
-        self.problems_label.setText("<br>".join(html))
-        self.form.setRowVisible(self.problems_label, bool(html))
+        set_text(self.problems_label, "<br>".join(html))
+        self._set_row_visible(self.problems_label, bool(html))
 
     # --- preview -----------------------------------------------------------------------------------
 
@@ -621,6 +640,11 @@ class TemplateEditor(QWidget):
         users = [ident for kind, ident, _ in template_users(ruleset, template.id) if kind == "rule"] if template else []
         escalating = [r for r in ruleset.rules if r.escalation is not None]
         ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
+        key = (tuple((r.id, r.name, r.escalation) for r in ordered), ruleset.routing.teams, reset)
+        if key == self._rule_combo_key and not reset:  # unchanged (e.g. while typing): keep the combo
+            self._update_zone()
+            return
+        self._rule_combo_key = key
         self.rule_combo.blockSignals(True)
         self.rule_combo.clear()
         for rule in ordered:
@@ -695,11 +719,13 @@ class TemplateEditor(QWidget):
         context = sample_context(ruleset, self.moment(), rule_id=rule.id if rule else None,
                                  visitor=self.sample_visitor())
         rendered = render_template(template, context)
-        self.preview_subject.setVisible(rendered.subject is not None)
-        self.preview_subject.setText(f"Subject: {rendered.subject}" if rendered.subject is not None else "")
-        self.preview_body.setPlainText(rendered.body)
+        if self.preview_subject.isHidden() != (rendered.subject is None):
+            self.preview_subject.setVisible(rendered.subject is not None)
+        set_text(self.preview_subject, f"Subject: {rendered.subject}" if rendered.subject is not None else "")
+        if self.preview_body.toPlainText() != rendered.body:
+            self.preview_body.setPlainText(rendered.body)
         promise = context.get("promise") or "no promise"
-        self.preview_note.setText(f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
+        set_text(self.preview_note, f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
 
     def preview_text(self) -> str:
         return self.preview_body.toPlainText()
