@@ -58,8 +58,8 @@ def never_fires(rules: Sequence[Analysed]) -> list[Finding]:
         if len(texts) == 1:
             message = f"{title} can never fire: {texts[0]} is outside the possible values{_range(first.literals[0])}."
         else:
-            verb = "cannot both be true" if len(texts) == 2 else "cannot all be true"
-            message = f"{title} can never fire: {join_and(texts)} {verb} at the same time."
+            verb = "cannot both hold" if len(texts) == 2 else "cannot all hold"
+            message = f"{title} can never fire: these conditions {verb} at once \u2014 {'; '.join(texts)}."
         if len(conflicts) > 1:
             message += " Every other way it could match is contradictory too."
         where = first.literals[1].path if len(first.literals) > 1 else first.literals[0].path
