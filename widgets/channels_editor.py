@@ -262,6 +262,7 @@ class ChannelsEditor(QWidget):
 
     def select_channel(self, channel_id: str | None) -> None:
         self._channel_id = channel_id if channel_id and self.document.ruleset.channel(channel_id) else None
+        self._shown = ()  # an explicit selection re-reads everything, the environment included
         item = self._item_for(self._channel_id)
         if item is not None and self.channel_list.currentItem() is not item:
             self.channel_list.setCurrentItem(item)

@@ -365,6 +365,7 @@ class TemplateEditor(QWidget):
     def select_template(self, template_id: str | None) -> None:
         """Show `template_id` (None: nothing) and select it in the list."""
         self._template_id = template_id if template_id and self.document.ruleset.template(template_id) else None
+        self._shown = ()
         item = self._item_for(self._template_id)
         if item is not None and self.tree.currentItem() is not item:
             self.tree.setCurrentItem(item)

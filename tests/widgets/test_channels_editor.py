@@ -242,3 +242,11 @@ def test_ctrl_z_in_a_field_undoes_through_the_window_stack(qtbot, editor: Channe
     qtbot.keyClick(editor.name_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert document.ruleset.channels[0].name == "Support Slack"
     assert editor.name_edit.text() == "Support Slack" and stack.index() == 0
+
+
+def test_selecting_a_channel_rereads_the_environment(editor: ChannelsEditor, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert editor.env_hint.property("set") is False
+    monkeypatch.setenv(ENV, "https://hooks.slack.com/services/T0/B0/secret")
+    editor.select_channel("slack-support")
+    assert editor.env_hint.property("set") is True
+    assert "hooks.slack.com" in editor.env_hint.text() and "secret" not in editor.env_hint.text()
