@@ -9,13 +9,14 @@ keeping no results. Each configuration runs in a fresh subprocess, so its peak R
 (the pool's workers come from a fork server and are not counted).
 
     .venv/bin/python benchmarks/replay_bench.py                    # N = 100,000
-    .venv/bin/python benchmarks/replay_bench.py --conversations 20000 --processes 1 2
+    .venv/bin/python benchmarks/replay_bench.py --conversations 20000 --processes 1 2 --simulate
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -79,6 +80,8 @@ def main() -> int:
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--simulate", action="store_true",
+                        help="also time `handoff-builder simulate` on the same file, for reference")
     parser.add_argument("--one", nargs=2, metavar=("FILE", "PROCESSES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -90,6 +93,15 @@ def main() -> int:
         size = path.stat().st_size / 1e6
         print(f"generated {args.conversations:,} conversations ({size:,.0f} MB) in {seconds:.1f} s", flush=True)
         baseline = None
+        if args.simulate:
+            started = time.perf_counter()
+            from builder.paths import example_playbook
+
+            subprocess.run([sys.executable, "-m", "builder", "simulate", str(example_playbook()), str(path),
+                            "-o", os.devnull], cwd=ROOT, check=True)
+            wall = time.perf_counter() - started
+            print(f"handoff-builder simulate (reference, 1 process, incl. start-up): {args.conversations:,} "
+                  f"conversations in {wall:.1f} s = {args.conversations / wall:,.0f}/s", flush=True)
         for processes in args.processes:
             out = subprocess.run([sys.executable, __file__, "--one", str(path), str(processes),
                                   "--chunk", str(args.chunk)], capture_output=True, text=True, check=True)
