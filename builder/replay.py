@@ -291,14 +291,14 @@ def _pool_context() -> Any:
 # --- the replay ----------------------------------------------------------------------------------
 
 class Replay:
-    """Iterate to run; afterwards `errors` lists unreadable lines and `cancelled` tells whether
-    the run stopped early. Iterate once."""
+    """Iterate to run; afterwards `errors` lists unreadable lines, `cancelled` tells whether the
+    run stopped early and, with `keep=True`, `results` holds every result. Iterate once."""
 
     def __init__(self, ruleset: Ruleset | Any, source: Source, *, fmt: str | None = None,
                  processes: int | None = 1, chunk_size: int = 200,
                  cancel: Callable[[], bool] | None = None,
                  progress: Callable[[ReplayProgress], None] | None = None,
-                 progress_every: int = 200) -> None:
+                 progress_every: int = 200, keep: bool = False) -> None:
         from builder.engine import CompiledRuleset, compile_ruleset
 
         if isinstance(ruleset, CompiledRuleset):
@@ -316,6 +316,8 @@ class Replay:
         self.done = 0
         self._lines: _CountingLines | None = None
         self._reported: tuple[int, int] | None = None
+        self.keep = keep
+        self.results: list[ReplayResult] = []  # with keep=True: every result, for inspection
 
     @staticmethod
     def _auto_processes(source: Source) -> int:
@@ -343,6 +345,8 @@ class Replay:
             self.errors.append(item)
             return None
         result = replace(item, index=self.done)
+        if self.keep:
+            self.results.append(result)
         self.done += 1
         self._report()
         return result

@@ -92,8 +92,9 @@ def test_cancel_is_checked_between_conversations(tmp_path: Path) -> None:
         seen.append(result.conversation_id)
     assert seen == ["c0", "c1", "c2", "c3", "c4"]
     assert run.cancelled
-    again = Replay(ruleset(), path)
+    again = Replay(ruleset(), path, keep=True)
     assert len(list(again)) == 50 and not again.cancelled
+    assert [r.index for r in again.results] == list(range(50))
 
 
 def test_progress_reports_counts_and_ends_at_the_whole_file(tmp_path: Path) -> None:
