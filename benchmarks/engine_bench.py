@@ -47,7 +47,7 @@ def vocabulary(rng: random.Random) -> list[str]:
     return sorted(words)
 
 
-def make_ruleset(rules: int, seed: int, emotion: bool) -> tuple[dict[str, Any], list[str]]:
+def make_ruleset(rules: int, seed: int, emotion: bool, keyword_share: float = 0.7) -> tuple[dict[str, Any], list[str]]:
     """The ruleset document and the list of all its phrases (for planting triggers)."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)[: VOCAB_SIZE // 2]  # trigger vocabulary; messages mostly use the other half
@@ -100,7 +100,7 @@ def make_ruleset(rules: int, seed: int, emotion: bool) -> tuple[dict[str, Any], 
 
     def rule_condition() -> dict[str, Any]:
         # 70% keyword rules (a phrase list and more conditions), 30% behavioural/emotional rules.
-        if rng.random() < 0.7:
+        if rng.random() < keyword_share:
             return {"all": [{"fact": "message.text", "op": "contains_any", "value": phrases()}, node(2)]}
         return node(1)
 
@@ -152,12 +152,12 @@ def _iso(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
-def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool) -> dict[str, Any]:
+def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool, keyword_share: float = 0.7) -> dict[str, Any]:
     from builder.engine import compile_ruleset
     from builder.engine.session import Session
     from builder.model import Ruleset
 
-    document, phrases = make_ruleset(rules, seed, emotion)
+    document, phrases = make_ruleset(rules, seed, emotion, keyword_share)
     t0 = time.perf_counter()
     compiled = compile_ruleset(Ruleset.from_dict(document))
     compile_s = time.perf_counter() - t0
@@ -165,6 +165,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool) -> di
         compiled.plan = tuple((None, pos, test, r) for _, pos, test, r in compiled.plan)
         compiled.ungated_order = tuple(range(len(compiled.rules)))
         compiled.ungated = frozenset(compiled.ungated_order)
+        compiled.ungated_plan = compiled.plan
         compiled.gated_by_phrase = {}
     turns = evaluations = escalated = fired = 0
     engine_s = cpu_s = 0.0
@@ -193,7 +194,8 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool) -> di
         "rule_evaluations_per_cpu_s": round(evaluations / cpu_s), "firings_per_turn": round(fired / turns, 2),
         "engine_cpu_s": round(cpu_s, 2), "engine_s": round(engine_s, 2), "wall_s": round(time.perf_counter() - wall0, 2), "compile_s": round(compile_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "escalated": escalated, "full_walk": full_walk, "emotion": emotion,
+        "escalated": escalated, "full_walk": full_walk, "emotion": emotion, "keyword_share": keyword_share,
+        "ungated_rules": len(compiled.ungated_order),
     }
 
 
@@ -205,22 +207,25 @@ def main() -> int:
     parser.add_argument("--full-walk", action="store_true",
                         help="walk every rule's condition tree even when its required phrases are absent")
     parser.add_argument("--emotion", action="store_true", help="also use sentiment and repetition facts")
+    parser.add_argument("--keyword-share", type=float, default=0.7,
+                        help="share of keyword rules (a required phrase list); the rest are behavioural")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rules = args.rules or [30, 60, 240]
     sizes = args.conversations or [20_000, 100_000]
     if args.one:
-        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion)))
+        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion, args.keyword_share)))
         return 0
-    print(f"{'R':>4} {'N':>7} {'phrases':>7} {'turns':>8} {'turns/cpu-s':>11} {'turns/wall-s':>12} "
+    print(f"{'R':>4} {'N':>7} {'phrases':>7} {'ungated':>7} {'turns':>8} {'turns/cpu-s':>11} {'turns/wall-s':>12} "
           f"{'rule evals/cpu-s':>16} {'fired/turn':>10} {'engine cpu s':>12} {'wall s':>7} {'peak MB':>8}")
     for r in rules:
         for n in sizes:
             cmd = [sys.executable, __file__, "--one", "--rules", str(r), "--conversations", str(n),
-                   "--seed", str(args.seed)] + (["--full-walk"] if args.full_walk else []) + \
+                   "--seed", str(args.seed), "--keyword-share", str(args.keyword_share)] + \
+                  (["--full-walk"] if args.full_walk else []) + \
                   (["--emotion"] if args.emotion else [])
             res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-            print(f"{r:>4} {n:>7} {res['phrases']:>7} {res['turns']:>8} {res['turns_per_cpu_s']:>11,} "
+            print(f"{r:>4} {n:>7} {res['phrases']:>7} {res['ungated_rules']:>7} {res['turns']:>8} {res['turns_per_cpu_s']:>11,} "
                   f"{res['turns_per_wall_s']:>12,} {res['rule_evaluations_per_cpu_s']:>16,} "
                   f"{res['firings_per_turn']:>10} {res['engine_cpu_s']:>12} {res['wall_s']:>7} "
                   f"{res['peak_rss_mb']:>8}", flush=True)

@@ -28,10 +28,10 @@ _PHRASE_WORD = re.compile(
     r"([^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF])(\*)?"
 )
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
-# ASCII fast path: letters lower-cased, apostrophes dropped, every other non-alphanumeric a space.
-_ASCII_WORDS = str.maketrans(
-    {**{chr(i): " " for i in range(128) if not chr(i).isalnum()}, **{chr(i): chr(i + 32) for i in range(65, 91)},
-     "'": None}
+# ASCII fast path (bytes.translate runs at memory speed): letters lower-cased, apostrophes dropped,
+# every other non-alphanumeric byte a space.
+_ASCII_WORDS = bytes(
+    (i + 32) if 65 <= i <= 90 else i if (i < 128 and chr(i).isalnum()) else 32 for i in range(256)
 )
 
 _STEM_CACHE_LIMIT = 200_000
@@ -112,7 +112,7 @@ class Tokens:
 
 def _words(text: str) -> list[str]:
     if text.isascii():  # same words as the regex, at C speed
-        return text.translate(_ASCII_WORDS).split()
+        return text.encode("ascii").translate(_ASCII_WORDS, b"'").decode("ascii").split()
     return [normalise_word(w) for w in _WORD.findall(text)]
 
 

@@ -98,11 +98,13 @@ class CompiledRuleset:
     needs: Needs = field(default_factory=Needs)
     zone: Any = timezone.utc
     has_phrases: bool = True
+    per_message: bool = False  # some conversation-level signal must be updated at every message
     has_timers: bool = False
     timer_points: tuple[tuple[float, str, int], ...] = ()  # (offset seconds, base, rule position), sorted
     plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()  # the hot loop's view of rules
     ungated: frozenset[int] = frozenset()  # positions of rules without a phrase gate
     ungated_order: tuple[int, ...] = ()
+    ungated_plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()
     gated_by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)  # phrase id -> rule positions
     similarity_scorer: Any = None
     _hours: dict[str, Any] = field(default_factory=dict)
@@ -175,9 +177,16 @@ def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems:
         if not isinstance(value, tuple) or not value:
             problems.append(f"{where}: '{op}' needs a list of values, got {value!r}")
             return lambda v: False
+        folded = frozenset(x.casefold() for x in value if isinstance(x, str))
+        others = tuple(x for x in value if not isinstance(x, str))
+
+        def member(v: Any) -> bool:
+            if type(v) is str:
+                return v.casefold() in folded
+            return any(_same(v, x) for x in others)
         if op == "in":
-            return lambda v: v is not None and any(_same(v, x) for x in value)
-        return lambda v: v is None or not any(_same(v, x) for x in value)
+            return lambda v: v is not None and member(v)
+        return lambda v: v is None or not member(v)
     if op == "is_true":
         return lambda v: v is True
     if op == "is_false":
@@ -598,6 +607,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.plan = tuple((r.gate, r.position, r.test, r) for r in rules)
     cr.ungated_order = tuple(r.position for r in rules if r.gate is None)
     cr.ungated = frozenset(cr.ungated_order)
+    cr.ungated_plan = tuple(cr.plan[p] for p in cr.ungated_order)
     by_phrase: dict[int, list[int]] = {}
     for r in rules:
         for pid in r.gate or ():
@@ -606,6 +616,9 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.matcher.build()
     cr.patterns.build()
     cr.has_phrases = True
+    n = cr.needs
+    cr.per_message = bool(n.conv_hits or n.repeat or n.per_minute or n.lowest_sentiment or cr.conv_pattern_ids
+                          or cr.conv_similar_leaves)
     cr.has_timers = any(r.timer_leaves for r in rules)
     cr.timer_points = tuple(sorted(
         (threshold * unit, base, pos) for pos, r in enumerate(rules) for base, unit, threshold in r.timer_leaves

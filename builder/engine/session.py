@@ -56,6 +56,9 @@ class Evaluation:
     facts: dict[str, Any]
 
 
+_fromisoformat = datetime.fromisoformat
+
+
 def _parse_at(value: Any) -> float:
     at = datetime.fromisoformat(value) if isinstance(value, str) else value
     if not isinstance(at, datetime):
@@ -66,7 +69,15 @@ def _parse_at(value: Any) -> float:
 
 
 class Session:
-    """Feed events with `observe`, advance a live clock with `tick`; read `decision`."""
+    """Feed events with `observe`, advance a live clock with `tick`; read `decision`.
+
+    `observe` raises ValueError for an event whose `at` is not an ISO 8601 instant (the
+    conversation reader rejects such lines before they get here).
+    """
+
+    __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "fired",
+                 "_tags", "_notify", "priority", "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
+                 "_first_match", "_has_timers", "_last_trace")
 
     def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
                  visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
@@ -88,6 +99,7 @@ class Session:
         self._last_turn: list[int | None] = [None] * n  # per compiled rule: turn it last fired
         self._last_at: list[float] = [0.0] * n  # and the instant
         self._first_match = compiled.settings.evaluation_mode != "all_matches"
+        self._has_timers = compiled.has_timers
         self._last_trace: tuple[dict[str, Any], ...] | None = None
 
     # --- public -------------------------------------------------------------------------------
@@ -115,30 +127,39 @@ class Session:
         """Apply one event; the Decision if a rule escalated at it or at a timer before it."""
         if self.decision is not None:
             return None
-        t = _parse_at(event.get("at"))
-        if self.clock is not None and t < self.clock:
-            t = self.clock  # out of order: the conversation clock never runs backwards
-        decision = self._run_timers(t)
-        if decision is not None:
-            return decision
+        value = event.get("at")
+        if type(value) is str:  # the hot path: an ISO text with an offset
+            parsed = _fromisoformat(value)
+            t = parsed.timestamp() if parsed.tzinfo is not None else _parse_at(parsed)
+        else:
+            t = _parse_at(value)
+        clock = self.clock
+        if clock is not None:
+            if t < clock:
+                t = clock  # out of order: the conversation clock never runs backwards
+            deadline = self.next_deadline
+            if deadline is not None and deadline <= t:
+                decision = self._run_timers(t)
+                if decision is not None:
+                    return decision
         st = self.state
-        self.clock = t
-        st.now = t
+        self.clock = st.now = t
         st.eps = 0.0
         if st.start is None:
             st.start = t
         kind = event.get("type")
-        evaluate = False
+        decision = None
         if kind == "visitor":
             text = event.get("text")
-            text = text if isinstance(text, str) else ""
+            if type(text) is not str:
+                text = ""
             st.visitor_message(text, t)
             self.transcript.append(("visitor", text))
-            evaluate = True
+            decision = self._evaluate(t, timer=False)
         elif kind == "bot":
             st.bot_message(event, t)
             text = event.get("text")
-            if isinstance(text, str):
+            if type(text) is str:
                 self.transcript.append(("bot", text))
         elif kind == "page_view":
             url = event.get("url")
@@ -150,9 +171,7 @@ class Session:
                 st.cart(action)
         elif kind == "resolved":
             st.resolved = True
-        if evaluate:
-            decision = self._evaluate(t, timer=False)
-        if decision is None and self.compiled.has_timers:
+        if decision is None and self._has_timers:
             self._schedule(t)
         return decision
 
@@ -249,11 +268,11 @@ class Session:
                 found = by_phrase.get(pid)
                 if found is not None:
                     candidates.update(found)
-            order: Any = sorted(compiled.ungated.union(candidates)) if candidates else compiled.ungated_order
+            entries: Any = [plan[p] for p in sorted(compiled.ungated.union(candidates))] if candidates \
+                else compiled.ungated_plan
         else:
-            order = compiled.ungated_order
-        for pos in order:
-            gate, _, test, cr = plan[pos]
+            entries = compiled.ungated_plan
+        for _, pos, test, cr in entries:
             lt = last_turn[pos]
             if lt is not None:
                 policy = cr.policy

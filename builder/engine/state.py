@@ -100,20 +100,22 @@ class State:
         self.last_msg = at
         self.text = text
         self.msg = {}
-        if cr.has_phrases:
-            tokens = tokenize(text)
-            self.tokens = tokens
-            self.hits = cr.matcher.match_ids(tokens.stems)
-        else:
-            self.tokens = _NO_TOKENS
+        tokens = self.tokens = tokenize(text)
+        self.hits = cr.matcher.match_ids(tokens.stems)
+        if not self.conv_nonempty and text.strip():
+            self.conv_nonempty = True
+        if cr.per_message:
+            self._accumulate(text, at)
+
+    def _accumulate(self, text: str, at: float) -> None:
+        """Conversation-level signals, kept only when a rule uses them."""
+        cr = self.cr
         needs = cr.needs
         if needs.conv_hits and self.hits:
             if self.record_spans:
                 for m in cr.matcher.matches(text, self.tokens):
                     self.conv_first.setdefault(m.phrase_id, (self.turn, m.start, m.end))
             self.conv_hits |= self.hits
-        if text.strip():
-            self.conv_nonempty = True
         if cr.conv_pattern_ids:
             found = self.pattern_ids()
             for pid in cr.conv_pattern_ids:
