@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("conversations", metavar="CONVERSATIONS", help="conversations, JSON Lines ('-' = stdin)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write decisions here instead of stdout")
     parser.add_argument("--trace", action="store_true", help="include the explanation of the deciding turn")
+    parser.add_argument("--schema", action="store_true",
+                        help="also validate every line against conversation.v1.schema.json (about 70x slower "
+                             "than the built-in checks, which cover the same rules)")
 
 
 class Progress:
@@ -137,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     count = 0
     with open_conversations(args.conversations) as (lines, progress), open_output(args.output) as out:
         try:
-            for item in read_conversations(lines):
+            for item in read_conversations(lines, schema=args.schema):
                 if isinstance(item, LineError):
                     skipped += 1
                     progress.close()

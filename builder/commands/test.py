@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ruleset", metavar="RULESET", help="ruleset file (JSON)")
     parser.add_argument("cases", metavar="CASES", help="conversations with `expect`, JSON Lines ('-' = stdin)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list the cases that passed")
+    parser.add_argument("--schema", action="store_true",
+                        help="also validate every line against conversation.v1.schema.json")
 
 
 def compare(expect: Mapping[str, Any], decision: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     passed = failed = skipped_lines = 0
     out = sys.stdout
     with open_conversations(args.cases) as (lines, progress):
-        for item in read_conversations(lines):
+        for item in read_conversations(lines, schema=args.schema):
             if isinstance(item, LineError):
                 skipped_lines += 1
                 print(f"{args.cases}: {item}", file=sys.stderr)

@@ -250,9 +250,17 @@ def _getter(fact: Fact, leaf: Leaf, cr: CompiledRuleset, where: str, problems: l
         return simple[name]
     if name == "time.in_business_hours":
         schedule_id = leaf.param or cr.ruleset.settings.default_schedule or ""
-        if cr.ruleset.schedule(schedule_id or None) is None:
+        schedule = cr.ruleset.schedule(schedule_id or None)
+        if schedule is None:
             problems.append(f"{where}: no schedule '{schedule_id}'" if schedule_id else
                             f"{where}: business hours need a schedule (name one, or set a default schedule)")
+            return None
+        from builder.schedule import ScheduleError, open_hours
+
+        try:
+            cr._hours[schedule_id] = open_hours(schedule)
+        except ScheduleError as exc:
+            problems.append(f"{where}: schedule '{schedule_id}' cannot be used: {exc}")
             return None
         return lambda st: st.in_hours(schedule_id)
     if name == "visitor.attribute":

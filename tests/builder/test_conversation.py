@@ -81,3 +81,29 @@ def test_reading_is_a_stream_with_flat_memory() -> None:
 
     small, large = peak(200), peak(4000)
     assert large < small * 3  # 20x the input, not 20x the memory
+
+
+MALFORMED: list[object] = [
+    [], "x", {"events": []}, {"id": "", "events": []}, {"id": "c", "events": {}}, {"id": "c"},
+    {"id": "c", "events": [{"type": "visitor", "text": "hi"}]},
+    {"id": "c", "events": [{"at": "yesterday", "type": "visitor", "text": "hi"}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "visitor"}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "visitor", "text": 5}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "bot", "confidence": 1.5}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "bot", "fallback": "yes"}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "page_view"}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": "cart"}]},
+    {"id": "c", "events": [{"at": "2026-11-27T02:00:05Z", "type": ""}]},
+    {"id": "c", "events": [], "visitor": {"score": "high"}},
+    {"id": "c", "events": [], "expect": {"rule": "x"}},
+    {"id": "c", "events": [], "expect": {"escalate": True, "turn": 0}},
+    {"id": "c", "events": [], "more": 1},
+]
+
+
+def test_hand_checks_reject_what_the_schema_rejects() -> None:
+    from builder.conversation import check_conversation
+
+    for document in MALFORMED:
+        assert schema_errors(document, "conversation"), document
+        assert check_conversation(document), document

@@ -275,3 +275,10 @@ def test_trace_marks_rules_after_a_stop_as_not_evaluated() -> None:
     decision = run(rules, says("refund"), trace=True)
     assert [(r["rule"], r["fired"], r["evaluated"]) for r in decision.trace] == [("a", True, True), ("b", False, False)]
     assert schema_errors(decision.to_dict(), "decision") == []
+
+
+def test_a_schedule_with_an_unknown_zone_is_a_compile_error() -> None:
+    schedule = {"id": "mars", "name": "Mars", "timezone": "Mars/Olympus_Mons", "weekly": []}
+    with pytest.raises(CompileError, match="mars"):
+        compile_ruleset(make_ruleset([{"when": {"fact": "time.in_business_hours", "param": "mars", "op": "is_true"}}],
+                                     schedules=[schedule]))
