@@ -116,14 +116,25 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     from builder.engine import CompileError
 
+    from builder.commands.simulate import Progress
+    from builder.replay import ReplayProgress
+
+    bar = Progress(1000)  # drawn on a terminal only; the two runs advance in step
+
+    def progress(state: ReplayProgress) -> None:
+        bar.done_bytes = int((state.fraction or 0.0) * 1000)
+        bar.update(state.done)
+
     try:
         comparison = compare_replays(ruleset_a, ruleset_b, args.conversations, fmt=args.format,
-                                     processes=max(1, args.processes))
+                                     processes=max(1, args.processes), progress=progress)
     except CompileError as exc:
         print("a ruleset cannot be evaluated:\n" + "\n".join(exc.problems), file=sys.stderr)
         return EXIT_PROBLEMS
     except ReplayError as exc:
         raise UsageError(str(exc)) from None
+    finally:
+        bar.close()
     for error in comparison.errors:
         print(f"{args.conversations}: {error}", file=sys.stderr)
     if args.json:
