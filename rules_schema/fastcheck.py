@@ -63,6 +63,11 @@ TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+PY_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "integer": (int, float),
+                                         "boolean": (bool,), "array": (list,), "object": (dict,),
+                                         "null": (type(None),)}
+
+
 def equal(a: Any, b: Any) -> bool:
     """JSON equality: true is not 1, [1] equals [1.0] (as jsonschema's `equal`)."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -146,9 +151,15 @@ class Compiler:
 
     def _kw_type(self, wanted: str | list[str], schema: dict[str, Any], base: str) -> Check:
         tests = [TYPES[t] for t in ([wanted] if isinstance(wanted, str) else wanted)]
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
         if len(tests) == 1:
             test = tests[0]
             return lambda inst, path, out: test(inst) or _fail(out, "type", wanted, inst, schema, path)
+        if "integer" not in names or "number" in names:  # one isinstance call covers the union
+            classes = tuple(c for n in names for c in PY_TYPES[n])
+            no_bool = "boolean" not in names
+            return lambda inst, path, out: (isinstance(inst, classes) and not (no_bool and isinstance(inst, bool))) \
+                or _fail(out, "type", wanted, inst, schema, path)
         return lambda inst, path, out: any(t(inst) for t in tests) or _fail(out, "type", wanted, inst, schema, path)
 
     def _kw_enum(self, options: list[Any], schema: dict[str, Any], base: str) -> Check:
