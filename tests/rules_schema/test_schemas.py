@@ -92,3 +92,20 @@ def test_ruleset_tests_use_the_conversation_schema(minimal: dict[str, Any]) -> N
     validator("ruleset")  # compiled once, reused
     paths = [e.absolute_path for e in validator("ruleset").iter_errors(minimal)]
     assert [list(p) for p in paths] == [["tests", 1, "events", 0]]
+
+
+def test_the_engine_writes_decisions_that_fit_the_schema() -> None:
+    """The contract from the producer's side: simulate's output, trace included, is schema-valid."""
+    import json
+    from pathlib import Path
+
+    from builder.engine import compile_ruleset, simulate
+    from builder.model import Ruleset
+
+    root = Path(__file__).resolve().parents[2]
+    fixture = json.loads((root / "tests" / "rules_schema" / "fixtures" / "ruleset.v1.json").read_text("utf-8"))
+    compiled = compile_ruleset(Ruleset.from_dict(fixture))
+    lines = (root / "resources" / "conversations" / "samples.jsonl").read_text("utf-8").splitlines()
+    decisions = [simulate(compiled, json.loads(line), trace=True).to_dict() for line in lines if line.strip()]
+    assert any(d["escalated"] for d in decisions) and not all(d["escalated"] for d in decisions)
+    assert [schema_errors(d, "decision") for d in decisions] == [[] for _ in decisions]
