@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator, QUndoStack
+from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
@@ -106,6 +106,8 @@ class ChannelsEditor(QWidget):
         self.problems: list[Problem] = []
         self._validated: Ruleset | None = None
         self._templates_key: object = None
+        self._stale = False
+        self._shown_preview: object = ()
         self._shown: object = ()
         self._rows: dict[int, bool] = {}
 
@@ -125,6 +127,10 @@ class ChannelsEditor(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setInterval(VALIDATE_DEBOUNCE_MS)
+        self.preview_timer.timeout.connect(self._update_sent_preview)
         self.validate_timer = QTimer(self)
         self.validate_timer.setSingleShot(True)
         self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
@@ -284,7 +290,18 @@ class ChannelsEditor(QWidget):
     def _on_ruleset_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+            self.validate_now()
+
     def refresh(self) -> None:
+        """Mirror the document; while the page is hidden only note that it is stale."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         structure = tuple((c.id, c.name, c.type) for c in self.document.ruleset.channels)
         if structure != self._structure:
             self._structure = structure
@@ -333,7 +350,11 @@ class ChannelsEditor(QWidget):
             self._fill_templates(channel)
         finally:
             self._loading = False
-        self._update_sent_preview()
+        if self._shown_preview is not channel:
+            self._shown_preview = channel
+            self._update_sent_preview()
+        else:  # the channel is the same but a template or the routing may have changed: soon, not per key
+            self.preview_timer.start()
         self._show_problems()
 
     def _set_row_visible(self, field: QWidget, visible: bool) -> None:
@@ -454,6 +475,9 @@ class ChannelsEditor(QWidget):
     # --- validation ---------------------------------------------------------------------------------
 
     def validate_now(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         ruleset = self.document.ruleset
         self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
         self._validated = ruleset

@@ -21,6 +21,13 @@ def install_pages(window: Any) -> None:
     channels = ChannelsEditor(window.document, window.undo_stack, window)
     window.add_page("Channels", channels, icon("channels"))
     window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [templates, channels]))
+    templates.rule_activated.connect(lambda rule_id: open_rule(window, rule_id))
+
+
+def open_rule(window: Any, rule_id: str) -> None:
+    """Go to the rules page with `rule_id` selected (from a page's "used by" list)."""
+    window.pages.setCurrentWidget(window.rules_page)
+    window.rule_list.select_rule(rule_id)
 
 
 def show_problem(window: Any, problem: Any, pages: list[Any]) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QUndoStack
+from PySide6.QtGui import QAction, QFont, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QTreeWidget,
@@ -158,8 +158,10 @@ class TemplateEditor(QWidget):
         self._validated: Ruleset | None = None
         self._used_by_key: object = None
         self._shown: object = ()  # the template value the fields show (() = none yet)
+        self._stale = False
+        self._users_cache: tuple[Any, Any, str | None, list[tuple[str, str, str]]] | None = None
         self._rows: dict[int, bool] = {}
-        self._rule_combo_key: object = None
+        self._rule_combo_key: tuple[object, object, str | None] | None = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -403,8 +405,31 @@ class TemplateEditor(QWidget):
     def _on_changed(self) -> None:
         self.validate_timer.start()
 
+    def users(self) -> list[tuple[str, str, str]]:
+        """`template_users` of the shown template, cached while rules and channels stay the same."""
+        ruleset, template_id = self.document.ruleset, self._template_id
+        cached = self._users_cache
+        if cached is not None and cached[0] is ruleset.rules and cached[1] is ruleset.channels \
+                and cached[2] == template_id:
+            return cached[3]
+        users = template_users(ruleset, template_id) if template_id else []
+        self._users_cache = (ruleset.rules, ruleset.channels, template_id, users)
+        return users
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+            self.validate_now()
+
     def refresh(self) -> None:
-        """Rebuild the list when templates were added, removed or renamed; reload the fields."""
+        """Rebuild the list when templates were added, removed or renamed; reload the fields.
+
+        While the page is hidden (the user edits rules elsewhere) this only notes that it is stale."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         ruleset = self.document.ruleset
         structure = tuple((t.id, t.name, t.channel) for t in ruleset.templates)
         if structure != self._structure:
@@ -585,7 +610,7 @@ class TemplateEditor(QWidget):
 
     def _update_used_by(self) -> None:
         template = self.template()
-        users = template_users(self.document.ruleset, template.id) if template else []
+        users = self.users()
         key = (template.id if template else None, tuple(users))
         if key == self._used_by_key:  # typing changes nothing here: skip rebuilding the list
             return
@@ -608,6 +633,9 @@ class TemplateEditor(QWidget):
 
     def validate_now(self) -> None:
         """Validate templates (with channels, which refer to them) and show this template's problems."""
+        if not self.isVisible():
+            self._stale = True
+            return
         ruleset = self.document.ruleset
         self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
         self._validated = ruleset
@@ -638,14 +666,16 @@ class TemplateEditor(QWidget):
         ruleset = self.document.ruleset
         template = self.template()
         previous = None if reset else self.rule_combo.currentData()
-        users = [ident for kind, ident, _ in template_users(ruleset, template.id) if kind == "rule"] if template else []
-        escalating = [r for r in ruleset.rules if r.escalation is not None]
-        ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
-        key = (tuple((r.id, r.name, r.escalation) for r in ordered), ruleset.routing.teams, reset)
-        if key == self._rule_combo_key and not reset:  # unchanged (e.g. while typing): keep the combo
+        key = (ruleset.rules, ruleset.routing, template.id if template else None)
+        previous_key = self._rule_combo_key
+        if not reset and previous_key is not None and key[0] is previous_key[0] and key[1] is previous_key[1] \
+                and key[2] == previous_key[2]:  # unchanged (e.g. while typing): keep the combo
             self._update_zone()
             return
         self._rule_combo_key = key
+        users = {ident for kind, ident, _ in self.users() if kind == "rule"}
+        escalating = [r for r in ruleset.rules if r.escalation is not None]
+        ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
         self.rule_combo.blockSignals(True)
         self.rule_combo.clear()
         for rule in ordered:

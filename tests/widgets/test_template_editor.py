@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtGui import QKeySequence, QTextCharFormat, QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime
+from PySide6.QtGui import QHelpEvent, QKeySequence, QTextCharFormat, QUndoStack
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from builder.document import Document
 from builder.model import Channel, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, Template
@@ -287,7 +287,7 @@ def test_install_pages_adds_both_editors_to_the_main_window(qtbot) -> None:
 
     window = MainWindow()
     qtbot.addWidget(window)
-    window.document.set_ruleset(replace(window.document.ruleset, templates=TEMPLATES, channels=CHANNELS))
+    window.document.set_ruleset(replace(window.document.ruleset, rules=RULES, templates=TEMPLATES, channels=CHANNELS))
     install_pages(window)
     titles = [window.pages.tabText(i) for i in range(window.pages.count())]
     assert titles[-2:] == ["Templates", "Channels"]
@@ -296,6 +296,10 @@ def test_install_pages_adds_both_editors_to_the_main_window(qtbot) -> None:
     assert window.pages.currentWidget().current_template_id() == "sales-ack"
     window.problem_outside_rules.emit(Problem("$.channels[0].url_env", "x", "error", "channel.incomplete"))
     assert window.pages.tabText(window.pages.currentIndex()) == "Channels"
+    editor = window.pages.widget(titles.index("Templates"))
+    editor.rule_activated.emit("explicit-human")  # a double-click in "Used by"
+    assert window.pages.currentWidget() is window.rules_page
+    assert window.rule_list.selected_rule_id() == "explicit-human"
 
 
 def test_ctrl_z_in_the_text_undoes_through_the_window_stack(qtbot, editor: TemplateEditor, document: Document,
@@ -314,3 +318,36 @@ def test_ctrl_z_in_the_text_undoes_through_the_window_stack(qtbot, editor: Templ
     assert template(document, "handoff-ack").body == before
     assert editor.body_edit.toPlainText() == before
     assert stack.index() == 0
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # the offscreen platform cannot raise the tooltip window
+def test_hovering_a_typo_shows_the_problem_as_tooltip(qtbot, editor: TemplateEditor) -> None:
+    editor.select_template("handoff-ack")
+    clear_body(qtbot, editor)
+    qtbot.keyClicks(editor.body_edit, "Hi {{visitr.name}}")
+    cursor = editor.body_edit.textCursor()
+    cursor.setPosition(8)
+    point = editor.body_edit.cursorRect(cursor).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, editor.body_edit.viewport().mapToGlobal(point))
+    QApplication.sendEvent(editor.body_edit.viewport(), event)
+    qtbot.waitUntil(lambda: "not a known placeholder" in QToolTip.text())
+    QToolTip.hideText()
+
+
+def test_hidden_page_catches_up_when_shown(qtbot, editor: TemplateEditor, document: Document) -> None:
+    editor.hide()
+    document.set_ruleset(replace(document.ruleset, templates=TEMPLATES[:2]))
+    assert editor.tree.topLevelItem(2).text(0).endswith("(1)")  # not rebuilt while hidden
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert editor.tree.topLevelItem(2).text(0).endswith("(0)")  # the Slack group is empty now
+
+
+def test_double_click_in_used_by_opens_the_rule(qtbot, editor: TemplateEditor) -> None:
+    editor.select_template("handoff-ack")
+    item = editor.used_by_list.item(0)
+    rect = editor.used_by_list.visualItemRect(item)
+    with qtbot.waitSignal(editor.rule_activated, timeout=2000) as blocker:
+        qtbot.mouseClick(editor.used_by_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(editor.used_by_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == ["explicit-human"]
