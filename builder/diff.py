@@ -234,7 +234,8 @@ def diff_rulesets(a: Mapping[str, Any], b: Mapping[str, Any]) -> RulesetDiff:
     stable = _stable_positions([old_index[key] for _, key, _ in common])
     changed: list[RuleChange] = []
     for pos, (new_i, key, rule) in enumerate(common):
-        words, fields = _rule_changes(old_by_key[key], rule)
+        old_rule = old_by_key[key]
+        words, fields = ([], []) if old_rule == rule else _rule_changes(old_rule, rule)
         moved = pos not in stable
         if moved:
             words.append(f"moved from position {old_index[key] + 1} to {new_i + 1}")

@@ -21,16 +21,32 @@ DELTA_MAX_RATIO = 0.5
 
 
 class Keyframe:
-    """A keyframe's document with its rules indexed by canonical text (computed once)."""
+    """A keyframe's document with its rules' positions by id (computed once)."""
 
     def __init__(self, number: int, document: dict[str, Any]) -> None:
         self.number = number
         self.document = document
         rules = document.get("rules")
         self.rules: list[Any] | None = rules if isinstance(rules, list) else None
-        self.index: dict[str, int] = {}
+        self.by_id: dict[str, int] = {}
         for i, rule in enumerate(self.rules or []):
-            self.index.setdefault(canonical_json(rule), i)
+            if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+                self.by_id.setdefault(rule["id"], i)
+
+    def find(self, rule: Any, position: int) -> int | None:
+        """The keyframe position of a rule equal to `rule` (same id, else same place), or None.
+
+        Python's == is fast but lenient (1 == True); `encode_delta`'s exact check catches that.
+        """
+        rules = self.rules or []
+        candidates = []
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            candidates.append(self.by_id.get(rule["id"]))
+        candidates.append(position)
+        for i in candidates:
+            if i is not None and i < len(rules) and rules[i] == rule:
+                return i
+        return None
 
 
 def make_delta(base: Keyframe, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -39,9 +55,9 @@ def make_delta(base: Keyframe, document: dict[str, Any]) -> dict[str, Any] | Non
     if base.rules is None or not isinstance(rules, list):
         return None
     refs: list[Any] = []
-    for rule in rules:
-        position = base.index.get(canonical_json(rule))
-        refs.append(position if position is not None else {"rule": rule})
+    for position, rule in enumerate(rules):
+        found = base.find(rule, position)
+        refs.append(found if found is not None else {"rule": rule})
     old = base.document
     changed = {k: v for k, v in document.items() if k != "rules" and (k not in old or old[k] != v)}
     dropped = sorted(k for k in old if k not in document)
@@ -49,11 +65,12 @@ def make_delta(base: Keyframe, document: dict[str, Any]) -> dict[str, Any] | Non
 
 
 def apply_delta(base: Keyframe, delta: dict[str, Any]) -> dict[str, Any]:
-    """The document a delta describes (fresh objects: the keyframe is never shared)."""
-    source = json.loads(json.dumps(base.rules if base.rules is not None else []))
+    """The document a delta describes. It shares objects with the keyframe: serialise it (or
+    copy it) before handing it to anyone who might change it."""
+    source = base.rules if base.rules is not None else []
     rules = [source[ref] if isinstance(ref, int) else ref["rule"] for ref in delta["rules"]]
     drop = set(delta.get("drop", ()))
-    document = {k: v for k, v in json.loads(json.dumps(base.document)).items() if k not in drop}
+    document = {k: v for k, v in base.document.items() if k not in drop}
     document.update(delta.get("set", {}))
     document["rules"] = rules
     return document

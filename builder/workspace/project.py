@@ -180,14 +180,15 @@ class Project:
             if is_keyframe(record):
                 return decode_snapshot(record["snapshot"])
             base = self._keyframe(int(record["base"]))
-            document = apply_delta(base, decode_snapshot(record["delta"]))
+            text = canonical_json(apply_delta(base, decode_snapshot(record["delta"])))
         except (ValueError, KeyError, TypeError, IndexError) as error:
             raise WorkspaceError(
                 f"Revision {number} of '{self._name}' cannot be read ({error})."
             ) from None
-        if content_hash(document) != record.get("hash"):
+        if text_hash(text) != record.get("hash"):
             raise WorkspaceError(f"Revision {number} of '{self._name}' does not match its hash.")
-        return document
+        result: dict[str, Any] = json.loads(text)  # a fresh copy: the keyframe stays untouched
+        return result
 
     def _keyframe(self, number: int) -> Keyframe:
         """A keyframe revision's document, decoded once and kept (revisions never change)."""

@@ -104,3 +104,21 @@ def test_a_delta_is_exact_or_not_used(base: dict[str, Any], document: dict[str, 
     assert text is not None  # rules are a list on both sides: a delta always applies
     rebuilt = apply_delta(Keyframe(1, base), json.loads(text))
     assert canonical_json(rebuilt) == canonical_json(document)
+
+
+def test_changing_a_returned_document_changes_no_revision(ws: Workspace) -> None:
+    project = ws.create_project("P", small_ruleset(*"abcdefgh"))
+    project.save(small_ruleset(*"abcdefgi"))
+    for number in (1, 2, 2):
+        document = project.revision_document(number)
+        document["rules"][0]["name"] = "changed by a caller"
+        document["metadata"]["name"] = "changed"
+    assert project.revision_document(1) == small_ruleset(*"abcdefgh")
+    assert project.revision_document(2) == small_ruleset(*"abcdefgi")
+
+
+def test_lenient_equality_never_leaks_into_a_revision() -> None:
+    base = Keyframe(1, {"rules": [{"id": "a", "v": 1}]})
+    document = {"rules": [{"id": "a", "v": True}]}  # == in Python, different JSON
+    text = _encode_any_size(base, document)
+    assert text is None or canonical_json(apply_delta(base, json.loads(text))) == canonical_json(document)
