@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rules_schema.catalog import Catalog, catalog
-from rules_schema.locations import Part, describe, field_label, rule_id_at
+from rules_schema.locations import Part, describe, rule_id_at
 from rules_schema.problems import ERROR, Problem, Severity, json_path
 
 
@@ -67,9 +67,6 @@ class Context:
 
     def owner(self, parts: Sequence[Part]) -> str:
         return describe(self.doc, parts)[0]
-
-    def field(self, parts: Sequence[Part]) -> str:
-        return field_label(describe(self.doc, parts)[1], self.doc, parts)
 
     def add(self, parts: Sequence[Part], words: str, code: str, severity: Severity = ERROR) -> None:
         """Record a problem; `words` follow the owner ("Rule 'X', action 2: <words>")."""

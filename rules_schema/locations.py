@@ -180,11 +180,3 @@ def field_label(key: str | None, doc: Any = None, parts: Sequence[Part] = ()) ->
     if key is None:
         return "it"
     return FIELD_LABELS.get(key, f"'{key}'")
-
-
-def prefix(doc: Any, parts: Sequence[Part]) -> str:
-    """"Rule 'X', condition on 'Y': the phrase list" — owner and field, ready for a predicate."""
-    owner, key = describe(doc, parts)
-    if key is None:
-        return f"{owner}:"
-    return f"{owner}: {field_label(key, doc, parts)}"
