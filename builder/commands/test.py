@@ -70,18 +70,19 @@ def run(args: argparse.Namespace) -> int:
             decision = simulate(compiled, item, trace=True)
             result = decision.to_dict()
             misses = compare(item.expect, result)
+            progress.update(passed + failed + 1)
             if not misses:
                 passed += 1
                 if args.verbose:
                     out.write(f"PASS {item.id}: {_describe(result)}\n")
                 continue
             failed += 1
+            progress.close()  # clear the bar (a terminal only) before the report
             out.write(f"FAIL {item.id} (line {item.line})\n")
             for key, want, got in misses:
                 out.write(f"  {key}: expected {want!r}, got {got!r}\n")
             out.write(f"  actual: {_describe(result)}\n")
             out.write("  trace:\n" + render_trace(result.get("trace"), indent="    ") + "\n")
-            progress.update(passed + failed)
         progress.close()
     if skipped_lines:
         print(f"{skipped_lines} malformed line{'s' if skipped_lines != 1 else ''} skipped", file=sys.stderr)

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from builder.engine.compile import CompiledRuleset, CRule
+from builder.engine.compile import CompiledRuleset
 from builder.engine.decision import Decision, make_decision
+from builder.engine.nodes import CRule
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from builder.model import iter_leaves
 
 if TYPE_CHECKING:
-    from builder.engine.compile import CLeaf, CNode, CompiledRuleset, CRule
+    from builder.engine.compile import CompiledRuleset
+    from builder.engine.nodes import CLeaf, CNode, CRule
     from builder.engine.state import State
 
 
@@ -51,7 +52,7 @@ def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
 
 
 def explain_node(node: CNode, st: State) -> dict[str, Any]:
-    from builder.engine.compile import CLeaf
+    from builder.engine.nodes import CLeaf
 
     if isinstance(node, CLeaf):
         leaf = node.leaf

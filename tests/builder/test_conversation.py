@@ -79,7 +79,7 @@ def test_reading_is_a_stream_with_flat_memory() -> None:
         assert count == n
         return top
 
-    small, large = peak(200), peak(4000)
+    small, large = peak(100), peak(2000)
     assert large < small * 3  # 20x the input, not 20x the memory
 
 

@@ -57,7 +57,8 @@ def test_from_document() -> None:
 
 def test_import_is_cheap_and_qt_free() -> None:
     code = ("import sys, builder.runtime; "
-            "heavy = [m for m in ('PySide6', 'vaderSentiment', 'rapidfuzz', 'holidays', 'widgets') if m in sys.modules];"
+            "heavy = [m for m in ('PySide6', 'vaderSentiment', 'rapidfuzz', 'holidays', 'widgets') "
+            "if m in sys.modules];"
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])

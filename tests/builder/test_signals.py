@@ -137,8 +137,8 @@ def test_messages_per_minute_counts_the_last_60_seconds() -> None:
 
 
 def test_lowest_sentiment_and_resolution() -> None:
-    evs = events(START, (0, "visitor", {"text": "this is terrible and awful"}), (5, "visitor", {"text": "great, thanks"}),
-                 (6, "resolved", {}), (7, "visitor", {"text": "bye"}))
+    evs = events(START, (0, "visitor", {"text": "this is terrible and awful"}),
+                 (5, "visitor", {"text": "great, thanks"}), (6, "resolved", {}), (7, "visitor", {"text": "bye"}))
     facts = facts_after([{"fact": "conversation.lowest_sentiment", "op": "lte", "value": 0},
                          {"fact": "conversation.resolved", "op": "is_true"}], evs)
     assert facts["conversation.lowest_sentiment"] < -0.5

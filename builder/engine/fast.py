@@ -1,0 +1,152 @@
+"""The hot-path closures: `all`/`any` unrolled, phrase leaves folded into set operations."""
+
+from __future__ import annotations
+
+from builder.engine.nodes import CGroup, CLeaf, CNode, Test
+from builder.engine.state import State
+
+
+def combine(kind: str, tests: tuple[Test, ...]) -> Test:
+    """`all`/`any` over child closures, unrolled for the common small sizes."""
+    if kind == "all":
+        if not tests:
+            return lambda st: True
+        if len(tests) == 1:
+            return tests[0]
+        if len(tests) == 2:
+            a, b = tests
+            return lambda st: a(st) and b(st)
+        if len(tests) == 3:
+            a, b, c = tests
+            return lambda st: a(st) and b(st) and c(st)
+
+        def all_(st: State) -> bool:
+            for t in tests:
+                if not t(st):
+                    return False
+            return True
+        return all_
+    if not tests:
+        return lambda st: False
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda st: a(st) or b(st)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda st: a(st) or b(st) or c(st)
+
+    def any_(st: State) -> bool:
+        for t in tests:
+            if t(st):
+                return True
+        return False
+    return any_
+
+
+_COST = {"message.sentiment": 60, "conversation.text": 2, "message.caps_ratio": 6, "time.in_business_hours": 30,
+         "time.local_weekday": 8, "time.local_hour": 8, "conversation.messages_per_minute": 4}
+
+
+def _cost(node: CNode) -> int:
+    """A rough price of evaluating a node, to test cheap children first (results never depend on
+    order: conditions have no side effects beyond caching)."""
+    if isinstance(node, CLeaf):
+        if node.leaf.op == "similar_to":
+            return 60
+        if node.pattern_id is not None:
+            return 4
+        return _COST.get(node.leaf.fact, 2)
+    return sum(_cost(c) for c in node.children) + 1
+
+
+def _phrase_leaf(node: CNode) -> str | None:
+    if isinstance(node, CLeaf) and node.phrase_ids and not node.conversation and node.leaf.fact == "message.text":
+        return node.leaf.op
+    return None
+
+
+def fast_test(node: CNode) -> Test:
+    """The hot-path closure of a node: phrase leaves of a group folded into set operations on the
+    message's phrase hits (one `isdisjoint` for all of an `any`'s phrase lists), the other children
+    ordered cheapest first. Same truth value as `node.test`; the trace keeps the written tree."""
+    if isinstance(node, CLeaf):
+        return node.test
+    if node.kind == "not":
+        inner = fast_test(node.children[0])
+        return lambda st: not inner(st)
+    any_sets: list[frozenset[int]] = []
+    none_sets: list[frozenset[int]] = []
+    rest: list[CNode] = []
+    for child in _flatten(node):
+        kind = _phrase_leaf(child)
+        if kind == "contains_any":
+            any_sets.append(child.phrase_ids)  # type: ignore[union-attr]
+        elif kind == "contains_none":
+            none_sets.append(child.phrase_ids)  # type: ignore[union-attr]
+        else:
+            rest.append(child)
+    others = tuple(fast_test(c) for c in sorted(rest, key=_cost))
+    if node.kind == "all":
+        return _fast_all(tuple(any_sets), frozenset().union(*none_sets), others)
+    return _fast_any(frozenset().union(*any_sets), tuple(none_sets), others)
+
+
+def _flatten(node: CGroup) -> list[CNode]:
+    """Children of a group with nested groups of the same kind spliced in (any[any[a, b], c] is
+    any[a, b, c]) so that their phrase lists fold together."""
+    out: list[CNode] = []
+    for child in node.children:
+        if isinstance(child, CGroup) and child.kind == node.kind:
+            out.extend(_flatten(child))
+        else:
+            out.append(child)
+    return out
+
+
+def _fast_all(need: tuple[frozenset[int], ...], banned: frozenset[int], others: tuple[Test, ...]) -> Test:
+    rest = combine("all", others)
+    if not need and not banned:
+        return rest
+    if len(need) == 1 and not banned:
+        a = need[0]
+        if not others:
+            return lambda st: not a.isdisjoint(st.hits)
+        if len(others) == 1:
+            o = others[0]
+            return lambda st: not a.isdisjoint(st.hits) and o(st)
+        return lambda st: not a.isdisjoint(st.hits) and rest(st)
+    if not need:
+        return lambda st: banned.isdisjoint(st.hits) and rest(st)
+
+    def all_phrases(st: State) -> bool:
+        hits = st.hits
+        for a in need:
+            if a.isdisjoint(hits):
+                return False
+        return banned.isdisjoint(hits) and rest(st)
+    return all_phrases
+
+
+def _fast_any(found: frozenset[int], absent: tuple[frozenset[int], ...], others: tuple[Test, ...]) -> Test:
+    rest = combine("any", others)
+    if not absent:
+        if not found:
+            return rest
+        if not others:
+            return lambda st: not found.isdisjoint(st.hits)
+        if len(others) == 1:
+            o = others[0]
+            return lambda st: not found.isdisjoint(st.hits) or o(st)
+        return lambda st: not found.isdisjoint(st.hits) or rest(st)
+
+    def any_phrases(st: State) -> bool:
+        hits = st.hits
+        if found and not found.isdisjoint(hits):
+            return True
+        for n in absent:
+            if n.isdisjoint(hits):
+                return True
+        return rest(st)
+    return any_phrases
