@@ -57,8 +57,9 @@ class WorkspaceModel(RuleBasedStateMachine):
         self.recovery: dict[str, Any] | None = None
         self.recovery_from_this_session = False
         self.ws = Workspace.open(self.path, author="model")
-        self.keyframe_every = deltas.KEYFRAME_EVERY
+        self.keyframe_every, self.ratio = deltas.KEYFRAME_EVERY, deltas.DELTA_MAX_RATIO
         deltas.KEYFRAME_EVERY = 3  # cross keyframe boundaries within a short run
+        deltas.DELTA_MAX_RATIO = 1e9  # and store deltas even for these tiny documents
 
     @initialize(document=documents)
     def create(self, document: dict[str, Any]) -> None:
@@ -144,7 +145,7 @@ class WorkspaceModel(RuleBasedStateMachine):
             assert project.revision_document(number) == self.history[number - 1]
 
     def teardown(self) -> None:
-        deltas.KEYFRAME_EVERY = self.keyframe_every
+        deltas.KEYFRAME_EVERY, deltas.DELTA_MAX_RATIO = self.keyframe_every, self.ratio
         self.ws.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
