@@ -374,5 +374,5 @@ def compare_replays(ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, **optio
     else:
         src_a = src_b = list(source)  # an in-memory library is iterated twice
     run_a, run_b = Replay(ruleset_a, src_a, **options), Replay(ruleset_b, src_b, **options)
-    comparison = compare_results(zip(run_a, run_b), ruleset_a, ruleset_b)
+    comparison = compare_results(zip(run_a, run_b, strict=False), ruleset_a, ruleset_b)
     return replace(comparison, errors=tuple(run_a.errors))
