@@ -282,3 +282,21 @@ def test_a_schedule_with_an_unknown_zone_is_a_compile_error() -> None:
     with pytest.raises(CompileError, match="mars"):
         compile_ruleset(make_ruleset([{"when": {"fact": "time.in_business_hours", "param": "mars", "op": "is_true"}}],
                                      schedules=[schedule]))
+
+
+def test_explain_on_demand_and_turn_records() -> None:
+    compiled = compile_ruleset(make_ruleset([{"id": "refund", "when": REFUND, "actions": tag("r")},
+                                             {"id": "caps", "when": {"fact": "message.caps_ratio", "op": "gte",
+                                                                     "value": 0.7}}]))
+    quiet = compiled.session("c")
+    quiet.observe({"at": START, "type": "visitor", "text": "a refund please"})
+    assert quiet.turns == []  # nothing recorded unless asked
+    trace = quiet.explain()
+    assert [(r["rule"], r["held"], r["cooldown"]) for r in trace] == [("refund", True, True), ("caps", False, False)]
+    traced = compiled.session("c", trace=True)
+    traced.observe({"at": START, "type": "visitor", "text": "a refund please"})
+    traced.observe({"at": "2026-11-24T09:00:10Z", "type": "visitor", "text": "HELLO THERE ANYONE"})
+    assert [(t.turn, t.fired) for t in traced.turns] == [(1, ("refund",)), (2, ("caps",))]
+    assert traced.decision is not None and traced.decision.rule == "caps"
+    assert traced.turns[1].facts["message.caps_ratio"] == 1.0
+    assert [f.rule for f in traced.fired] == ["refund"] and traced.fired[0].tags == ("r",)
