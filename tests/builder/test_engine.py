@@ -299,4 +299,5 @@ def test_explain_on_demand_and_turn_records() -> None:
     assert [(t.turn, t.fired) for t in traced.turns] == [(1, ("refund",)), (2, ("caps",))]
     assert traced.decision is not None and traced.decision.rule == "caps"
     assert traced.turns[1].facts["message.caps_ratio"] == 1.0
-    assert [f.rule for f in traced.fired] == ["refund"] and traced.fired[0].tags == ("r",)
+    assert [f.rule for f in traced.fired] == ["refund", "caps"] and traced.fired[0].tags == ("r",)
+    assert [f.escalate for f in traced.fired] == [False, True]
