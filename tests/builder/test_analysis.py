@@ -441,3 +441,37 @@ def test_never_fires_and_shadowed_are_sound(first: dict[str, Any], second: Any) 
         elif finding.code == "shadowed":
             assert finding.rule_ids == ("r1", "r0")
             assert all(holds(first, f, m) for f in ASSIGNMENTS for m in modes if holds(second, f, m))
+
+
+# The same claims checked against the real engine: a rule reported as never firing never decides
+# a conversation, and a rule reported as shadowed never decides one either.
+
+ENGINE_TEXTS = [("", "refund"), ("money back", "full refund"), ("", "money back"), ("", "refund now"),
+                ("refund", "money"), ("refund", "hello"), ("", "a full refund now money back")]
+ENGINE_CASES = [
+    {"id": "x", "visitor": {k: v for k, v in (("score", s), ("returning", r)) if v is not None},
+     "events": [*([{"at": "2026-11-24T10:00:00Z", "type": "visitor", "text": e}] if e else []),
+                *([{"at": "2026-11-24T10:00:05Z", "type": "bot", "text": "ok", "intent": i}] if i else []),
+                {"at": "2026-11-24T10:00:09Z", "type": "visitor", "text": m}]}
+    for s, r, i, (e, m) in product([None, -0.5, 0, 9.5, 10, 10.5, 50, 50.5, 79.5, 80, 80.5],
+                                   [None, True, False], [None, "a", "B", "z"], ENGINE_TEXTS)
+]
+
+
+def _deciding_rules(ruleset: Ruleset) -> set[str]:
+    from builder.engine import compile_ruleset, simulate
+
+    compiled = compile_ruleset(ruleset)
+    return {d.rule for d in (simulate(compiled, case) for case in ENGINE_CASES) if d.rule is not None}
+
+
+@settings(max_examples=30, deadline=None)
+@given(conditions, st.builds(lambda x: {"all": [x]}, conditions))
+def test_claims_hold_in_the_engine(first: dict[str, Any], extra: dict[str, Any]) -> None:
+    second = {"all": [extra, first]}  # surely shadowed by `first`
+    both = _ruleset(first, second)
+    for finding in analyse(both):
+        if finding.code == "never_fires" and finding.rule_ids == ("r0",):
+            assert _deciding_rules(_ruleset(first)) == set(), finding.message
+        elif finding.code == "shadowed":
+            assert "r1" not in _deciding_rules(both), finding.message
