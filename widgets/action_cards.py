@@ -12,12 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget,
 )
 
 from builder.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority, Tag
 from rules_schema.catalog import catalog
-from widgets.chips import ChipsEdit
+from widgets.chips import ChipsEdit, Picker
 from widgets.condition_editor import problem_label, show_inline_problem
 
 _ICONS = {"escalate": "➜", "reply": "↩", "tag": "#", "set_priority": "⚑", "notify": "✉"}
@@ -54,25 +54,6 @@ def default_action(kind: str, ruleset: Ruleset | None) -> Action:
         return SetPriority("high")
     channels = ruleset.channels if ruleset else ()
     return Notify(channels[0].id if channels else "")
-
-
-def _combo(name: str, items: list[tuple[str, str]], current: str) -> QComboBox:
-    """A picker of (label, id); an id not in the list is kept and shown as missing, never replaced."""
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.setObjectName(name.replace(" ", "") + "Combo")
-    for label, value in items:
-        combo.addItem(label, value)
-    if combo.findData(current) < 0:
-        combo.addItem(f"(missing: {current})" if current else "(choose)", current)
-    combo.setCurrentIndex(combo.findData(current))
-    return combo
-
-
-def _set_combo(combo: QComboBox, value: str) -> None:
-    combo.blockSignals(True)
-    combo.setCurrentIndex(max(0, combo.findData(value)))
-    combo.blockSignals(False)
 
 
 class ActionCard(QFrame):
@@ -131,10 +112,12 @@ class ActionCard(QFrame):
         self.body.addWidget(label)
 
     def _add_combo(self, key: str, name: str, items: list[tuple[str, str]], current: str) -> None:
-        combo = _combo(name, items, current)
-        combo.currentIndexChanged.connect(lambda _i: self._field_changed(key, combo.currentData()))
-        self.fields[key] = combo
-        self.body.addWidget(combo)
+        """A picker of (label, id); an id not in the list is kept and shown as missing, never replaced."""
+        picker = Picker([(label, value, "") for label, value in items], current, name)
+        picker.setObjectName(name.replace(" ", "") + "Picker")
+        picker.picked.connect(lambda value: self._field_changed(key, value))
+        self.fields[key] = picker
+        self.body.addWidget(picker)
 
     def _build_fields(self, action: Action) -> None:
         cat, ruleset = catalog(), self.owner.ruleset
@@ -185,14 +168,14 @@ class ActionCard(QFrame):
 
     def can_show(self, action: Action) -> bool:
         """Whether every picker already lists the action's ids (else the card is rebuilt)."""
-        return all(not isinstance(w, QComboBox) or w.findData(getattr(action, k)) >= 0 for k, w in self.fields.items())
+        return all(not isinstance(w, Picker) or getattr(action, k) in w.data_items() for k, w in self.fields.items())
 
     def update_action(self, action: Action) -> None:
         self.action = action
         for key, widget in self.fields.items():
             value = getattr(action, key)
-            if isinstance(widget, QComboBox):
-                _set_combo(widget, value)
+            if isinstance(widget, Picker):
+                widget.set_current(value)
             elif isinstance(widget, ChipsEdit):
                 widget.set_values(value)
         self._refresh_preview()

@@ -10,11 +10,12 @@ Signals: `values_edited(list[str])` after the user added or removed chips (never
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QLineEdit, QMenu, QSizePolicy, QToolButton, QWidget
 
 _SPLIT = re.compile(r"[,;\n\r\t]+")
 
@@ -86,6 +87,41 @@ class FlowLayout(QLayout):
         return y + line - rect.y() + m.bottom()
 
 
+_PILLS: dict[tuple[int, int, float], QPixmap] = {}
+
+
+def _pill_pixmap(colour: QColor, height: int, ratio: float) -> QPixmap:
+    """A rounded pill rendered once per colour and screen ratio: antialiased rounded rectangles
+    cost ~0.5 ms each on the raster engine, and a long phrase list paints dozens of them."""
+    key = (colour.rgba(), height, ratio)
+    pixmap = _PILLS.get(key)
+    if pixmap is None:
+        pixmap = QPixmap(round(2 * height * ratio), round(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRectF(0, 0, 2 * height, height), height / 2, height / 2)
+        painter.end()
+        pixmap = _PILLS[key] = pixmap
+    return pixmap
+
+
+def _draw_pill(painter: QPainter, pill: QPixmap, rect: QRect) -> None:
+    """Three slices of the cached pill: left cap, a stretched middle column, right cap."""
+    ratio = pill.devicePixelRatio()
+    cap = rect.height() / 2
+    src_w, src_h = pill.width(), pill.height()
+    src_cap = src_h / 2
+    left, top, right = float(rect.x()), float(rect.y()), float(rect.x() + rect.width())
+    painter.drawPixmap(QRectF(left, top, cap, rect.height()), pill, QRectF(0, 0, src_cap, src_h))
+    painter.drawPixmap(QRectF(left + cap, top, max(0.0, rect.width() - 2 * cap), rect.height()), pill,
+                       QRectF(src_cap, 0, max(1.0, ratio), src_h))
+    painter.drawPixmap(QRectF(right - cap, top, cap, rect.height()), pill, QRectF(src_w - src_cap, 0, src_cap, src_h))
+
+
 class ChipsEdit(QFrame):
     """Chips plus a line edit: Enter (or a comma) adds what was typed, Backspace on empty removes.
 
@@ -107,6 +143,9 @@ class ChipsEdit(QFrame):
         self._rects: list[tuple[QRect, QRect]] = []  # (chip, its ✕) per value, for the current width
         self._hover_close = -1
         self.expanded = False
+        self._widths: dict[str, int] = {}  # text width of each chip, measured once
+        self._heights: dict[int, int] = {}  # height needed per width asked
+        self._arranged: int | None = None  # the width the chip rectangles are laid out for
         self._toggle_rect = QRect()  # "+N more" / "show fewer", when the list is long
         self._toggle_text = ""
         self.line_edit = QLineEdit(self)
@@ -162,14 +201,35 @@ class ChipsEdit(QFrame):
     def set_expanded(self, expanded: bool) -> None:
         self.expanded = expanded
         self._changed()
+        self.line_edit.setFocus(Qt.FocusReason.MouseFocusReason)
 
     # --- geometry
     def _chip_width(self, value: str) -> int:
-        text_w = self.fontMetrics().horizontalAdvance(value)
-        return min(self.MAX_CHIP_W, self.PAD_X + text_w + self.CLOSE_W + 4)
+        width = self._widths.get(value)
+        if width is None:
+            text_w = self.fontMetrics().horizontalAdvance(value)
+            width = self._widths[value] = min(self.MAX_CHIP_W, self.PAD_X + text_w + self.CLOSE_W + 4)
+        return width
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._widths.clear()
+            self._forget_layout()
+        super().changeEvent(event)
+
+    def _forget_layout(self) -> None:
+        self._heights.clear()
+        self._arranged = None
 
     def _arrange(self, width: int) -> int:
-        """Lay the chips out for `width`; returns the height needed (chips plus the input)."""
+        """Lay the chips out for `width` (kept until the values, the folding or the font change);
+        returns the height needed, chips plus the input. Layouts ask for heights many times."""
+        if self._arranged != width or width not in self._heights:
+            self._heights[width] = self._arrange_now(width)
+            self._arranged = width
+        return self._heights[width]
+
+    def _arrange_now(self, width: int) -> int:
         m, x, y, line = 4, 4, 3, 0
         self._rects = []
         for value in self._values:
@@ -204,7 +264,8 @@ class ChipsEdit(QFrame):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return self._arrange(width)
+        height = self._heights.get(width)
+        return height if height is not None else self._arrange(width)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         width = max(self.width(), 320)
@@ -219,6 +280,7 @@ class ChipsEdit(QFrame):
         self.line_edit.setGeometry(self._input_rect)
 
     def _changed(self) -> None:
+        self._forget_layout()
         self.setAccessibleDescription(", ".join(self._values))
         self._arrange(self.width())
         self.line_edit.setGeometry(self._input_rect)
@@ -228,17 +290,16 @@ class ChipsEdit(QFrame):
     # --- painting and mouse
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
+        self._arrange(self.width())
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         fill = QColor(palette.color(QPalette.ColorRole.Highlight))
         fill.setAlpha(38)
+        pill = _pill_pixmap(fill, self.CHIP_H, self.devicePixelRatioF())
         text_colour = palette.color(QPalette.ColorRole.Text)
         metrics = self.fontMetrics()
         for index, (value, (chip, close)) in enumerate(zip(self._values, self._rects)):
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(QRectF(chip), self.CHIP_H / 2, self.CHIP_H / 2)
+            _draw_pill(painter, pill, chip)
             painter.setPen(text_colour)
             text_rect = chip.adjusted(self.PAD_X, 0, -self.CLOSE_W - 2, 0)
             text = metrics.elidedText(value, Qt.TextElideMode.ElideRight, text_rect.width())
@@ -253,6 +314,7 @@ class ChipsEdit(QFrame):
         painter.end()
 
     def _close_at(self, pos: QPoint) -> int:
+        self._arrange(self.width())
         return next((i for i, (_chip, close) in enumerate(self._rects) if close.adjusted(-2, -2, 2, 2).contains(pos)), -1)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -295,3 +357,85 @@ class ChipsEdit(QFrame):
             self.remove_value(self._values[-1])
             return True
         return super().eventFilter(watched, event)
+
+
+class Picker(QToolButton):
+    """A drop-down that costs a button, not a combo box: the menu is built on first click.
+
+    A rule shows dozens of pickers and QComboBox is slow to create under a stylesheet, which
+    made switching rules sluggish. Items are (label, data, tooltip); a label-less item with a
+    tooltip-less data None starts a section (e.g. the fact groups). Signal: `picked(data)`.
+    """
+
+    picked = Signal(object)
+
+    def __init__(self, items: Sequence[tuple[str, Any, str]], current: Any, name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("picker")
+        self.setProperty("picker", True)  # styled as a drop-down by `QToolButton[picker="true"]`
+        self.setAccessibleName(name)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.items = list(items)
+        self._current: Any = None
+        self._menu: QMenu | None = None
+        self.missing_label = "(missing: {})"
+        self.clicked.connect(self._open)
+        self.set_current(current)
+
+    def current_data(self) -> Any:
+        return self._current
+
+    def labels(self) -> list[str]:
+        return [label for label, data, _tip in self.items if data is not None]
+
+    def data_items(self) -> list[Any]:
+        return [data for _label, data, _tip in self.items if data is not None]
+
+    def set_current(self, data: Any) -> None:
+        """Show `data` as chosen without announcing it; an unknown value stays, marked missing."""
+        self._current = data
+        label = next((lbl for lbl, value, _tip in self.items if value is not None and value == data), None)
+        if label is None:
+            label = self.missing_label.format(data) if data not in (None, "") else "(choose)"
+        self.setText(f"{label}  ▾")
+        tip = next((t for _lbl, value, t in self.items if value is not None and value == data), "")
+        self.setToolTip(tip)
+
+    def build_menu(self) -> QMenu:
+        """The popup (built once): sections and checkable items, the current one checked."""
+        if self._menu is None:
+            self._menu = QMenu(self)
+            self._menu.setToolTipsVisible(True)
+            for label, data, tip in self.items:
+                if data is None:
+                    self._menu.addSection(label)
+                    continue
+                action = self._menu.addAction(label)
+                action.setData(data)
+                action.setToolTip(tip)
+                action.setCheckable(True)
+                action.triggered.connect(lambda _c=False, d=data: self._chosen(d))
+        for action in self._menu.actions():
+            if action.isCheckable():
+                action.setChecked(action.data() == self._current)
+        return self._menu
+
+    def choose(self, data: Any) -> None:
+        """Pick `data` through the menu, exactly as a click on its entry does."""
+        action = next((a for a in self.build_menu().actions() if a.isCheckable() and a.data() == data), None)
+        if action is None:
+            raise ValueError(f"{self.accessibleName()}: no entry {data!r}")
+        action.trigger()
+
+    def _open(self) -> None:
+        menu = self.build_menu()
+        checked = next((a for a in menu.actions() if a.isChecked()), None)
+        menu.popup(self.mapToGlobal(QPoint(0, self.height())), checked)
+
+    def _chosen(self, data: Any) -> None:
+        if data != self._current:
+            self.set_current(data)
+            self.picked.emit(data)

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent, QDrag, QDragEnterEvent, QDropEvent, QFont, QMouseEvent, QStandardItem, QStandardItemModel,
+    QContextMenuEvent, QDrag, QDragEnterEvent, QDropEvent, QMouseEvent,
 )
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QToolButton, QVBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from builder.model import Condition, Group, Leaf, Not, Ruleset
 from rules_schema.catalog import Catalog, catalog
+from widgets.chips import Picker
 from widgets.value_editors import (
     ChoiceListEditor, PatternEditor, PhraseEditor, ValueEditor, default_value, make_value_editor, value_fits,
 )
@@ -130,25 +131,19 @@ def parse_suffix(root: Condition, suffix: str) -> tuple[Path, str]:
 
 # --- widgets -----------------------------------------------------------------------------------
 
-def _fact_model(cat: Catalog, parent: QWidget) -> QStandardItemModel:
-    """Facts grouped under their catalog group (headers are not selectable); shared by all rows."""
-    model = QStandardItemModel(parent)
+def fact_items(cat: Catalog) -> list[tuple[str, Any, str]]:
+    """Picker items: a section per catalog group, then its facts with their descriptions."""
     groups: dict[str, list[Any]] = {}
     for fact in cat.facts.values():
         groups.setdefault(fact.group or "Other", []).append(fact)
-    bold = QFont()
-    bold.setBold(True)
+    items: list[tuple[str, Any, str]] = []
     for group, facts in groups.items():
-        header = QStandardItem(group.upper())
-        header.setFlags(Qt.ItemFlag.NoItemFlags)
-        header.setFont(bold)
-        model.appendRow(header)
-        for fact in facts:
-            item = QStandardItem(fact.label)
-            item.setData(fact.name, Qt.ItemDataRole.UserRole)
-            item.setToolTip(fact.description)
-            model.appendRow(item)
-    return model
+        items.append((group, None, ""))
+        items.extend((fact.label, fact.name, fact.description) for fact in facts)
+    return items
+
+
+KIND_ITEMS = [("all", "all", "Every condition must hold"), ("any", "any", "At least one condition must hold")]
 
 
 def _small_button(text: str, name: str, tip: str) -> QToolButton:
@@ -257,32 +252,21 @@ class LeafRow(QFrame):
         self.not_toggle = _not_toggle(negated)
         self.not_toggle.toggled.connect(lambda on: editor.set_negated(self.node_path, on))
         row.addWidget(self.not_toggle)
-        self.fact_combo = QComboBox()
-        self.fact_combo.setObjectName("factCombo")
-        self.fact_combo.setAccessibleName("Fact")
-        self.fact_combo.setModel(editor.fact_model)
-        self.fact_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.fact_combo.setMinimumContentsLength(19)
-        self.fact_combo.view().setMinimumWidth(320)
-        self.fact_combo.setPlaceholderText(f"(unknown: {leaf.fact})")
-        self.fact_combo.setCurrentIndex(self.fact_combo.findData(leaf.fact))
-        self.fact_combo.setToolTip(f"{fact.label}: {fact.description}" if fact else f"Unknown fact '{leaf.fact}'")
-        self.fact_combo.currentIndexChanged.connect(self._fact_chosen)
-        row.addWidget(self.fact_combo)
+        self.fact_picker = Picker(editor.fact_items, None, "Fact")
+        self.fact_picker.setObjectName("factPicker")
+        self.fact_picker.missing_label = "(unknown: {})"  # kept as written; the validator explains it
+        self.fact_picker.set_current(leaf.fact)
+        self.fact_picker.picked.connect(self._fact_chosen)
+        row.addWidget(self.fact_picker)
         self.param_widget: QWidget | None = self._param_widget(fact.param if fact else None)
         if self.param_widget is not None:
             row.addWidget(self.param_widget)
-        self.op_combo = QComboBox()
-        self.op_combo.setObjectName("operatorCombo")
-        self.op_combo.setAccessibleName("Operator")
-        for choice in cat.operators_for(leaf.fact):
-            self.op_combo.addItem(choice.label, choice.name)
-            self.op_combo.setItemData(self.op_combo.count() - 1, choice.help, Qt.ItemDataRole.ToolTipRole)
-        if self.op_combo.findData(leaf.op) < 0:  # keep what the file says; the validator explains it
-            self.op_combo.addItem(f"(unknown: {leaf.op})", leaf.op)
-        self.op_combo.setCurrentIndex(self.op_combo.findData(leaf.op))
-        self.op_combo.currentIndexChanged.connect(self._op_chosen)
-        row.addWidget(self.op_combo)
+        self.op_picker = Picker([(o.label, o.name, o.help) for o in cat.operators_for(leaf.fact)], None, "Operator")
+        self.op_picker.setObjectName("operatorPicker")
+        self.op_picker.missing_label = "(unknown: {})"
+        self.op_picker.set_current(leaf.op)
+        self.op_picker.picked.connect(self._op_chosen)
+        row.addWidget(self.op_picker)
         op = cat.operators.get(leaf.op)
         self.value_editor: ValueEditor | None = (
             make_value_editor(fact, op, leaf.value) if fact and op else None)
@@ -341,12 +325,12 @@ class LeafRow(QFrame):
 
     def field(self, name: str) -> QWidget:
         if name == "fact":
-            return self.fact_combo
+            return self.fact_picker
         if name == "param" and self.param_widget is not None:
             return self.param_widget
         if name == "value" and self.value_editor is not None:
             return self.value_editor.focus_field()
-        return self.op_combo if name == "op" else self.fact_combo
+        return self.op_picker if name == "op" else self.fact_picker
 
     def field_name(self, widget: QWidget) -> str:
         for name in ("fact", "param", "op", "value"):
@@ -355,8 +339,7 @@ class LeafRow(QFrame):
                 return name
         return "value" if self.value_editor and self.value_editor.isAncestorOf(widget) else "fact"
 
-    def _fact_chosen(self, _index: int) -> None:
-        name = self.fact_combo.currentData()
+    def _fact_chosen(self, name: str) -> None:
         cat = self.editor.catalog
         fact = cat.facts.get(name) if name else None
         if fact is None or name == self.leaf.fact:
@@ -369,8 +352,7 @@ class LeafRow(QFrame):
         param = self.leaf.param if old and old.param == fact.param else None
         self.editor.edit_leaf(self.path, Leaf(name, op_name, value, param), f"Test “{fact.label}”")
 
-    def _op_chosen(self, _index: int) -> None:
-        op_name = self.op_combo.currentData()
+    def _op_chosen(self, op_name: str) -> None:
         cat = self.editor.catalog
         fact, op = cat.facts.get(self.leaf.fact), cat.operators.get(op_name)
         if fact is None or op is None or op_name == self.leaf.op:
@@ -412,16 +394,10 @@ class GroupBox(QFrame):
         self.not_toggle = _not_toggle(negated)
         self.not_toggle.toggled.connect(lambda on: editor.set_negated(self.node_path, on))
         header.addWidget(self.not_toggle)
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("groupKindCombo")
-        self.kind_combo.setAccessibleName("All or any")
-        self.kind_combo.addItem("all", "all")
-        self.kind_combo.setItemData(0, "Every condition must hold", Qt.ItemDataRole.ToolTipRole)
-        self.kind_combo.addItem("any", "any")
-        self.kind_combo.setItemData(1, "At least one condition must hold", Qt.ItemDataRole.ToolTipRole)
-        self.kind_combo.setCurrentIndex(0 if group.kind == "all" else 1)
-        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
-        header.addWidget(self.kind_combo)
+        self.kind_picker = Picker(KIND_ITEMS, group.kind, "All or any")
+        self.kind_picker.setObjectName("groupKindPicker")
+        self.kind_picker.picked.connect(self._kind_chosen)
+        header.addWidget(self.kind_picker)
         header.addWidget(QLabel("of these are true:"))
         header.addStretch(1)
         if not root:
@@ -461,14 +437,12 @@ class GroupBox(QFrame):
 
     def update_group(self, group: Group) -> None:
         self.group = group
-        self.kind_combo.blockSignals(True)
-        self.kind_combo.setCurrentIndex(0 if group.kind == "all" else 1)
-        self.kind_combo.blockSignals(False)
+        self.kind_picker.set_current(group.kind)
 
-    def _kind_chosen(self, _index: int) -> None:
-        kind = self.kind_combo.currentData()
+    def _kind_chosen(self, kind: str) -> None:
         if kind != self.group.kind:
-            self.editor.replace_node(self.path, replace(self.group, kind=kind), f"Match {kind}")
+            self.editor.replace_node(self.path, Group("all" if kind == "all" else "any", self.group.children),
+                                     f"Match {kind}")
 
     def drop_index(self, y: int) -> int:
         for index, widget in enumerate(self.child_widgets):
@@ -517,7 +491,7 @@ class ConditionEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("conditionEditor")
         self.catalog = catalog()
-        self.fact_model = _fact_model(self.catalog, self)
+        self.fact_items = fact_items(self.catalog)
         self.ruleset: Ruleset | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -693,7 +667,7 @@ class ConditionEditor(QWidget):
             target = widget.field(field_name or "value")
         elif isinstance(widget, GroupBox):
             show_inline_problem(widget.problem_label, message, severity)
-            target = widget.kind_combo
+            target = widget.kind_picker
         else:
             return None
         return target

@@ -59,6 +59,9 @@ _FALLBACK_QSS = """
 #addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
 #chipsInput { border: none; background: transparent; padding: 0 2px; }
 #dragHandle, #sentenceWord, #emptyHint, #thenKeyword, #sentenceKeyword { background: transparent; }
+QToolButton[picker="true"] { border: 1px solid #cbd5e1; border-radius: 6px; padding: 3px 8px; background: white; }
+QToolButton[picker="true"]:hover { border-color: #2563eb; }
+QToolButton[picker="true"]:focus { border-color: #2563eb; }
 #viewToggle { border: 1px solid #cbd5e1; padding: 3px 12px; background: white; }
 #viewToggle:checked { background: #2563eb; color: white; border-color: #2563eb; }
 """
@@ -74,9 +77,15 @@ def editor_style(app: QApplication) -> str:
     the app's stylesheet does for standard widgets: light, or its dark twin when the palette is
     dark (so cards never end up light text on white)."""
     palette = app.palette()
+    style = _FALLBACK_QSS
+    app_sheet = app.styleSheet()
+    if "SpinBox" in app_sheet and "::up-button" not in app_sheet:
+        # A box-styled spin box without styled buttons draws broken arrows: keep it a plain
+        # field (typing, arrow keys and the wheel still change the number).
+        style += "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { width: 0; border: none; }\n"
     if palette.color(QPalette.ColorRole.Window).lightness() >= palette.color(QPalette.ColorRole.WindowText).lightness():
-        return _FALLBACK_QSS
-    return re.sub("|".join(re.escape(k) for k in _DARK), lambda m: _DARK[m.group(0)], _FALLBACK_QSS)
+        return style
+    return re.sub("|".join(re.escape(k) for k in _DARK), lambda m: _DARK[m.group(0)], style)
 
 
 def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
@@ -359,9 +368,12 @@ class RuleEditor(QWidget):
             return
         if self.name_edit.text() != rule.name:
             self.name_edit.setText(rule.name)
-            self.name_edit.setCursorPosition(0)
+            if not self.name_edit.hasFocus():
+                self.name_edit.setCursorPosition(0)
         if self.description_edit.text() != rule.description:
             self.description_edit.setText(rule.description)
+            if not self.description_edit.hasFocus():
+                self.description_edit.setCursorPosition(0)  # show the start of a long description
         for widget, setter in ((self.enabled_box, lambda: self.enabled_box.setChecked(rule.enabled)),
                                (self.stop_box, lambda: self.stop_box.setChecked(rule.stop)),
                                (self.trigger_combo, lambda: self.trigger_combo.setCurrentIndex(

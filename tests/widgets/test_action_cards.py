@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QToolButton
+from PySide6.QtWidgets import QToolButton
 
 from builder.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority, Tag
 from rules_schema.catalog import catalog
 from widgets.action_cards import ActionCards, reply_preview
+from widgets.chips import Picker
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"
@@ -43,10 +44,10 @@ def _add(cards: ActionCards, kind: str) -> None:
     action.trigger()
 
 
-def _combo(cards: ActionCards, index: int, key: str) -> QComboBox:
-    combo = cards.cards[index].fields[key]
-    assert isinstance(combo, QComboBox)
-    return combo
+def _picker(cards: ActionCards, index: int, key: str) -> Picker:
+    picker = cards.cards[index].fields[key]
+    assert isinstance(picker, Picker)
+    return picker
 
 
 def test_menu_lists_the_catalog_actions(cards: ActionCards) -> None:
@@ -57,23 +58,23 @@ def test_menu_lists_the_catalog_actions(cards: ActionCards) -> None:
 def test_add_and_edit_an_escalation(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "escalate")
     assert cards.action_list == (Escalate("instant", ruleset.routing.teams[0].id, "normal"),)
-    team = _combo(cards, 0, "team")
-    assert [team.itemText(i) for i in range(team.count())] == [t.name for t in ruleset.routing.teams]
+    team = _picker(cards, 0, "team")
+    assert team.labels() == [t.name for t in ruleset.routing.teams]
     last_team = ruleset.routing.teams[-1].id
-    team.setCurrentIndex(team.findData(last_team))
-    _combo(cards, 0, "handoff").setCurrentIndex(_combo(cards, 0, "handoff").findData("callback"))
-    _combo(cards, 0, "priority").setCurrentIndex(_combo(cards, 0, "priority").findData("urgent"))
+    team.choose(last_team)
+    _picker(cards, 0, "handoff").choose("callback")
+    _picker(cards, 0, "priority").choose("urgent")
     assert cards.action_list == (Escalate("callback", last_team, "urgent"),)
     assert cards.edits == ["Add “Hand over to a human”", "Change action", "Change action", "Change action"]
 
 
 def test_reply_offers_chat_templates_only_with_a_preview(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "reply")
-    combo = _combo(cards, 0, "template")
-    ids = [combo.itemData(i) for i in range(combo.count())]
+    picker = _picker(cards, 0, "template")
+    ids = picker.data_items()
     assert ids == [t.id for t in ruleset.templates if t.channel == "chat"]
     chosen = ids[-1]
-    combo.setCurrentIndex(combo.findData(chosen))
+    picker.choose(chosen)
     assert cards.action_list == (Reply(chosen),)
     preview = cards.cards[0].preview
     assert preview is not None and not preview.isHidden()
@@ -84,8 +85,8 @@ def test_reply_offers_chat_templates_only_with_a_preview(cards: ActionCards, rul
 
 def test_unknown_template_is_kept_not_replaced(cards: ActionCards, ruleset: Ruleset) -> None:
     cards.set_actions((Reply("gone"),), ruleset)
-    combo = _combo(cards, 0, "template")
-    assert combo.currentData() == "gone" and "missing" in combo.currentText()
+    picker = _picker(cards, 0, "template")
+    assert picker.current_data() == "gone" and "missing" in picker.text()
     assert cards.edits == []
 
 
@@ -101,8 +102,8 @@ def test_set_priority_and_notify(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "set_priority")
     _add(cards, "notify")
     assert cards.action_list == (SetPriority("high"), Notify(ruleset.channels[0].id))
-    channel = _combo(cards, 1, "channel")
-    assert channel.currentText() == ruleset.channels[0].name
+    channel = _picker(cards, 1, "channel")
+    assert channel.text().startswith(ruleset.channels[0].name)
 
 
 def test_reorder_and_remove(cards: ActionCards, qtbot, ruleset: Ruleset) -> None:
@@ -124,5 +125,5 @@ def test_values_from_outside_update_cards_in_place(cards: ActionCards, ruleset: 
     last_team = ruleset.routing.teams[-1].id
     cards.set_actions((Escalate("email", last_team, "low"),), ruleset)
     assert cards.cards[0] is card
-    assert _combo(cards, 0, "handoff").currentData() == "email"
-    assert _combo(cards, 0, "team").currentData() == last_team
+    assert _picker(cards, 0, "handoff").current_data() == "email"
+    assert _picker(cards, 0, "team").current_data() == last_team

@@ -84,12 +84,12 @@ def test_build_a_condition_tree_by_clicking(editor: ConditionEditor, qtbot) -> N
     row = editor.rows[(0,)]
     assert isinstance(row, LeafRow)
     # choose the fact from the grouped dropdown, then the operator (limited to the fact's)
-    row.fact_combo.setCurrentIndex(row.fact_combo.findData("conversation.text"))
+    row.fact_picker.choose("conversation.text")
     row = editor.rows[(0,)]
     assert isinstance(row, LeafRow)
-    ops = [row.op_combo.itemData(i) for i in range(row.op_combo.count())]
+    ops = row.op_picker.data_items()
     assert ops == list(catalog().facts["conversation.text"].operators)
-    row.op_combo.setCurrentIndex(row.op_combo.findData("contains_none"))
+    row.op_picker.choose("contains_none")
     row = editor.rows[(0,)]
     assert isinstance(row, LeafRow) and isinstance(row.value_editor, PhraseEditor)
     chips_input = row.value_editor.chips.line_edit
@@ -101,13 +101,13 @@ def test_build_a_condition_tree_by_clicking(editor: ConditionEditor, qtbot) -> N
     qtbot.mouseClick(root_box.add_group_button, Qt.MouseButton.LeftButton)
     nested = editor.rows[(1,)]
     assert isinstance(nested, GroupBox) and nested.group.kind == "any"
-    nested.kind_combo.setCurrentIndex(nested.kind_combo.findData("all"))
+    nested.kind_picker.choose("all")
     nested = editor.rows[(1,)]
     assert isinstance(nested, GroupBox)
     qtbot.mouseClick(nested.add_condition_button, Qt.MouseButton.LeftButton)
     leaf_row = editor.rows[(1, 0)]
     assert isinstance(leaf_row, LeafRow)
-    leaf_row.fact_combo.setCurrentIndex(leaf_row.fact_combo.findData("bot.fallback_count"))
+    leaf_row.fact_picker.choose("bot.fallback_count")
     leaf_row = editor.rows[(1, 0)]
     assert isinstance(leaf_row, LeafRow) and isinstance(leaf_row.value_editor, NumberEditor)
     spin = leaf_row.value_editor.spin
@@ -123,12 +123,14 @@ def test_fact_dropdown_is_grouped_with_tooltips(editor: ConditionEditor) -> None
     editor.set_condition(Group("all", (A,)))
     row = editor.rows[(0,)]
     assert isinstance(row, LeafRow)
-    model = row.fact_combo.model()
-    headers = [model.index(i, 0) for i in range(model.rowCount()) if not model.index(i, 0).data(Qt.ItemDataRole.UserRole)]
-    assert {h.data() for h in headers} >= {"MESSAGE", "EMOTION", "VISITOR", "TIME"}
-    assert all(not (model.flags(h) & Qt.ItemFlag.ItemIsSelectable) for h in headers)
-    index = row.fact_combo.findData("visitor.score")
-    assert model.index(index, 0).data(Qt.ItemDataRole.ToolTipRole) == catalog().facts["visitor.score"].description
+    menu = row.fact_picker.build_menu()
+    sections = [a.text() for a in menu.actions() if a.isSeparator()]
+    assert {"Message", "Emotion", "Visitor", "Time"} <= set(sections)
+    facts = {a.data(): a for a in menu.actions() if a.isCheckable()}
+    assert sorted(facts) == sorted(catalog().facts)  # every fact, once, under its group
+    assert facts["visitor.score"].isChecked() and facts["visitor.score"].toolTip() == \
+        catalog().facts["visitor.score"].description
+    assert row.fact_picker.text().startswith(catalog().facts["visitor.score"].label)
 
 
 @gui

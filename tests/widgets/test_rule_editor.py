@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox
 
 from builder.document import Document
 from builder.model import Escalate, Group, Leaf, Reply, Rule, Ruleset, Tag
+from widgets.chips import Picker
 from widgets.commands import InsertRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
 from widgets.condition_editor import GroupBox, LeafRow
 from widgets.rule_editor import RuleEditor
@@ -89,10 +90,14 @@ def _group(editor: RuleEditor, path: tuple[int, ...]) -> GroupBox:
     return box
 
 
-def _choose(combo: QComboBox, data: str) -> None:
-    index = combo.findData(data)
+def _choose(widget: QComboBox | Picker, data: str) -> None:
+    """Pick `data` the way a user does: the combo's entry, or the picker's menu entry."""
+    if isinstance(widget, Picker):
+        widget.choose(data)
+        return
+    index = widget.findData(data)
     assert index >= 0, data
-    combo.setCurrentIndex(index)
+    widget.setCurrentIndex(index)
 
 
 def _add_action(editor: RuleEditor, kind: str) -> None:
@@ -106,8 +111,8 @@ def test_build_a_rule_from_scratch_then_undo_and_redo(editor: RuleEditor, docume
     editor.show_rule("refund-vip")
     # IF the latest message contains any of "refund", "chargeback" …
     qtbot.mouseClick(_group(editor, ()).add_condition_button, Qt.MouseButton.LeftButton)
-    _choose(_leaf_row(editor, (0,)).fact_combo, "message.text")
-    _choose(_leaf_row(editor, (0,)).op_combo, "contains_any")
+    _choose(_leaf_row(editor, (0,)).fact_picker, "message.text")
+    _choose(_leaf_row(editor, (0,)).op_picker, "contains_any")
     value_editor = _leaf_row(editor, (0,)).value_editor
     assert isinstance(value_editor, PhraseEditor)
     for phrase in ("refund", "chargeback"):
@@ -117,8 +122,8 @@ def test_build_a_rule_from_scratch_then_undo_and_redo(editor: RuleEditor, docume
     qtbot.mouseClick(_group(editor, ()).add_group_button, Qt.MouseButton.LeftButton)
     assert _group(editor, (1,)).group.kind == "any"
     qtbot.mouseClick(_group(editor, (1,)).add_condition_button, Qt.MouseButton.LeftButton)
-    _choose(_leaf_row(editor, (1, 0)).fact_combo, "visitor.score")
-    _choose(_leaf_row(editor, (1, 0)).op_combo, "gt")
+    _choose(_leaf_row(editor, (1, 0)).fact_picker, "visitor.score")
+    _choose(_leaf_row(editor, (1, 0)).op_picker, "gt")
     number = _leaf_row(editor, (1, 0)).value_editor
     assert isinstance(number, NumberEditor)
     number.spin.selectAll()
@@ -281,8 +286,8 @@ def test_unknown_fact_and_operator_are_shown_not_replaced(editor: RuleEditor, do
     stack.push(InsertRuleCommand(document, 0, rule))
     editor.show_rule("odd")
     row = _leaf_row(editor, (0,))
-    assert row.fact_combo.currentIndex() == -1 and "visitor.mood" in row.fact_combo.placeholderText()
-    assert row.op_combo.currentText() == "(unknown: is_grumpy)"
+    assert row.fact_picker.current_data() == "visitor.mood" and "(unknown: visitor.mood)" in row.fact_picker.text()
+    assert row.op_picker.text().startswith("(unknown: is_grumpy)")
     assert _rule(document, "odd") == rule
 
 
