@@ -86,3 +86,10 @@ def test_write_report_in_one_pass(tmp_path: Path) -> None:
     assert "decisions.csv" in page
     assert "fired on 33% of the 9" in text_of(page)  # analysis with the replay counts: angry 3 of 9
     assert len(files.csv.read_text(encoding="utf-8").splitlines()) == 10
+
+
+def test_an_empty_library_still_renders() -> None:
+    page = render_html(compute([], ruleset()), ruleset())
+    words = text_of(page)
+    assert "Conversations 0" in words and "No conversations were replayed." in words
+    assert page.count("<svg") == 6
