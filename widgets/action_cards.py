@@ -246,8 +246,8 @@ class ActionCards(QWidget):
         same_shape = [a.type for a in actions] == [a.type for a in self.action_list] and not lists_changed
         self.action_list = actions
         if same_shape and len(self.cards) == len(actions) and all(
-                c.can_show(a) for c, a in zip(self.cards, actions)):
-            for card, action in zip(self.cards, actions):
+                c.can_show(a) for c, a in zip(self.cards, actions, strict=True)):
+            for card, action in zip(self.cards, actions, strict=True):
                 if card.action != action:
                     card.update_action(action)
             return

@@ -105,7 +105,7 @@ def _pill_pixmap(colour: QColor, height: int, ratio: float) -> QPixmap:
         painter.setBrush(colour)
         painter.drawRoundedRect(QRectF(0, 0, 2 * height, height), height / 2, height / 2)
         painter.end()
-        pixmap = _PILLS[key] = pixmap
+        _PILLS[key] = pixmap
     return pixmap
 
 
@@ -172,8 +172,8 @@ class ChipsEdit(QFrame):
     def add_values(self, values: Iterable[str]) -> None:
         """Add chips as the user would (duplicates, compared case-insensitively, are skipped)."""
         added = False
-        for value in values:
-            value = value.strip()
+        for raw in values:
+            value = raw.strip()
             if value and value.casefold() not in {v.casefold() for v in self._values}:
                 self._values.append(value)
                 added = True
@@ -298,7 +298,7 @@ class ChipsEdit(QFrame):
         pill = _pill_pixmap(fill, self.CHIP_H, self.devicePixelRatioF())
         text_colour = palette.color(QPalette.ColorRole.Text)
         metrics = self.fontMetrics()
-        for index, (value, (chip, close)) in enumerate(zip(self._values, self._rects)):
+        for index, (value, (chip, close)) in enumerate(zip(self._values, self._rects, strict=False)):
             _draw_pill(painter, pill, chip)
             painter.setPen(text_colour)
             text_rect = chip.adjusted(self.PAD_X, 0, -self.CLOSE_W - 2, 0)
@@ -324,7 +324,7 @@ class ChipsEdit(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.IBeamCursor)
         if hover != self._hover_close:
             self._hover_close = hover
-            chip = next((v for v, (c, _x) in zip(self._values, self._rects) if c.contains(pos)), "")
+            chip = next((v for v, (c, _x) in zip(self._values, self._rects, strict=False) if c.contains(pos)), "")
             self.setToolTip(f"Remove “{chip}”" if hover >= 0 else chip)
             self.update()
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem, QGraphicsView, QWidget
 
-from builder.model import Action, Condition, Escalate, Group, Leaf, Not, Notify, Reply, Rule, Ruleset, SetPriority, Tag
+from builder.model import Action, Condition, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, SetPriority, Tag
 from rules_schema.catalog import catalog
 
 LEAF_WIDTH, NODE_WIDTH, GAP_X, GAP_Y, PAD = 250.0, 58.0, 36.0, 10.0, 8.0

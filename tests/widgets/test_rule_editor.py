@@ -205,7 +205,7 @@ def test_focus_problem_selects_the_field_and_shows_the_message(editor: RuleEdito
     row = _leaf_row(editor, (1, 0))
     assert row.leaf.fact == "visitor.score"
     assert isinstance(row.value_editor, NumberEditor) and target is row.value_editor.spin
-    qtbot.waitUntil(lambda: row.value_editor.spin.hasFocus())  # type: ignore[union-attr]
+    qtbot.waitUntil(row.value_editor.spin.hasFocus)
     assert not row.problem_label.isHidden() and "Must be at most 100." in row.problem_label.text()
 
     name = editor.focus_problem(problem("$.rules[2].name", "A rule needs a name.", "t-text"))
