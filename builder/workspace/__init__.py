@@ -28,7 +28,9 @@ from builder.workspace.errors import (
 from builder.workspace.project import Project, ProjectInfo
 from builder.workspace.recovery import RecoveryEntry
 from builder.workspace.revisions import ExportRecord, Revision, canonical_json, content_hash
-from builder.workspace.workspace import CorruptionNotice, Settings, Workspace, default_path
+from builder.workspace.opening import CorruptionNotice
+from builder.workspace.settings import Settings
+from builder.workspace.workspace import Workspace, default_path
 
 __all__ = [
     "CorruptionNotice", "ExportRecord", "LockOwner", "Project", "ProjectCorrupt", "ProjectExists",

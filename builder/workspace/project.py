@@ -39,7 +39,8 @@ from builder.workspace.revisions import (
 from builder.workspace.storage import AtomicStorage
 
 if TYPE_CHECKING:
-    from builder.workspace.workspace import CorruptionNotice, Workspace
+    from builder.workspace.opening import CorruptionNotice
+    from builder.workspace.workspace import Workspace
 
 PROJECT_FORMAT = "handoff-builder-project"
 

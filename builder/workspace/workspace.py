@@ -13,23 +13,13 @@ import getpass
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterator
+from typing import Any
 
 import platformdirs
 from tinydb import Query, TinyDB
-from tinydb.table import Document
 
-from builder.workspace.corruption import (
-    StorageCorrupt,
-    corruption_message,
-    describe_backup,
-    good_backup,
-    move_aside,
-    read_database,
-)
 from builder.workspace.errors import (
     ProjectCorrupt,
     ProjectExists,
@@ -40,25 +30,18 @@ from builder.workspace.errors import (
     WorkspaceVersionError,
     WorkspaceWriteError,
 )
+from builder.workspace.corruption import move_aside
 from builder.workspace.lock import WorkspaceLock, pid_alive
+from builder.workspace.opening import CorruptionNotice, load_checked
 from builder.workspace.project import Project, ProjectInfo, rule_count
 from builder.workspace.recovery import RecoveryFile
+from builder.workspace.settings import Settings
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
-from builder.workspace.storage import AtomicStorage, atomic_write_bytes, sweep_temp_files
+from builder.workspace.storage import AtomicStorage, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"
 WORKSPACE_VERSION = 1
 APP_NAME = "handoff-builder"
-
-
-@dataclass(frozen=True)
-class CorruptionNotice:
-    """A broken file was moved aside and its last good copy opened: tell the user `message`."""
-
-    path: Path
-    moved_to: Path | None
-    backup: Path
-    message: str
 
 
 def default_path() -> Path:
@@ -76,90 +59,6 @@ def _author_fallback() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers and services
         return ""
-
-
-def _restore_backup(path: Path, backup: Path) -> None:
-    """Put the last good copy back in place (the broken file was already moved aside)."""
-    atomic_write_bytes(path, backup.read_bytes())
-
-
-def _load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
-                  check: Any, corrupt: Any) -> tuple[dict[str, Any] | None, CorruptionNotice | None]:
-    """Parse `path`; on damage move it aside and raise `corrupt(...)` or open the backup."""
-    try:
-        data = read_database(path)
-        reason = None if data is None else check(data)
-    except StorageCorrupt as error:
-        data, reason = None, error.reason
-    if reason is None and data is not None:
-        return data, None
-    if reason is None:  # missing file
-        backup = good_backup(path, check)
-        if backup is None:
-            return None, None
-        if not use_backup or read_only:
-            raise corrupt(f"The {what} {path} is missing, but {describe_backup(backup)}.",
-                          None, backup, "it is missing")
-        moved_to = None
-        reason = "it was missing"
-    else:
-        backup = good_backup(path, check)
-        if read_only:
-            raise corrupt(corruption_message(what, path, reason, None, backup), None, backup, reason)
-        moved_to = move_aside(path)
-        if not use_backup or backup is None:
-            raise corrupt(corruption_message(what, path, reason, moved_to, backup), moved_to,
-                          backup, reason)
-    _restore_backup(path, backup)
-    data = read_database(path)
-    notice = CorruptionNotice(
-        path, moved_to, backup,
-        f"The {what} {path} could not be read because {reason}, so its last good copy "
-        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}."
-                                                 if moved_to else "."),
-    )
-    return data, notice
-
-
-class Settings:
-    """Workspace-wide settings (author name, last project, …), stored in the index."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
-
-    def _record(self) -> dict[str, Any]:
-        record = self._ws._settings.get(doc_id=1)
-        return dict(record) if isinstance(record, dict) else {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._record().get(key, default)
-
-    def set(self, key: str, value: Any) -> None:
-        self._ws._writable()
-        with self._ws._lock:
-            table = self._ws._settings
-            if table.contains(doc_id=1):
-                table.update({key: value}, doc_ids=[1])
-            else:
-                table.insert(Document({key: value}, doc_id=1))
-
-    def as_dict(self) -> dict[str, Any]:
-        return self._record()
-
-    def __getitem__(self, key: str) -> Any:
-        record = self._record()
-        if key not in record:
-            raise KeyError(key)
-        return record[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.set(key, value)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._record()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._record())
 
 
 class Workspace:
@@ -208,7 +107,7 @@ class Workspace:
                 lock.acquire()
                 sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
                 sweep_temp_files(path.with_name(path.stem + ".projects"), pid_alive)
-            data, notice = _load_checked(
+            data, notice = load_checked(
                 path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
                 corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
                     path, msg, moved_to=moved, backup=bak, reason=why),
@@ -272,7 +171,7 @@ class Workspace:
             if name in self._open_projects:
                 return self._open_projects[name]
             path = self._project_path(self._project_record(name))
-            data, notice = _load_checked(
+            data, notice = load_checked(
                 path, f"file of project '{name}'", read_only=self.read_only,
                 use_backup=use_backup, check=Project.check,
                 corrupt=lambda msg, moved, bak, why: ProjectCorrupt(
