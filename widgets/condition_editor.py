@@ -500,6 +500,7 @@ class ConditionEditor(QWidget):
         self._wrapped = False
         self.rows: dict[Path, QWidget] = {}
         self._root_widget: QWidget | None = None
+        self._pending_focus: tuple[Path, str] | None = None  # where the keyboard goes after a rebuild
 
     # --- model -> view
     def set_condition(self, root: Condition, ruleset: Ruleset | None = None) -> None:
@@ -539,7 +540,7 @@ class ConditionEditor(QWidget):
             self._update_in_place(child, path + (index,))
 
     def _rebuild(self) -> None:
-        focus = self._focus_key()
+        focus, self._pending_focus = self._pending_focus or self._focus_key(), None
         if self._root_widget is not None:
             self._layout.removeWidget(self._root_widget)
             self._root_widget.hide()
@@ -550,6 +551,8 @@ class ConditionEditor(QWidget):
         row = self.rows.get(focus[0]) if focus is not None else None
         if focus is not None and isinstance(row, LeafRow):
             row.field(focus[1]).setFocus()
+        elif isinstance(row, GroupBox):
+            row.kind_picker.setFocus()
 
     def _focus_key(self) -> tuple[Path, str] | None:
         focused = QApplication.focusWidget()
@@ -593,11 +596,13 @@ class ConditionEditor(QWidget):
 
     def add_condition(self, group_path: Path) -> None:
         group = node_at(self._view_root, group_path)
+        self._pending_focus = (group_path + (len(children(group)),), "fact")  # the keyboard goes on from there
         self._emit(insert_at(self._view_root, group_path, len(children(group)), self.new_leaf()), "Add condition")
 
     def add_group(self, group_path: Path) -> None:
         group = node_at(self._view_root, group_path)
         nested = Group("any") if isinstance(group, Group) and group.kind == "all" else Group("all")
+        self._pending_focus = (group_path + (len(children(group)),), "kind")
         self._emit(insert_at(self._view_root, group_path, len(children(group)), nested), "Add group")
 
     def delete(self, node_path: Path) -> None:

@@ -240,3 +240,21 @@ def test_unknown_schedule_is_kept(editor: ConditionEditor) -> None:
     row = editor.rows[(0,)]
     assert isinstance(row, LeafRow) and row.param_widget is not None
     assert row.param_widget.currentText() == "(missing: gone)"  # type: ignore[attr-defined]
+
+
+@gui
+def test_a_new_condition_takes_the_keyboard(editor: ConditionEditor, qtbot) -> None:
+    editor.set_condition(Group("all", (A,)))
+    editor.activateWindow()
+    root = editor.rows[()]
+    assert isinstance(root, GroupBox)
+    qtbot.mouseClick(root.add_condition_button, Qt.MouseButton.LeftButton)
+    row = editor.rows[(1,)]
+    assert isinstance(row, LeafRow)
+    qtbot.waitUntil(row.fact_picker.hasFocus)
+    root = editor.rows[()]  # rebuilt
+    assert isinstance(root, GroupBox)
+    qtbot.mouseClick(root.add_group_button, Qt.MouseButton.LeftButton)
+    group = editor.rows[(2,)]
+    assert isinstance(group, GroupBox)
+    qtbot.waitUntil(group.kind_picker.hasFocus)
