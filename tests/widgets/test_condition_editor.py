@@ -98,6 +98,8 @@ def test_build_a_condition_tree_by_clicking(editor: ConditionEditor, qtbot) -> N
         qtbot.keyClick(chips_input, Qt.Key.Key_Return)
     assert _root(editor) == Group("all", (Leaf("conversation.text", "contains_none", ("refund", "cancel")),))
     # a nested group, switched to "all", with a number condition
+    root_box = editor.rows[()]  # every structural edit rebuilds the rows
+    assert isinstance(root_box, GroupBox)
     qtbot.mouseClick(root_box.add_group_button, Qt.MouseButton.LeftButton)
     nested = editor.rows[(1,)]
     assert isinstance(nested, GroupBox) and nested.group.kind == "any"
