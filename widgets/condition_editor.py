@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent, QDrag, QDragEnterEvent, QDropEvent, QMouseEvent,
+    QContextMenuEvent, QDrag, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QMouseEvent,
 )
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QToolButton, QVBoxLayout,
@@ -453,12 +453,23 @@ class GroupBox(QFrame):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if self.editor.path_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
+            self._highlight(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
+        self._highlight(False)
+
+    def _highlight(self, on: bool) -> None:
+        """Show where a dragged condition would land (`#conditionGroup[dropTarget="true"]`)."""
+        self.setProperty("dropTarget", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def dragMoveEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if self.editor.path_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        self._highlight(False)
         src = self.editor.path_from_mime(event.mimeData())
         if src is None:
             return

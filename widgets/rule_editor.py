@@ -40,6 +40,7 @@ _FALLBACK_QSS = """
 #conditionGroup { border: 1px solid #cbd5e1; border-radius: 8px; background: #f8fafc; }
 #conditionGroup[depth="1"], #conditionGroup[depth="3"] { background: #eef2ff; border-color: #c7d2fe; }
 #conditionGroup[depth="2"] { background: #fff7ed; border-color: #fed7aa; }
+#conditionGroup[dropTarget="true"] { border: 2px dashed #2563eb; }
 #conditionRow { background: white; border: 1px solid #e2e8f0; border-radius: 6px; }
 #actionCard { background: white; border: 1px solid #e2e8f0; border-left: 4px solid #2563eb; border-radius: 6px; }
 #actionTitle { font-weight: 600; }

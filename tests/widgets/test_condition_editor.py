@@ -196,7 +196,7 @@ def test_drag_a_condition_into_another_group(editor: ConditionEditor, qtbot) -> 
     enter = QDragEnterEvent(drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     target.dragEnterEvent(enter)
-    assert enter.isAccepted()
+    assert enter.isAccepted() and target.property("dropTarget") is True  # highlighted while over it
     drop = QDropEvent(drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     target.dropEvent(drop)
