@@ -22,6 +22,8 @@ def install_pages(window: Any) -> None:
     window.add_page("Channels", channels, icon("channels"))
     window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [templates, channels]))
     templates.rule_activated.connect(lambda rule_id: open_rule(window, rule_id))
+    from widgets.simulator import install_simulator
+    install_simulator(window)  # the Simulator page; wires "open this condition" to the rule editor
 
 
 def open_rule(window: Any, rule_id: str) -> None:

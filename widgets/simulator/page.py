@@ -1,0 +1,362 @@
+"""The simulator page: chat, clock, visitor, explanation and handoff around one simulated conversation.
+
+Everything the page shows comes from one engine Session (through `Simulation`): typing, inserting
+an event or advancing the clock feeds the session and redraws; editing a rule, the visitor or the
+start replays the same script on a fresh session, so the effect of an edit is visible at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from builder.document import Document
+from builder.routing import describe_next_open
+from widgets.simulator.chat import ChatLine, ChatPane
+from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
+from widgets.simulator.explanation import ExplanationPanel, format_value
+from widgets.simulator.handoff import HandoffView
+from widgets.simulator.library import LibraryBar, append_jsonl, ask_jsonl_path
+from widgets.simulator.run import END_EVENT, Simulation, default_hours, default_zone, iso, parse_iso
+
+RERUN_MS = 100
+PLAY_MS = 250
+
+
+class SimulatorPage(QWidget):
+    """Signals: `condition_activated(rule_id, path)` — open that condition in the rule editor."""
+
+    condition_activated = Signal(str, str)
+
+    def __init__(self, document: Document, parent: QWidget | None = None,
+                 project_provider: Callable[[], Any] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("simulatorPage")
+        self.document = document
+        self.project_provider = project_provider
+        self.zone = default_zone(document.ruleset)
+        start = datetime.now(timezone.utc).replace(microsecond=0)
+        self.sim = Simulation(document.ruleset, start)
+        self.pending: list[dict[str, Any]] = []
+        self.pending_total = 0
+
+        self.clock = ClockBar(self)
+        self.library = LibraryBar(project_provider, self)
+        self.chat = ChatPane(self)
+        self.events = EventPanel(self)
+        self.visitor = VisitorForm(self)
+        self.explanation = ExplanationPanel(self)
+        self.handoff = HandoffView(self)
+        self.status = QLabel(self)
+        self.status.setObjectName("hint")
+
+        side = QTabWidget(self)
+        side.setDocumentMode(True)
+        side.addTab(self.events, "Events")
+        side.addTab(self.visitor, "Visitor")
+        self.side = side
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.chat)
+        left.addWidget(side)
+        left.setSizes([460, 220])
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self._titled("Why each rule fired or not", self.explanation))
+        right.addWidget(self._titled("Handoff", self.handoff))
+        right.setSizes([380, 300])
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setSizes([400, 880])
+        body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.clock)
+        layout.addWidget(self.library)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.status)
+
+        self.rerun_timer = QTimer(self)
+        self.rerun_timer.setSingleShot(True)
+        self.rerun_timer.setInterval(RERUN_MS)
+        self.rerun_timer.timeout.connect(self.rerun)
+        self.play_timer = QTimer(self)
+        self.play_timer.setInterval(PLAY_MS)
+        self.play_timer.timeout.connect(self._play_tick)
+
+        self.chat.message_entered.connect(lambda text: self.add_event({"type": "visitor", "text": text}))
+        self.events.event_requested.connect(self.add_event)
+        self.clock.advance.connect(self.advance)
+        self.clock.next_opening.connect(self.to_next_opening)
+        self.clock.start_changed.connect(self._start_edited)
+        self.visitor.changed.connect(self._visitor_edited)
+        self.explanation.condition_activated.connect(self.condition_activated.emit)
+        self.library.save_requested.connect(self.save_as_test)
+        self.library.load_requested.connect(self.load_conversation)
+        self.library.step_requested.connect(self.step)
+        self.library.play_requested.connect(self.play_all)
+        self.library.reset_requested.connect(self.new_conversation)
+        document.changed.connect(self._document_changed)
+        self.clock.set_start(start, self.zone)
+        self.refresh()
+
+    @staticmethod
+    def _titled(title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        label = QLabel(title, box)
+        label.setObjectName("sectionTitle")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(label)
+        layout.addWidget(widget, 1)
+        return box
+
+    # --- gestures -> engine ------------------------------------------------------------------------
+
+    def add_event(self, event: dict[str, Any]) -> None:
+        """An event at the current simulated instant (the engine decides what it means)."""
+        self.sim.add(event)
+        self.refresh()
+
+    def advance(self, delta: timedelta) -> None:
+        self.sim.advance(delta)
+        self.refresh()
+
+    def advance_to(self, at: datetime) -> None:
+        self.sim.advance_to(at)
+        self.refresh()
+
+    def to_next_opening(self) -> None:
+        """Jump to the default schedule's next opening (after the current opening period when open)."""
+        hours = default_hours(self.document.ruleset)
+        if hours is None:
+            self.status.setText("The ruleset has no schedule: the team is always open.")
+            return
+        now = self.sim.now
+        at = hours.next_close(now) if hours.is_open(now) else now
+        target = hours.next_open(at) if at is not None else None
+        if target is None:
+            self.status.setText("The schedule does not open again within a year.")
+            return
+        self.advance_to(target)
+
+    def _start_edited(self) -> None:
+        """A new start shifts the whole script (and clock) by the same amount, then replays it."""
+        self.zone = self.clock.selected_zone()
+        start = self.clock.start()
+        shift = start - self.sim.start
+        if shift:
+            self.sim.start = start
+            self.sim.clock = self.sim.now + shift
+            for event in self.sim.events:
+                event["at"] = iso(parse_iso(event["at"]) + shift)
+            self.pending = [{**e, "at": iso(parse_iso(e["at"]) + shift)} for e in self.pending]
+        self.sim.restart()
+        self.refresh()
+
+    def _visitor_edited(self) -> None:
+        self.sim.visitor = self.visitor.profile()
+        self.sim.restart()
+        self.refresh()
+
+    def _document_changed(self) -> None:
+        self.rerun_timer.start()
+
+    def rerun(self) -> None:
+        """Recompile the edited ruleset and replay the conversation (debounced after edits)."""
+        self.rerun_timer.stop()
+        self.sim.set_ruleset(self.document.ruleset)
+        self.refresh()
+
+    def new_conversation(self) -> None:
+        self.play_timer.stop()
+        self.pending, self.pending_total = [], 0
+        self.sim.events.clear()
+        self.sim.clock = self.sim.start
+        self.sim.restart()
+        self.refresh()
+
+    # --- library ------------------------------------------------------------------------------------
+
+    def save_as_test(self, library: str) -> dict[str, Any] | None:
+        """Store the conversation with its current outcome as `expect`; returns what was stored."""
+        if not self.sim.events:
+            self.status.setText("Nothing to save yet: type a visitor message first.")
+            return None
+        stamp = self.sim.start.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        conversation = self.sim.conversation(conversation_id=f"sim-{stamp}-{len(self.sim.events)}")
+        project = self.project_provider() if self.project_provider is not None else None
+        try:
+            if project is not None:
+                project.add_conversation(library, conversation)
+                where = f"library “{library}”"
+            else:
+                path = ask_jsonl_path(self)
+                if path is None:
+                    return None
+                append_jsonl(path, conversation)
+                where = str(path)
+        except Exception as exc:  # noqa: BLE001 - shown in words (read-only workspace, disk full…)
+            self.status.setText(f"Could not save the test: {exc}")
+            return None
+        expect = conversation["expect"]
+        outcome = f"escalates by rule {expect['rule']} at turn {expect['turn']}" if expect["escalate"] else \
+            "does not escalate"
+        self.status.setText(f"Saved “{conversation['id']}” to {where}: expects it {outcome}.")
+        self.library.refresh()
+        return conversation
+
+    def load_conversation(self, conversation: dict[str, Any]) -> None:
+        """Start over with `conversation`'s visitor and clock; its events wait for Next step / Play all."""
+        self.play_timer.stop()
+        events = [dict(e) for e in conversation.get("events") or [] if isinstance(e, dict) and "at" in e]
+        try:
+            start = parse_iso(events[0]["at"]) if events else self.sim.start
+        except ValueError:
+            self.status.setText("This conversation has an unreadable time and cannot be replayed.")
+            return
+        visitor = dict(conversation.get("visitor") or {})
+        self.visitor.set_profile(visitor)
+        self.sim.visitor = visitor
+        self.sim.start = self.sim.clock = start
+        self.sim.conversation_id = str(conversation.get("id") or "simulator")
+        self.sim.events.clear()
+        self.sim.restart()
+        self.pending, self.pending_total = events, len(events)
+        self.clock.set_start(start, self.zone)
+        expect = conversation.get("expect")
+        self.status.setText(f"Loaded “{self.sim.conversation_id}”" + (f" (expects {expect})" if expect else "")
+                            + ": Next step plays one event.")
+        self.refresh()
+
+    def step(self) -> bool:
+        """Play the next event of the loaded conversation at its own time; False when none is left."""
+        if not self.pending:
+            self.play_timer.stop()
+            return False
+        event = self.pending.pop(0)
+        try:
+            self.sim.advance_to(parse_iso(event["at"]))
+        except (TypeError, ValueError):
+            pass
+        if event.get("type") != END_EVENT:
+            self.sim.add(event)
+        self.refresh()
+        return True
+
+    def play_all(self) -> None:
+        """Play the remaining events one by one (a short pause each, so the chat can be followed)."""
+        self.play_timer.start()
+
+    def _play_tick(self) -> None:
+        if not self.step():
+            self.play_timer.stop()
+
+    # --- drawing --------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        sim = self.sim
+        self.chat.set_lines(self._chat_lines())
+        self._refresh_explanation()
+        decision = sim.decision
+        if decision is not None:
+            self.handoff.show_decision(sim.ruleset, decision, sim.conversation(expect=False))
+        else:
+            self.handoff.show_nothing(sim.error or "No handoff yet: no rule has escalated this conversation.")
+        hours = default_hours(sim.ruleset)
+        if hours is None:
+            open_text = "no schedule (always open)"
+        elif hours.is_open(sim.now):
+            open_text = "<span style='color:#15803d'>open</span>"
+        else:
+            open_text = (f"<span style='color:#b91c1c'>closed</span> (opens "
+                         f"{describe_next_open(hours, sim.now) or 'not within a year'})")
+        self.clock.show_now(sim.now, self.zone, open_text)
+        self.library.set_progress(self.pending_total - len(self.pending), self.pending_total)
+        if sim.error:
+            self.status.setText(sim.error)
+
+    def _time(self, at: datetime | str) -> str:
+        moment = parse_iso(at) if isinstance(at, str) else at
+        return f"{moment.astimezone(self.zone):%H:%M:%S}"
+
+    def _chat_lines(self) -> list[ChatLine]:
+        sim = self.sim
+        items: list[tuple[datetime, int, int, ChatLine]] = []
+        for i, event in enumerate(sim.events):
+            line = _event_line(event, self._time(event["at"]))
+            if line is not None:
+                items.append((parse_iso(event["at"]), 0, i, line))
+        session = sim.session
+        names = {r.id: r.name for r in sim.ruleset.rules}
+        for i, firing in enumerate(session.fired if session is not None else ()):
+            if firing.escalate:
+                continue
+            what = ", ".join(f"tag {t}" for t in firing.tags) or "no visible action"
+            items.append((firing.at, 1, i, ChatLine("note", f"Rule “{names.get(firing.rule, firing.rule)}” "
+                                                    f"fired ({what})", self._time(firing.at))))
+        decision = sim.decision
+        if decision is not None and decision.at is not None:
+            when = self._time(decision.at)
+            if decision.timer:
+                items.append((decision.at, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
+            if decision.reply:
+                items.append((decision.at, 2, 0, ChatLine("handoff", decision.reply, when, decision.promise or "")))
+            items.append((decision.at, 3, 0, ChatLine(
+                "note", f"Handed over by “{decision.rule_name}” ({decision.handoff}); later events are ignored",
+                when)))
+        items.sort(key=lambda item: (item[0], item[1], item[2]))
+        return [item[3] for item in items]
+
+    def _refresh_explanation(self) -> None:
+        sim = self.sim
+        texts = [str(e.get("text", "")) for e in sim.events if e.get("type") == "visitor"]
+        entries: list[tuple[str, tuple[dict[str, Any], ...], int, str]] = []
+        for evaluation in sim.evaluations:
+            text = texts[evaluation.turn - 1] if 0 < evaluation.turn <= len(texts) else ""
+            kind = "Timer" if evaluation.timer else f"Turn {evaluation.turn}"
+            fired = f" · fired {', '.join(evaluation.fired)}" if evaluation.fired else ""
+            entries.append((f"{kind} · {self._time(evaluation.at)}{fired}", evaluation.trace, evaluation.turn, text))
+        if not entries and sim.session is not None:
+            entries.append(("Now · before any visitor message", sim.explain_now(), 0, ""))
+        index = {rule.id: i for i, rule in enumerate(sim.ruleset.rules)}
+        self.explanation.set_evaluations(entries, index)
+
+    # --- for the main window and tests ---------------------------------------------------------------
+
+    def value_of(self, fact: str) -> str:
+        """The fact's value at the latest evaluation, formatted as shown."""
+        evaluations = self.sim.evaluations
+        if not evaluations:
+            return "unknown"
+        return format_value(fact, evaluations[-1].facts.get(fact))
+
+    def disconnect_document(self) -> None:
+        self.document.changed.disconnect(self._document_changed)
+
+
+def _event_line(event: dict[str, Any], time: str) -> ChatLine | None:
+    kind = event.get("type")
+    if kind == "visitor":
+        return ChatLine("visitor", str(event.get("text", "")), time)
+    if kind == "bot":
+        bits = []
+        if event.get("fallback"):
+            bits.append("fallback")
+        if isinstance(event.get("confidence"), (int, float)):
+            bits.append(f"confidence {event['confidence']:.2f}")
+        if event.get("intent"):
+            bits.append(f"intent {event['intent']}")
+        return ChatLine("bot", str(event.get("text", "")), time, ", ".join(bits))
+    if kind == "page_view":
+        return ChatLine("note", f"Visitor opened {event.get('url', '')}", time)
+    if kind == "cart":
+        return ChatLine("note", f"Cart: {event.get('action', '')}", time)
+    if kind == "resolved":
+        return ChatLine("note", "Marked as resolved", time)
+    if kind == END_EVENT:
+        return None
+    return ChatLine("note", f"Event: {kind}", time)
