@@ -103,8 +103,9 @@ def _export_workspace(path: Path, project_name: str | None, output: Path, stamp:
         names = [info.name for info in workspace.projects()]
         name = _choose(names, project_name, path)
         project = workspace.project(name)
-        revision = project.head().number
-        result = _write(project.current(), output, stamp)
+        head, document = project.current_revision()
+        revision = head.number
+        result = _write(document, output, stamp)
         if result is None:
             return EXIT_PROBLEMS
         if not workspace.read_only:
