@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,6 +49,7 @@ class ClockBar(QFrame):
         self.start_edit.setDisplayFormat("ddd d MMM yyyy HH:mm:ss")
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setAccessibleName("Start time")
+        self.start_edit.setTimeZone(QTimeZone.utc())  # a wall-clock field: no DST gaps of the machine's zone
         self.zone = QComboBox(self)
         self.zone.setEditable(True)
         self.zone.setAccessibleName("Time zone")
@@ -95,9 +96,7 @@ class ClockBar(QFrame):
         self.zone.blockSignals(True)
         self.zone.setCurrentText(zone.key)
         local = start.astimezone(zone)
-        qzone = QTimeZone(zone.key.encode())
-        self.start_edit.setTimeZone(qzone)
-        self.start_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(local.timestamp()), qzone))
+        self.start_edit.setDateTime(wall_time(local))
         self.start_edit.blockSignals(False)
         self.zone.blockSignals(False)
 
@@ -117,6 +116,12 @@ class ClockBar(QFrame):
     def show_now(self, now: datetime, zone: ZoneInfo, open_text: str) -> None:
         local = now.astimezone(zone)
         self.now_label.setText(f"<b>{local:%a %d %b %H:%M:%S}</b> {local.tzname()} · {open_text}")
+
+
+def wall_time(local: datetime) -> QDateTime:
+    """The wall time of `local` as a zone-less field value (held in UTC so nothing shifts it)."""
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second),
+                     QTimeZone.utc())
 
 
 class VisitorForm(QWidget):
