@@ -207,7 +207,7 @@ def test_editing_a_rule_reruns_the_conversation(qtbot: Any, page: Any, document:
     assert page.sim.decision.rule == "billing-refund"
 
 
-def test_double_clicking_a_condition_asks_to_open_it(qtbot: Any, page: Any) -> None:
+def test_double_clicking_a_condition_asks_to_open_it(qtbot: Any, page: Any, document: Document) -> None:
     set_start(page, "2026-11-24 10:00")
     say(qtbot, page, "THIS IS NOT WHAT I ORDERED AT ALL")
     view = page.explanation.view
@@ -218,8 +218,9 @@ def test_double_clicking_a_condition_asks_to_open_it(qtbot: Any, page: Any) -> N
         rect = view.visualRect(caps)
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert blocker.args == ["frustration", "$.rules[3].when.any[1]"]
-    assert page.explanation.note_for("$.rules[3].when.any[1]") == "In the simulator this was 1.00 (held)"
+    path = f"$.rules[{document.index_of('frustration')}].when.any[1]"  # the caps condition
+    assert blocker.args == ["frustration", path]
+    assert page.explanation.note_for(path) == "In the simulator this was 1.00 (held)"
 
 
 def test_save_as_test_then_reload_and_replay_step_by_step(qtbot: Any, document: Document, workspace: Any) -> None:
@@ -315,7 +316,7 @@ def test_main_window_opens_the_condition_in_the_rule_editor(qtbot: Any, window: 
     set_start(page, "2026-11-24 10:00")
     say(qtbot, page, "I want a refund")
     assert page.sim.decision is not None
-    page.condition_activated.emit("billing-refund", "$.rules[5].when.any[0]")
+    page.condition_activated.emit("billing-refund", f"$.rules[{window.document.index_of('billing-refund')}].when.any[0]")
     assert window.pages.currentWidget() is window.rules_page
     assert window.rule_list.selected_rule_id() == "billing-refund"
     assert window.rule_editor.current_rule_id == "billing-refund"

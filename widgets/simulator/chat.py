@@ -84,14 +84,19 @@ class ChatPane(QWidget):
         self.message_entered.emit(text)
 
     def set_lines(self, lines: list[ChatLine]) -> None:
+        """Show `lines`; when they only add to what is shown, append (a long chat stays cheap)."""
         if lines == self.lines:
             return
-        self.lines = list(lines)
-        body = "".join(_bubble(line) for line in lines) or (
-            "<p style='color:#94a3b8' align='center'>The conversation is empty. Type what a visitor would say "
-            "below; insert page views, bot replies and other events from the side panel.</p>")
-        self.view.setHtml(f"<html><body style='font-size:10pt'>{body}</body></html>")
-        self.view.moveCursor(QTextCursor.MoveOperation.End)
+        old, self.lines = self.lines, list(lines)
+        if old and len(lines) > len(old) and lines[:len(old)] == old:
+            cursor = self.view.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml("".join(_bubble(line) for line in lines[len(old):]))
+        else:
+            body = "".join(_bubble(line) for line in lines) or (
+                "<p style='color:#94a3b8' align='center'>The conversation is empty. Type what a visitor would say "
+                "below; insert page views, bot replies and other events from the side panel.</p>")
+            self.view.setHtml(f"<html><body style='font-size:10pt'>{body}</body></html>")
         bar = self.view.verticalScrollBar()
         bar.setValue(bar.maximum())
 

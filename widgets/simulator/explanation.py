@@ -20,6 +20,7 @@ HELD, FAILED, NEAR, MUTED = QColor("#15803d"), QColor("#b91c1c"), QColor("#b4530
 HELD_BG, FAILED_BG = QColor("#f0fdf4"), QColor("#fef2f2")
 TEXT_FACTS = ("message.text", "conversation.text")
 Index = QModelIndex | QPersistentModelIndex
+AUTO_EXPAND = 4  # fired rules and near misses opened on each turn (the rest one click away)
 
 
 def format_value(fact: str, value: Any) -> str:
@@ -92,19 +93,46 @@ def rule_status(rule: dict[str, Any]) -> tuple[str, str]:
 
 
 class Node:
-    __slots__ = ("parent", "row", "children", "text", "value", "status", "kind", "rule_id", "path", "tip")
+    """One row. Children are built when first asked for (`source` holds the trace until then), so a
+    200-rule trace costs 200 light rows, not thousands."""
+
+    __slots__ = ("parent", "row", "_children", "source", "text", "value", "status", "kind", "rule_id", "path", "tip")
 
     def __init__(self, parent: Node | None, text: str, value: str = "", status: str = "", kind: str = "",
-                 rule_id: str = "", path: str = "", tip: str = "") -> None:
+                 rule_id: str = "", path: str = "", tip: str = "", source: Any = None) -> None:
         self.parent, self.text, self.value, self.status, self.kind = parent, text, value, status, kind
-        self.rule_id, self.path, self.tip = rule_id, path, tip
-        self.children: list[Node] = []
+        self.rule_id, self.path, self.tip, self.source = rule_id, path, tip, source
+        self._children: list[Node] | None = None if source is not None else []
         self.row = 0 if parent is None else len(parent.children)
         if parent is not None:
             parent.children.append(self)
 
+    @property
+    def children(self) -> list[Node]:
+        if self._children is None:
+            self._children = []
+            source, self.source = self.source, None
+            _expand(self, source)
+        return self._children
+
+    def has_children(self) -> bool:
+        return bool(self._children) if self._children is not None else True
+
 
 GROUP_TEXT = {"all": "All of these", "any": "Any of these", "not": "Not this"}
+
+
+def _expand(node: Node, source: tuple[str, list[dict[str, Any]]]) -> None:
+    """Build `node`'s rows from (op, conditions): a rule's root list or a group's children."""
+    op, conditions = source
+    for k, child in enumerate(conditions):
+        if op == "rule":
+            path = f"{node.path}.when"
+        elif op == "not":
+            path = f"{node.path}.not"
+        else:
+            path = f"{node.path}.{op}[{k}]"
+        _add_condition(node, child, node.rule_id, path)
 
 
 def _add_condition(parent: Node, node: dict[str, Any], rule_id: str, path: str) -> None:
@@ -112,12 +140,12 @@ def _add_condition(parent: Node, node: dict[str, Any], rule_id: str, path: str) 
     kind = "held" if held else "notheld"
     if "fact" in node:
         text = condition_text(node)
-        Node(parent, text, actual_text(node), "held" if held else "not held", kind, rule_id, path, text)
+        value = actual_text(node)
+        Node(parent, text, value, "held" if held else "not held", kind, rule_id, path, f"{text}\nValue: {value}")
         return
     op = node.get("op", "all")
-    group = Node(parent, GROUP_TEXT.get(op, op), "", "held" if held else "not held", kind, rule_id, path)
-    for k, child in enumerate(node.get("conditions") or []):
-        _add_condition(group, child, rule_id, f"{path}.not" if op == "not" else f"{path}.{op}[{k}]")
+    Node(parent, GROUP_TEXT.get(op, op), "", "held" if held else "not held", kind, rule_id, path,
+         source=(op, node.get("conditions") or []))
 
 
 def build_tree(trace: tuple[dict[str, Any], ...] | list[dict[str, Any]], rule_index: dict[str, int],
@@ -128,11 +156,9 @@ def build_tree(trace: tuple[dict[str, Any], ...] | list[dict[str, Any]], rule_in
         if only_relevant and kind not in ("fired", "near"):
             continue
         rule_id = rule["rule"]
-        index = rule_index.get(rule_id, -1)
-        path = f"$.rules[{index}]"
-        item = Node(root, rule.get("name") or rule_id, "", status, kind, rule_id, path, f"{rule_id}: {status}")
-        for cond in rule.get("conditions") or []:
-            _add_condition(item, cond, rule_id, f"{path}.when")
+        path = f"$.rules[{rule_index.get(rule_id, -1)}]"
+        Node(root, rule.get("name") or rule_id, "", status, kind, rule_id, path, f"{rule_id}: {status}",
+             source=("rule", rule.get("conditions") or []))
     return root
 
 
@@ -171,6 +197,11 @@ class ExplanationModel(QAbstractItemModel):
         if up is None or up is self.root:
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802 - Qt API
+        if parent.isValid() and parent.column() != 0:
+            return False
+        return self.node(parent).has_children()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         if parent.isValid() and parent.column() != 0:
@@ -327,9 +358,11 @@ class ExplanationPanel(QWidget):
         self.message.setText(f"<b>Visitor:</b> {highlight(text, held_spans(trace, turn))}" if text else
                              "<i>No visitor message yet.</i>")
         self.model.set_tree(build_tree(trace, self._rule_index, only_relevant=self.only_relevant.isChecked()))
+        shown = 0
         for row, node in enumerate(self.model.root.children):
-            if node.kind in ("fired", "near"):
+            if node.kind in ("fired", "near") and shown < AUTO_EXPAND:
                 self.view.expandRecursively(self.model.index(row, 0))
+                shown += 1
 
     def _activated(self, index: QModelIndex) -> None:
         rule_id, path = index.data(ExplanationModel.RuleRole), index.data(ExplanationModel.PathRole)
