@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -97,6 +97,10 @@ class ChatPane(QWidget):
                 "<p style='color:#94a3b8' align='center'>The conversation is empty. Type what a visitor would say "
                 "below; insert page views, bot replies and other events from the side panel.</p>")
             self.view.setHtml(f"<html><body style='font-size:10pt'>{body}</body></html>")
+        self._scroll_to_end()
+        QTimer.singleShot(0, self._scroll_to_end)  # again once the new lines are laid out
+
+    def _scroll_to_end(self) -> None:
         bar = self.view.verticalScrollBar()
         bar.setValue(bar.maximum())
 

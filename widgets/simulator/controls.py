@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -46,7 +47,7 @@ class ClockBar(QFrame):
         super().__init__(parent)
         self.setObjectName("simulatorClock")
         self.start_edit = QDateTimeEdit(self)
-        self.start_edit.setDisplayFormat("ddd d MMM yyyy HH:mm:ss")
+        self.start_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setAccessibleName("Start time")
         self.start_edit.setTimeZone(QTimeZone.utc())  # a wall-clock field: no DST gaps of the machine's zone
@@ -58,6 +59,8 @@ class ClockBar(QFrame):
         self.now_label = QLabel(self)
         self.now_label.setObjectName("simulatedNow")
         self.now_label.setAccessibleName("Simulated time")
+        self.now_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.now_label.setMinimumWidth(200)
         self.buttons: dict[str, QPushButton] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +118,7 @@ class ClockBar(QFrame):
 
     def show_now(self, now: datetime, zone: ZoneInfo, open_text: str) -> None:
         local = now.astimezone(zone)
-        self.now_label.setText(f"<b>{local:%a %d %b %H:%M:%S}</b> {local.tzname()} · {open_text}")
+        self.now_label.setText(f"<b>{local:%a %d %b %H:%M:%S}</b> {local.tzname()}<br>{open_text}")
 
 
 def wall_time(local: datetime) -> QDateTime:

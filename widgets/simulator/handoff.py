@@ -163,9 +163,7 @@ class HandoffView(QWidget):
                  f" at {when}"]
         if handoff is not None:
             state = "open" if handoff.open else "closed"
-            lines.append(f"<span style='color:#475569'>Why: {html.escape(handoff.reason)} (team {state}"
-                         + (f"; next opening {html.escape(handoff.next_open_text)}" if handoff.next_open_text and
-                            not handoff.open else "") + ")</span>")
+            lines.append(f"<span style='color:#475569'>Why: {html.escape(handoff.reason)} (team {state})</span>")
         promise = decision.promise or "—"
         lines.append(f"<b>Visitor sees:</b> {html.escape(decision.reply or '(no reply template)')}"
                      f"<br><b>Promise:</b> {html.escape(promise)}")

@@ -66,7 +66,7 @@ class SimulatorPage(QWidget):
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self._titled("Why each rule fired or not", self.explanation))
         right.addWidget(self._titled("Handoff", self.handoff))
-        right.setSizes([380, 300])
+        right.setSizes([330, 420])
         body = QSplitter(Qt.Orientation.Horizontal, self)
         body.addWidget(left)
         body.addWidget(right)
@@ -272,8 +272,8 @@ class SimulatorPage(QWidget):
         elif hours.is_open(sim.now):
             open_text = "<span style='color:#15803d'>open</span>"
         else:
-            open_text = (f"<span style='color:#b91c1c'>closed</span> (opens "
-                         f"{describe_next_open(hours, sim.now) or 'not within a year'})")
+            open_text = (f"<span style='color:#b91c1c'>closed</span> · opens "
+                         f"{describe_next_open(hours, sim.now) or 'not within a year'}")
         self.clock.show_now(sim.now, self.zone, open_text)
         self.library.set_progress(self.pending_total - len(self.pending), self.pending_total)
         if sim.error:
