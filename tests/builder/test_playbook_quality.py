@@ -260,3 +260,15 @@ def test_every_reply_acknowledges_and_promises(compiled: CompiledRuleset) -> Non
 def test_evaluation_day_is_a_normal_working_day(compiled: CompiledRuleset) -> None:
     at = evaluation_instant(compiled.ruleset)
     assert at == WEDNESDAY_10
+
+
+def test_two_bot_fallbacks_hand_over(compiled: CompiledRuleset) -> None:
+    start = WEDNESDAY_10
+    events: list[dict[str, Any]] = []
+    for i, text in enumerate(("does the lamp fit the bracket", "the wall bracket from the kit", "the BR-2 one")):
+        moment = start + timedelta(seconds=20 * i)
+        events.append({"at": moment.isoformat(), "type": "visitor", "text": text})
+        events.append({"at": (moment + timedelta(seconds=2)).isoformat(), "type": "bot",
+                       "text": "Sorry, I didn't get that.", "fallback": True})
+    decision = simulate(compiled, {"id": "f", "events": events})
+    assert (decision.rule, decision.trigger) == ("bot-stuck", "behavioral")
