@@ -24,6 +24,8 @@ def install_pages(window: Any) -> None:
     templates.rule_activated.connect(lambda rule_id: open_rule(window, rule_id))
     from widgets.simulator import install_simulator
     install_simulator(window)  # the Simulator page; wires "open this condition" to the rule editor
+    from widgets.dashboard import install_dashboard
+    install_dashboard(window)  # the Replay page; a double-clicked conversation opens in the simulator
 
 
 def open_rule(window: Any, rule_id: str) -> None:
