@@ -296,7 +296,7 @@ def test_the_handoff_payloads_are_rendered_and_raw(qtbot: Any, page: Any) -> Non
     assert "Visitor asks for a human" in visual.toPlainText()
     assert json.loads(raw.toPlainText())["blocks"][0]["type"] == "header"
     assert raw.isReadOnly()
-    teams_visual, teams_raw = page.handoff.views["teams"]
+    _, teams_raw = page.handoff.views["teams"]
     assert json.loads(teams_raw.toPlainText())["attachments"][0]["content"]["type"] == "AdaptiveCard"
     email_visual, _ = page.handoff.views["email"]
     assert "Subject:" in email_visual.toPlainText()
@@ -329,3 +329,25 @@ def test_start_time_field_reads_in_the_chosen_zone(qtbot: Any, page: Any) -> Non
     assert "09:30:00" in page.clock.now_label.text()
     page.clock.advance.emit(timedelta(minutes=5))
     assert "09:35:00" in page.clock.now_label.text()
+
+
+def test_a_rule_that_only_replies_shows_its_rendered_reply(qtbot: Any, page: Any, document: Document) -> None:
+    from builder.model import Rule, Template
+
+    template = Template.from_dict({"id": "shipping-info", "name": "Shipping info", "channel": "chat",
+                                   "body": "Hi {{visitor.name | there}}, parcels ship within 2 days."})
+    document.set_ruleset(replace(document.ruleset, templates=(*document.ruleset.templates, template)))
+    document.insert_rule(0, Rule.from_dict({
+        "id": "shipping-faq", "name": "Shipping question", "trigger": "keyword", "stop": False,
+        "when": {"fact": "message.text", "op": "contains_any", "value": ["shipping"]},
+        "actions": [{"type": "reply", "template": "shipping-info"}, {"type": "tag", "tags": ["shipping"]}]}))
+    qtbot.waitUntil(lambda: not page.rerun_timer.isActive(), timeout=2000)
+    set_start(page, "2026-11-24 10:00")
+    page.side.setCurrentWidget(page.visitor)
+    qtbot.keyClicks(page.visitor.name, "Ana")
+    page.visitor.name.editingFinished.emit()
+    say(qtbot, page, "how long does shipping take")
+    assert page.sim.decision is None
+    bot = [line for line in page.chat.lines if line.role == "bot"]
+    assert [(line.text, line.detail) for line in bot] == [("Hi Ana, parcels ship within 2 days.", "rule reply")]
+    assert any("Shipping question" in line.text and "tag shipping" in line.text for line in page.chat.lines)

@@ -10,9 +10,24 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rules_schema.catalog import catalog
 
@@ -96,7 +111,7 @@ class Node:
     """One row. Children are built when first asked for (`source` holds the trace until then), so a
     200-rule trace costs 200 light rows, not thousands."""
 
-    __slots__ = ("parent", "row", "_children", "source", "text", "value", "status", "kind", "rule_id", "path", "tip")
+    __slots__ = ("_children", "kind", "parent", "path", "row", "rule_id", "source", "status", "text", "tip", "value")
 
     def __init__(self, parent: Node | None, text: str, value: str = "", status: str = "", kind: str = "",
                  rule_id: str = "", path: str = "", tip: str = "", source: Any = None) -> None:
@@ -184,13 +199,13 @@ class ExplanationModel(QAbstractItemModel):
     def node(self, index: Index) -> Node:
         return index.internalPointer() if index.isValid() else self.root  # type: ignore[no-any-return]
 
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt override
         owner = self.node(parent)
         if 0 <= row < len(owner.children):
             return self.createIndex(row, column, owner.children[row])
         return QModelIndex()
 
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
         up = self.node(index).parent
@@ -198,20 +213,20 @@ class ExplanationModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
 
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802 - Qt API
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt override
         if parent.isValid() and parent.column() != 0:
             return False
         return self.node(parent).has_children()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self.node(parent).children)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
         return 3
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]

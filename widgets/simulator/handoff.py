@@ -13,9 +13,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from builder import payload as payloads
 from builder.model import Ruleset
@@ -157,10 +165,10 @@ class HandoffView(QWidget):
         label = catalog().handoff_modes.get(decision.handoff or "", {}).get("label", decision.handoff or "")
         colour = MODE_COLOUR.get(decision.handoff or "", "#0f172a")
         when = "a timer" if decision.timer else f"turn {decision.turn}"
-        lines = [f"<b style='color:{colour};font-size:11pt'>{html.escape(label)}</b> to "
-                 f"<b>{html.escape(handoff.team_name if handoff else decision.team or '')}</b>, "
-                 f"{html.escape(decision.priority or '')} priority — rule <b>{html.escape(decision.rule_name or '')}</b>"
-                 f" at {when}"]
+        team = handoff.team_name if handoff else decision.team or ""
+        lines = [(f"<b style='color:{colour};font-size:11pt'>{html.escape(label)}</b> to <b>{html.escape(team)}</b>, "
+                  f"{html.escape(decision.priority or '')} priority — rule "
+                  f"<b>{html.escape(decision.rule_name or '')}</b> at {when}")]
         if handoff is not None:
             state = "open" if handoff.open else "closed"
             lines.append(f"<span style='color:#475569'>Why: {html.escape(handoff.reason)} (team {state})</span>")

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from builder.conversation import Conversation, read_conversations
 from builder.paths import sample_conversations
@@ -113,7 +120,7 @@ class LibraryBar(QWidget):
         for library in libraries:
             try:
                 conversations = project.conversations(library)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001, S112 - one unreadable library must not hide the others
                 continue
             for conversation in conversations:
                 self._choices.append(conversation)

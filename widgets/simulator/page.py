@@ -8,7 +8,7 @@ start replays the same script on a fresh session, so the effect of an edit is vi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,7 +21,14 @@ from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
 from widgets.simulator.explanation import ExplanationPanel, format_value
 from widgets.simulator.handoff import HandoffView
 from widgets.simulator.library import LibraryBar, append_jsonl, ask_jsonl_path
-from widgets.simulator.run import END_EVENT, Simulation, default_hours, default_zone, iso, parse_iso
+from widgets.simulator.run import (
+    END_EVENT,
+    Simulation,
+    default_hours,
+    default_zone,
+    iso,
+    parse_iso,
+)
 
 RERUN_MS = 100
 PLAY_MS = 250
@@ -39,7 +46,7 @@ class SimulatorPage(QWidget):
         self.document = document
         self.project_provider = project_provider
         self.zone = default_zone(document.ruleset)
-        start = datetime.now(timezone.utc).replace(microsecond=0)
+        start = datetime.now(UTC).replace(microsecond=0)
         self.sim = Simulation(document.ruleset, start)
         self.pending: list[dict[str, Any]] = []
         self.pending_total = 0
@@ -186,7 +193,7 @@ class SimulatorPage(QWidget):
         if not self.sim.events:
             self.status.setText("Nothing to save yet: type a visitor message first.")
             return None
-        stamp = self.sim.start.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = self.sim.start.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
         conversation = self.sim.conversation(conversation_id=f"sim-{stamp}-{len(self.sim.events)}")
         project = self.project_provider() if self.project_provider is not None else None
         try:
@@ -298,6 +305,8 @@ class SimulatorPage(QWidget):
             what = ", ".join(f"tag {t}" for t in firing.tags) or "no visible action"
             items.append((firing.at, 1, i, ChatLine("note", f"Rule “{names.get(firing.rule, firing.rule)}” "
                                                     f"fired ({what})", self._time(firing.at))))
+            for reply in self._replies(firing):
+                items.append((firing.at, 1, i, ChatLine("bot", reply, self._time(firing.at), "rule reply")))
         decision = sim.decision
         if decision is not None and decision.at is not None:
             when = self._time(decision.at)
@@ -310,6 +319,24 @@ class SimulatorPage(QWidget):
                 when)))
         items.sort(key=lambda item: (item[0], item[1], item[2]))
         return [item[3] for item in items]
+
+    def _replies(self, firing: Any) -> list[str]:
+        """The chat replies of a rule that fired without handing over, rendered by `builder.templates`."""
+        if not firing.replies:
+            return []
+        from builder import templates
+
+        rule = self.sim.ruleset.rule(firing.rule)
+        events = [e for e in self.sim.events if parse_iso(e["at"]) <= firing.at]
+        context = templates.build_context(visitor=self.sim.visitor, events=events, turn=firing.turn,
+                                          rule=rule.name if rule else firing.rule,
+                                          trigger=rule.trigger if rule else "")
+        out = []
+        for template_id in firing.replies:
+            template = self.sim.ruleset.template(template_id)
+            if template is not None:
+                out.append(templates.render_template(template, context).body)
+        return out
 
     def _refresh_explanation(self) -> None:
         sim = self.sim

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from builder.engine import CompiledRuleset, CompileError, Decision, Evaluation, Session, compile_ruleset
+from builder.engine import (
+    CompiledRuleset,
+    CompileError,
+    Decision,
+    Evaluation,
+    Session,
+    compile_ruleset,
+)
 from builder.model import Ruleset
 from builder.schedule import OpenHours, open_hours
 
-UTC = timezone.utc
 END_EVENT = "simulator_clock"  # an event type the engine ignores: keeps the clock's end in a saved test
 
 
@@ -29,7 +35,7 @@ def iso(at: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    at = datetime.fromisoformat(text)
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
