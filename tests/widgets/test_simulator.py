@@ -351,3 +351,33 @@ def test_a_rule_that_only_replies_shows_its_rendered_reply(qtbot: Any, page: Any
     bot = [line for line in page.chat.lines if line.role == "bot"]
     assert [(line.text, line.detail) for line in bot] == [("Hi Ana, parcels ship within 2 days.", "rule reply")]
     assert any("Shipping question" in line.text and "tag shipping" in line.text for line in page.chat.lines)
+
+
+def test_edits_while_hidden_rerun_when_the_page_is_shown_again(qtbot: Any, page: Any, document: Document) -> None:
+    set_start(page, "2026-11-24 10:00")
+    say(qtbot, page, "I want a refund please")
+    assert page.sim.decision is not None and page.sim.decision.rule == "billing-refund"
+    page.hide()
+    rule = document.ruleset.rule("billing-refund")
+    assert rule is not None
+    document.replace_rule("billing-refund", replace(rule, enabled=False))
+    assert not page.rerun_timer.isActive() and page.sim.decision is not None  # no work while hidden
+    page.show()
+    assert page.sim.decision is None or page.sim.decision.rule != "billing-refund"
+
+
+def test_a_ruleset_that_cannot_compile_is_explained_not_crashed(qtbot: Any, page: Any, document: Document) -> None:
+    from builder.model import Rule
+
+    document.insert_rule(0, Rule.from_dict({
+        "id": "broken", "name": "Broken pattern", "trigger": "keyword",
+        "when": {"fact": "message.text", "op": "matches", "value": "(unclosed"},
+        "actions": [{"type": "tag", "tags": ["x"]}]}))
+    page.rerun()
+    say(qtbot, page, "hello")
+    assert page.sim.session is None and page.sim.decision is None
+    assert "cannot run yet" in page.status.text()
+    assert "cannot run yet" in page.handoff.summary.text()
+    document.remove_rule("broken")
+    page.rerun()
+    assert page.sim.session is not None and page.chat.lines[-1].text == "hello"

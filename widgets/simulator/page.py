@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from builder.document import Document
@@ -50,6 +51,7 @@ class SimulatorPage(QWidget):
         self.sim = Simulation(document.ruleset, start)
         self.pending: list[dict[str, Any]] = []
         self.pending_total = 0
+        self._stale = False
 
         self.clock = ClockBar(self)
         self.library = LibraryBar(project_provider, self)
@@ -170,11 +172,22 @@ class SimulatorPage(QWidget):
         self.refresh()
 
     def _document_changed(self) -> None:
-        self.rerun_timer.start()
+        """Re-run soon while shown; when hidden (the rules page is in front), once shown again."""
+        if self.isVisible():
+            self.rerun_timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.library.refresh()  # the window may have opened another project meanwhile
+        if self._stale:
+            self.rerun()
 
     def rerun(self) -> None:
         """Recompile the edited ruleset and replay the conversation (debounced after edits)."""
         self.rerun_timer.stop()
+        self._stale = False
         self.sim.set_ruleset(self.document.ruleset)
         self.refresh()
 
