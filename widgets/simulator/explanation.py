@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from rules_schema.catalog import catalog
+from widgets.style import is_dark
 
-HELD, FAILED, NEAR, MUTED = QColor("#15803d"), QColor("#b91c1c"), QColor("#b45309"), QColor("#64748b")
-HELD_BG, FAILED_BG = QColor("#f0fdf4"), QColor("#fef2f2")
+LIGHT = {"held": "#15803d", "failed": "#b91c1c", "near": "#b45309", "muted": "#64748b",
+         "held_bg": "#f0fdf4", "failed_bg": "#fef2f2"}
+DARK = {"held": "#4ade80", "failed": "#f87171", "near": "#fbbf24", "muted": "#94a3b8",
+        "held_bg": "#12301f", "failed_bg": "#3a1717"}
 TEXT_FACTS = ("message.text", "conversation.text")
 Index = QModelIndex | QPersistentModelIndex
 AUTO_EXPAND = 4  # fired rules and near misses opened on each turn (the rest one click away)
@@ -190,6 +193,8 @@ class ExplanationModel(QAbstractItemModel):
         self.root = Node(None, "")
         self._bold = QFont()
         self._bold.setBold(True)
+        colours = DARK if is_dark() else LIGHT
+        self._brush = {name: QBrush(QColor(value)) for name, value in colours.items()}
 
     def set_tree(self, root: Node) -> None:
         self.beginResetModel()
@@ -241,14 +246,14 @@ class ExplanationModel(QAbstractItemModel):
             return (node.text, node.value, node.status)[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             if node.kind in ("held", "fired"):
-                return QBrush(HELD) if column else None
+                return self._brush["held"] if column else None
             if node.kind in ("notheld", "failed"):
-                return QBrush(FAILED) if column else None
+                return self._brush["failed"] if column else None
             if node.kind == "near":
-                return QBrush(NEAR)
-            return QBrush(MUTED)
+                return self._brush["near"]
+            return self._brush["muted"]
         if role == Qt.ItemDataRole.BackgroundRole and node.parent is not self.root:
-            return QBrush(HELD_BG if node.kind == "held" else FAILED_BG)
+            return self._brush["held_bg" if node.kind == "held" else "failed_bg"]
         if role == Qt.ItemDataRole.FontRole and (node.parent is self.root or node.kind == "fired"):
             return self._bold if node.parent is self.root else None
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -19,7 +19,7 @@ from builder.document import Document
 from builder.routing import describe_next_open
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
-from widgets.simulator.explanation import ExplanationPanel, format_value
+from widgets.simulator.explanation import ExplanationPanel
 from widgets.simulator.handoff import HandoffView
 from widgets.simulator.library import LibraryBar, append_jsonl, ask_jsonl_path
 from widgets.simulator.run import (
@@ -178,7 +178,7 @@ class SimulatorPage(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.library.refresh()  # the window may have opened another project meanwhile
         if self._stale:
@@ -366,13 +366,6 @@ class SimulatorPage(QWidget):
         self.explanation.set_evaluations(entries, index)
 
     # --- for the main window and tests ---------------------------------------------------------------
-
-    def value_of(self, fact: str) -> str:
-        """The fact's value at the latest evaluation, formatted as shown."""
-        evaluations = self.sim.evaluations
-        if not evaluations:
-            return "unknown"
-        return format_value(fact, evaluations[-1].facts.get(fact))
 
     def disconnect_document(self) -> None:
         self.document.changed.disconnect(self._document_changed)
