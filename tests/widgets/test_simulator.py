@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -95,6 +96,11 @@ def test_a_repeated_question_hands_over_and_the_explanation_says_why(qtbot: Any,
     caps = next(k for k in rows if k.startswith("Share of CAPITALS"))
     assert rows[caps] == ("0.00", "not held")
     assert "Turn 3" in page.explanation.turn_picker.currentText()
+    page.explanation.turn_picker.setCurrentIndex(0)  # look back at the first turn
+    assert rule_status(page, "frustration").startswith("Not fired")
+    assert [(v, s) for t, v, s in rule_rows(page, "frustration") if t.startswith("Times the visitor")] == \
+        [("0×", "not held")]
+    page.explanation.turn_picker.setCurrentIndex(2)
     assert page.handoff.mode == "instant"
     assert "Transfer now" in page.handoff.summary.text()
     assert page.chat.lines[-2].role == "handoff" and "Support" in page.chat.lines[-2].text
@@ -243,6 +249,10 @@ def test_save_as_test_then_reload_and_replay_step_by_step(qtbot: Any, document: 
     assert len(saved) == 1 and saved[0]["expect"] == {"escalate": True, "rule": "silence", "turn": 1,
                                                 "handoff": decision.handoff}
     assert "Saved" in page.status.text()
+    from builder.conversation import Conversation, read_conversations
+
+    read_back = list(read_conversations(io.StringIO(json.dumps(saved[0])), schema=True))
+    assert isinstance(read_back[0], Conversation), read_back  # the conversation format, schema-valid
     # the stored test passes in the engine the CLI uses (the clock's end is kept in the file)
     replayed = simulate(compile_ruleset(document.ruleset), saved[0])
     assert (replayed.rule, replayed.turn, replayed.at) == (decision.rule, decision.turn, decision.at)
