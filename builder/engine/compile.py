@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from builder.engine.facts import leaf_node
-from builder.engine.fast import combine, fast_test
+from builder.engine.fast import combine, fast_test, without_hits
 from builder.engine.nodes import TIMER_BASES, CGroup, CLeaf, CNode, CompileError, CRule, Test
 from builder.engine.state import Needs
 from builder.matching import PatternSet, PhraseMatcher
@@ -44,10 +44,16 @@ class CompiledRuleset:
     per_message: bool = False  # some conversation-level signal must be updated at every message
     has_timers: bool = False
     timer_points: tuple[tuple[float, str, int], ...] = ()  # (offset seconds, base, rule position), sorted
+    start_keys: tuple[float, ...] = ()  # offsets (s) after the start at which a timer leaf crosses, sorted
+    start_points: tuple[int, ...] = ()  # ... and the rule position of each
+    silence_keys: tuple[float, ...] = ()  # the same after the latest message
+    silence_points: tuple[int, ...] = ()
     plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()  # the hot loop's view of rules
     ungated: frozenset[int] = frozenset()  # positions of rules without a phrase gate
     ungated_order: tuple[int, ...] = ()
     ungated_plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()
+    # ungated rules specialised for a message without phrase hits (rules that cannot hold then left out)
+    quiet_plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()
     gated_by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)  # phrase id -> rule positions
     similarity_scorer: Any = None
     _hours: dict[str, Any] = field(default_factory=dict)
@@ -166,6 +172,12 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.ungated_order = tuple(r.position for r in rules if r.gate is None)
     cr.ungated = frozenset(cr.ungated_order)
     cr.ungated_plan = tuple(cr.plan[p] for p in cr.ungated_order)
+    quiet = []
+    for p in cr.ungated_order:
+        test = without_hits(cr.rules[p].root)
+        if test is not None:
+            quiet.append((None, p, test, cr.rules[p]))
+    cr.quiet_plan = tuple(quiet)
     by_phrase: dict[int, list[int]] = {}
     for r in rules:
         for pid in r.gate or ():
@@ -181,4 +193,8 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.timer_points = tuple(sorted(
         (threshold * unit, base, pos) for pos, r in enumerate(rules) for base, unit, threshold in r.timer_leaves
     ))
+    start_points = [(off, pos) for off, base, pos in cr.timer_points if base == "start"]
+    silence_points = [(off, pos) for off, base, pos in cr.timer_points if base == "silence"]
+    cr.start_keys, cr.start_points = tuple(o for o, _ in start_points), tuple(p for _, p in start_points)
+    cr.silence_keys, cr.silence_points = tuple(o for o, _ in silence_points), tuple(p for _, p in silence_points)
     return cr

@@ -6,6 +6,7 @@ reader is a compile error, never a silent False.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -246,10 +247,16 @@ def leaf_node(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) 
         return CLeaf(leaf, where, never, lambda st: None)
     fused = _fused(leaf.op, leaf.value, get)
     if fused is not None:
-        return CLeaf(leaf, where, fused, get)
+        compare = _COMPARE.get(leaf.op)
+        spec = (get, compare, float(leaf.value)) if compare is not None and _num(leaf.value) else None  # type: ignore[arg-type]
+        return CLeaf(leaf, where, fused, get, spec=spec)
     pred = _value_pred(leaf.op, leaf.value, cr.patterns, where, problems)
     g = get
     return CLeaf(leaf, where, lambda st: pred(g(st)), g)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
+                                                    "lte": operator.le}
 
 
 def _fused(op: str, value: Any, g: Getter) -> Test | None:

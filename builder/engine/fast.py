@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from builder.engine.nodes import CGroup, CLeaf, CNode, Test
 from builder.engine.state import State
 
@@ -87,10 +89,49 @@ def fast_test(node: CNode) -> Test:
             none_sets.append(child.phrase_ids)  # type: ignore[union-attr]
         else:
             rest.append(child)
-    others = tuple(fast_test(c) for c in sorted(rest, key=_cost))
+    others = _tests(node.kind, [(c, None) for c in rest])
     if node.kind == "all":
         return _fast_all(tuple(any_sets), frozenset().union(*none_sets), others)
     return _fast_any(frozenset().union(*any_sets), tuple(none_sets), others)
+
+
+MERGE_NUMBERS = True
+
+
+def _numbers(kind: str, specs: tuple[tuple[Any, Any, float], ...]) -> Test:
+    """Several numeric comparisons of one group in a single loop (one frame instead of one each)."""
+    if kind == "all":
+        def all_numbers(st: State) -> bool:
+            for get, compare, x in specs:
+                v = get(st)
+                if v is None or not compare(v, x):
+                    return False
+            return True
+        return all_numbers
+
+    def any_numbers(st: State) -> bool:
+        for get, compare, x in specs:
+            v = get(st)
+            if v is not None and compare(v, x):
+                return True
+        return False
+    return any_numbers
+
+
+def _tests(kind: str, children: list[tuple[CNode, Test | None]]) -> tuple[Test, ...]:
+    """Child closures, cheapest first, numeric comparisons merged into one loop. A child comes
+    with its closure already built (None: build it with `fast_test`)."""
+    specs = [c.spec for c, _ in children if isinstance(c, CLeaf) and c.spec is not None]
+    merge = MERGE_NUMBERS and len(specs) >= 2
+    priced: list[tuple[int, Test]] = []
+    if merge:
+        priced.append((1, _numbers(kind, tuple(specs))))  # type: ignore[arg-type]
+    for child, test in children:
+        if merge and isinstance(child, CLeaf) and child.spec is not None:
+            continue
+        priced.append((_cost(child), test if test is not None else fast_test(child)))
+    priced.sort(key=lambda p: p[0])
+    return tuple(t for _, t in priced)
 
 
 def _flatten(node: CGroup) -> list[CNode]:
@@ -150,3 +191,50 @@ def _fast_any(found: frozenset[int], absent: tuple[frozenset[int], ...], others:
                 return True
         return rest(st)
     return any_phrases
+
+
+def _always(st: State) -> bool:
+    return True
+
+
+def without_hits(node: CNode) -> Test | None:
+    """The node specialised for a message in which no phrase was found (most turns): phrase
+    leaves become constants and fold away. None when the node can never hold then."""
+    result = _fold(node)
+    if result is True:
+        return _always
+    if result is False:
+        return None
+    return result
+
+
+def _fold(node: CNode) -> Test | bool:
+    if isinstance(node, CLeaf):
+        kind = _phrase_leaf(node)
+        if kind == "contains_any":
+            return False
+        if kind == "contains_none":
+            return True
+        if node.leaf.fact == "message.frustration" and node.leaf.op in ("is_true", "is_false"):
+            return node.leaf.op == "is_false"
+        return node.test
+    if node.kind == "not":
+        inner = _fold(node.children[0])
+        if isinstance(inner, bool):
+            return not inner
+        return lambda st: not inner(st)
+    parts: list[tuple[CNode, Test | None]] = []
+    for child in _flatten(node):
+        folded = _fold(child)
+        if folded is True:
+            if node.kind == "any":
+                return True
+            continue
+        if folded is False:
+            if node.kind == "all":
+                return False
+            continue
+        parts.append((child, folded))
+    if not parts:
+        return node.kind == "all"
+    return combine(node.kind, _tests(node.kind, parts))

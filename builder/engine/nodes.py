@@ -37,6 +37,8 @@ class CLeaf:
     phrase_ids: frozenset[int] = frozenset()
     pattern_id: int | None = None
     conversation: bool = False
+    # (getter, comparison, threshold) of a numeric comparison: groups test several in one loop
+    spec: tuple[Getter, Callable[[Any, Any], bool], float] | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ Cooldown: `once` fires at most once; `every_turn` at most once per turn (visitor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -200,31 +201,27 @@ class Session:
     def _schedule(self, now: float) -> None:
         """The next instant a timer threshold of a rule that may still fire is crossed."""
         st = self.state
+        compiled = self.compiled
         best: float | None = None
-        silence_base = st.last_msg if st.last_msg is not None else st.start
         start = st.start
-        rules = self.compiled.rules
-        last_turn = self._last_turn
-        seen_start = seen_silence = False
-        for offset, base, pos in self.compiled.timer_points:  # sorted by offset
-            if base == "start":
-                if seen_start or start is None:
-                    continue
-                d = start + offset
-            else:
-                if seen_silence or silence_base is None:
-                    continue
-                d = silence_base + offset
-            if d <= now or (last_turn[pos] is not None and rules[pos].policy == "once"):
+        if start is None:
+            self.next_deadline = None
+            return
+        silence_base = st.last_msg if st.last_msg is not None else start
+        for base, keys, points in ((start, compiled.start_keys, compiled.start_points),
+                                   (silence_base, compiled.silence_keys, compiled.silence_points)):
+            if not keys:
                 continue
-            if base == "start":
-                seen_start = True
-            else:
-                seen_silence = True
-            if best is None or d < best:
-                best = d
-            if seen_start and seen_silence:
-                break
+            i = bisect_right(keys, now - base)
+            n = len(keys)
+            while i < n:
+                d = base + keys[i]
+                pos = points[i]
+                if d > now and not (self._last_turn[pos] is not None and compiled.rules[pos].policy == "once"):
+                    if best is None or d < best:
+                        best = d
+                    break
+                i += 1
         self.next_deadline = best
 
     def _run_timers(self, until: float) -> Decision | None:
@@ -272,7 +269,7 @@ class Session:
             entries: Any = [plan[p] for p in sorted(compiled.ungated.union(candidates))] if candidates \
                 else compiled.ungated_plan
         else:
-            entries = compiled.ungated_plan
+            entries = compiled.quiet_plan  # no phrase in this message: the pre-folded rules
         for _, pos, test, cr in entries:
             lt = last_turn[pos]
             if lt is not None:
