@@ -48,6 +48,7 @@ class CompareDialog(QDialog):
         self.comparison: Comparison | None = None
         self.files: dict[QComboBox, Path] = {}
         self.tables: dict[str, QTableWidget] = {}
+        self.names: dict[str, str] = {}
         self._build()
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
@@ -152,6 +153,7 @@ class CompareDialog(QDialog):
             self.status.setText(str(exc))
             return
         self.comparison = None
+        self.names = {r.id: r.name for r in (*b.rules, *a.rules)}  # a removed rule keeps its name
         self.compare_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 1000)
@@ -184,8 +186,8 @@ class CompareDialog(QDialog):
         self._stopped(f"{comparison.a.total:,} conversations replayed: {comparison.changed:,} decided differently "
                       f"({len(comparison.now_escalate)} now escalate, {len(comparison.no_longer_escalate)} no longer, "
                       f"{len(comparison.other_rule)} by another rule).")
-        rows = delta_rows(comparison, {r.id: r.name for r in self.document.ruleset.rules})
-        _fill(self.deltas, rows)
+        rows = delta_rows(comparison, self.names)
+        _fill(self.deltas, rows, numeric=True)
         for key, title in GROUPS:
             changes: tuple[Change, ...] = getattr(comparison, key)
             _fill(self.tables[key], [(c.conversation_id, _describe(c.before), _describe(c.after)) for c in changes])
@@ -248,11 +250,11 @@ def _table(header: tuple[str, ...], parent: QWidget) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]], numeric: bool = False) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for col, text in enumerate(row):
             item = QTableWidgetItem(text)
-            if col:
+            if numeric and col:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, col, item)

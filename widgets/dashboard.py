@@ -167,7 +167,7 @@ class ReplayDashboard(QWidget):
         self.library.clear()
         from builder.paths import sample_conversations
 
-        self.library.addItem(SAMPLES, ("file", sample_conversations()))
+        self.library.addItem(SAMPLES, f"file:{sample_conversations()}")
         project = self.project_provider()
         if project is not None:
             try:
@@ -175,10 +175,10 @@ class ReplayDashboard(QWidget):
             except Exception:  # noqa: BLE001 - a damaged workspace must not hide the samples
                 names = []
             for name in names:
-                self.library.addItem(f"Project library: {name}", ("project", name))
+                self.library.addItem(f"Project library: {name}", f"project:{name}")
         for path in self._files:
-            self.library.addItem(path.name, ("file", path))
-        self.library.addItem(OTHER_FILE, ("choose", None))
+            self.library.addItem(path.name, f"file:{path}")
+        self.library.addItem(OTHER_FILE, "choose:")
         index = self.library.findData(current) if current is not None else -1
         self.library.setCurrentIndex(max(0, index))
 
@@ -188,11 +188,10 @@ class ReplayDashboard(QWidget):
         if path not in self._files:
             self._files.append(path)
         self.reload_libraries()
-        self.library.setCurrentIndex(self.library.findData(("file", path)))
+        self.library.setCurrentIndex(self.library.findData(f"file:{path}"))
 
     def _library_chosen(self, index: int) -> None:
-        kind, _ = self.library.itemData(index)
-        if kind == "choose":
+        if str(self.library.itemData(index)).startswith("choose:"):
             chosen, _filter = QFileDialog.getOpenFileName(self, "Open a conversation library", "",
                                                           "Conversations (*.jsonl *.json *.csv);;All files (*)")
             if chosen:
@@ -202,11 +201,11 @@ class ReplayDashboard(QWidget):
 
     def library_source(self) -> tuple[Any, str]:
         """(source for Replay, its name for titles)."""
-        kind, value = self.library.currentData() or ("file", None)
+        kind, _, value = str(self.library.currentData() or "").partition(":")
         if kind == "project":
             project = self.project_provider()
             return (project.conversations(value) if project is not None else []), str(value)
-        if kind == "file" and value is not None:
+        if kind == "file" and value:
             return Path(value), (SAMPLES if self.library.currentIndex() == 0 else Path(value).name)
         from builder.paths import sample_conversations
 
