@@ -8,10 +8,10 @@ wrong shape is a `CompileError` listing every problem in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from builder.engine.facts import leaf_node
@@ -21,6 +21,9 @@ from builder.engine.state import Needs
 from builder.matching import PatternSet, PhraseMatcher
 from builder.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
 from builder.signals import FRUSTRATION_PHRASES
+
+if TYPE_CHECKING:
+    from builder.engine.session import Session
 
 __all__ = ["CompileError", "CompiledRuleset", "compile_ruleset", "fast_test"]
 
@@ -62,8 +65,9 @@ class CompiledRuleset:
     def settings(self) -> Any:
         return self.ruleset.settings
 
-    def session(self, conversation_id: str = "", visitor: Any = None, *, trace: bool = False) -> Any:
-        """A new conversation; `trace=True` records an explanation at every evaluation."""
+    def session(self, conversation_id: str = "", visitor: Mapping[str, Any] | None = None, *,
+                trace: bool = False) -> Session:
+        """A new conversation; `trace=True` records an explanation (and facts) at every evaluation."""
         from builder.engine.session import Session
 
         return Session(self, conversation_id, visitor, trace=trace)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from builder.model import iter_leaves
-
 if TYPE_CHECKING:
     from builder.engine.compile import CompiledRuleset
     from builder.engine.nodes import CLeaf, CNode, CRule
@@ -168,8 +166,3 @@ def render_trace(trace: Any, *, indent: str = "  ") -> str:
             _render_node(node, 1, body)
         lines.extend(body)
     return "\n".join(indent + line for line in lines)
-
-
-def leaf_count(rule: Any) -> int:
-    """Number of leaves of a model rule (for summaries)."""
-    return len(iter_leaves(rule.when))
