@@ -24,6 +24,10 @@ def install_pages(window: Any) -> None:
     templates.rule_activated.connect(lambda rule_id: open_rule(window, rule_id))
     from widgets.simulator import install_simulator
     install_simulator(window)  # the Simulator page; wires "open this condition" to the rule editor
+    from widgets.hours_editor import HoursEditor
+    hours = HoursEditor(window.document, window.undo_stack, window)
+    window.add_page("Business hours", hours, icon("hours"))
+    window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [hours]))
     from widgets.dashboard import install_dashboard
     install_dashboard(window)  # the Replay page; a double-clicked conversation opens in the simulator
 

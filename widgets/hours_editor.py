@@ -1,0 +1,535 @@
+"""The business-hours editor: schedules, their painted week, time zone, holidays, closures and
+special days, and "what happens at…" a chosen moment.
+
+Why "what happens at…" sits next to the grid: a schedule matters because of what the visitor is
+told. Picking a date and time shows open or closed (and why: a holiday's name, a closure, outside
+hours) and, for every team working by this schedule, the handoff `builder.routing.route` chooses
+with the promise text the visitor would read — so painting an hour or unchecking a holiday shows
+its consequence at once. All schedule questions go to `builder.schedule` / `builder.routing`.
+
+Every edit is one `SetRulesetCommand` (one per drag; typing the name merges); the view mirrors the
+document's `ruleset_replaced` event, so undo, redo and opening another project land here alike.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from functools import cache
+from html import escape
+
+from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime, QTimer, QTimeZone
+from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from builder.document import Document
+from builder.events import Event
+from builder.model import HANDOFF_MODES, PRIORITIES, Interval, Ruleset, Schedule
+from builder.routing import describe_next_open, route, team_schedule
+from builder.schedule import ScheduleError, open_hours
+from builder.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
+from rules_schema import Problem, validate
+from rules_schema.catalog import catalog
+from widgets.commands import SetRulesetCommand
+from widgets.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
+from widgets.placeholder_highlighter import route_undo_to_window
+from widgets.style import icon
+from widgets.template_editor import set_text, unique_id, unique_name
+from widgets.week_grid import WeekGrid
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+VALIDATE_DEBOUNCE_MS = 150
+OPEN_COLOUR, CLOSED_COLOUR, ERROR_COLOUR, WARNING_COLOUR = "#15803d", "#b91c1c", "#dc2626", "#b45309"
+HINT = ("Drag across the grid to paint open hours; start on an open slot to erase. Shift+drag paints one "
+        "continuous span (e.g. Monday 22:00 to Tuesday 06:00 overnight). Arrow keys move, Space toggles.")
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    for event, callback in subscriptions:
+        event.disconnect(callback)
+
+
+def _coloured(colour: str, text: str) -> str:
+    return f"<span style='color:{colour}'>{text}</span>"
+
+
+class HoursEditor(QWidget):
+    """Schedule list, week grid, time zone, holidays, closures and the "what happens at…" box."""
+
+    def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hoursEditor")
+        self.document, self.undo_stack = document, undo_stack
+        self._schedule_id: str | None = None
+        self._loading = False
+        self._stale = False
+        self._structure: object = ()
+        self._shown: object = ()
+        self.problems: list[Problem] = []
+        self._validated: Ruleset | None = None
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_week())
+        splitter.addWidget(self._build_side())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([210, 620, 430])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+        self.validate_timer = QTimer(self)
+        self.validate_timer.setSingleShot(True)
+        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
+        self.validate_timer.timeout.connect(self.validate_now)
+        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_replaced)]
+        for event, callback in subscriptions:
+            event.connect(callback)
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.refresh(force=True)
+        first = self.document.ruleset.schedule(None) or next(iter(self.document.ruleset.schedules), None)
+        self.select_schedule(first.id if first else None)
+
+    # --- building -----------------------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel("Schedules")
+        caption.setObjectName("sectionTitle")
+        layout.addWidget(caption)
+        self.schedule_list = QListWidget()
+        self.schedule_list.setAccessibleName("Schedules")
+        self.schedule_list.setMinimumWidth(180)
+        self.schedule_list.setSpacing(2)
+        self.schedule_list.currentItemChanged.connect(self._on_current_item)
+        layout.addWidget(self.schedule_list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(icon("new"), "Add")
+        self.add_button.clicked.connect(lambda: self.add_schedule())
+        self.duplicate_button = QPushButton(icon("duplicate"), "Duplicate")
+        self.duplicate_button.clicked.connect(lambda: self.add_schedule(copy=True))
+        self.delete_button = QPushButton(icon("delete"), "")
+        self.delete_button.setToolTip("Delete this schedule")
+        self.delete_button.setAccessibleName("Delete schedule")
+        self.delete_button.clicked.connect(self.delete_schedule)
+        for button in (self.add_button, self.duplicate_button, self.delete_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.used_by = QLabel()
+        self.used_by.setObjectName("previewNote")
+        self.used_by.setWordWrap(True)
+        layout.addWidget(self.used_by)
+        return box
+
+    def _build_week(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Schedule name")
+        self.name_edit.textEdited.connect(self._name_edited)
+        form.addRow("Name", self.name_edit)
+        self.zone_combo = QComboBox()
+        self.zone_combo.setAccessibleName("Time zone")
+        self.zone_combo.addItems(list(zone_names()))
+        self.zone_combo.setMaxVisibleItems(16)
+        self.zone_search = searchable(self.zone_combo)
+        self.zone_search.setPlaceholderText("Type to search, e.g. Berlin")
+        self.zone_combo.activated.connect(lambda index: self.set_zone(self.zone_combo.itemText(index)))
+        completer = self.zone_combo.completer()
+        if completer is not None:
+            completer.activated.connect(self.set_zone)
+        self.zone_search.editingFinished.connect(lambda: self.set_zone(self.zone_combo.currentText()))
+        form.addRow("Time zone", self.zone_combo)
+        layout.addLayout(form)
+        self.grid = WeekGrid()
+        self.grid.slots_painted.connect(self._painted)
+        self.hover_label = QLabel(" ")
+        self.grid.hovered.connect(lambda text: set_text(self.hover_label, text or " "))
+        layout.addWidget(self.grid, 1)
+        self.hover_label.setObjectName("hoverTime")
+        layout.addWidget(self.hover_label)
+        self.hint_label = QLabel(HINT)
+        self.hint_label.setObjectName("previewNote")
+        self.hint_label.setWordWrap(True)
+        layout.addWidget(self.hint_label)
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("scheduleProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.problems_label)
+        route_undo_to_window(self.name_edit, self.zone_search)
+        self.week_box = box
+        return box
+
+    def _build_side(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.holidays = HolidayPanel()
+        self.holidays.edited.connect(self._sub_edit)
+        self.special_days = SpecialDaysPanel()
+        self.special_days.edited.connect(self._sub_edit)
+        self.tabs.addTab(self.holidays, "Public holidays")
+        self.tabs.addTab(self.special_days, "Closures && special days")
+        layout.addWidget(self.tabs, 3)
+        layout.addWidget(self._build_what_happens(), 2)
+        return box
+
+    def _build_what_happens(self) -> QWidget:
+        box = QGroupBox("What happens at…")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.moment_edit = QDateTimeEdit()
+        self.moment_edit.setAccessibleName("Moment to check")
+        self.moment_edit.setCalendarPopup(True)
+        self.moment_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        self.moment_edit.setTimeZone(QTimeZone.utc())  # wall time of the schedule's zone: never in a DST gap
+        now = datetime.now()
+        self.moment_edit.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, 0), QTimeZone.utc()))
+        self.moment_edit.dateTimeChanged.connect(lambda *_: self.update_answer())
+        row.addWidget(self.moment_edit, 1)
+        self.zone_note = QLabel()
+        self.zone_note.setObjectName("previewNote")
+        row.addWidget(self.zone_note)
+        layout.addLayout(row)
+        row2 = QHBoxLayout()
+        self.priority_combo = QComboBox()
+        self.priority_combo.setAccessibleName("Priority")
+        for priority in PRIORITIES:
+            self.priority_combo.addItem(f"{priority.title()} priority", priority)
+        self.priority_combo.setCurrentIndex(PRIORITIES.index("normal"))
+        self.priority_combo.currentIndexChanged.connect(lambda *_: self.update_answer())
+        self.mode_combo = QComboBox()
+        self.mode_combo.setAccessibleName("Handoff the rule asks for")
+        modes = catalog().handoff_modes
+        for mode in HANDOFF_MODES:
+            self.mode_combo.addItem(f"rule asks: {modes.get(mode, {}).get('label', mode)}", mode)
+        self.mode_combo.currentIndexChanged.connect(lambda *_: self.update_answer())
+        row2.addWidget(self.priority_combo)
+        row2.addWidget(self.mode_combo, 1)
+        layout.addLayout(row2)
+        self.answer = QLabel()
+        self.answer.setObjectName("whatHappens")
+        self.answer.setWordWrap(True)
+        self.answer.setTextFormat(Qt.TextFormat.RichText)
+        self.answer.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.answer, 1)
+        return box
+
+    # --- selection ----------------------------------------------------------------------------------
+
+    def schedule(self) -> Schedule | None:
+        return next((s for s in self.document.ruleset.schedules if s.id == self._schedule_id), None)
+
+    def current_schedule_id(self) -> str | None:
+        return self._schedule_id
+
+    def select_schedule(self, schedule_id: str | None) -> None:
+        self._schedule_id = schedule_id if any(s.id == schedule_id for s in self.document.ruleset.schedules) else None
+        item = self._item_for(self._schedule_id)
+        if item is not None and self.schedule_list.currentItem() is not item:
+            with QSignalBlocker(self.schedule_list):
+                self.schedule_list.setCurrentItem(item)
+        self._shown = ()
+        self._load()
+
+    def _item_for(self, schedule_id: str | None) -> QListWidgetItem | None:
+        for row in range(self.schedule_list.count()):
+            item = self.schedule_list.item(row)
+            if item is not None and item.data(ID_ROLE) == schedule_id:
+                return item
+        return None
+
+    def _on_current_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None and current.data(ID_ROLE) != self._schedule_id:
+            self.select_schedule(str(current.data(ID_ROLE)))
+
+    # --- mirroring the document ---------------------------------------------------------------------
+
+    def _on_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        """Mirror the document; while hidden, only note that the page is stale."""
+        if not force and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        ruleset = self.document.ruleset
+        default = ruleset.settings.default_schedule
+        structure = (tuple((s.id, s.name) for s in ruleset.schedules), default)
+        if structure != self._structure:
+            self._structure = structure
+            with QSignalBlocker(self.schedule_list):
+                self.schedule_list.clear()
+                for schedule in ruleset.schedules:
+                    entry = QListWidgetItem(schedule.name + ("  · default" if schedule.id == default else ""))
+                    entry.setData(ID_ROLE, schedule.id)
+                    entry.setToolTip(f"id: {schedule.id}")
+                    self.schedule_list.addItem(entry)
+        if self.schedule() is None:
+            self._schedule_id = ruleset.schedules[0].id if ruleset.schedules else None
+        item = self._item_for(self._schedule_id)
+        if item is not None and self.schedule_list.currentItem() is not item:
+            with QSignalBlocker(self.schedule_list):
+                self.schedule_list.setCurrentItem(item)
+        self._load()
+        self.validate_timer.start()
+
+    def _load(self) -> None:
+        schedule = self.schedule()
+        self._loading = True
+        try:
+            if schedule != self._shown:
+                self._shown = schedule
+                for widget in (self.week_box, self.tabs, self.delete_button, self.duplicate_button):
+                    widget.setEnabled(schedule is not None)
+                set_text(self.name_edit, schedule.name if schedule else "")
+                if schedule is not None and self.zone_combo.currentText() != schedule.timezone:
+                    with QSignalBlocker(self.zone_combo):
+                        index = self.zone_combo.findText(schedule.timezone)
+                        if index >= 0:
+                            self.zone_combo.setCurrentIndex(index)
+                        else:
+                            self.zone_combo.setEditText(schedule.timezone)
+                self.grid.set_slots(intervals_to_slots(schedule.weekly) if schedule else frozenset())
+                self.holidays.show_schedule(schedule)
+                self.special_days.show_schedule(schedule)
+                set_text(self.zone_note, schedule.timezone if schedule else "")
+            self._show_used_by()
+            self.update_answer()
+        finally:
+            self._loading = False
+        self._show_problems()
+
+    def _teams_using(self, schedule: Schedule) -> list[str]:
+        ruleset = self.document.ruleset
+        return [t.name for t in ruleset.routing.teams if (s := team_schedule(ruleset, t.id)) and s.id == schedule.id]
+
+    def _show_used_by(self) -> None:
+        schedule = self.schedule()
+        if schedule is None:
+            set_text(self.used_by, "No schedule yet: add one and paint its hours.")
+            return
+        teams = self._teams_using(schedule)
+        text = ("Used by " + ", ".join(teams)) if teams else "No team works by this schedule yet (pick it in Routing)."
+        if schedule.id == self.document.ruleset.settings.default_schedule:
+            text += "\nThe default schedule: teams without their own use it."
+        set_text(self.used_by, text)
+
+    # --- "what happens at…" -------------------------------------------------------------------------
+
+    def set_moment(self, at: datetime) -> None:
+        """Show `at` (an aware instant) as wall time in the current schedule's zone."""
+        schedule = self.schedule()
+        zone = zoneinfo.ZoneInfo("UTC")
+        if schedule is not None:
+            try:
+                zone = open_hours(schedule).zone
+            except ScheduleError:
+                pass
+        local = at.astimezone(zone)
+        self.moment_edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
+                                               QTimeZone.utc()))
+
+    def moment(self) -> datetime | None:
+        """The picked wall time as an aware instant in the schedule's zone (None without a usable one)."""
+        schedule = self.schedule()
+        if schedule is None:
+            return None
+        try:
+            zone = open_hours(schedule).zone
+        except ScheduleError:
+            return None
+        picked = self.moment_edit.dateTime()
+        day, time = picked.date(), picked.time()
+        return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=zone)
+
+    def update_answer(self) -> None:
+        schedule = self.schedule()
+        if schedule is None:
+            set_text(self.answer, "")
+            return
+        try:
+            hours = open_hours(schedule)
+        except ScheduleError as exc:
+            set_text(self.answer, _coloured(ERROR_COLOUR, escape(str(exc))))
+            return
+        at = self.moment()
+        if at is None:
+            return
+        lines = [self._status_line(schedule, at)]
+        ruleset = self.document.ruleset
+        teams = [t for t in ruleset.routing.teams if (s := team_schedule(ruleset, t.id)) and s.id == schedule.id]
+        priority = str(self.priority_combo.currentData())
+        mode = str(self.mode_combo.currentData())
+        labels = catalog().handoff_modes
+        for team in teams:
+            handoff = route(ruleset, team=team.id, priority=priority, handoff=mode, at=at)
+            label = labels.get(handoff.mode, {}).get("label", handoff.mode)
+            promise = f" · promise “{escape(handoff.promise)}”" if handoff.promise else " · no promise"
+            extra = " · a callback is offered" if handoff.callback_offered and handoff.mode != "callback" else ""
+            lines.append(f"<b>{escape(team.name)}</b>: {escape(label)}{promise}{extra}"
+                         f"<br><span style='color:#64748b'>{escape(handoff.reason)}</span>")
+        if not teams:
+            nxt = describe_next_open(hours, at)
+            lines.append("No team works by this schedule; " + (f"it opens {escape(nxt)}." if nxt else
+                                                                 "it does not open within a year."))
+        set_text(self.answer, "<br><br>".join(lines))
+
+    def _status_line(self, schedule: Schedule, at: datetime) -> str:
+        hours = open_hours(schedule)
+        if hours.is_open(at):
+            return _coloured(OPEN_COLOUR, "<b>Open</b>")
+        day = hours.local_date(at)
+        reason = hours.closed_reason(day)
+        closure = next((c for c in schedule.closures if c.date == day.isoformat()), None)
+        if closure is not None:
+            why = f"closed for the day ({escape(closure.name or 'a closure you added')})"
+        elif reason is not None:
+            why = f"public holiday: {escape(reason)}"
+        else:
+            why = "outside opening hours"
+        nxt = describe_next_open(hours, at)
+        tail = f"; opens {escape(nxt)}" if nxt else "; does not open within a year"
+        return _coloured(CLOSED_COLOUR, f"<b>Closed</b> — {why}{tail}")
+
+    # --- edits --------------------------------------------------------------------------------------
+
+    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
+        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+
+    def _replace_schedule(self, new: Schedule, text: str, merge_key: str | None = None) -> None:
+        ruleset = self.document.ruleset
+        self._push(replace(ruleset, schedules=tuple(new if s.id == new.id else s for s in ruleset.schedules)),
+                   text, merge_key)
+
+    def _sub_edit(self, new: Schedule, text: str, merge_key: str | None) -> None:
+        old = self.schedule()
+        if old is not None and new != old and new.id == old.id:
+            self._replace_schedule(new, f"{text} ('{old.name}')", merge_key)
+
+    def _painted(self, slots: frozenset[int]) -> None:
+        schedule = self.schedule()
+        if schedule is None:
+            return
+        weekly = edit_intervals(schedule.weekly, slots)
+        if weekly != schedule.weekly:
+            self._replace_schedule(replace(schedule, weekly=weekly), f"Paint hours of '{schedule.name}'")
+
+    def _name_edited(self, text: str) -> None:
+        schedule = self.schedule()
+        if self._loading or schedule is None or not text.strip() or text == schedule.name:
+            return
+        self._replace_schedule(replace(schedule, name=text), f"Rename schedule '{schedule.name}'",
+                               f"schedule:{schedule.id}:name")
+
+    def set_zone(self, name: str) -> None:
+        """Use time zone `name` when it is a known IANA zone (typed text that is not stays unsaved)."""
+        schedule = self.schedule()
+        name = name.strip()
+        if self._loading or schedule is None or name == schedule.timezone:
+            return
+        if name not in zone_names():
+            self._show_problems(extra=f"'{escape(name)}' is not a time zone; pick one from the list.")
+            return
+        self._replace_schedule(replace(schedule, timezone=name), f"Time zone {name} for '{schedule.name}'")
+
+    def add_schedule(self, copy: bool = False) -> str:
+        """Add an empty schedule (or a copy of the current one); returns its id."""
+        ruleset = self.document.ruleset
+        current = self.schedule()
+        base = current if copy and current is not None else None
+        name = unique_name(f"{base.name} copy" if base else "New schedule", {s.name for s in ruleset.schedules})
+        schedule_id = unique_id(name, {s.id for s in ruleset.schedules}, "schedule")
+        if base is not None:
+            new = replace(base, id=schedule_id, name=name)
+        else:
+            zone = current.timezone if current is not None else "UTC"
+            new = Schedule(schedule_id, name, zone, (), current.holidays if current else None)
+        self._push(replace(ruleset, schedules=(*ruleset.schedules, new)), f"Add schedule '{name}'")
+        self.select_schedule(schedule_id)
+        return schedule_id
+
+    def delete_schedule(self) -> None:
+        schedule = self.schedule()
+        if schedule is None:
+            return
+        ruleset = self.document.ruleset
+        index = ruleset.schedules.index(schedule)
+        rest = tuple(s for s in ruleset.schedules if s.id != schedule.id)
+        self._push(replace(ruleset, schedules=rest), f"Delete schedule '{schedule.name}'")
+        following = rest[min(index, len(rest) - 1)] if rest else None
+        self.select_schedule(following.id if following else None)
+
+    def weekly(self) -> tuple[Interval, ...]:
+        schedule = self.schedule()
+        return schedule.weekly if schedule else ()
+
+    # --- validation ---------------------------------------------------------------------------------
+
+    def validate_now(self) -> None:
+        ruleset = self.document.ruleset
+        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self._validated = ruleset
+        self._show_problems()
+
+    def _show_problems(self, extra: str = "") -> None:
+        schedule = self.schedule()
+        lines = [_coloured(ERROR_COLOUR, "● " + extra)] if extra else []
+        if schedule is not None and self._validated is self.document.ruleset:
+            prefix = f"$.schedules[{self.document.ruleset.schedules.index(schedule)}]"
+            for problem in self.problems:
+                if problem.path == prefix or problem.path.startswith((prefix + ".", prefix + "[")):
+                    message = re.sub(r"^Schedule '[^']*'(, [^:]*)?: ", "", problem.message)
+                    colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
+                    lines.append(_coloured(colour, "● " + escape(message)))
+        if schedule is not None and not on_grid(schedule.weekly):
+            lines.append(_coloured(WARNING_COLOUR, "● Some hours are not on the quarter hour; the grid rounds them "
+                                   "outward and painting next to them snaps them to the quarter hour."))
+        if schedule is not None:
+            self.grid.setToolTip("")
+            self.grid.setAccessibleDescription(f"Open: {summary(schedule.weekly)}")
+        set_text(self.problems_label, "<br>".join(lines))
+        self.problems_label.setVisible(bool(lines))
+
+    def focus_problem(self, problem: Problem) -> bool:
+        """Show the schedule a `$.schedules[i]…` problem points at; False when it is not ours."""
+        match = re.match(r"^\$\.schedules\[(\d+)\](?:\.(\w+))?", problem.path)
+        schedules = self.document.ruleset.schedules
+        if match is None or int(match.group(1)) >= len(schedules):
+            return False
+        self.select_schedule(schedules[int(match.group(1))].id)
+        part = match.group(2) or ""
+        if part == "holidays":
+            self.tabs.setCurrentWidget(self.holidays)
+        elif part in ("closures", "special_openings"):
+            self.tabs.setCurrentWidget(self.special_days)
+        {"timezone": self.zone_combo, "name": self.name_edit}.get(part, self.grid).setFocus()
+        return True
