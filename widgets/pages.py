@@ -25,9 +25,12 @@ def install_pages(window: Any) -> None:
     from widgets.simulator import install_simulator
     install_simulator(window)  # the Simulator page; wires "open this condition" to the rule editor
     from widgets.hours_editor import HoursEditor
+    from widgets.routing_editor import RoutingEditor
     hours = HoursEditor(window.document, window.undo_stack, window)
     window.add_page("Business hours", hours, icon("hours"))
-    window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [hours]))
+    routing = RoutingEditor(window.document, window.undo_stack, window)
+    window.add_page("Routing", routing, icon("routing"))
+    window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, [hours, routing]))
     from widgets.dashboard import install_dashboard
     install_dashboard(window)  # the Replay page; a double-clicked conversation opens in the simulator
 

@@ -1,0 +1,615 @@
+"""The routing editor: teams and their schedules, the response-time promise per priority, and
+what happens while a team is closed — with the warnings that matter shown where they apply.
+
+Why warnings inline: a routing mistake is silent at runtime (a team with no hours counts as always
+open, so after-hours visitors are "transferred" to nobody; a 30-minute calendar promise is made
+at 2 a.m. on a Sunday). The editor shows, next to the field that causes it, what
+`builder.analysis` (team without schedule, offline callback disabled…), `rules_schema.validate`
+(unknown schedule, no promise for a priority a rule uses) and `builder.routing` (the promise a
+visitor would get) say. Every promise example is computed by `builder.routing.route`.
+
+Every edit is one `SetRulesetCommand` (typing in a field merges); the view mirrors the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from builder.analysis.references import offline_branches, offline_mode_missing
+from builder.document import Document
+from builder.events import Event
+from builder.model import PRIORITIES, Ruleset, Sla, Team
+from builder.routing import duration_text, route, team_hours
+from rules_schema import Problem, validate
+from rules_schema.catalog import catalog
+from widgets.commands import SetRulesetCommand
+from widgets.holiday_list import SPIN_QSS
+from widgets.placeholder_highlighter import route_undo_to_window
+from widgets.style import icon
+from widgets.template_editor import set_text, unique_id, unique_name
+
+VALIDATE_DEBOUNCE_MS = 150
+ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#dc2626", "#b45309", "#64748b"
+CLOCKS = (("business", "business hours"), ("calendar", "calendar time"))
+UNITS = (("minutes", 1), ("hours", 60))
+TEAM_CODES = {"team_without_schedule", "escalation_unknown_team"}
+OFFLINE_CODES = {"offline_callback_disabled", "offline_mode_missing"}
+LOOKAHEAD_DAYS = 14
+
+
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    for event, callback in subscriptions:
+        event.disconnect(callback)
+
+
+def sample_moment(zone_now: datetime) -> datetime:
+    """The next Friday 17:30 after `zone_now` (same zone): the moment promises most often break."""
+    days = (4 - zone_now.weekday()) % 7 or 7
+    return (zone_now + timedelta(days=days)).replace(hour=17, minute=30, second=0, microsecond=0)
+
+
+def unkept_promises(ruleset: Ruleset, now: datetime) -> list[tuple[str, str]]:
+    """(priority, sentence) for promises a team's schedule cannot keep: no opening within a year,
+    or a calendar-time promise shorter than the team's longest closed stretch with no backup
+    contact to bridge it (the visitor is then promised the next opening instead).
+
+    Qt-free; asks only `builder.schedule.OpenHours` (spans) and `builder.routing`."""
+    out: list[tuple[str, str]] = []
+    routing = ruleset.routing
+    for priority, sla in routing.sla:
+        label = catalog().priorities.get(priority, {}).get("label", priority).lower()
+        promise = f"{duration_text(sla.minutes)} {'calendar-time' if sla.clock == 'calendar' else 'business-hours'}"
+        never: list[str] = []
+        gaps: list[str] = []
+        for team in routing.teams:
+            hours = team_hours(ruleset, team.id)
+            if hours is None:
+                continue  # analysis reports a team without hours
+            if hours.next_open(now) is None:
+                never.append(team.name)
+                continue
+            if sla.clock != "calendar" or team.backup_contact or routing.backup_contact:
+                continue
+            longest, start, previous = timedelta(0), None, None
+            for begin, end in hours.spans(now, days=LOOKAHEAD_DAYS):
+                if previous is not None and begin - previous > longest:
+                    longest, start = begin - previous, previous
+                previous = end
+            if start is not None and longest > timedelta(minutes=sla.minutes):
+                local = start.astimezone(hours.zone)
+                gaps.append(f"{team.name} up to {duration_text(longest.total_seconds() / 60)} "
+                            f"(from {local.strftime('%A %H:%M')})")
+        if never:
+            out.append((priority, f"{_names(never)} never open{'s' if len(never) == 1 else ''} (no opening within a "
+                        f"year), so the {promise} promise for {label} priority can never be kept."))
+        if gaps:
+            out.append((priority, f"Closed longer than the {promise} promise for {label} priority: "
+                        f"{'; '.join(gaps)}. With no backup contact, visitors are then promised the next opening "
+                        "instead: add a backup contact or count business hours."))
+    return out
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _line(colour: str, text: str) -> str:
+    return f"<span style='color:{colour}'>● {escape(text)}</span>"
+
+
+class RoutingEditor(QWidget):
+    """Teams table, SLA per priority, offline behaviour and backup contact, with inline warnings."""
+
+    def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("routingEditor")
+        self.document, self.undo_stack = document, undo_stack
+        self._loading = False
+        self._stale = False
+        self._structure: object = None
+        self.problems: list[Problem] = []
+        self.findings: list[Any] = []
+        self.unkept: list[tuple[str, str]] = []
+        self._validated: Ruleset | None = None
+        self.now: datetime | None = None  # the moment examples are computed from (None: the clock)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        left = QVBoxLayout()
+        left.addWidget(self._build_teams(), 3)
+        left.addWidget(self._build_offline(), 2)
+        layout.addLayout(left, 5)
+        layout.addWidget(self._build_sla(), 6)
+
+        self.validate_timer = QTimer(self)
+        self.validate_timer.setSingleShot(True)
+        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
+        self.validate_timer.timeout.connect(self.validate_now)
+        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.changed, self._on_changed)]
+        for event, callback in subscriptions:
+            event.connect(callback)
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.refresh(force=True)
+
+    # --- building -----------------------------------------------------------------------------------
+
+    def _build_teams(self) -> QWidget:
+        box = QGroupBox("Teams")
+        layout = QVBoxLayout(box)
+        self.team_table = QTableWidget(0, 4)
+        self.team_table.setAccessibleName("Teams")
+        self.team_table.setHorizontalHeaderLabels(["Name", "Works by schedule", "Backup contact", "Rules"])
+        self.team_table.verticalHeader().setVisible(False)
+        self.team_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.team_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.team_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.team_table, 1)
+        row = QHBoxLayout()
+        self.add_team_button = QPushButton(icon("new"), "Add team")
+        self.add_team_button.clicked.connect(lambda: self.add_team())
+        self.delete_team_button = QPushButton(icon("delete"), "Delete team")
+        self.delete_team_button.clicked.connect(self.delete_team)
+        row.addWidget(self.add_team_button)
+        row.addWidget(self.delete_team_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.team_problems = self._problem_label("teamProblems")
+        layout.addWidget(self.team_problems)
+        return box
+
+    def _build_offline(self) -> QWidget:
+        box = QGroupBox("When a team is closed")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        modes = catalog().handoff_modes
+        self.email_radio = QRadioButton(modes.get("email", {}).get("label", "E-mail capture"))
+        self.callback_radio = QRadioButton(modes.get("callback", {}).get("label", "Callback"))
+        self.offline_group = QButtonGroup(self)
+        self.offline_group.addButton(self.email_radio)
+        self.offline_group.addButton(self.callback_radio)
+        self.email_radio.toggled.connect(lambda on: self._set_routing("offline_mode", "email", "Offline: e-mail") if on
+                                         else None)
+        self.callback_radio.toggled.connect(lambda on: self._set_routing("offline_mode", "callback", "Offline: callback")
+                                            if on else None)
+        modes_row = QHBoxLayout()
+        modes_row.addWidget(self.email_radio)
+        modes_row.addWidget(self.callback_radio)
+        modes_row.addStretch(1)
+        form.addRow("Offline mode", modes_row)
+        self.callback_check = QCheckBox("Offer a callback while closed")
+        self.callback_check.toggled.connect(
+            lambda on: self._set_routing("callback_enabled", on, "Offer callbacks" if on else "No callbacks"))
+        form.addRow("", self.callback_check)
+        self.default_combo = QComboBox()
+        self.default_combo.setAccessibleName("Default schedule")
+        self.default_combo.activated.connect(self._default_chosen)
+        form.addRow("Default schedule", self.default_combo)
+        self.backup_edit = QLineEdit()
+        self.backup_edit.setAccessibleName("Routing backup contact")
+        self.backup_edit.setPlaceholderText("e.g. on-call: +49 30 1234567 or oncall@example.com")
+        self.backup_edit.textEdited.connect(
+            lambda text: self._set_routing("backup_contact", text.strip() or None, "Edit backup contact",
+                                           "routing:backup_contact"))
+        form.addRow("Backup contact", self.backup_edit)
+        self.closed_example = QLabel()
+        self.closed_example.setObjectName("previewNote")
+        self.closed_example.setWordWrap(True)
+        form.addRow(self.closed_example)
+        self.offline_problems = self._problem_label("offlineProblems")
+        form.addRow(self.offline_problems)
+        route_undo_to_window(self.backup_edit)
+        return box
+
+    def _build_sla(self) -> QWidget:
+        box = QGroupBox("Response-time promise per priority")
+        outer = QVBoxLayout(box)
+        note = QLabel("What the visitor is promised when a rule hands over with this priority. Business hours count "
+                      "only while the team is open; calendar time counts every minute.")
+        note.setObjectName("previewNote")
+        note.setWordWrap(True)
+        outer.addWidget(note)
+        self.example_note = QLabel()
+        self.example_note.setObjectName("previewNote")
+        self.example_note.setWordWrap(True)
+        outer.addWidget(self.example_note)
+        grid = QGridLayout()
+        grid.setColumnStretch(4, 1)
+        self.sla_rows: dict[str, dict[str, Any]] = {}
+        labels = catalog().priorities
+        for row, priority in enumerate(PRIORITIES):
+            check = QCheckBox(labels.get(priority, {}).get("label", priority))
+            check.setAccessibleName(f"Promise for {priority} priority")
+            value = QSpinBox()
+            value.setRange(1, 100000)
+            value.setStyleSheet(SPIN_QSS)
+            value.setAccessibleName(f"{priority} promise amount")
+            unit = QComboBox()
+            for text, factor in UNITS:
+                unit.addItem(text, factor)
+            unit.setAccessibleName(f"{priority} promise unit")
+            clock = QComboBox()
+            for key, text in CLOCKS:
+                clock.addItem(text, key)
+            clock.setAccessibleName(f"{priority} promise clock")
+            example = QLabel()
+            example.setObjectName("previewNote")
+            example.setWordWrap(True)
+            problems = self._problem_label(f"slaProblems_{priority}")
+            check.toggled.connect(lambda on, p=priority: self._sla_toggled(p, on))
+            value.valueChanged.connect(lambda _v, p=priority: self._sla_edited(p, "amount"))
+            unit.activated.connect(lambda _i, p=priority: self._sla_edited(p, "unit"))
+            clock.activated.connect(lambda _i, p=priority: self._sla_edited(p, "clock"))
+            base = row * 3
+            grid.addWidget(check, base, 0)
+            grid.addWidget(value, base, 1)
+            grid.addWidget(unit, base, 2)
+            grid.addWidget(clock, base, 3)
+            grid.addWidget(example, base + 1, 1, 1, 4)
+            grid.addWidget(problems, base + 2, 0, 1, 5)
+            self.sla_rows[priority] = {"check": check, "value": value, "unit": unit, "clock": clock,
+                                       "example": example, "problems": problems}
+        outer.addLayout(grid)
+        outer.addStretch(1)
+        return box
+
+    def _problem_label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setVisible(False)
+        return label
+
+    # --- mirroring the document ---------------------------------------------------------------------
+
+    def _on_changed(self) -> None:
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        if not force and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        ruleset = self.document.ruleset
+        self._loading = True
+        try:
+            self._fill_teams(ruleset)
+            self._fill_offline(ruleset)
+            self._fill_sla(ruleset)
+        finally:
+            self._loading = False
+        self._show_examples()
+        self.validate_timer.start()
+
+    def _fill_teams(self, ruleset: Ruleset) -> None:
+        routing = ruleset.routing
+        schedules = tuple((s.id, s.name) for s in ruleset.schedules)
+        structure = (tuple(t.id for t in routing.teams), schedules, tuple(t.schedule for t in routing.teams))
+        table = self.team_table
+        if structure != self._structure:
+            self._structure = structure
+            selected = table.currentRow()
+            table.setRowCount(len(routing.teams))
+            for row, team in enumerate(routing.teams):
+                name = QLineEdit(team.name)
+                name.setAccessibleName(f"Name of team {team.id}")
+                name.textEdited.connect(lambda text, tid=team.id: self._team_edit(tid, "name", text))
+                combo = QComboBox()
+                combo.setAccessibleName(f"Schedule of team {team.id}")
+                for schedule_id, schedule_name in schedules:
+                    combo.addItem(schedule_name, schedule_id)
+                if combo.findData(team.schedule) < 0:
+                    combo.addItem(f"⚠ unknown schedule '{team.schedule}'", team.schedule)
+                combo.setCurrentIndex(combo.findData(team.schedule))
+                combo.activated.connect(lambda i, tid=team.id, c=combo: self._team_edit(tid, "schedule",
+                                                                                       str(c.itemData(i))))
+                backup = QLineEdit(team.backup_contact or "")
+                backup.setPlaceholderText("uses the routing backup")
+                backup.setAccessibleName(f"Backup contact of team {team.id}")
+                backup.textEdited.connect(lambda text, tid=team.id: self._team_edit(tid, "backup_contact",
+                                                                                    text.strip() or None))
+                route_undo_to_window(name, backup)
+                for column, widget in enumerate((name, combo, backup)):
+                    table.setCellWidget(row, column, widget)
+            if 0 <= selected < table.rowCount():
+                table.selectRow(selected)
+        users = {t.id: 0 for t in routing.teams}
+        for rule in ruleset.rules:
+            escalation = rule.escalation
+            if rule.enabled and escalation is not None and escalation.team in users:
+                users[escalation.team] += 1
+        for row, team in enumerate(routing.teams):
+            count = table.item(row, 3)
+            if count is None:
+                count = QTableWidgetItem()
+                count.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                count.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(row, 3, count)
+            if count.text() != str(users[team.id]):
+                count.setText(str(users[team.id]))
+                count.setToolTip(f"{users[team.id]} enabled rule(s) hand over to {team.name}")
+            name_field, backup_field = table.cellWidget(row, 0), table.cellWidget(row, 2)
+            if isinstance(name_field, QLineEdit):
+                set_text(name_field, team.name)
+            if isinstance(backup_field, QLineEdit):
+                set_text(backup_field, team.backup_contact or "")
+        self.delete_team_button.setEnabled(bool(routing.teams))
+
+    def _fill_offline(self, ruleset: Ruleset) -> None:
+        routing = ruleset.routing
+        radio = self.email_radio if routing.offline_mode == "email" else self.callback_radio
+        if not radio.isChecked():
+            with QSignalBlocker(self.email_radio), QSignalBlocker(self.callback_radio):
+                radio.setChecked(True)
+        if self.callback_check.isChecked() != routing.callback_enabled:
+            with QSignalBlocker(self.callback_check):
+                self.callback_check.setChecked(routing.callback_enabled)
+        set_text(self.backup_edit, routing.backup_contact or "")
+        with QSignalBlocker(self.default_combo):
+            self.default_combo.clear()
+            self.default_combo.addItem("None (teams without a schedule count as always open)", None)
+            for schedule in ruleset.schedules:
+                self.default_combo.addItem(schedule.name, schedule.id)
+            default = ruleset.settings.default_schedule
+            if default is not None and self.default_combo.findData(default) < 0:
+                self.default_combo.addItem(f"⚠ unknown schedule '{default}'", default)
+            self.default_combo.setCurrentIndex(max(0, self.default_combo.findData(default)) if default else 0)
+
+    def _fill_sla(self, ruleset: Ruleset) -> None:
+        for priority, row in self.sla_rows.items():
+            sla = ruleset.routing.sla_for(priority)
+            check, value, unit, clock = row["check"], row["value"], row["unit"], row["clock"]
+            if check.isChecked() != (sla is not None):
+                with QSignalBlocker(check):
+                    check.setChecked(sla is not None)
+            for widget in (value, unit, clock):
+                widget.setEnabled(sla is not None)
+            if sla is None:
+                continue
+            shown = value.value() * int(unit.currentData())
+            if shown != sla.minutes:  # only when the fields do not already say it (no unit flip while typing)
+                factor = 60 if sla.minutes % 60 == 0 else 1
+                with QSignalBlocker(value), QSignalBlocker(unit):
+                    unit.setCurrentIndex(unit.findData(factor))
+                    value.setValue(sla.minutes // factor)
+            if clock.currentData() != sla.clock:
+                with QSignalBlocker(clock):
+                    clock.setCurrentIndex(clock.findData(sla.clock))
+
+    def _now(self) -> datetime:
+        return self.now if self.now is not None else datetime.now(timezone.utc)
+
+    def _show_examples(self) -> None:
+        ruleset = self.document.ruleset
+        team = ruleset.routing.teams[0] if ruleset.routing.teams else None
+        hours = team_hours(ruleset, team.id) if team else None
+        zone = hours.zone if hours is not None else timezone.utc
+        at = sample_moment(self._now().astimezone(zone))
+        set_text(self.example_note, f"The promise a visitor reads (→) when {team.name} gets a handoff on "
+                 f"{at.strftime('%A %H:%M')} ({zone}):"
+                 if team else "Add a team to see example promises.")
+        self._show_closed_example(ruleset, team.id if team else None, zone)
+        for priority, row in self.sla_rows.items():
+            text = ""
+            if team is not None and ruleset.routing.sla_for(priority) is not None:
+                handoff = route(ruleset, team=team.id, priority=priority, handoff="instant", at=at)
+                text = f"→ {handoff.promise or 'no promise'}" + (
+                    f" (backup contact {handoff.backup_contact} included)" if handoff.backup_contact else "")
+            set_text(row["example"], text)
+
+    def _show_closed_example(self, ruleset: Ruleset, team_id: str | None, zone: Any) -> None:
+        """What a visitor gets on a Saturday morning, when most teams are closed."""
+        if team_id is None:
+            set_text(self.closed_example, "")
+            return
+        local = self._now().astimezone(zone)
+        saturday = (local + timedelta(days=(5 - local.weekday()) % 7 or 7)).replace(hour=11, minute=0, second=0,
+                                                                                   microsecond=0)
+        handoff = route(ruleset, team=team_id, priority="normal", handoff="instant", at=saturday)
+        label = catalog().handoff_modes.get(handoff.mode, {}).get("label", handoff.mode)
+        parts = [f"Example: a visitor asking {handoff.team_name} for a live chat on Saturday 11:00 gets "
+                 f"“{label}”" + (f", promised “{handoff.promise}”" if handoff.promise else "")]
+        if handoff.callback_offered and handoff.mode != "callback":
+            parts.append("a callback is offered too")
+        if handoff.open:
+            parts.append(f"({handoff.team_name} is open then)")
+        set_text(self.closed_example, ", ".join(parts[:2]) + (" " + parts[2] if len(parts) > 2 else "") + ".")
+
+    # --- edits --------------------------------------------------------------------------------------
+
+    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
+        if ruleset != self.document.ruleset:
+            self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+
+    def _set_routing(self, field: str, value: Any, text: str, merge_key: str | None = None) -> None:
+        ruleset = self.document.ruleset
+        if self._loading or getattr(ruleset.routing, field) == value:
+            return
+        self._push(replace(ruleset, routing=replace(ruleset.routing, **{field: value})), text, merge_key)
+
+    def _team_edit(self, team_id: str, field: str, value: Any) -> None:
+        ruleset = self.document.ruleset
+        team = ruleset.routing.team(team_id)
+        if self._loading or team is None or getattr(team, field) == value or (field == "name" and not value.strip()):
+            return
+        new = replace(team, **{field: value})
+        teams = tuple(new if t.id == team_id else t for t in ruleset.routing.teams)
+        words = {"name": "Rename team", "schedule": "Change schedule of", "backup_contact": "Edit backup contact of"}
+        self._push(replace(ruleset, routing=replace(ruleset.routing, teams=teams)), f"{words[field]} '{team.name}'",
+                   f"team:{team_id}:{field}" if field != "schedule" else None)
+
+    def _default_chosen(self, index: int) -> None:
+        ruleset = self.document.ruleset
+        value = self.default_combo.itemData(index)
+        if value != ruleset.settings.default_schedule:
+            self._push(replace(ruleset, settings=replace(ruleset.settings, default_schedule=value)),
+                       "Change default schedule")
+
+    def _sla_toggled(self, priority: str, on: bool) -> None:
+        if self._loading:
+            return
+        ruleset = self.document.ruleset
+        sla = dict(ruleset.routing.sla)
+        if on:
+            row = self.sla_rows[priority]
+            sla[priority] = Sla(max(1, row["value"].value()) * int(row["unit"].currentData()),
+                                str(row["clock"].currentData()))  # type: ignore[arg-type]
+        else:
+            sla.pop(priority, None)
+        self._set_sla(sla, f"{'Promise' if on else 'No promise'} for {priority} priority")
+
+    def _sla_edited(self, priority: str, part: str) -> None:
+        if self._loading:
+            return
+        row = self.sla_rows[priority]
+        if not row["check"].isChecked():
+            return
+        sla = dict(self.document.ruleset.routing.sla)
+        sla[priority] = Sla(row["value"].value() * int(row["unit"].currentData()),
+                            str(row["clock"].currentData()))  # type: ignore[arg-type]
+        self._set_sla(sla, f"Change promise for {priority} priority",
+                      f"sla:{priority}:amount" if part == "amount" else None)
+
+    def _set_sla(self, sla: dict[str, Sla], text: str, merge_key: str | None = None) -> None:
+        ordered = tuple((p, sla[p]) for p in PRIORITIES if p in sla)
+        self._set_routing("sla", ordered, text, merge_key)
+
+    def add_team(self, name: str = "New team") -> str:
+        ruleset = self.document.ruleset
+        name = unique_name(name, {t.name for t in ruleset.routing.teams})
+        team_id = unique_id(name, {t.id for t in ruleset.routing.teams}, "team")
+        default = ruleset.schedule(None) or next(iter(ruleset.schedules), None)
+        team = Team(team_id, name, default.id if default else "")
+        self._push(replace(ruleset, routing=replace(ruleset.routing, teams=(*ruleset.routing.teams, team))),
+                   f"Add team '{name}'")
+        self.team_table.selectRow(len(self.document.ruleset.routing.teams) - 1)
+        return team_id
+
+    def delete_team(self) -> None:
+        ruleset = self.document.ruleset
+        row = self.team_table.currentRow()
+        teams = ruleset.routing.teams
+        if not 0 <= row < len(teams):
+            row = len(teams) - 1
+        if row < 0:
+            return
+        team = teams[row]
+        rest = tuple(t for t in teams if t.id != team.id)
+        self._push(replace(ruleset, routing=replace(ruleset.routing, teams=rest)), f"Delete team '{team.name}'")
+
+    # --- warnings -----------------------------------------------------------------------------------
+
+    def validate_now(self) -> None:
+        ruleset = self.document.ruleset
+        document = ruleset.to_dict()
+        self.problems = validate(document)
+        self.findings = offline_mode_missing(document) + offline_branches(ruleset)
+        self.unkept = unkept_promises(ruleset, self._now())
+        self._validated = ruleset
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        ruleset = self.document.ruleset
+        team_lines: list[str] = []
+        offline_lines: list[str] = []
+        sla_lines: dict[str, list[str]] = {p: [] for p in PRIORITIES}
+        missing: dict[str, list[str]] = {}
+        bad_rows: set[int] = set()
+        for problem in self.problems:
+            colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
+            if problem.path.startswith("$.routing.teams"):
+                team_lines.append(_line(colour, problem.message))
+                found = re.match(r"^\$\.routing\.teams\[(\d+)\]", problem.path)
+                if found:
+                    bad_rows.add(int(found.group(1)))
+            elif problem.code == "ref.team":
+                team_lines.append(_line(colour, problem.message))
+            elif problem.code == "routing.sla_missing":
+                found = re.match(r"^\$\.rules\[(\d+)\]\.actions\[(\d+)\]", problem.path)
+                action = ruleset.rules[int(found.group(1))].actions[int(found.group(2))] if found else None
+                priority = getattr(action, "priority", None)
+                if isinstance(priority, str) and found:
+                    missing.setdefault(priority, []).append(ruleset.rules[int(found.group(1))].name)
+            elif problem.path.startswith(("$.routing.sla", "$.routing.offline", "$.routing.callback",
+                                          "$.routing.backup", "$.settings.default_schedule")) or problem.path == "$.routing":
+                offline_lines.append(_line(colour, problem.message))
+        for priority, rules in missing.items():
+            names = ", ".join(f"“{n}”" for n in rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+            sla_lines.setdefault(priority, []).append(_line(WARNING_COLOUR, f"{len(rules)} rule(s) hand over with "
+                                                            f"{priority} priority but there is no promise for it: {names}."))
+        for finding in self.findings:
+            if finding.code in TEAM_CODES:
+                team_lines.append(_line(WARNING_COLOUR, finding.message))
+                found = re.match(r"^\$\.routing\.teams\[(\d+)\]", finding.path)
+                if found:
+                    bad_rows.add(int(found.group(1)))
+            elif finding.code in OFFLINE_CODES:
+                offline_lines.append(_line(WARNING_COLOUR, finding.message))
+        for priority, sentence in self.unkept:
+            sla_lines.setdefault(priority, []).append(_line(WARNING_COLOUR, sentence))
+        self._set_lines(self.team_problems, team_lines)
+        self._set_lines(self.offline_problems, offline_lines)
+        for priority, fields in self.sla_rows.items():
+            self._set_lines(fields["problems"], sla_lines.get(priority, []))
+        for index in range(self.team_table.rowCount()):
+            combo = self.team_table.cellWidget(index, 1)
+            if isinstance(combo, QComboBox):
+                wanted = "warning" if index in bad_rows else ""
+                if combo.property("problem") != wanted:
+                    combo.setProperty("problem", wanted)
+                    combo.setToolTip("This team's schedule does not exist: pick one" if wanted else "")
+                    combo.setStyleSheet("QComboBox { color: #dc2626; }" if wanted else "")
+
+    def warnings(self) -> list[str]:
+        """Every warning line shown, as plain text (for tests and the screen reader)."""
+        labels = [self.team_problems, self.offline_problems, *(row["problems"] for row in self.sla_rows.values())]
+        text = "<br>".join(label.text() for label in labels if label.text())
+        return [re.sub(r"<[^>]+>", "", part).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&quot;", '"').replace("&#x27;", "'").lstrip("● ").strip()
+                for part in text.split("<br>") if part]
+
+    @staticmethod
+    def _set_lines(label: QLabel, lines: list[str]) -> None:
+        set_text(label, "<br>".join(lines))
+        if label.isHidden() == bool(lines):
+            label.setVisible(bool(lines))
+
+    def focus_problem(self, problem: Problem) -> bool:
+        """Focus the routing field a `$.routing…` problem points at; False when it is not ours."""
+        match = re.match(r"^\$\.routing(?:\.(\w+))?(?:\[(\d+)\])?", problem.path)
+        if match is None:
+            return False
+        part, index = match.group(1) or "", match.group(2)
+        if part == "teams" and index is not None and int(index) < self.team_table.rowCount():
+            self.team_table.selectRow(int(index))
+            widget = self.team_table.cellWidget(int(index), 1 if problem.path.endswith(".schedule") else 0)
+            if widget is not None:
+                widget.setFocus()
+        elif part == "sla":
+            self.sla_rows["normal"]["check"].setFocus()
+        elif part in ("offline_mode", "callback_enabled"):
+            self.email_radio.setFocus()
+        elif part == "backup_contact":
+            self.backup_edit.setFocus()
+        return True
