@@ -171,6 +171,10 @@ class WeekGrid(QWidget):
         if event.button() != Qt.MouseButton.LeftButton or self._anchor is None:
             super().mouseReleaseEvent(event)
             return
+        cell = self.cell_at(event.position(), clamp=True)
+        if cell is not None and cell != self._current:  # released somewhere the last move did not report
+            self._current = self.cursor_cell = cell
+            self._update_preview()
         result = self._preview if self._preview is not None else self._base
         self._end_drag()
         if result != self._base:
