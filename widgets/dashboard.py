@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
     QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
@@ -50,6 +50,7 @@ class ReplayDashboard(QWidget):
         self.shown: list[ReplayResult] = []
         self.stale = False
         self._files: list[Path] = []
+        self._steps: list[Callable[[], None]] = []
         self._build()
         self.worker.progress.connect(self._on_progress)
         self.worker.metrics_changed.connect(self.show_metrics)
@@ -283,38 +284,59 @@ class ReplayDashboard(QWidget):
 
     # --- showing --------------------------------------------------------------------------------
 
+    @property
+    def drawing(self) -> bool:
+        """True while a snapshot is still being drawn, chart by chart."""
+        return bool(self._steps)
+
     def show_metrics(self, m: Metrics | None) -> None:
-        """Draw a metrics snapshot (live while running, final after)."""
+        """Draw a metrics snapshot (summary and gauge live while running, every chart after), one
+        chart per event-loop turn so no single redraw stalls the UI; a newer snapshot replaces the rest."""
         self.metrics = m
         ruleset = self.outcome.ruleset if self.outcome is not None else self.document.ruleset
         names = {r.id: r.name for r in ruleset.rules}
         if m is None:
+            self._steps = []
             self.gauge.set_rate(None)
             for chart in self.charts.values():
                 chart.set_bars([], [], [])
             self.summary.setHtml("<p>No replay yet. Pick a library and press <b>Run</b>.</p>")
             return
-        self.gauge.set_rate(m.rate)
-        self.charts["by_trigger"].set_bars(list(m.by_trigger), [self.kind_labels.get(k, k) for k in m.by_trigger],
-                                           list(m.by_trigger.values()),
-                                           [self.kind_colours.get(k, ACCENT) for k in m.by_trigger])
-        self.charts["by_rule"].set_bars(list(m.by_rule), [_short(names.get(r, r)) for r in m.by_rule],
-                                        list(m.by_rule.values()), [ACCENT if v else MUTED for v in m.by_rule.values()])
         turns = list(range(1, max([*m.by_turn, 1]) + 1))
         if 0 in m.by_turn:
             turns.insert(0, 0)
-        self.charts["by_turn"].set_bars(turns, [str(t) for t in turns], [m.by_turn.get(t, 0) for t in turns],
-                                        label_every=max(1, len(turns) // 12))
-        self.charts["by_hour"].set_bars(list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour),
-                                        shaded=m.open_hours, label_every=3)
-        self.charts["by_handoff"].set_bars(list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff],
-                                           list(m.by_handoff.values()))
-        findings: list[Any] = []
-        if self.outcome is not None and not self.worker.running:
-            from builder.analysis import analyse
+        findings = self.outcome.findings if self.outcome is not None and not self.worker.running else []
+        charts = self.charts
+        steps: list[Callable[[], None]] = [
+            lambda: self.summary.setHtml(summary_html(m, names, self.kind_labels, self.mode_labels, findings)),
+            lambda: self.gauge.set_rate(m.rate),
+            lambda: charts["by_trigger"].set_bars(
+                list(m.by_trigger), [self.kind_labels.get(k, k) for k in m.by_trigger], list(m.by_trigger.values()),
+                [self.kind_colours.get(k, ACCENT) for k in m.by_trigger]),
+            lambda: charts["by_rule"].set_bars(
+                list(m.by_rule), [_short(names.get(r, r)) for r in m.by_rule], list(m.by_rule.values()),
+                [ACCENT if v else MUTED for v in m.by_rule.values()]),
+            lambda: charts["by_turn"].set_bars(turns, [str(t) for t in turns], [m.by_turn.get(t, 0) for t in turns],
+                                               label_every=max(1, len(turns) // 12)),
+            lambda: charts["by_hour"].set_bars(list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour),
+                                               shaded=m.open_hours, label_every=3),
+            lambda: charts["by_handoff"].set_bars(list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff],
+                                                  list(m.by_handoff.values())),
+        ]
+        if self.worker.running:
+            # While the replay holds the GIL most of the time every Python call of a chart redraw
+            # waits for it; live updates are the summary and the gauge, the charts follow at the end.
+            steps = steps[:2]
+        scheduled = bool(self._steps)
+        self._steps = steps
+        if not scheduled:
+            QTimer.singleShot(0, self._draw_next)
 
-            findings = analyse(self.outcome.ruleset, fired=m.by_rule, total=m.total)
-        self.summary.setHtml(summary_html(m, names, self.kind_labels, self.mode_labels, findings))
+    def _draw_next(self) -> None:
+        if self._steps:
+            self._steps.pop(0)()
+        if self._steps:
+            QTimer.singleShot(0, self._draw_next)
 
     def show_bar(self, chart_key: str, key: Any) -> list[ReplayResult]:
         """List the conversations behind one bar (metrics.select); returns them."""

@@ -13,6 +13,7 @@ the pool), so a run stops well within half a second.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from builder.replay import Replay, ReplayProgress, ReplayResult
 
 __all__ = ["ReplayOutcome", "ReplayWorker"]
 
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+
 
 @dataclass
 class ReplayOutcome:
@@ -38,6 +41,7 @@ class ReplayOutcome:
     metrics: Metrics | None = None
     comparison: Comparison | None = None
     errors: list[Any] = field(default_factory=list)  # LineError: unreadable lines
+    findings: list[Any] = field(default_factory=list)  # builder.analysis findings with the replay counts
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -66,7 +70,7 @@ class ReplayWorker(QObject):
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, interval_ms: int = 50,
-                 snapshot_seconds: float = 0.25) -> None:
+                 snapshot_seconds: float = 1.0) -> None:
         super().__init__(parent)
         self.snapshot_seconds = snapshot_seconds
         self._lock = threading.Lock()
@@ -124,12 +128,17 @@ class ReplayWorker(QObject):
     # --- the worker thread -----------------------------------------------------------------
 
     def _guarded(self, body: Callable[[], None]) -> None:
+        switch = sys.getswitchinterval()
+        # The UI thread paints in many short Python calls, each waiting for the GIL; a shorter
+        # switch interval while the replay runs keeps those waits (and so the stalls) short.
+        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
         try:
             body()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the user as a sentence
             with self._lock:
                 self._state.error = _message(exc)
         finally:
+            sys.setswitchinterval(switch)
             self.stopped_at = time.monotonic()
             with self._lock:
                 self._state.finished = True
@@ -141,7 +150,7 @@ class ReplayWorker(QObject):
     def _replay(self, ruleset: Ruleset, source: Any, fmt: str | None, processes: int | None, keep: bool) -> None:
         started = time.perf_counter()
         run = Replay(ruleset, source, fmt=fmt, processes=processes, cancel=self._cancel.is_set,
-                     progress=self._on_progress, progress_every=100)
+                     progress=self._on_progress, progress_every=25)
         builder = MetricsBuilder(ruleset)
         outcome = ReplayOutcome(ruleset, source)
         results = outcome.results
@@ -159,6 +168,10 @@ class ReplayWorker(QObject):
         outcome.errors = list(run.errors)
         outcome.cancelled = run.cancelled or self._cancel.is_set()
         outcome.seconds = time.perf_counter() - started
+        if not outcome.cancelled:
+            from builder.analysis import analyse
+
+            outcome.findings = analyse(ruleset, fired=outcome.metrics.by_rule, total=outcome.metrics.total)
         with self._lock:
             self._state.done, self._state.errors = run.done, len(run.errors)
             self._state.outcome = outcome
@@ -167,7 +180,7 @@ class ReplayWorker(QObject):
                  processes: int | None) -> None:
         started = time.perf_counter()
         comparison = compare_replays(ruleset_a, ruleset_b, source, fmt=fmt, processes=processes,
-                                     cancel=self._cancel.is_set, progress=self._on_progress, progress_every=100)
+                                     cancel=self._cancel.is_set, progress=self._on_progress, progress_every=25)
         outcome = ReplayOutcome(ruleset_b, source, metrics=comparison.b, comparison=comparison,
                                 errors=list(comparison.errors), cancelled=self._cancel.is_set(),
                                 seconds=time.perf_counter() - started)

@@ -51,6 +51,7 @@ def dashboard(qtbot: Any, ruleset: Any) -> Any:
 def run_to_end(qtbot: Any, page: Any) -> None:
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.worker.running and page.outcome is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not page.drawing, timeout=10000)  # the charts are drawn one by one
 
 
 def expected_metrics(ruleset: Any, source: Any = None) -> Any:
@@ -85,6 +86,7 @@ def test_cancel_a_large_run_then_run_again(qtbot: Any, dashboard: Any, tmp_path:
                     timeout=60000)
     qtbot.mouseClick(dashboard.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dashboard.worker.running, timeout=10000)
+    qtbot.waitUntil(lambda: not dashboard.drawing, timeout=10000)
     assert dashboard.outcome.cancelled
     assert "cancelled" in dashboard.status.text()
     assert "cancelled" in dashboard.progress.format()
