@@ -92,12 +92,12 @@ def unkept_promises(ruleset: Ruleset, now: datetime) -> list[tuple[str, str]]:
                 gaps.append(f"{team.name} up to {duration_text(longest.total_seconds() / 60)} "
                             f"(from {local.strftime('%A %H:%M')})")
         if never:
-            out.append((priority, f"{_names(never)} never open{'s' if len(never) == 1 else ''} (no opening within a "
-                        f"year), so the {promise} promise for {label} priority can never be kept."))
+            out.append((priority, (f"{_names(never)} never open{'s' if len(never) == 1 else ''} (no opening within "
+                                   f"a year), so the {promise} promise for {label} priority can never be kept.")))
         if gaps:
-            out.append((priority, f"Closed longer than the {promise} promise for {label} priority: "
-                        f"{'; '.join(gaps)}. With no backup contact, visitors are then promised the next opening "
-                        "instead: add a backup contact or count business hours."))
+            out.append((priority, (f"Closed longer than the {promise} promise for {label} priority: "
+                                   f"{'; '.join(gaps)}. With no backup contact, visitors are then promised the next "
+                                   "opening instead: add a backup contact or count business hours.")))
     return out
 
 

@@ -79,7 +79,7 @@ def test_overnight_block_stays_one_interval() -> None:
 
 
 def test_sunday_night_wraps_into_monday_morning() -> None:
-    painted = paint(frozenset(range(slot("sun", "23:00"), WEEK_SLOTS)), range(0, 8), True)
+    painted = paint(frozenset(range(slot("sun", "23:00"), WEEK_SLOTS)), range(8), True)
     assert slots_to_intervals(painted) == (Interval("sun", "23:00", "02:00"),)
 
 

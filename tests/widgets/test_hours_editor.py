@@ -209,7 +209,7 @@ def test_rename_is_one_undo_step_and_problems_show_live(editor: HoursEditor, sta
     editor.name_edit.selectAll()
     qtbot.keyClicks(editor.name_edit, "Helpdesk")
     assert stack.count() == 1
-    assert [s.name for s in editor.document.ruleset.schedules][0] == "Helpdesk"
+    assert editor.document.ruleset.schedules[0].name == "Helpdesk"
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     editor.validate_now()
     assert "always closed" in editor.problems_label.text()
