@@ -100,9 +100,11 @@ class HoursEditor(QWidget):
         for event, callback in subscriptions:
             event.connect(callback)
         self.destroyed.connect(lambda *_: _disconnect(subscriptions))
-        self.refresh(force=True)
         first = self.document.ruleset.schedule(None) or next(iter(self.document.ruleset.schedules), None)
-        self.select_schedule(first.id if first else None)
+        self._schedule_id = first.id if first else None
+        # Built lazily: the first holiday lookup imports every country of the `holidays` package
+        # (about a second), which a window opening on the rules page should not wait for.
+        self.refresh()
 
     # --- building -----------------------------------------------------------------------------------
 
@@ -303,6 +305,9 @@ class HoursEditor(QWidget):
         self.validate_timer.start()
 
     def _load(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         schedule = self.schedule()
         self._loading = True
         try:
@@ -495,6 +500,9 @@ class HoursEditor(QWidget):
     # --- validation ---------------------------------------------------------------------------------
 
     def validate_now(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         ruleset = self.document.ruleset
         self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
         self._validated = ruleset

@@ -141,7 +141,7 @@ class RoutingEditor(QWidget):
         for event, callback in subscriptions:
             event.connect(callback)
         self.destroyed.connect(lambda *_: _disconnect(subscriptions))
-        self.refresh(force=True)
+        self.refresh()  # lazily, when first shown (examples and checks read schedules and holidays)
 
     # --- building -----------------------------------------------------------------------------------
 
@@ -521,6 +521,9 @@ class RoutingEditor(QWidget):
     # --- warnings -----------------------------------------------------------------------------------
 
     def validate_now(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         ruleset = self.document.ruleset
         document = ruleset.to_dict()
         self.problems = validate(document)
