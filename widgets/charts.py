@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from builder.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW
 
-__all__ = ["ACCENT", "BarChart", "MUTED", "RateGauge", "save_png"]
+__all__ = ["ACCENT", "MUTED", "BarChart", "RateGauge", "save_png"]
 
 ACCENT, MUTED, SHADE = "#2563eb", "#94a3b8", "#bbf7d0"
 BAND_OK, BAND_WARN, BAND_BAD = "#bbf7d0", "#fef08a", "#fecaca"
@@ -63,7 +63,7 @@ class _Bars(pg.BarGraphItem):
         super().__init__(**options)
         self.chart = chart
 
-    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev: Any) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         index = self.chart.index_at(ev.pos())

@@ -8,14 +8,28 @@ can be cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.document import Document
@@ -43,7 +57,7 @@ class CompareDialog(QDialog):
         self.setWindowTitle("Compare two revisions")
         self.setObjectName("compareDialog")
         self.document, self.source, self.source_name = document, source, source_name
-        self.project = (project_provider or (lambda: None))()
+        self.project: Any = (project_provider or (lambda: None))()
         self.worker = ReplayWorker(self)
         self.comparison: Comparison | None = None
         self.files: dict[QComboBox, Path] = {}
@@ -90,6 +104,7 @@ class CompareDialog(QDialog):
         self.status.setWordWrap(True)
         self.deltas = _table(("Metric", "A", "B", "Change"), self)
         self.deltas.setAccessibleName("Metric changes")
+        self.deltas.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs = QTabWidget(self)
         for key, title in GROUPS:
             table = _table(("Conversation", "Before", "After"), self)
@@ -192,6 +207,9 @@ class CompareDialog(QDialog):
             changes: tuple[Change, ...] = getattr(comparison, key)
             _fill(self.tables[key], [(c.conversation_id, _describe(c.before), _describe(c.after)) for c in changes])
             self.tabs.setTabText(self.tabs.indexOf(self.tables[key]), f"{title} ({len(changes)})")
+        first = next((key for key, _ in GROUPS if getattr(comparison, key)), None)
+        if first is not None:
+            self.tabs.setCurrentWidget(self.tables[first])  # where the changes are
 
     def open_change(self, key: str, row: int) -> None:
         if self.comparison is None:
@@ -250,7 +268,7 @@ def _table(header: tuple[str, ...], parent: QWidget) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]], numeric: bool = False) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], numeric: bool = False) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for col, text in enumerate(row):

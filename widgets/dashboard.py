@@ -15,8 +15,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-    QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.document import Document
@@ -30,7 +43,7 @@ __all__ = ["ReplayDashboard", "install_dashboard", "summary_html"]
 
 SAMPLES = "Sample conversations"
 OTHER_FILE = "Open a file…"
-LIST_COLUMNS = ("Conversation", "Escalated", "Rule", "Trigger", "Turn", "At", "Handoff", "Expectation")
+LIST_COLUMNS = ("Conversation", "Escalated", "Rule", "Trigger", "Turn", "At (UTC)", "Handoff", "Expectation")
 
 
 class ReplayDashboard(QWidget):
@@ -138,7 +151,10 @@ class ReplayDashboard(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
         list_layout.addWidget(self.list_title)
         list_layout.addWidget(self.table)
@@ -366,7 +382,7 @@ class ReplayDashboard(QWidget):
             expectation = "" if r.passed is None else ("passed" if r.passed else "failed")
             cells = (r.conversation_id, "yes" if d.get("escalated") else "no", d.get("rule") or "",
                      self.kind_labels.get(d.get("trigger") or "", d.get("trigger") or ""), str(d.get("turn") or ""),
-                     str(d.get("at") or ""), self.mode_labels.get(d.get("handoff") or "", ""), expectation)
+                     str(d.get("at") or "")[:16].replace("T", " "), self.mode_labels.get(d.get("handoff") or "", ""), expectation)
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(str(text)))
 
@@ -420,13 +436,13 @@ class ReplayDashboard(QWidget):
         dialog.show()
         self.compare_dialog = dialog
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:
         """The project may have changed (or gained a library) while the page was hidden."""
         if not self.worker.running:
             self.reload_libraries()
         super().showEvent(event)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: Any) -> None:
         self.worker.cancel()
         self.worker.wait(2.0)
         super().closeEvent(event)
