@@ -147,8 +147,10 @@ class Session:
         st = self.state
         self.clock = st.now = t
         st.eps = 0.0
+        reschedule = False
         if st.start is None:
             st.start = t
+            reschedule = True
         kind = event.get("type")
         decision = None
         if kind == "visitor":
@@ -173,7 +175,10 @@ class Session:
                 st.cart(action)
         elif kind == "resolved":
             st.resolved = True
-        if decision is None and self._has_timers:
+        if decision is None and self._has_timers and (
+                reschedule or kind == "visitor" or (kind == "bot" and self.compiled.silence_keys)):
+            # Deadlines move only when the clock starts, a message resets the silence, or a rule
+            # fired (at an evaluation, i.e. a visitor message or a timer, which reschedules itself).
             self._schedule(t)
         return decision
 
