@@ -110,6 +110,9 @@ def app_run(path: Path, cancel_after: float) -> dict[str, Any]:
                 "cancelled_at": len(page.outcome.results) if page.outcome else None,
                 "cancel_status": page.status.text(), "cancel_run_max_stall_ms": round(beat.worst * 1000, 1)})
     page.close()
+    import resource
+
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
 
@@ -158,6 +161,8 @@ def main() -> int:
               f"after Cancel, page showed it after {app['cancel_shown_s'] * 1000:.0f} ms (target <= 500 ms); "
               f"stopped at {app['cancelled_at']:,} conversations; longest stall {app['cancel_run_max_stall_ms']} ms")
         print(f"status: {app['cancel_status']}")
+        print(f"peak RSS of the app process (keeps every result for the conversation lists): "
+              f"{app.get('peak_rss_mb')} MB; the CLI path keeping nothing: {cli['peak_rss_mb']} MB")
     return 0
 
 

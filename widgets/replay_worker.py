@@ -128,17 +128,14 @@ class ReplayWorker(QObject):
     # --- the worker thread -----------------------------------------------------------------
 
     def _guarded(self, body: Callable[[], None]) -> None:
-        switch = sys.getswitchinterval()
-        # The UI thread paints in many short Python calls, each waiting for the GIL; a shorter
-        # switch interval while the replay runs keeps those waits (and so the stalls) short.
-        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+        _short_switch(True)
         try:
             body()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the user as a sentence
             with self._lock:
                 self._state.error = _message(exc)
         finally:
-            sys.setswitchinterval(switch)
+            _short_switch(False)
             self.stopped_at = time.monotonic()
             with self._lock:
                 self._state.finished = True
@@ -215,6 +212,27 @@ class ReplayWorker(QObject):
             if outcome.metrics is not None:
                 self.metrics_changed.emit(outcome.metrics)
             self.finished.emit(outcome)
+
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+def _short_switch(on: bool) -> None:
+    """The UI thread paints in many short Python calls, each waiting for the GIL; a shorter
+    switch interval while any replay runs keeps those waits (and so the stalls) short."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if on:
+            if _switch_users == 0:
+                _switch_saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
+            _switch_users += 1
+        else:
+            _switch_users = max(0, _switch_users - 1)
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
 
 
 def _message(exc: BaseException) -> str:

@@ -98,3 +98,12 @@ def test_compare_runs_in_the_worker(qtbot: Any, worker: Any) -> None:
     assert comparison.a.by_rule[removed] > 0
     assert all(c.before.get("rule") == removed for c in comparison.no_longer_escalate + comparison.other_rule)
     assert comparison.changed >= comparison.a.by_rule[removed]
+
+
+def test_the_switch_interval_is_restored_after_runs(qtbot: Any, worker: Any) -> None:
+    import sys
+
+    before = sys.getswitchinterval()
+    with qtbot.waitSignal(worker.finished, timeout=30000):
+        worker.start(read_ruleset(example_playbook()), sample_conversations())
+    assert sys.getswitchinterval() == before
