@@ -176,3 +176,33 @@ def test_the_main_window_has_a_replay_page_wired_to_the_simulator(qtbot: Any, wi
     page.open_in_simulator.emit(conversation)
     assert window.pages.currentWidget() is window.simulator_page
     assert window.simulator_page.sim.conversation_id == conversation["id"]
+
+
+def test_a_project_library_can_be_replayed(qtbot: Any, workspace: Any, ruleset: Any) -> None:
+    from widgets.dashboard import ReplayDashboard
+
+    project = workspace.create_project("Shop", json.loads(example_playbook().read_text(encoding="utf-8")))
+    samples = [c.to_dict() for c in read_conversations(sample_conversations())][:5]
+    for conversation in samples:
+        project.add_conversation("regressions", conversation)
+    page = ReplayDashboard(Document(ruleset), project_provider=lambda: project)
+    qtbot.addWidget(page)
+    page.show()
+    index = page.library.findText("Project library: regressions")
+    assert index > 0
+    page.library.setCurrentIndex(index)
+    run_to_end(qtbot, page)
+    assert page.metrics == compute(Replay(ruleset, samples), ruleset)
+    assert page.metrics.total == 5
+
+
+def test_a_csv_library_with_one_message_a_row(qtbot: Any, dashboard: Any, ruleset: Any, tmp_path: Path) -> None:
+    library = tmp_path / "chats.csv"
+    library.write_text("conversation_id,at,role,text\n"
+                       "a,2026-11-24T09:00:00Z,visitor,hello\n"
+                       "b,2026-11-24T10:00:00Z,visitor,I want to talk to a human\n"
+                       "a,2026-11-24T09:00:05Z,bot,hi there\n", encoding="utf-8")
+    dashboard.set_library_file(library)
+    run_to_end(qtbot, dashboard)
+    assert dashboard.metrics == compute(Replay(ruleset, library), ruleset)
+    assert dashboard.metrics.total == 2
