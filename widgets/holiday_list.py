@@ -289,6 +289,11 @@ class SpecialDaysPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.calendar)
+        legend = QLabel(" ".join(f"<span style='background:{colour}; color:#0f172a'>&nbsp;{text}&nbsp;</span>"
+                                 for colour, text in ((CLOSED_COLOUR, "closed"), (OPEN_COLOUR, "special opening"),
+                                                      (HOLIDAY_COLOUR, "public holiday"))))
+        legend.setObjectName("calendarLegend")
+        layout.addWidget(legend)
         layout.addWidget(self.day_label)
         layout.addWidget(self.name_edit)
         row = QHBoxLayout()
@@ -329,6 +334,7 @@ class SpecialDaysPanel(QWidget):
                     item = QListWidgetItem(text)
                     item.setData(DATE_ROLE, (kind, day))
                     item.setBackground(QColor(CLOSED_COLOUR if kind == "c" else OPEN_COLOUR))
+                    item.setForeground(QColor("#0f172a"))  # dark text on the light tint, in either theme
                     self.entries.addItem(item)
         self._paint_calendar()
         self._describe_day()
