@@ -57,6 +57,8 @@ def _number(value: float | int | str) -> str:
 
 
 def _phrases(values: Sequence[object]) -> str:
+    if not values:
+        return "(nothing yet)"
     shown = ", ".join(f'"{v}"' for v in values[:MAX_PHRASES])
     extra = len(values) - MAX_PHRASES
     return f"{shown} +{extra} more" if extra > 0 else shown

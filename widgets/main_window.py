@@ -76,6 +76,24 @@ class EditorPlaceholder(QLabel):
         return None
 
 
+class _TwinAction(QAction):
+    """Triggers `original`; keeps a short label and shows the original's text as tooltip."""
+
+    def __init__(self, original: QAction, text: str, parent: QWidget) -> None:
+        super().__init__(original.icon(), text, parent)
+        self._original = original
+        self.setEnabled(original.isEnabled())
+        self.sync()
+        self.triggered.connect(original.trigger)
+        original.changed.connect(self.sync)
+
+    def sync(self) -> None:
+        try:
+            self.setToolTip(self._original.text().replace("&", ""))
+        except RuntimeError:  # the original is being destroyed with its window
+            pass
+
+
 class MainWindow(QMainWindow):
     """Rules page (list + editor), problems dock, menus, toolbar; more pages via `add_page`.
 
@@ -238,12 +256,8 @@ class MainWindow(QMainWindow):
 
     def _toolbar_twin(self, action: QAction, text: str, can_changed: Any) -> QAction:
         """A short-labelled toolbar copy of an undo/redo action (whose own text names the edit)."""
-        twin = QAction(action.icon(), text, self)
-        twin.setEnabled(action.isEnabled())
-        twin.setToolTip(action.text().replace("&", ""))
-        twin.triggered.connect(action.trigger)
+        twin = _TwinAction(action, text, self)
         can_changed.connect(twin.setEnabled)
-        action.changed.connect(lambda: twin.setToolTip(action.text().replace("&", "")))
         return twin
 
     # --- rule commands ---------------------------------------------------------------------------
@@ -385,8 +399,8 @@ class MainWindow(QMainWindow):
                 return
             self.undo_stack.push(SetRulesetCommand(self.document, ruleset, "Restore unsaved changes"))
             self.statusBar().showMessage("Restored the unsaved changes. Save to keep them.", 8000)
-        elif not self.workspace.read_only:
-            self.project.clear_recovery()
+        else:
+            self._clear_recovery()
 
     def open_file(self, path: Path) -> bool:
         """Open a ruleset JSON file; Save then writes back to it."""
@@ -460,6 +474,15 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - recovery is best effort, never an interruption
             log.warning("could not write the recovery file: %s", exc)
 
+    def _clear_recovery(self) -> None:
+        """The user chose to drop their unsaved edits: do not offer them again next time."""
+        if self.project is None or self.workspace is None or self.workspace.read_only:
+            return
+        try:
+            self.project.clear_recovery()
+        except Exception as exc:  # noqa: BLE001 - best effort, as writing it
+            log.warning("could not clear the recovery file: %s", exc)
+
     def export(self) -> None:
         from widgets.export_dialog import ExportDialog
 
@@ -492,8 +515,7 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save(wait=True)
         if answer == QMessageBox.StandardButton.Discard:
-            if self.project is not None and not self.workspace.read_only:
-                self.project.clear_recovery()
+            self._clear_recovery()
             return True
         return False
 

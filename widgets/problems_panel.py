@@ -219,9 +219,7 @@ class ProblemsPanel(QWidget):
         self.tree.clear()
         items = []
         for problem in problems:
-            owner, _, message = problem.message.partition(": ")
-            if not message:
-                owner, message = "", problem.message
+            owner, message = split_message(problem, self.document)
             item = QTreeWidgetItem([message[:1].upper() + message[1:], owner])
             item.setIcon(0, icon(problem.severity))
             item.setToolTip(0, f"{problem.message}\n\n{problem.path} ({problem.code})")
@@ -253,6 +251,28 @@ class ProblemsPanel(QWidget):
             if problem.rule_id and out.get(problem.rule_id) != "error":
                 out[problem.rule_id] = problem.severity
         return out
+
+
+def split_message(problem: Problem, document: Document) -> tuple[str, str]:
+    """("Rule 'Urgent: outage', action 2", "there is no template …"): where, then what.
+
+    The validator writes "<where>: <what>"; a rule name may itself contain ": ", so the search
+    for the separator starts after the rule's quoted name.
+    """
+    text = problem.message
+    start = 0
+    rule_id = rule_id_of(problem, document)
+    rule = document.ruleset.rule(rule_id) if rule_id else None
+    if rule is not None:
+        for quoted in (f"'{rule.name}'", f"'{rule.id}'"):
+            found = text.find(quoted)
+            if found >= 0:
+                start = found + len(quoted)
+                break
+    cut = text.find(": ", start)
+    if cut < 0:
+        return "", text
+    return text[:cut], text[cut + 2:]
 
 
 def rule_id_of(problem: Problem, document: Document) -> str | None:

@@ -55,13 +55,17 @@ class RuleFilterProxy(QSortFilterProxyModel):
         self._words: list[str] = []
         self._kind: str | None = None
 
-    def set_text(self, text: str) -> None:
-        self._words = text.casefold().split()
-        self.invalidateFilter()
-
-    def set_kind(self, kind: str | None) -> None:
-        self._kind = kind or None
-        self.invalidateFilter()
+    def set_filter(self, text: str, kind: str | None) -> None:
+        words, kind = text.casefold().split(), kind or None
+        if (words, kind) == (self._words, self._kind):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter() is deprecated
+            self.beginFilterChange()
+            self._words, self._kind = words, kind
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self._words, self._kind = words, kind
+            self.invalidateFilter()
 
     @property
     def active(self) -> bool:
@@ -243,7 +247,8 @@ class RuleList(QWidget):
         self.proxy.setSourceModel(model)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Find rules by name, kind or fact…")
+        self.search.setPlaceholderText("Find rules…")
+        self.search.setToolTip("Find rules by name, trigger kind or the facts they test (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setAccessibleName("Find rules")
@@ -326,8 +331,7 @@ class RuleList(QWidget):
         self.search.selectAll()
 
     def _on_filter_changed(self, *_: object) -> None:
-        self.proxy.set_text(self.search.text())
-        self.proxy.set_kind(self.kind.currentData())
+        self.proxy.set_filter(self.search.text(), self.kind.currentData())
         filtered = self.proxy.active
         self.view.setDragEnabled(not filtered)
         self.view.setAcceptDrops(not filtered)

@@ -1,0 +1,91 @@
+"""Render the README screenshots offscreen: main window, problems panel, rule editor (nested rule).
+
+Usage: python scripts/screenshots.py [--out docs/screenshots] [--size 1280x800]
+Runs on a throw-away workspace seeded with the example playbook, so it never touches yours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from builder.model import Leaf  # noqa: E402
+from widgets.commands import ReplaceRuleCommand  # noqa: E402
+from widgets.main_window import MainWindow, create_application, open_start_project, open_workspace  # noqa: E402
+
+
+def settle(ms: int = 400) -> None:
+    """Let timers (debounced validation, background work) run before grabbing."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for_problems(window: MainWindow, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while window.problems_panel.busy and time.monotonic() < deadline:
+        settle(100)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--size", default="1280x800")
+    args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    app = create_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = open_workspace(None, Path(tmp) / "workspace.json")
+        window = MainWindow(workspace)
+        open_start_project(window)
+        window.resize(width, height)
+        window.show()
+        settle()
+        wait_for_problems(window)
+        window.grab().save(str(args.out / "main_window.png"))
+        print(args.out / "main_window.png")
+
+        nested = next((r for r in window.document.rules if r.id == "enterprise-pricing"), None)
+        if nested is not None:
+            window.rule_list.select_rule(nested.id)
+            settle()
+            window.rule_editor.grab().save(str(args.out / "rule_editor.png"))
+            print(args.out / "rule_editor.png")
+
+        # A broken rule: an unknown template and an empty phrase list, as a user might leave it.
+        rule = window.document.rules[1]
+        broken = replace(rule, when=Leaf("message.text", "contains_any", ()),
+                         actions=tuple(a if getattr(a, "type", "") != "reply" else replace(a, template="missing")
+                                       for a in rule.actions))
+        window.undo_stack.push(ReplaceRuleCommand(window.document, rule.id, broken, "Break a rule"))
+        window.problems_panel.validate_now()
+        wait_for_problems(window)
+        settle()
+        first = window.problems_panel.tree.topLevelItem(0)
+        if first is not None:
+            window.problems_panel.tree.setCurrentItem(first)
+            window.go_to_problem(window.problems_panel.problems[0])
+        settle()
+        window.grab().save(str(args.out / "problems_window.png"))
+        window.problems_panel.grab().save(str(args.out / "problems_panel.png"))
+        print(args.out / "problems_panel.png")
+        window.undo_stack.setClean()
+        window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
