@@ -312,14 +312,15 @@ class SimulatorPage(QWidget):
                 items.append((parse_iso(event["at"]), 0, i, line))
         session = sim.session
         names = {r.id: r.name for r in sim.ruleset.rules}
-        for i, firing in enumerate(session.fired if session is not None else ()):
-            if firing.escalate:
-                continue
-            what = ", ".join(f"tag {t}" for t in firing.tags) or "no visible action"
-            items.append((firing.at, 1, i, ChatLine("note", f"Rule “{names.get(firing.rule, firing.rule)}” "
-                                                    f"fired ({what})", self._time(firing.at))))
-            for reply in self._replies(firing):
-                items.append((firing.at, 1, i, ChatLine("bot", reply, self._time(firing.at), "rule reply")))
+        groups: dict[datetime, list[Any]] = {}  # rules that fired without handing over, per evaluation
+        for firing in session.fired if session is not None else ():
+            if not firing.escalate:
+                groups.setdefault(firing.at, []).append(firing)
+        for i, (at, firings) in enumerate(groups.items()):
+            items.append((at, 1, i, ChatLine("note", _fired_note(firings, names), self._time(at))))
+            for firing in firings:
+                for reply in self._replies(firing):
+                    items.append((at, 1, i, ChatLine("bot", reply, self._time(at), "rule reply")))
         decision = sim.decision
         if decision is not None and decision.at is not None:
             when = self._time(decision.at)
@@ -369,6 +370,18 @@ class SimulatorPage(QWidget):
 
     def disconnect_document(self) -> None:
         self.document.changed.disconnect(self._document_changed)
+
+
+def _fired_note(firings: list[Any], names: dict[str, str]) -> str:
+    """"Rule “Shipping question” fired (tag shipping)"; many rules are summarised in one line."""
+    tags = list(dict.fromkeys(t for f in firings for t in f.tags))
+    what = ", ".join(f"tag {t}" for t in tags[:5]) + (f" +{len(tags) - 5} more" if len(tags) > 5 else "")
+    what = what or "no visible action"
+    if len(firings) == 1:
+        return f"Rule “{names.get(firings[0].rule, firings[0].rule)}” fired ({what})"
+    shown = ", ".join(f"“{names.get(f.rule, f.rule)}”" for f in firings[:3])
+    more = f" and {len(firings) - 3} more" if len(firings) > 3 else ""
+    return f"{len(firings)} rules fired: {shown}{more} ({what})"
 
 
 def _event_line(event: dict[str, Any], time: str) -> ChatLine | None:
