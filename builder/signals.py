@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,17 +42,45 @@ COMMON_ACRONYMS: frozenset[str] = frozenset(
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 _analyzer: Any = None
+_lexicon: Any = None
+# VADER strips these from both ends of a token (`SentiText._strip_punc_if_word`).
+_PUNCTUATION = string.punctuation
+
+
+def _load_analyzer() -> Any:
+    global _analyzer, _lexicon
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    _analyzer = SentimentIntensityAnalyzer()
+    _lexicon = _analyzer.lexicon
+    return _analyzer
+
+
+def has_sentiment_words(text: str) -> bool:
+    """False when VADER would score `text` exactly 0.0 because none of its tokens is in the
+    lexicon (VADER gives a valence only to lexicon items; boosters and negations merely modify
+    them). Only for ASCII text, where VADER's emoji step changes nothing; True otherwise."""
+    if _analyzer is None:
+        _load_analyzer()
+    if not text.isascii():
+        return True
+    lexicon = _lexicon
+    for token in text.lower().split():
+        if token in lexicon:
+            return True
+        stripped = token.strip(_PUNCTUATION)
+        if len(stripped) > 2 and stripped in lexicon:
+            return True
+    return False
 
 
 def sentiment(text: str) -> float:
-    """VADER compound score in [-1, 1]; 0.0 for an empty message. One analyzer per process."""
-    global _analyzer
+    """VADER compound score in [-1, 1]; 0.0 for an empty message. One analyzer per process;
+    messages without a single lexicon word skip VADER (its score is exactly 0.0 for them)."""
     if not text.strip():
         return 0.0
-    if _analyzer is None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        _analyzer = SentimentIntensityAnalyzer()
+    if not has_sentiment_words(text):
+        return 0.0
     score: float = _analyzer.polarity_scores(text)["compound"]
     return score
 

@@ -8,7 +8,7 @@ import pytest
 from reference_engine import events, make_ruleset
 
 from builder.engine import compile_ruleset
-from builder.signals import RepeatTracker, caps_ratio, compile_url_pattern, sentiment, url_path
+from builder.signals import RepeatTracker, caps_ratio, compile_url_pattern, has_sentiment_words, sentiment, url_path
 
 
 @pytest.mark.parametrize(
@@ -174,3 +174,46 @@ def test_local_time_is_utc_without_a_schedule() -> None:
     evs = events("2026-11-29T23:30:00Z", (0, "visitor", {"text": "hello"}))
     facts = facts_after([{"fact": "time.local_hour", "op": "gte", "value": 0}], evs)
     assert facts["time.local_hour"] == 23
+
+
+def _vader(text: str) -> float:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    score: float = SentimentIntensityAnalyzer().polarity_scores(text)["compound"] if text.strip() else 0.0
+    return score
+
+
+SENTIMENT_EDGES = [
+    "no", "No.", "NO!!!", "not bad", "kind of good", "at least", "ok", ":)", ":-(", "(:", "<3", "lol",
+    "fine...", "'good'", "GOOD", "good but terrible", "xyzzy qwerty", "??? !!!", "...", "the my order please",
+    "I don't know", "this isn't helpful", "refund 12345", "😡", "café au lait", "\u00a0ok\u00a0", "tab\tok",
+]
+
+
+def test_sentiment_shortcut_scores_exactly_as_vader_on_edge_cases() -> None:
+    assert [sentiment(t) for t in SENTIMENT_EDGES] == [_vader(t) for t in SENTIMENT_EDGES]
+
+
+def test_sentiment_shortcut_scores_exactly_as_vader_on_the_dev_corpus() -> None:
+    import json
+
+    from conftest import DEV_DATA
+
+    files = sorted(DEV_DATA.glob("*.jsonl")) if DEV_DATA.is_dir() else []
+    if not files:
+        pytest.skip("no development data")
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    texts = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if isinstance(text, str):
+                texts.append(text)
+    shortcut = 0
+    for text in texts:
+        expected = analyzer.polarity_scores(text)["compound"] if text.strip() else 0.0
+        assert sentiment(text) == expected, text
+        shortcut += not has_sentiment_words(text)
+    assert 0 < shortcut < len(texts)  # both paths are exercised
