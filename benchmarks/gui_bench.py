@@ -1,0 +1,153 @@
+"""GUI speed figures (offscreen): cold start, opening a 500-rule project, keystroke to validation.
+
+Targets (issue 6): first painted window < 1.5 s, opening 500 rules < 1 s, keystroke → updated
+problems < 100 ms with 500 rules. Prints figures; never asserts (timings are not unit tests).
+Usage: python benchmarks/gui_bench.py [--rules 500] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+COLD_START = r"""
+import time, os, sys, tempfile
+started = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QTimer
+from widgets.main_window import MainWindow, create_application, open_start_project, open_workspace
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(f"{{time.perf_counter() - started:.4f}}", flush=True)
+            os._exit(0)
+        return False
+
+app = create_application()
+workspace = open_workspace(None, Path(tempfile.mkdtemp()) / "ws.json")
+window = MainWindow(workspace)
+open_start_project(window)
+spy = FirstPaint()
+window.installEventFilter(spy)
+window.show()
+app.exec()
+"""
+
+
+def cold_start(repeat: int) -> None:
+    inside, wall = [], []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", COLD_START.format(root=str(ROOT))], capture_output=True,
+                             text=True, check=False, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        wall.append(time.perf_counter() - began)
+        lines = [line for line in out.stdout.splitlines() if line.strip()]
+        if lines:
+            inside.append(float(lines[-1]))
+        else:
+            print("cold start run failed:", out.stderr[-500:])
+    if inside:
+        print(f"cold start to first paint: median {statistics.median(inside):.3f} s in-process, "
+              f"{statistics.median(wall):.3f} s including interpreter start (target 1.5 s)")
+
+
+def big_document(rules: int) -> dict:
+    from builder.model import Ruleset
+    from builder.paths import example_playbook
+
+    base = Ruleset.from_dict(json.loads(example_playbook().read_text(encoding="utf-8")))
+    many = tuple(replace(base.rules[i % len(base.rules)], id=f"rule-{i}", name=f"{base.rules[i % len(base.rules)].name} #{i}")
+                 for i in range(rules))
+    return replace(base, rules=many).to_dict()
+
+
+def warm(rules: int, repeat: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from builder.model import Reply
+    from widgets.commands import ReplaceRuleCommand
+    from widgets.main_window import MainWindow, create_application, open_workspace
+
+    app = create_application()
+    document = big_document(rules)
+
+    def settle(ms: int = 0) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = open_workspace(None, Path(tmp) / "ws.json")
+        workspace.create_project("Big", document)
+        workspace.create_project("Small", big_document(5))
+        window = MainWindow(workspace)
+        window.resize(1280, 800)
+        window.show()
+        window.open_project("Small")
+        settle(50)
+        opens = []
+        for _ in range(repeat):
+            window.open_project("Small")
+            settle(10)
+            began = time.perf_counter()
+            window.open_project("Big")
+            window.repaint()
+            opens.append(time.perf_counter() - began)
+        print(f"open a {rules}-rule project (list shown, editor on rule 1): median {statistics.median(opens):.3f} s "
+              f"(target 1 s)")
+
+        panel = window.problems_panel
+        deadline = time.monotonic() + 60
+        while panel.busy and time.monotonic() < deadline:
+            settle(20)
+        print(f"full validation of {rules} rules (background): {panel._full_seconds * 1000:.0f} ms")
+
+        times = []
+        for n in range(repeat * 3):
+            while panel.busy:
+                settle(10)
+            rule = window.document.rules[rules // 2 + n]
+            changed = replace(rule, actions=(*rule.actions, Reply(f"missing-{n}")))
+            began = time.perf_counter()
+            window.undo_stack.push(ReplaceRuleCommand(window.document, rule.id, changed, "Type", merge_key=None))
+            panel.validate_now()  # what the debounce timer calls 150 ms after the last keystroke
+            app.processEvents()
+            elapsed = time.perf_counter() - began
+            if not any(p.rule_id == rule.id for p in panel.problems):
+                print("  (the edited rule's problem was not shown yet)")
+            times.append(elapsed)
+        print(f"keystroke to updated problems with {rules} rules: median {statistics.median(times) * 1000:.1f} ms, "
+              f"max {max(times) * 1000:.1f} ms (target 100 ms; plus the {150} ms debounce after the last key)")
+        while panel.busy:
+            settle(20)
+        window.undo_stack.setClean()
+        window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rules", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cold_start(args.repeat)
+    warm(args.rules, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
