@@ -87,6 +87,21 @@ def email_html(subject: str, body: str) -> str:
             f"<pre style='white-space:pre-wrap;font-family:sans-serif'>{html.escape(body)}</pre>")
 
 
+def webhook_html(body: Mapping[str, Any]) -> str:
+    """The webhook POST in brief: what a helpdesk or CRM receives, field by field."""
+    handoff = body.get("handoff") or {}
+    rows = [("event", body.get("event")), ("conversation_id", body.get("conversation_id")),
+            ("rule", (body.get("rule") or {}).get("name")), ("trigger", (body.get("trigger") or {}).get("label")),
+            ("priority", body.get("priority")), ("handoff.mode", handoff.get("mode")),
+            ("handoff.team", handoff.get("team_name")), ("handoff.promise", handoff.get("promise")),
+            ("visitor", ", ".join(f"{k}: {v}" for k, v in (body.get("visitor") or {}).items())),
+            ("tags", ", ".join(body.get("tags") or [])), ("pages", len(body.get("pages") or [])),
+            ("transcript", f"{len(body.get('transcript') or [])} messages")]
+    cells = "".join(f"<tr><td style='color:#475569;padding-right:12px'><code>{html.escape(k)}</code></td>"
+                    f"<td>{html.escape(str(v))}</td></tr>" for k, v in rows if v not in (None, ""))
+    return "<p style='font-weight:600'>Webhook · POST application/json</p><table>" + cells + "</table>"
+
+
 def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
@@ -187,9 +202,11 @@ class HandoffView(QWidget):
         subject, body = messages["email"]
         rendered = {"slack": slack_html(messages["slack"]), "teams": teams_html(messages["teams"]),
                     "email": email_html(subject, body),
-                    "webhook": "<pre>" + html.escape(_pretty(messages["webhook"])) + "</pre>"}
+                    "webhook": webhook_html(messages["webhook"])}
         raw = {"slack": _pretty(messages["slack"]), "teams": _pretty(messages["teams"]),
                "email": _pretty({"subject": subject, "body": body}), "webhook": _pretty(messages["webhook"])}
         for key, (visual, raw_view) in self.views.items():
+            raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if key == "email"
+                                     else QPlainTextEdit.LineWrapMode.NoWrap)
             visual.setHtml(rendered[key])
             raw_view.setPlainText(raw[key])
