@@ -126,9 +126,9 @@ class MainWindow(QMainWindow):
         self.rules_page.setObjectName("rulesPage")
         self.rules_page.addWidget(self.rule_list)
         self.rules_page.addWidget(self.rule_editor)
-        self.rules_page.setStretchFactor(0, 0)
-        self.rules_page.setStretchFactor(1, 1)
-        self.rules_page.setSizes([420, 860])
+        self.rules_page.setStretchFactor(0, 1)  # on big screens the list grows too, at half the pace
+        self.rules_page.setStretchFactor(1, 2)
+        self.rules_page.setSizes([460, 820])
         self.rules_page.setChildrenCollapsible(False)
         self.rule_list.setMinimumWidth(300)
 
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.setClean()
         self.rule_list.clear_filter()
         self.rule_list.select_rule(ruleset.rules[0].id if ruleset.rules else None)
-        self.problems_panel.validate_now()
+        self.problems_panel.schedule_validation()  # after the window has painted, not before
         self._update_title()
 
     def open_project(self, name: str) -> bool:
