@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.problems_dock.setTitleBarWidget(QWidget(self.problems_dock))
         self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
-        self.resizeDocks([self.problems_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
