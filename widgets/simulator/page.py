@@ -7,6 +7,7 @@ start replays the same script on a fresh session, so the effect of an edit is vi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -109,6 +110,8 @@ class SimulatorPage(QWidget):
         self.library.play_requested.connect(self.play_all)
         self.library.reset_requested.connect(self.new_conversation)
         document.changed.connect(self._document_changed)
+        self._connected = True
+        self.destroyed.connect(_disconnector(document, self._document_changed))
         self.clock.set_start(start, self.zone)
         self.refresh()
 
@@ -369,7 +372,18 @@ class SimulatorPage(QWidget):
     # --- for the main window and tests ---------------------------------------------------------------
 
     def disconnect_document(self) -> None:
-        self.document.changed.disconnect(self._document_changed)
+        """Stop following the document (the page is going away; safe to call twice)."""
+        if self._connected:
+            self._connected = False
+            self.document.changed.disconnect(self._document_changed)
+
+
+def _disconnector(document: Document, callback: Callable[[], None]) -> Callable[..., None]:
+    """A slot that unhooks `callback` when the page is destroyed (it must not reference the page)."""
+    def disconnect(*_: Any) -> None:
+        with contextlib.suppress(ValueError):  # already disconnected by `disconnect_document`
+            document.changed.disconnect(callback)
+    return disconnect
 
 
 def _fired_note(firings: list[Any], names: dict[str, str]) -> str:
