@@ -391,3 +391,32 @@ def test_a_ruleset_that_cannot_compile_is_explained_not_crashed(qtbot: Any, page
     document.remove_rule("broken")
     page.rerun()
     assert page.sim.session is not None and page.chat.lines[-1].text == "hello"
+
+
+@pytest.mark.parametrize(("rule", "expected"), [
+    ({"fired": True, "held": True, "conditions_held": 1, "conditions_total": 4}, ("Fired · 1 of 4 conditions held", "fired")),
+    ({"fired": False, "held": False, "conditions_held": 3, "conditions_total": 4},
+     ("Near miss · 3 of 4 conditions held", "near")),
+    ({"fired": False, "held": False, "conditions_held": 1, "conditions_total": 4},
+     ("Not fired · 1 of 4 conditions held", "failed")),
+    ({"fired": False, "held": False, "conditions_held": 0, "conditions_total": 1},
+     ("Not fired · 0 of 1 conditions held", "failed")),
+    ({"fired": False, "held": True, "cooldown": True, "conditions_held": 1, "conditions_total": 1},
+     ("Already fired (cooling down)", "cooldown")),
+    ({"fired": False, "held": False, "evaluated": False, "conditions_held": 2, "conditions_total": 2},
+     ("Skipped: an earlier rule stopped", "skipped")),
+])
+def test_rule_status_names_near_misses(rule: dict[str, Any], expected: tuple[str, str]) -> None:
+    from widgets.simulator.explanation import rule_status
+
+    assert rule_status(rule) == expected
+
+
+def test_values_read_like_the_manager_would_say_them() -> None:
+    from widgets.simulator.explanation import format_value
+
+    assert format_value("message.sentiment", -0.6249) == "−0.62"
+    assert format_value("message.caps_ratio", 0.8) == "0.80"
+    assert format_value("conversation.repeated_question_count", 3) == "3×"
+    assert format_value("time.in_business_hours", False) == "no"
+    assert format_value("visitor.score", None) == "unknown"
