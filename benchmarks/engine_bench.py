@@ -166,12 +166,10 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
     t0 = time.perf_counter()
     compiled = compile_ruleset(Ruleset.from_dict(document))
     compile_s = time.perf_counter() - t0
-    if full_walk:  # no phrase index: every rule's tree is walked at every turn
-        compiled.plan = tuple((None, pos, test, r) for _, pos, test, r in compiled.plan)
-        compiled.ungated_order = tuple(range(len(compiled.rules)))
-        compiled.ungated = frozenset(compiled.ungated_order)
-        compiled.ungated_plan = compiled.quiet_plan = compiled.plan
-        compiled.gated_by_phrase = {}
+    if full_walk:  # no index: every rule's tree is walked at every turn
+        from builder.engine.index import without_index
+
+        compiled = without_index(compiled)
     turns = evaluations = escalated = fired = 0
     engine_s = cpu_s = 0.0
     wall0 = time.perf_counter()
@@ -201,7 +199,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
         "wall_s": round(time.perf_counter() - wall0, 2), "compile_s": round(compile_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "escalated": escalated, "full_walk": full_walk, "emotion": emotion, "keyword_share": keyword_share,
-        "ungated_rules": len(compiled.ungated_order),
+        "ungated_rules": len(compiled.always),
     }
 
 

@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 
 from builder.engine.facts import leaf_node
 from builder.engine.fast import combine, fast_test, without_hits
-from builder.engine.nodes import TIMER_BASES, CGroup, CLeaf, CNode, CompileError, CRule, Test
+from builder.engine.index import Probe, build_index, gate
+from builder.engine.nodes import (
+    TIMER_BASES,
+    CGroup,
+    CLeaf,
+    CNode,
+    CompileError,
+    CRule,
+    Test,
+)
 from builder.engine.state import Needs
 from builder.matching import PatternSet, PhraseMatcher
 from builder.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
@@ -51,13 +60,15 @@ class CompiledRuleset:
     start_points: tuple[int, ...] = ()  # ... and the rule position of each
     silence_keys: tuple[float, ...] = ()  # the same after the latest message
     silence_points: tuple[int, ...] = ()
-    plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()  # the hot loop's view of rules
-    ungated: frozenset[int] = frozenset()  # positions of rules without a phrase gate
-    ungated_order: tuple[int, ...] = ()
-    ungated_plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()
-    # ungated rules specialised for a message without phrase hits (rules that cannot hold then left out)
-    quiet_plan: tuple[tuple[frozenset[int] | None, int, Test, CRule], ...] = ()
-    gated_by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)  # phrase id -> rule positions
+    # The hot loop's view (see `builder.engine.index`): per rule position its closure, and the same
+    # specialised for a message without phrase hits (None: cannot hold then); rules without a gate;
+    # phrase id -> positions of rules it gates; probes finding the rules other atoms gate.
+    tests: tuple[Test, ...] = ()
+    quiet_tests: tuple[Test | None, ...] = ()
+    always: tuple[int, ...] = ()
+    always_set: frozenset[int] = frozenset()
+    by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    probes: tuple[Probe, ...] = ()
     similarity_scorer: Any = None
     _hours: dict[str, Any] = field(default_factory=dict)
 
@@ -99,24 +110,6 @@ def _node(cond: Condition, cr: CompiledRuleset, where: str, problems: list[str],
     return CGroup(cond.kind, kids, combine(cond.kind, tests), where)
 
 
-def _gate(node: CNode) -> frozenset[int] | None:
-    """Phrase ids one of which the latest message must contain for `node` to hold (None: no such
-    requirement). Lets the evaluator skip rules whose required phrases are absent."""
-    if isinstance(node, CLeaf):
-        if node.leaf.op == "contains_any" and not node.conversation and node.phrase_ids:
-            return node.phrase_ids
-        return None
-    if node.kind == "not":
-        return None
-    gates = [_gate(c) for c in node.children]
-    if node.kind == "all":
-        known = [g for g in gates if g is not None]
-        return min(known, key=len) if known else None
-    if not gates or any(g is None for g in gates):
-        return None
-    return frozenset().union(*[g for g in gates if g is not None])
-
-
 def _num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -150,7 +143,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         if rule.cooldown.policy == "after_minutes" and not (rule.cooldown.minutes or 0) > 0:
             problems.append(f"rule '{rule.id}': cooldown 'after_minutes' needs a number of minutes")
         rules.append(CRule(
-            rule, index, fast_test(root), root, _gate(root), tuple(leaves), _timer_leaves(leaves),
+            rule, index, fast_test(root), root, tuple(leaves), _timer_leaves(leaves),
             escalates=rule.escalation is not None, stop=rule.stop, policy=rule.cooldown.policy,
             cooldown_s=float(rule.cooldown.minutes or 0.0) * 60.0,
             tags=tuple(t for a in rule.actions if isinstance(a, Tag) for t in a.tags),
@@ -172,21 +165,12 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     for pos, r in enumerate(rules):
         r.position = pos
     cr.rules = tuple(rules)
-    cr.plan = tuple((r.gate, r.position, r.test, r) for r in rules)
-    cr.ungated_order = tuple(r.position for r in rules if r.gate is None)
-    cr.ungated = frozenset(cr.ungated_order)
-    cr.ungated_plan = tuple(cr.plan[p] for p in cr.ungated_order)
-    quiet = []
-    for p in cr.ungated_order:
-        test = without_hits(cr.rules[p].root)
-        if test is not None:
-            quiet.append((None, p, test, cr.rules[p]))
-    cr.quiet_plan = tuple(quiet)
-    by_phrase: dict[int, list[int]] = {}
-    for r in rules:
-        for pid in r.gate or ():
-            by_phrase.setdefault(pid, []).append(r.position)
-    cr.gated_by_phrase = {pid: tuple(ps) for pid, ps in by_phrase.items()}
+    cr.tests = tuple(r.test for r in rules)
+    cr.quiet_tests = tuple(without_hits(r.root) for r in rules)
+    getters: dict[str, Any] = {}
+    gates = [(r.position, gate(r.root, cr, getters)) for r in rules]
+    cr.always, cr.by_phrase, cr.probes = build_index(gates, getters)
+    cr.always_set = frozenset(cr.always)
     cr.matcher.build()
     cr.patterns.build()
     cr.has_phrases = True

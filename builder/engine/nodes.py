@@ -58,7 +58,6 @@ class CRule:
     index: int  # in the ruleset (disabled rules included)
     test: Test
     root: CNode
-    gate: frozenset[int] | None  # phrase ids one of which must be in the message, or None
     leaves: tuple[CLeaf, ...]
     timer_leaves: tuple[tuple[str, float, float], ...]  # (base, seconds per unit, threshold)
     escalates: bool = False

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from builder.engine.compile import CompiledRuleset
 from builder.engine.decision import Decision, make_decision
-from builder.engine.nodes import CRule
+from builder.engine.nodes import CRule, Test
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 
@@ -263,19 +263,34 @@ class Session:
         fired: list[CRule] | None = None
         deciding: CRule | None = None
         compiled = self.compiled
-        plan = compiled.plan
-        if hits:  # rules gated on a phrase that is present, merged in rule order with ungated ones
-            by_phrase = compiled.gated_by_phrase
-            candidates: set[int] = set()
+        found: set[int] | None = None
+        tests: tuple[Test | None, ...]
+        if hits:  # rules gated on a phrase that is present
+            by_phrase = compiled.by_phrase
             for pid in hits:
-                found = by_phrase.get(pid)
-                if found is not None:
-                    candidates.update(found)
-            entries: Any = [plan[p] for p in sorted(compiled.ungated.union(candidates))] if candidates \
-                else compiled.ungated_plan
+                poss = by_phrase.get(pid)
+                if poss is not None:
+                    if found is None:
+                        found = set(poss)
+                    else:
+                        found.update(poss)
+            tests = compiled.tests
         else:
-            entries = compiled.quiet_plan  # no phrase in this message: the pre-folded rules
-        for _, pos, test, cr in entries:
+            tests = compiled.quiet_tests  # no phrase in this message: the pre-folded rules
+        for probe in compiled.probes:  # rules gated on a threshold crossed, a true flag, a category...
+            poss = probe(st)
+            if poss:
+                if found is None:
+                    found = set(poss)
+                else:
+                    found.update(poss)
+        order = sorted(found.union(compiled.always_set)) if found else compiled.always
+        rules = compiled.rules
+        for pos in order:
+            test = tests[pos]
+            if test is None:
+                continue
+            cr = rules[pos]
             lt = last_turn[pos]
             if lt is not None:
                 policy = cr.policy
