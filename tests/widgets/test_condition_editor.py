@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -193,8 +195,10 @@ def test_drag_a_condition_into_another_group(editor: ConditionEditor, qtbot) -> 
     drop_at = QPointF(20, last.geometry().bottom() + 2)  # below the last child: append
     # Offscreen there is no drag manager to carry a real QDrag, so deliver what Qt would: the
     # enter event (the group must accept it) and then the drop, with the handle's mime data.
-    enter = QDragEnterEvent(drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # PySide marks the only QDragEnterEvent constructor deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(drop_at.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
     target.dragEnterEvent(enter)
     assert enter.isAccepted() and target.property("dropTarget") is True  # highlighted while over it
     drop = QDropEvent(drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
