@@ -53,6 +53,8 @@ class SimulatorPage(QWidget):
         self.pending: list[dict[str, Any]] = []
         self.pending_total = 0
         self._stale = False
+        self._handoff_shown: tuple[Any, ...] | None = None
+        self._explained: tuple[Any, ...] | None = None
 
         self.clock = ClockBar(self)
         self.library = LibraryBar(project_provider, self)
@@ -285,10 +287,13 @@ class SimulatorPage(QWidget):
         self.chat.set_lines(self._chat_lines())
         self._refresh_explanation()
         decision = sim.decision
-        if decision is not None:
-            self.handoff.show_decision(sim.ruleset, decision, sim.conversation(expect=False))
-        else:
-            self.handoff.show_nothing(sim.error or "No handoff yet: no rule has escalated this conversation.")
+        shown = (decision, sim.ruleset, sim.error)
+        if not _same(shown, self._handoff_shown):  # payloads are built once per decision, not per redraw
+            self._handoff_shown = shown
+            if decision is not None:
+                self.handoff.show_decision(sim.ruleset, decision, sim.conversation(expect=False))
+            else:
+                self.handoff.show_nothing(sim.error or "No handoff yet: no rule has escalated this conversation.")
         hours = default_hours(sim.ruleset)
         if hours is None:
             open_text = "no schedule (always open)"
@@ -366,6 +371,10 @@ class SimulatorPage(QWidget):
             entries.append((f"{kind} · {self._time(evaluation.at)}{fired}", evaluation.trace, evaluation.turn, text))
         if not entries and sim.session is not None:
             entries.append(("Now · before any visitor message", sim.explain_now(), 0, ""))
+        key = (sim.session, len(entries), entries[-1][1] if entries else None, sim.ruleset)
+        if _same(key, self._explained) and sim.evaluations:
+            return  # the clock moved but nothing was evaluated: keep the view (and the user's expansion)
+        self._explained = key
         index = {rule.id: i for i, rule in enumerate(sim.ruleset.rules)}
         self.explanation.set_evaluations(entries, index)
 
@@ -376,6 +385,11 @@ class SimulatorPage(QWidget):
         if self._connected:
             self._connected = False
             self.document.changed.disconnect(self._document_changed)
+
+
+def _same(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> bool:
+    """Element-wise identity (a Decision or a trace compares by value, which costs a deep walk)."""
+    return a is not None and b is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _disconnector(document: Document, callback: Callable[[], None]) -> Callable[..., None]:
