@@ -67,6 +67,7 @@ def main() -> int:
         page.chat.input.returnPressed.emit()  # Enter: evaluate, redraw everything
         app.processEvents()  # paint
         totals.append((time.perf_counter() - t0) * 1000)
+        page._explained = None  # force the redraw the turn just did
         t1 = time.perf_counter()
         page._refresh_explanation()
         app.processEvents()
