@@ -232,3 +232,11 @@ def test_saved_with_the_project(window: Any, qtbot: Any) -> None:
     # An undo stack destroyed with commands on it makes the window's undo-action tooltip lambda
     # run on a deleted QAction (main_window._toolbar_twin) during a later test: leave it empty.
     window.undo_stack.clear()
+
+
+def test_a_clicked_schedule_problem_opens_its_schedule(editor: HoursEditor) -> None:
+    from rules_schema import Problem
+
+    assert editor.focus_problem(Problem("$.schedules[1].holidays.subdivision", "x", "warning", "schedule.holidays"))
+    assert editor.current_schedule_id() == "sales-hours" and editor.tabs.currentWidget() is editor.holidays
+    assert not editor.focus_problem(Problem("$.routing.teams[0].schedule", "x", "error", "ref.schedule"))

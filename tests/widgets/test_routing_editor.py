@@ -177,3 +177,12 @@ def test_add_rename_and_delete_a_team(qtbot: Any, stack: QUndoStack) -> None:
     assert [t.id for t in editor.document.ruleset.routing.teams] == ["support", "sales"]
     stack.undo()
     assert editor.document.ruleset.routing.teams[-1].name == "Billing"
+
+
+def test_a_clicked_routing_problem_selects_the_team(qtbot: Any, stack: QUndoStack) -> None:
+    from rules_schema import Problem
+
+    editor = make_editor(qtbot, playbook(), stack)
+    assert editor.focus_problem(Problem("$.routing.teams[1].schedule", "x", "error", "ref.schedule"))
+    assert editor.team_table.currentRow() == 1
+    assert not editor.focus_problem(Problem("$.schedules[0].timezone", "x", "error", "schedule.timezone"))
