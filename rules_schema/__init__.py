@@ -16,19 +16,19 @@ skip_slow_format_libraries()
 
 from rules_schema.canonical import canonical_json, content_hash  # noqa: E402
 from rules_schema.catalog import Catalog, Fact, Operator, catalog  # noqa: E402
-from rules_schema.migrate import document_version, migrate  # noqa: E402
+from rules_schema.migrate import LATEST_VERSION, document_version, migrate  # noqa: E402
 from rules_schema.problems import ERROR, WARNING, Problem, Severity, has_errors  # noqa: E402
 
 # These need jsonschema (about 0.1-0.2 s to import): loaded on first use only.
 _LAZY: dict[str, str] = {
     "re2_error": "formats",
-    "LATEST_VERSION": "schemas", "load_schema": "schemas", "schema_errors": "schemas", "validator": "schemas",
+    "load_schema": "schemas", "schema_errors": "schemas", "validator": "schemas",
     "validate": "validation",
 }
 
 if TYPE_CHECKING:
     from rules_schema.formats import re2_error
-    from rules_schema.schemas import LATEST_VERSION, load_schema, schema_errors, validator
+    from rules_schema.schemas import load_schema, schema_errors, validator
     from rules_schema.validation import validate
 
 

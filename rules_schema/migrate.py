@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from rules_schema.schemas import LATEST_VERSION
+LATEST_VERSION = 1  # the format version this package writes; schemas.py loads its schema
 
 SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v1.schema.json"
 

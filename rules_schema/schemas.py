@@ -20,11 +20,11 @@ from referencing.jsonschema import DRAFT202012
 
 from rules_schema.fastcheck import Compiler, FastValidator, Unsupported
 from rules_schema.formats import format_checker
+from rules_schema.migrate import LATEST_VERSION
 from rules_schema.problems import json_path
 
 SchemaName = Literal["ruleset", "conversation", "decision"]
 SCHEMA_NAMES: tuple[SchemaName, ...] = ("ruleset", "conversation", "decision")
-LATEST_VERSION = 1
 
 
 @cache
