@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.conditions import (
+    Path, children, insert_at, move_node, node_at, parse_suffix, remove_at, replace_at, shape,
+)
 from builder.model import Condition, Group, Leaf, Not, Ruleset
 from rules_schema.catalog import Catalog, catalog
 from widgets.chips import Picker
@@ -31,102 +34,7 @@ from widgets.value_editors import (
     ChoiceListEditor, PatternEditor, PhraseEditor, ValueEditor, default_value, make_value_editor, value_fits,
 )
 
-Path = tuple[int, ...]
 MIME = "application/x-handoff-condition"
-
-
-# --- pure tree edits ---------------------------------------------------------------------------
-
-def children(node: Condition) -> tuple[Condition, ...]:
-    if isinstance(node, Group):
-        return node.children
-    return (node.child,) if isinstance(node, Not) else ()
-
-
-def with_children(node: Condition, kids: tuple[Condition, ...]) -> Condition:
-    return replace(node, children=kids) if isinstance(node, Group) else Not(kids[0])
-
-
-def node_at(root: Condition, path: Path) -> Condition:
-    for index in path:
-        root = children(root)[index]
-    return root
-
-
-def replace_at(root: Condition, path: Path, new: Condition) -> Condition:
-    if not path:
-        return new
-    kids = list(children(root))
-    kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
-    return with_children(root, tuple(kids))
-
-
-def remove_at(root: Condition, path: Path) -> Condition:
-    """Remove the node at `path`; a `not` left without its child goes too."""
-    parent_path = path[:-1]
-    parent = node_at(root, parent_path)
-    if isinstance(parent, Not):
-        return remove_at(root, parent_path)
-    kids = list(children(parent))
-    kids.pop(path[-1])
-    return replace_at(root, parent_path, with_children(parent, tuple(kids)))
-
-
-def insert_at(root: Condition, group_path: Path, index: int, node: Condition) -> Condition:
-    group = node_at(root, group_path)
-    kids = list(children(group))
-    kids.insert(max(0, min(index, len(kids))), node)
-    return replace_at(root, group_path, with_children(group, tuple(kids)))
-
-
-def move_node(root: Condition, src: Path, group_path: Path, index: int) -> Condition | None:
-    """Move `src` into the group at `group_path` before `index`; None when it makes no sense."""
-    if group_path[:len(src)] == src:
-        return None  # into itself
-    node = node_at(root, src)
-    parent, depth = src[:-1], len(src) - 1
-    if group_path == parent and index in (src[-1], src[-1] + 1):
-        return None  # dropped where it already is
-    if group_path[:depth] == parent and len(group_path) > depth and group_path[depth] > src[-1]:
-        group_path = group_path[:depth] + (group_path[depth] - 1,) + group_path[depth + 1:]
-    elif group_path == parent and index > src[-1]:
-        index -= 1
-    return insert_at(remove_at(root, src), group_path, index, node)
-
-
-def shape(node: Condition) -> Any:
-    """What decides which widgets exist: structure, facts and operators, not values."""
-    if isinstance(node, Leaf):
-        return ("leaf", node.fact, node.op)
-    if isinstance(node, Not):
-        return ("not", shape(node.child))
-    return ("group", tuple(shape(c) for c in node.children))
-
-
-def json_suffix(root: Condition, path: Path) -> str:
-    """The JSON path below `when` of the node at `path`, e.g. `.any[1].all[0]`."""
-    out, node = "", root
-    for index in path:
-        out += f".{node.kind}[{index}]" if isinstance(node, Group) else ".not"
-        node = children(node)[index]
-    return out
-
-
-def parse_suffix(root: Condition, suffix: str) -> tuple[Path, str]:
-    """`.any[1].all[0].value` -> ((1, 0), "value"): the deepest node found and the field after it."""
-    import re
-
-    path: Path = ()
-    node = root
-    for token in re.finditer(r"\.(all|any)\[(\d+)\]|\.not|\.(\w+)", suffix):
-        kids = children(node)
-        if token.group(1) and isinstance(node, Group) and int(token.group(2)) < len(kids):
-            path, node = path + (int(token.group(2)),), kids[int(token.group(2))]
-        elif token.group(0) == ".not" and isinstance(node, Not):
-            path, node = path + (0,), node.child
-        else:
-            return path, token.group(3) or ""
-    return path, ""
 
 
 # --- widgets -----------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from builder.conditions import json_suffix, move_node, node_at, parse_suffix, remove_at
 from builder.model import Condition, Group, Leaf, Not
 from rules_schema.catalog import catalog
-from widgets.condition_editor import (
-    ConditionEditor, DragHandle, GroupBox, LeafRow, json_suffix, move_node, node_at, parse_suffix, remove_at,
-)
+from widgets.condition_editor import ConditionEditor, DragHandle, GroupBox, LeafRow
 from widgets.value_editors import NumberEditor, PhraseEditor
 
 
