@@ -77,8 +77,8 @@ class Session:
     conversation reader rejects such lines before they get here).
     """
 
-    __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "fired",
-                 "_tags", "_notify", "priority", "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
+    __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "_fired",
+                 "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
                  "_first_match", "_has_timers", "_last_trace")
 
     def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
@@ -90,10 +90,8 @@ class Session:
         self.state = State(compiled, visitor, record_spans=trace)
         self.decision: Decision | None = None
         self.turns: list[Evaluation] = []
-        self.fired: list[Firing] = []
-        self._tags: dict[str, None] = {}  # ordered sets
-        self._notify: dict[str, None] = {}
-        self.priority: str | None = None
+        # (rule, turn, instant, escalated) per firing; Firings, tags and priority are derived on demand
+        self._fired: list[tuple[CRule, int, float, bool]] = []
         self.transcript: list[tuple[str, str]] = []
         self.clock: float | None = None
         self.next_deadline: float | None = None
@@ -107,14 +105,28 @@ class Session:
     # --- public -------------------------------------------------------------------------------
 
     @property
+    def fired(self) -> list[Firing]:
+        """Every rule that fired so far (with or without escalating), in order."""
+        return [Firing(cr.rule.id, turn, datetime.fromtimestamp(now, UTC), cr.tags, cr.replies, cr.notify, esc)
+                for cr, turn, now, esc in self._fired]
+
+    @property
     def tags(self) -> list[str]:
         """Tags applied so far, in first-applied order."""
-        return list(self._tags)
+        return list(dict.fromkeys(t for cr, _, _, _ in self._fired for t in cr.tags))
 
     @property
     def notify(self) -> list[str]:
         """Channels to notify so far, in order."""
-        return list(self._notify)
+        return list(dict.fromkeys(c for cr, _, _, _ in self._fired for c in cr.notify))
+
+    @property
+    def priority(self) -> str | None:
+        """The priority set by the latest firing rule that sets one (None: the rule's own)."""
+        for cr, _, _, _ in reversed(self._fired):
+            if cr.set_priority is not None:
+                return cr.set_priority
+        return None
 
     @property
     def turn(self) -> int:
@@ -317,21 +329,18 @@ class Session:
 
     def _apply(self, fired: list[CRule], deciding: CRule | None, now: float, timer: bool) -> Decision | None:
         st = self.state
-        at = datetime.fromtimestamp(now, UTC)
+        turn = st.turn
+        last_turn, last_at, log = self._last_turn, self._last_at, self._fired
         for cr in fired:
-            self._last_turn[cr.position] = st.turn
-            self._last_at[cr.position] = now
-            if cr.tags:
-                self._tags.update(dict.fromkeys(cr.tags))
-            if cr.notify:
-                self._notify.update(dict.fromkeys(cr.notify))
-            if cr.set_priority is not None:
-                self.priority = cr.set_priority
-            self.fired.append(Firing(cr.rule.id, st.turn, at, cr.tags, cr.replies, cr.notify, cr is deciding))
+            pos = cr.position
+            last_turn[pos] = turn
+            last_at[pos] = now
+            log.append((cr, turn, now, cr is deciding))
         if deciding is None:
             return None
         self.decision = make_decision(
-            self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=st.turn, at=at,
+            self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=turn,
+            at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
             transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,
         )
