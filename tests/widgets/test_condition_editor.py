@@ -11,7 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from builder.conditions import json_suffix, move_node, node_at, parse_suffix, remove_at
 from builder.model import Condition, Group, Leaf, Not
 from rules_schema.catalog import catalog
-from widgets.condition_editor import ConditionEditor, DragHandle, GroupBox, LeafRow
+from widgets.condition_editor import ConditionEditor, GroupBox
+from widgets.condition_row import DragHandle, LeafRow
 from widgets.value_editors import NumberEditor, PhraseEditor
 
 

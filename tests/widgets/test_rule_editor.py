@@ -17,7 +17,8 @@ from builder.document import Document
 from builder.model import Escalate, Group, Leaf, Reply, Rule, Ruleset, Tag
 from widgets.chips import Picker
 from widgets.commands import InsertRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
-from widgets.condition_editor import GroupBox, LeafRow
+from widgets.condition_editor import GroupBox
+from widgets.condition_row import LeafRow
 from widgets.rule_editor import RuleEditor
 from widgets.value_editors import NumberEditor, PhraseEditor
 
