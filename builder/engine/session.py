@@ -218,28 +218,31 @@ class Session:
     def _schedule(self, now: float) -> None:
         """The next instant a timer threshold of a rule that may still fire is crossed."""
         st = self.state
-        compiled = self.compiled
-        best: float | None = None
         start = st.start
         if start is None:
             self.next_deadline = None
             return
-        silence_base = st.last_msg if st.last_msg is not None else start
-        for base, keys, points in ((start, compiled.start_keys, compiled.start_points),
-                                   (silence_base, compiled.silence_keys, compiled.silence_points)):
-            if not keys:
-                continue
-            i = bisect_right(keys, now - base)
-            n = len(keys)
-            while i < n:
-                d = base + keys[i]
-                pos = points[i]
-                if d > now and not (self._last_turn[pos] is not None and compiled.rules[pos].policy == "once"):
-                    if best is None or d < best:
-                        best = d
-                    break
-                i += 1
+        compiled = self.compiled
+        best = None
+        if compiled.start_keys:
+            best = self._next_crossing(start, compiled.start_keys, compiled.start_points, now)
+        if compiled.silence_keys:
+            base = st.last_msg if st.last_msg is not None else start
+            d = self._next_crossing(base, compiled.silence_keys, compiled.silence_points, now)
+            if d is not None and (best is None or d < best):
+                best = d
         self.next_deadline = best
+
+    def _next_crossing(self, base: float, keys: tuple[float, ...], points: tuple[int, ...], now: float) -> float | None:
+        """The first `base + key` after `now` whose rule may still fire (a fired `once` rule cannot)."""
+        last_turn = self._last_turn
+        rules = self.compiled.rules
+        for i in range(bisect_right(keys, now - base), len(keys)):
+            d = base + keys[i]
+            pos = points[i]
+            if d > now and not (last_turn[pos] is not None and rules[pos].policy == "once"):
+                return d
+        return None
 
     def _run_timers(self, until: float) -> Decision | None:
         while self.next_deadline is not None and self.next_deadline <= until:
