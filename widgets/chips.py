@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QLineEdit, QMenu, QSizePolicy, QToolButton, QWidget
+
+from widgets.chip_paint import paint_chips
 
 _SPLIT = re.compile(r"[,;\n\r\t]+")
 
@@ -85,41 +87,6 @@ class FlowLayout(QLayout):
             x += hint.width() + self._spacing
             line = max(line, hint.height())
         return y + line - rect.y() + m.bottom()
-
-
-_PILLS: dict[tuple[int, int, float], QPixmap] = {}
-
-
-def _pill_pixmap(colour: QColor, height: int, ratio: float) -> QPixmap:
-    """A rounded pill rendered once per colour and screen ratio: antialiased rounded rectangles
-    cost ~0.5 ms each on the raster engine, and a long phrase list paints dozens of them."""
-    key = (colour.rgba(), height, ratio)
-    pixmap = _PILLS.get(key)
-    if pixmap is None:
-        pixmap = QPixmap(round(2 * height * ratio), round(height * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(QRectF(0, 0, 2 * height, height), height / 2, height / 2)
-        painter.end()
-        _PILLS[key] = pixmap
-    return pixmap
-
-
-def _draw_pill(painter: QPainter, pill: QPixmap, rect: QRect) -> None:
-    """Three slices of the cached pill: left cap, a stretched middle column, right cap."""
-    ratio = pill.devicePixelRatio()
-    cap = rect.height() / 2
-    src_w, src_h = pill.width(), pill.height()
-    src_cap = src_h / 2
-    left, top, right = float(rect.x()), float(rect.y()), float(rect.x() + rect.width())
-    painter.drawPixmap(QRectF(left, top, cap, rect.height()), pill, QRectF(0, 0, src_cap, src_h))
-    painter.drawPixmap(QRectF(left + cap, top, max(0.0, rect.width() - 2 * cap), rect.height()), pill,
-                       QRectF(src_cap, 0, max(1.0, ratio), src_h))
-    painter.drawPixmap(QRectF(right - cap, top, cap, rect.height()), pill, QRectF(src_w - src_cap, 0, src_cap, src_h))
 
 
 class ChipsEdit(QFrame):
@@ -292,24 +259,10 @@ class ChipsEdit(QFrame):
         super().paintEvent(event)
         self._arrange(self.width())
         painter = QPainter(self)
-        palette = self.palette()
-        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-        fill.setAlpha(38)
-        pill = _pill_pixmap(fill, self.CHIP_H, self.devicePixelRatioF())
-        text_colour = palette.color(QPalette.ColorRole.Text)
-        metrics = self.fontMetrics()
-        for index, (value, (chip, close)) in enumerate(zip(self._values, self._rects, strict=False)):
-            _draw_pill(painter, pill, chip)
-            painter.setPen(text_colour)
-            text_rect = chip.adjusted(self.PAD_X, 0, -self.CLOSE_W - 2, 0)
-            text = metrics.elidedText(value, Qt.TextElideMode.ElideRight, text_rect.width())
-            painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
-            muted = QColor(text_colour)
-            muted.setAlpha(255 if index == self._hover_close else 130)
-            painter.setPen(muted)
-            painter.drawText(close, int(Qt.AlignmentFlag.AlignCenter), "✕")
+        chips = [(value, chip, close) for value, (chip, close) in zip(self._values, self._rects, strict=False)]
+        paint_chips(self, painter, chips, self._hover_close, self.PAD_X, self.CLOSE_W, self.CHIP_H)
         if self._toggle_text:
-            painter.setPen(palette.color(QPalette.ColorRole.Link))
+            painter.setPen(self.palette().color(QPalette.ColorRole.Link))
             painter.drawText(self._toggle_rect, int(Qt.AlignmentFlag.AlignCenter), self._toggle_text)
         painter.end()
 
