@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 
 def small_button(text: str, name: str, tip: str) -> QToolButton:
+    """A flat icon-like button (✕, "not") that reads its tip aloud, so a symbol alone is never all
+    a screen reader gets."""
     button = QToolButton()
     button.setObjectName(name)
     button.setText(text)
@@ -54,6 +56,7 @@ def _select(combo: QComboBox, value: str) -> None:
 
 
 def problem_label() -> QLabel:
+    """The hidden label under a row that `show_inline_problem` fills, styled by `#inlineProblem`."""
     label = QLabel()
     label.setObjectName("inlineProblem")
     label.setWordWrap(True)
@@ -206,6 +209,7 @@ class LeafRow(QFrame):
             self.value_editor.set_value(leaf.value)
 
     def field(self, name: str) -> QWidget:
+        """The widget for a JSON field name (fact, param, op, value): where a problem sends the keyboard."""
         if name == "fact":
             return self.fact_picker
         if name == "param" and self.param_widget is not None:
@@ -215,6 +219,7 @@ class LeafRow(QFrame):
         return self.op_picker if name == "op" else self.fact_picker
 
     def field_name(self, widget: QWidget) -> str:
+        """The inverse of `field`, so focus can be put back on the same field after a rebuild."""
         for name in ("fact", "param", "op", "value"):
             target = self.field(name)
             if target is widget or target.isAncestorOf(widget):
