@@ -125,32 +125,41 @@ def _leaf_counts(node: Condition) -> Counter[Leaf]:
     return Counter(iter_leaves(node))
 
 
-@settings(max_examples=60, deadline=None)
+def _drop_target(tree: Condition, data: st.DataObject) -> tuple[Path, int]:
+    """A group of `tree` and a position in it, from before its first child to after its last."""
+    group_path = data.draw(st.sampled_from(_group_paths(tree)))
+    return group_path, data.draw(st.integers(0, len(children(node_at(tree, group_path)))))
+
+
+PROPERTY = settings(max_examples=60, deadline=None)
+
+
+@PROPERTY
 @given(TREES, st.data())
 def test_insert_then_remove_returns_the_original(tree: Group, data: st.DataObject) -> None:
-    group_path = data.draw(st.sampled_from(_group_paths(tree)))
-    index = data.draw(st.integers(0, len(children(node_at(tree, group_path)))))
-    inserted = insert_at(tree, group_path, index, Leaf("new.fact", "eq", 1))
-    assert node_at(inserted, group_path + (index,)) == Leaf("new.fact", "eq", 1)
+    group_path, index = _drop_target(tree, data)
+    inserted = insert_at(tree, group_path, index, D)
+    assert node_at(inserted, group_path + (index,)) == D
     assert remove_at(inserted, group_path + (index,)) == tree
 
 
-@settings(max_examples=60, deadline=None)
+@PROPERTY
 @given(TREES, st.data())
 def test_move_node_keeps_every_leaf(tree: Group, data: st.DataObject) -> None:
     # The editor moves a negated node together with its `not`, so a source is always a group's child.
     movable = [p for p in _paths(tree)[1:] if isinstance(node_at(tree, p[:-1]), Group)]
-    src = data.draw(st.sampled_from(movable or [()]))
-    group_path = data.draw(st.sampled_from(_group_paths(tree)))
-    index = data.draw(st.integers(0, len(children(node_at(tree, group_path)))))
-    moved = move_node(tree, src, group_path, index) if src else None
-    if moved is None:
+    src = data.draw(st.sampled_from(movable or [(0,)]))
+    group_path, index = _drop_target(tree, data)
+    moved = move_node(tree, src, group_path, index) if movable else None
+    if moved is None:  # refused only into itself or where it already is
+        assert not movable or group_path[:len(src)] == src or (
+            group_path == src[:-1] and index in (src[-1], src[-1] + 1))
         return
     assert _leaf_counts(moved) == _leaf_counts(tree)
     assert node_at(tree, src) in [node_at(moved, p) for p in _paths(moved)]
 
 
-@settings(max_examples=60, deadline=None)
+@PROPERTY
 @given(TREES, st.data())
 def test_json_suffix_and_parse_suffix_round_trip(tree: Group, data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(_paths(tree)))
@@ -158,7 +167,7 @@ def test_json_suffix_and_parse_suffix_round_trip(tree: Group, data: st.DataObjec
     assert parse_suffix(tree, json_suffix(tree, path)) == (path, "")
 
 
-@settings(max_examples=60, deadline=None)
+@PROPERTY
 @given(TREES, st.data())
 def test_replace_at_with_the_same_node_is_equal_and_shaped_alike(tree: Group, data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(_paths(tree)))
