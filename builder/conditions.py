@@ -77,18 +77,21 @@ def move_node(root: Condition, src: Path, group_path: Path, index: int) -> Condi
     None when it makes no sense (into itself, or where it already is), so no empty undo step is made.
 
     Removing `src` first shifts later siblings up by one; the target path and index are corrected
-    for that before inserting. The correction assumes `src`'s parent is a group (the editor drags a
-    negated node together with its `not`); the child of a `not` may raise IndexError.
+    for that before inserting. When `src` is the child of a `not`, `remove_at` drops the `not` too,
+    so the correction applies to the outermost node that disappears.
     """
     if group_path[:len(src)] == src:
         return None  # into itself
     node = node_at(root, src)
-    parent, depth = src[:-1], len(src) - 1
-    if group_path == parent and index in (src[-1], src[-1] + 1):
+    removed = src
+    while len(removed) > 1 and isinstance(node_at(root, removed[:-1]), Not):
+        removed = removed[:-1]  # the `not` left empty goes with its child
+    parent, depth = removed[:-1], len(removed) - 1
+    if removed == src and group_path == parent and index in (src[-1], src[-1] + 1):
         return None  # dropped where it already is
-    if group_path[:depth] == parent and len(group_path) > depth and group_path[depth] > src[-1]:
+    if group_path[:depth] == parent and len(group_path) > depth and group_path[depth] > removed[-1]:
         group_path = group_path[:depth] + (group_path[depth] - 1,) + group_path[depth + 1:]
-    elif group_path == parent and index > src[-1]:
+    elif group_path == parent and index > removed[-1]:
         index -= 1
     return insert_at(remove_at(root, src), group_path, index, node)
 

@@ -173,3 +173,10 @@ def test_replace_at_with_the_same_node_is_equal_and_shaped_alike(tree: Group, da
     path = data.draw(st.sampled_from(_paths(tree)))
     again = replace_at(tree, path, node_at(tree, path))
     assert again == tree and shape(again) == shape(tree)
+
+
+def test_moving_the_child_of_a_not_into_a_later_group_drops_the_empty_not() -> None:
+    a, b, c = (Leaf("visitor.score", "gt", n) for n in (1, 2, 3))
+    root = Group("all", (Not(a), b, Group("any", (c,))))
+    moved = move_node(root, (0, 0), (2,), 0)
+    assert moved == Group("all", (b, Group("any", (a, c))))
