@@ -8,11 +8,12 @@ view built on the document stays connected. Dirty state is the undo stack's clea
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -34,11 +35,12 @@ from rules_schema import Problem, canonical_json, content_hash
 from widgets.background import run_in_background
 from widgets.commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.error_dialog import show_error
-from widgets.export_dialog import write_text_file
 from widgets.problems_panel import ProblemsPanel, rule_id_of
 from widgets.rule_list import RuleList
 from widgets.rule_list_model import RuleListModel
 from widgets.style import icon
+
+_icon = icon  # add_page has a parameter named icon
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ APP_TITLE = "Handoff Builder"
 UNDO_LIMIT = 500
 RECOVERY_IDLE_MS = 2000
 MAX_FILE_BYTES = 20 * 1024 * 1024
+PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
+              "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
+LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
 
 
 def _rule_editor_class() -> Any:
@@ -84,14 +89,18 @@ class _TwinAction(QAction):
         self._original = original
         self.setEnabled(original.isEnabled())
         self.sync()
-        self.triggered.connect(original.trigger)
-        original.changed.connect(self.sync)
+        self.triggered.connect(self._trigger_original)
+        original.changed.connect(self.sync)  # a slot on the twin: disconnected when the twin dies
 
     def sync(self) -> None:
-        try:
+        # While a window is destroyed the undo stack still announces changes to an action whose
+        # C++ half may already be gone; either side can be invalid then.
+        if shiboken6.isValid(self) and shiboken6.isValid(self._original):
             self.setToolTip(self._original.text().replace("&", ""))
-        except RuntimeError:  # the original is being destroyed with its window
-            pass
+
+    def _trigger_original(self) -> None:
+        if shiboken6.isValid(self._original):
+            self._original.trigger()
 
 
 class MainWindow(QMainWindow):
@@ -137,7 +146,14 @@ class MainWindow(QMainWindow):
         self.pages.setDocumentMode(True)
         self.pages.setAccessibleName("Pages")
         self.setCentralWidget(self.pages)
+        self._lazy_pages: dict[str, tuple[QWidget, Callable[[], object]]] = {}
+        self._lazy_slot: QWidget | None = None
+        self.pages.currentChanged.connect(self._on_page_changed)
         self.add_page("Rules", self.rules_page, icon("rules"))
+        from widgets.pages import install_pages
+
+        install_pages(self)
+        self.pages.setCurrentWidget(self.rules_page)
 
         self.problems_dock = QDockWidget("Problems", self)
         self.problems_dock.setObjectName("problemsDock")
@@ -174,9 +190,66 @@ class MainWindow(QMainWindow):
     # --- pages -------------------------------------------------------------------------------
 
     def add_page(self, title: str, widget: QWidget, icon: QIcon | None = None) -> int:
-        """Add a page (templates, hours, channels, simulator…); returns its tab index."""
+        """Add a page (templates, hours, channels, simulator…); returns its tab index.
+
+        While a lazy page is being built, its page takes the placeholder's tab instead.
+        """
         widget.setAccessibleName(widget.accessibleName() or f"{title} page")
-        return self.pages.addTab(widget, icon or QIcon(), title)
+        if icon is None and title in PAGE_ICONS:
+            icon = _icon(PAGE_ICONS[title])
+        slot, self._lazy_slot = self._lazy_slot, None
+        if slot is None:
+            return self.pages.addTab(widget, icon or QIcon(), title)
+        index = self.pages.indexOf(slot)
+        was_current = self.pages.currentIndex() == index
+        self.pages.insertTab(index, widget, icon or self.pages.tabIcon(index), title)
+        if was_current:
+            self.pages.setCurrentIndex(index)
+        self.pages.removeTab(index + 1)
+        slot.deleteLater()
+        return index
+
+    def add_lazy_page(self, title: str, build: Callable[[], object], icon: QIcon | None = None) -> int:
+        """A tab whose page is built the first time it is shown (or asked for), to keep start-up fast.
+
+        `build` must call `add_page` once (for example an `install_…(window)` function).
+        """
+        placeholder = QLabel("Loading…", self)
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setAccessibleName(f"{title} page")
+        self._lazy_pages[title] = (placeholder, build)
+        return self.add_page(title, placeholder, icon)
+
+    def ensure_page(self, title: str) -> QWidget | None:
+        """The page titled `title`, building it first if it is lazy and not built yet."""
+        pending = self._lazy_pages.pop(title, None)
+        if pending is not None:
+            placeholder, build = pending
+            self._lazy_slot = placeholder
+            try:
+                build()
+            finally:
+                if self._lazy_slot is placeholder:  # build() never added its page
+                    self._lazy_slot = None
+                    log.warning("the %s page did not add itself", title)
+        for index in range(self.pages.count()):
+            if self.pages.tabText(index) == title:
+                return self.pages.widget(index)
+        return None
+
+    def _on_page_changed(self, index: int) -> None:
+        title = self.pages.tabText(index)
+        if title in self._lazy_pages and self.pages.widget(index) is self._lazy_pages[title][0]:
+            QTimer.singleShot(0, lambda: self.ensure_page(title))  # the tab switch paints first
+
+    def __getattr__(self, name: str) -> Any:
+        """`simulator_page` / `replay_page` exist once built; asking for one builds it."""
+        title = LAZY_PAGE_ATTRIBUTES.get(name)
+        if title is not None and title in self.__dict__.get("_lazy_pages", {}):
+            self.ensure_page(title)
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(name)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -446,6 +519,8 @@ class MainWindow(QMainWindow):
             if not name:
                 return False
             path = Path(name)
+        from widgets.export_dialog import write_text_file  # (imports the validator: not at start-up)
+
         try:
             write_text_file(path, canonical_json(self.document.ruleset.to_dict()))
         except OSError as exc:

@@ -30,6 +30,8 @@ def window(qtbot: Any, workspace: Any) -> Iterator[Any]:
 
     win = MainWindow(workspace)  # closed below, not by qtbot (whose close would run first and may ask)
     assert open_start_project(win)
+    for title in ("Templates", "Business hours", "Routing", "Channels"):  # lazy pages, as if visited
+        win.ensure_page(title)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()

@@ -207,9 +207,57 @@ def test_unreadable_file_gives_a_sentence_not_a_traceback(qtbot: Any, tmp_path: 
 
 
 def test_pages_can_be_added(window: MainWindow) -> None:
-    index = window.add_page("Templates", QLabel("templates"))
-    assert window.pages.tabText(index) == "Templates"
-    assert window.pages.count() == 2
+    before = window.pages.count()
+    index = window.add_page("Extra", QLabel("extra"))
+    assert window.pages.tabText(index) == "Extra"
+    assert window.pages.count() == before + 1
+
+
+def test_every_page_has_a_tab_in_order_with_an_icon(window: MainWindow) -> None:
+    titles = [window.pages.tabText(i) for i in range(window.pages.count())]
+    assert titles == ["Rules", "Templates", "Business hours", "Routing", "Channels", "Simulator", "Replay"]
+    assert all(not window.pages.tabIcon(i).isNull() for i in range(window.pages.count()))
+
+
+def test_a_page_is_built_when_its_tab_is_first_shown(qtbot: Any, workspace: Any) -> None:
+    from widgets.routing_editor import RoutingEditor
+
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    assert open_start_project(window)
+    window.show()
+    assert not any(isinstance(window.pages.widget(i), RoutingEditor) for i in range(window.pages.count()))
+    index = [window.pages.tabText(i) for i in range(window.pages.count())].index("Routing")
+    window.pages.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), RoutingEditor))
+    assert window.pages.currentIndex() == index and window.pages.tabText(index) == "Routing"
+    assert window.pages.count() == 7
+
+
+def test_a_problem_outside_the_rules_opens_its_page(window: MainWindow) -> None:
+    from rules_schema import Problem
+
+    window.problem_outside_rules.emit(Problem("$.templates[0].body", "x", "warning", "template.empty"))
+    assert window.pages.tabText(window.pages.currentIndex()) == "Templates"
+
+
+def test_closing_with_edits_on_the_undo_stack_raises_nothing(qtbot: Any, workspace: Any) -> None:
+    """The toolbar's undo/redo twins must not touch a deleted QAction while the window dies."""
+    import gc
+
+    win = MainWindow(workspace)
+    assert open_start_project(win)
+    win.show()
+    win.new_action.trigger()
+    win.new_action.trigger()
+    win.undo_action.trigger()
+    win.problems_panel.disconnect_document()
+    win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    win.deleteLater()
+    qtbot.wait(10)
+    del win
+    gc.collect()
+    qtbot.wait(10)
 
 
 def test_every_command_has_a_shortcut_and_a_menu(window: MainWindow) -> None:
