@@ -197,7 +197,7 @@ def test_sentiment_shortcut_scores_exactly_as_vader_on_edge_cases() -> None:
 def test_sentiment_shortcut_scores_exactly_as_vader_on_the_dev_corpus() -> None:
     import json
 
-    from conftest import DEV_DATA
+    from tests.conftest import DEV_DATA
 
     files = sorted(DEV_DATA.glob("*.jsonl")) if DEV_DATA.is_dir() else []
     if not files:
