@@ -18,31 +18,31 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
-from builder.events import Event
 from builder.model import Channel, Ruleset
 from builder.notify import SendResult, sample_notification, send
-from rules_schema import Problem, validate
+from rules_schema import Problem
 from widgets.background import run_in_background
-from widgets.commands import SetRulesetCommand
+from widgets.editor_page import (
+    RowVisibility, debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe,
+    use_fallback_style, without,
+)
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
-from widgets.template_editor import channel_label, set_text, unique_id, unique_name
+from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-VALIDATE_DEBOUNCE_MS = 150
 SEND_TIMEOUT_S = 5.0
 OK_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#15803d", "#dc2626", "#b45309", "#64748b"
 TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail", "webhook": "Webhook (JSON)"}
@@ -53,12 +53,6 @@ _FALLBACK_QSS = """
 #previewNote { color: #64748b; }
 #sentPreview { background: #f8fafc; }
 """
-
-
-def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
-    """Stop listening to the document once the widget is gone (the document may outlive it)."""
-    for event, callback in subscriptions:
-        event.disconnect(callback)
 
 
 def env_hint(name: str | None) -> tuple[bool, str]:
@@ -93,9 +87,7 @@ class ChannelsEditor(QWidget):
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("channelsEditor")
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not app.styleSheet():
-            self.setStyleSheet(_FALLBACK_QSS)
+        use_fallback_style(self, _FALLBACK_QSS)
         self.document, self.undo_stack = document, undo_stack
         self.send_timeout = SEND_TIMEOUT_S
         self.sending = False
@@ -109,7 +101,7 @@ class ChannelsEditor(QWidget):
         self._stale = False
         self._shown_preview: object = ()
         self._shown: object = ()
-        self._rows: dict[int, bool] = {}
+        self._rows = RowVisibility()
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -127,19 +119,10 @@ class ChannelsEditor(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
-        self.preview_timer = QTimer(self)
-        self.preview_timer.setSingleShot(True)
-        self.preview_timer.setInterval(VALIDATE_DEBOUNCE_MS)
-        self.preview_timer.timeout.connect(self._update_sent_preview)
-        self.validate_timer = QTimer(self)
-        self.validate_timer.setSingleShot(True)
-        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
-        self.validate_timer.timeout.connect(self.validate_now)
-        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_ruleset_replaced),
-                                                                  (document.changed, self.validate_timer.start)]
-        for event, callback in subscriptions:
-            event.connect(callback)
-        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.preview_timer = debounce_timer(self, self._update_sent_preview)
+        self.validate_timer = debounce_timer(self, self.validate_now)
+        subscribe(self, [(document.ruleset_replaced, self._on_ruleset_replaced),
+                         (document.changed, self.validate_timer.start)])
         self.refresh()
         first = next(iter(document.ruleset.channels), None)
         self.select_channel(first.id if first else None)
@@ -221,10 +204,7 @@ class ChannelsEditor(QWidget):
         self.template_combo.setAccessibleName("Notification text")
         self.template_combo.activated.connect(self._template_chosen)
         form.addRow("Message text", self.template_combo)
-        self.problems_label = QLabel()
-        self.problems_label.setObjectName("channelProblems")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problems_label = problems_label("channelProblems")
         form.addRow("", self.problems_label)
         route_undo_to_window(self.name_edit, self.env_edit, self.address_edit)
         self.form_box = box
@@ -358,9 +338,7 @@ class ChannelsEditor(QWidget):
         self._show_problems()
 
     def _set_row_visible(self, field: QWidget, visible: bool) -> None:
-        if self._rows.get(id(field)) != visible:
-            self._rows[id(field)] = visible
-            self.form.setRowVisible(field, visible)
+        self._rows.set(self.form, field, visible)
 
     def _fill_templates(self, channel: Channel | None) -> None:
         key = (channel, tuple((t.id, t.name, t.channel) for t in self.document.ruleset.templates))
@@ -405,12 +383,11 @@ class ChannelsEditor(QWidget):
     # --- edits -------------------------------------------------------------------------------------
 
     def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
-        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+        push_ruleset(self.undo_stack, self.document, ruleset, text, merge_key)
 
     def _replace_channel(self, new: Channel, text: str, merge_key: str | None = None) -> None:
         ruleset = self.document.ruleset
-        self._push(replace(ruleset, channels=tuple(new if c.id == new.id else c for c in ruleset.channels)),
-                   text, merge_key)
+        self._push(replace(ruleset, channels=replaced(ruleset.channels, new)), text, merge_key)
 
     def _edit(self, field: str, value: Any, text: str) -> None:
         channel = self.channel()
@@ -466,10 +443,8 @@ class ChannelsEditor(QWidget):
         if channel is None:
             return
         ruleset = self.document.ruleset
-        index = ruleset.channels.index(channel)
-        rest = tuple(c for c in ruleset.channels if c.id != channel.id)
+        rest, following = without(ruleset.channels, channel)
         self._push(replace(ruleset, channels=rest), f"Delete channel '{channel.name}'")
-        following = rest[min(index, len(rest) - 1)] if rest else None
         self.select_channel(following.id if following else None)
 
     # --- validation ---------------------------------------------------------------------------------
@@ -479,7 +454,7 @@ class ChannelsEditor(QWidget):
             self._stale = True
             return
         ruleset = self.document.ruleset
-        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self.problems = settings_problems(ruleset)
         self._validated = ruleset
         self._show_problems()
 
@@ -488,13 +463,11 @@ class ChannelsEditor(QWidget):
         lines: list[str] = []
         if channel is not None and self._validated is self.document.ruleset:
             prefix = f"$.channels[{self.document.ruleset.channels.index(channel)}]"
-            for problem in self.problems:
-                if problem.path == prefix or problem.path.startswith(prefix + "."):
-                    colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
-                    message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Channel '") \
-                        else problem.message
-                    text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    lines.append(f"<span style='color:{colour}'>● {text}</span>")
+            for problem in problems_under(self.problems, prefix):
+                colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
+                message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Channel '") \
+                    else problem.message
+                lines.append(bullet(colour, escape_html(message)))
         set_text(self.problems_label, "<br>".join(lines))
         self._set_row_visible(self.problems_label, bool(lines))
 

@@ -14,38 +14,31 @@ renaming a template never changes its id.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton,
+    QSplitter, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
-from builder.events import Event
-from builder.model import CHANNEL_KINDS, Notify, Reply, Rule, Ruleset, Template
-from builder.templates import render_template, sample_context
-from rules_schema import Problem, validate
+from builder.model import CHANNEL_KINDS, Notify, Reply, Ruleset, Template
+from rules_schema import Problem
 from rules_schema.catalog import catalog
-from widgets.commands import SetRulesetCommand
+from widgets.editor_page import (
+    RowVisibility, debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe,
+    use_fallback_style, without,
+)
+from widgets.form_helpers import bullet, channel_label, channel_limit, escape_html, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
 from widgets.style import icon
+from widgets.template_preview import TemplatePreviewMixin
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-VALIDATE_DEBOUNCE_MS = 150
 OVER_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#dc2626", "#dc2626", "#b45309", "#64748b"
-VISITOR_PRESETS: tuple[tuple[str, str, str], ...] = (
-    ("Ana, with e-mail", "Ana", "ana@example.com"),
-    ("Bob, no e-mail given", "Bob", ""),
-    ("Anonymous visitor", "", ""),
-)
 STARTERS: dict[str, tuple[str | None, str]] = {
     "chat": (None, "Thanks {{visitor.name | there}}! A colleague from our {{team}} team will take over: {{promise}}"),
     "email": ("We'll get back to you {{promise}}",
@@ -61,43 +54,6 @@ _FALLBACK_QSS = """
 #previewBody { background: #f8fafc; }
 #emptyHint, #previewNote, #usedByEmpty { color: #64748b; }
 """
-
-
-def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
-    """Stop listening to the document once the widget is gone (the document may outlive it)."""
-    for event, callback in subscriptions:
-        event.disconnect(callback)
-
-
-def set_text(widget: QLabel | QLineEdit, text: str) -> None:
-    """Set a label's or line edit's text only when it differs (no needless repaint or signal)."""
-    if widget.text() != text:
-        widget.setText(text)
-
-
-def channel_label(kind: str) -> str:
-    return str(catalog().channels.get(kind, {}).get("label", kind))
-
-
-def channel_limit(kind: str) -> int | None:
-    limit = catalog().channels.get(kind, {}).get("max_length")
-    return limit if isinstance(limit, int) else None
-
-
-def unique_id(name: str, taken: set[str], fallback: str) -> str:
-    """A schema-valid id made from `name` (lower-case, dashes), unique among `taken`."""
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-_")[:56].strip("-_") or fallback
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name} {n}", n + 1
-    return candidate
 
 
 def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, str]]:
@@ -120,22 +76,7 @@ def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, s
     return found
 
 
-def schedule_zone(ruleset: Ruleset, rule: Rule | None) -> str:
-    """The time zone a moment is read in: the rule's team's schedule, else the default schedule."""
-    escalation = rule.escalation if rule is not None else None
-    team = ruleset.routing.team(escalation.team) if escalation else None
-    schedule = ruleset.schedule(team.schedule if team else None)
-    return schedule.timezone if schedule is not None else "UTC"
-
-
-def _zone(name: str) -> timezone | ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
-
-class TemplateEditor(QWidget):
+class TemplateEditor(TemplatePreviewMixin, QWidget):
     """Templates grouped per channel; name, channel, subject, body, preview, counter and "used by".
 
     Signals: `rule_activated(rule_id)` when the user double-clicks a rule in "Used by".
@@ -146,9 +87,7 @@ class TemplateEditor(QWidget):
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("templateEditor")
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not app.styleSheet():
-            self.setStyleSheet(_FALLBACK_QSS)
+        use_fallback_style(self, _FALLBACK_QSS)
         self.document, self.undo_stack = document, undo_stack
         self._template_id: str | None = None
         self._loading = False
@@ -160,7 +99,7 @@ class TemplateEditor(QWidget):
         self._shown: object = ()  # the template value the fields show (() = none yet)
         self._stale = False
         self._users_cache: tuple[Any, Any, str | None, list[tuple[str, str, str]]] | None = None
-        self._rows: dict[int, bool] = {}
+        self._rows = RowVisibility()
         self._rule_combo_key: tuple[object, object, str | None] | None = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -176,15 +115,8 @@ class TemplateEditor(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
-        self.validate_timer = QTimer(self)
-        self.validate_timer.setSingleShot(True)
-        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
-        self.validate_timer.timeout.connect(self.validate_now)
-        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_ruleset_replaced),
-                                                                  (document.changed, self._on_changed)]
-        for event, callback in subscriptions:
-            event.connect(callback)
-        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.validate_timer = debounce_timer(self, self.validate_now)
+        subscribe(self, [(document.ruleset_replaced, self._on_ruleset_replaced), (document.changed, self._on_changed)])
         self.refresh()
         first = next(iter(self.document.ruleset.templates), None)
         self.select_template(first.id if first else None)
@@ -277,10 +209,7 @@ class TemplateEditor(QWidget):
         self.counter_label.setObjectName("charCounter")
         tools.addWidget(self.counter_label)
         form.addRow("", tools)
-        self.problems_label = QLabel()
-        self.problems_label.setObjectName("templateProblems")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problems_label = problems_label("templateProblems")
         form.addRow("", self.problems_label)
         self.used_by_list = QListWidget()
         self.used_by_list.setAccessibleName("Used by")
@@ -292,68 +221,6 @@ class TemplateEditor(QWidget):
         self.used_by_list.itemDoubleClicked.connect(self._used_by_activated)
         form.addRow("Used by", self.used_by_list)
         self.form_box = box
-        return box
-
-    def _build_preview(self) -> QWidget:
-        box = QGroupBox("Preview")
-        layout = QVBoxLayout(box)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.visitor_combo = QComboBox()
-        self.visitor_combo.setAccessibleName("Sample visitor")
-        for label, name, email in VISITOR_PRESETS:
-            self.visitor_combo.addItem(label, (name, email))
-        self.visitor_combo.activated.connect(self._visitor_preset)
-        form.addRow("Visitor", self.visitor_combo)
-        self.visitor_name_edit = QLineEdit(VISITOR_PRESETS[0][1])
-        self.visitor_name_edit.setPlaceholderText("no name given")
-        self.visitor_email_edit = QLineEdit(VISITOR_PRESETS[0][2])
-        self.visitor_email_edit.setPlaceholderText("no e-mail given")
-        for edit in (self.visitor_name_edit, self.visitor_email_edit):
-            edit.textEdited.connect(lambda _t: self.update_preview())
-        form.addRow("Name", self.visitor_name_edit)
-        form.addRow("E-mail", self.visitor_email_edit)
-        self.rule_combo = QComboBox()
-        self.rule_combo.setAccessibleName("Sent by rule")
-        self.rule_combo.activated.connect(lambda _i: self._rule_chosen())
-        form.addRow("Sent by rule", self.rule_combo)
-        moment = QHBoxLayout()
-        self.moment_edit = QDateTimeEdit()
-        self.moment_edit.setCalendarPopup(True)
-        self.moment_edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
-        self.moment_edit.setAccessibleName("Moment")
-        self.moment_edit.dateTimeChanged.connect(lambda _d: self.update_preview())
-        moment.addWidget(self.moment_edit, 1)
-        self.now_button = QToolButton()
-        self.now_button.setText("Now")
-        self.now_button.setToolTip("Preview at the current time")
-        self.now_button.clicked.connect(lambda: self.set_moment(datetime.now(timezone.utc).replace(second=0, microsecond=0)))
-        moment.addWidget(self.now_button)
-        self.zone_label = QLabel()
-        self.zone_label.setObjectName("previewNote")
-        moment.addWidget(self.zone_label)
-        form.addRow("At", moment)
-        layout.addLayout(form)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(line)
-        self.preview_subject = QLabel()
-        self.preview_subject.setObjectName("previewSubject")
-        self.preview_subject.setWordWrap(True)
-        self.preview_subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.preview_subject)
-        self.preview_body = QPlainTextEdit()
-        self.preview_body.setObjectName("previewBody")
-        self.preview_body.setReadOnly(True)
-        self.preview_body.setAccessibleName("Preview")
-        layout.addWidget(self.preview_body, 1)
-        self.preview_note = QLabel()
-        self.preview_note.setObjectName("previewNote")
-        self.preview_note.setWordWrap(True)
-        layout.addWidget(self.preview_note)
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-        self._set_moment_silently(now)
         return box
 
     # --- selection --------------------------------------------------------------------------------
@@ -494,19 +361,16 @@ class TemplateEditor(QWidget):
         self._show_problems()
 
     def _set_row_visible(self, field: QWidget, visible: bool) -> None:
-        if self._rows.get(id(field)) != visible:
-            self._rows[id(field)] = visible
-            self.form.setRowVisible(field, visible)
+        self._rows.set(self.form, field, visible)
 
     # --- edits -------------------------------------------------------------------------------------
 
     def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
-        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+        push_ruleset(self.undo_stack, self.document, ruleset, text, merge_key)
 
     def _replace_template(self, new: Template, text: str, merge_key: str | None = None) -> None:
         ruleset = self.document.ruleset
-        templates = tuple(new if t.id == new.id else t for t in ruleset.templates)
-        self._push(replace(ruleset, templates=templates), text, merge_key)
+        self._push(replace(ruleset, templates=replaced(ruleset.templates, new)), text, merge_key)
 
     def _edit(self, field: str, value: Any, text: str) -> None:
         template = self.template()
@@ -568,10 +432,8 @@ class TemplateEditor(QWidget):
         if template is None:
             return
         ruleset = self.document.ruleset
-        index = ruleset.templates.index(template)
-        rest = tuple(t for t in ruleset.templates if t.id != template.id)
+        rest, following = without(ruleset.templates, template)
         self._push(replace(ruleset, templates=rest), f"Delete template '{template.name}'")
-        following = rest[min(index, len(rest) - 1)] if rest else None
         self.select_template(following.id if following else None)
 
     def insert_placeholder(self, name: str) -> None:
@@ -637,7 +499,7 @@ class TemplateEditor(QWidget):
             self._stale = True
             return
         ruleset = self.document.ruleset
-        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self.problems = settings_problems(ruleset)
         self._validated = ruleset
         self._show_problems()
 
@@ -648,118 +510,16 @@ class TemplateEditor(QWidget):
         lines: list[tuple[str, str]] = []
         if template is not None and self._validated is self.document.ruleset:
             prefix = f"$.templates[{self.document.ruleset.templates.index(template)}]"
-            for problem in self.problems:
-                if problem.path == prefix or problem.path.startswith(prefix + "."):
-                    message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Template '") \
-                        else problem.message
-                    lines.append((problem.severity, message))
+            for problem in problems_under(self.problems, prefix):
+                message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Template '") \
+                    else problem.message
+                lines.append((problem.severity, message))
         elif template is not None:
             lines = [("error", p.message) for p in problems_in(template.body) + problems_in(template.subject or "")]
-        html = [f"<span style='color:{ERROR_COLOUR if severity == 'error' else WARNING_COLOUR}'>● {_escape(text)}</span>"
+        html = [bullet(ERROR_COLOUR if severity == 'error' else WARNING_COLOUR, escape_html(text))
                 for severity, text in dict.fromkeys(lines)]
         set_text(self.problems_label, "<br>".join(html))
         self._set_row_visible(self.problems_label, bool(html))
-
-    # --- preview -----------------------------------------------------------------------------------
-
-    def _fill_rule_combo(self, *, reset: bool) -> None:
-        ruleset = self.document.ruleset
-        template = self.template()
-        previous = None if reset else self.rule_combo.currentData()
-        key = (ruleset.rules, ruleset.routing, template.id if template else None)
-        previous_key = self._rule_combo_key
-        if not reset and previous_key is not None and key[0] is previous_key[0] and key[1] is previous_key[1] \
-                and key[2] == previous_key[2]:  # unchanged (e.g. while typing): keep the combo
-            self._update_zone()
-            return
-        self._rule_combo_key = key
-        users = {ident for kind, ident, _ in self.users() if kind == "rule"}
-        escalating = [r for r in ruleset.rules if r.escalation is not None]
-        ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
-        self.rule_combo.blockSignals(True)
-        self.rule_combo.clear()
-        for rule in ordered:
-            escalation = rule.escalation
-            team = ruleset.routing.team(escalation.team) if escalation else None
-            detail = f"{team.name if team else escalation.team if escalation else ''}, {escalation.priority}" \
-                if escalation else ""
-            self.rule_combo.addItem(f"{rule.name} ({detail})", rule.id)
-        if not ordered:
-            self.rule_combo.addItem("No rule hands over yet", None)
-        index = self.rule_combo.findData(previous) if previous else 0
-        self.rule_combo.setCurrentIndex(max(index, 0))
-        self.rule_combo.blockSignals(False)
-        self._update_zone()
-
-    def _rule_chosen(self) -> None:
-        self._update_zone()
-        self.update_preview()
-
-    def preview_rule(self) -> Rule | None:
-        rule_id = self.rule_combo.currentData()
-        return self.document.ruleset.rule(str(rule_id)) if rule_id else None
-
-    def _update_zone(self) -> None:
-        zone = schedule_zone(self.document.ruleset, self.preview_rule())
-        if zone != self.zone_label.text():
-            moment = self.moment() if self.zone_label.text() else None
-            self.zone_label.setText(zone)
-            if moment is not None:
-                self._set_moment_silently(moment)
-
-    def moment(self) -> datetime:
-        """The chosen moment as an aware datetime (its wall time read in the shown time zone)."""
-        value = self.moment_edit.dateTime()
-        date, time = value.date(), value.time()
-        return datetime(date.year(), date.month(), date.day(), time.hour(), time.minute(),
-                        tzinfo=_zone(self.zone_label.text() or "UTC"))
-
-    def set_moment(self, at: datetime) -> None:
-        """Preview at `at` (any time zone; shown in the team's)."""
-        self._set_moment_silently(at)
-        self.update_preview()
-
-    def _set_moment_silently(self, at: datetime) -> None:
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=timezone.utc)
-        local = at.astimezone(_zone(self.zone_label.text() or "UTC"))
-        self.moment_edit.blockSignals(True)
-        self.moment_edit.setDateTime(QDateTime.fromString(local.strftime("%Y-%m-%d %H:%M"), "yyyy-MM-dd HH:mm"))
-        self.moment_edit.blockSignals(False)
-
-    def _visitor_preset(self, index: int) -> None:
-        name, email = self.visitor_combo.itemData(index)
-        self.visitor_name_edit.setText(name)
-        self.visitor_email_edit.setText(email)
-        self.update_preview()
-
-    def sample_visitor(self) -> dict[str, Any]:
-        return {"name": self.visitor_name_edit.text().strip() or None,
-                "email": self.visitor_email_edit.text().strip() or None, "score": 85, "returning": True}
-
-    def update_preview(self) -> None:
-        """Render the shown template for the chosen visitor, rule and moment."""
-        template = self.template()
-        if template is None:
-            self.preview_subject.hide()
-            self.preview_body.setPlainText("")
-            self.preview_note.setText("Select a template, or add one.")
-            return
-        ruleset = self.document.ruleset
-        rule = self.preview_rule()
-        context = sample_context(ruleset, self.moment(), rule_id=rule.id if rule else None,
-                                 visitor=self.sample_visitor())
-        rendered = render_template(template, context)
-        if self.preview_subject.isHidden() != (rendered.subject is None):
-            self.preview_subject.setVisible(rendered.subject is not None)
-        set_text(self.preview_subject, f"Subject: {rendered.subject}" if rendered.subject is not None else "")
-        if self.preview_body.toPlainText() != rendered.body:
-            self.preview_body.setPlainText(rendered.body)
-        promise = context.get("promise") or "no promise"
-        set_text(self.preview_note, f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
-
-    def preview_text(self) -> str:
-        return self.preview_body.toPlainText()
 
     # --- problems from the panel --------------------------------------------------------------------
 
@@ -775,6 +535,3 @@ class TemplateEditor(QWidget):
         field.setFocus()
         return True
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

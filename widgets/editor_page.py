@@ -1,0 +1,115 @@
+"""The scaffolding every editor page (templates, channels, schedules, routing) shares.
+
+Why: each page listens to the document (and must stop when it is destroyed, since the document
+outlives it), validates after a short pause, re-reads itself when shown after being stale, pushes
+every edit as one `SetRulesetCommand` with a merge key, and shows the validator's problems for the
+item on screen. Writing that once keeps the pages alike in behaviour, not only in looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol, TypeVar
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
+
+from builder.document import Document
+from builder.events import Event
+from builder.model import Ruleset
+from rules_schema import Problem, validate
+from widgets.commands import SetRulesetCommand
+
+VALIDATE_DEBOUNCE_MS = 150
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_HasId)
+
+
+def subscribe(widget: QObject, subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    """Connect document events, and disconnect them when `widget` is destroyed."""
+    for event, callback in subscriptions:
+        event.connect(callback)
+    widget.destroyed.connect(lambda *_: _disconnect(subscriptions))
+
+
+def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
+    for event, callback in subscriptions:
+        event.disconnect(callback)
+
+
+def debounce_timer(parent: QObject, slot: Callable[[], None], interval_ms: int = VALIDATE_DEBOUNCE_MS) -> QTimer:
+    """A single-shot timer calling `slot`: restarted on every edit, so work runs once typing pauses."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer
+
+
+def use_fallback_style(widget: QWidget, qss: str) -> None:
+    """Style `widget` itself when the application has no style sheet (tests, screenshots)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and not app.styleSheet():
+        widget.setStyleSheet(qss)
+
+
+def problems_label(object_name: str, *, visible: bool = True) -> QLabel:
+    """A word-wrapped rich-text label for a page's problem lines."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    if not visible:
+        label.setVisible(False)
+    return label
+
+
+def settings_problems(ruleset: Ruleset) -> list[Problem]:
+    """The validator's problems of everything but the rules and tests (what the pages edit)."""
+    return validate(replace(ruleset, rules=(), tests=()).to_dict())
+
+
+def problems_under(problems: Sequence[Problem], prefix: str, *, indexed: bool = False) -> list[Problem]:
+    """The problems at `prefix` or below it (`prefix.field`, and `prefix[i]` when `indexed`)."""
+    below = (prefix + ".", prefix + "[") if indexed else (prefix + ".",)
+    return [p for p in problems if p.path == prefix or p.path.startswith(below)]
+
+
+def push_ruleset(undo_stack: QUndoStack, document: Document, ruleset: Ruleset, text: str,
+                 merge_key: str | None = None) -> None:
+    """One undoable edit; edits with the same `merge_key` in a row merge (typing in one field)."""
+    undo_stack.push(SetRulesetCommand(document, ruleset, text, merge_key))
+
+
+def replaced(items: tuple[Item, ...], new: Item) -> tuple[Item, ...]:
+    """`items` with the one whose id is `new.id` swapped for `new`."""
+    return tuple(new if item.id == new.id else item for item in items)
+
+
+def without(items: tuple[Item, ...], gone: Item) -> tuple[tuple[Item, ...], Item | None]:
+    """(`items` without `gone`, the item to select next: the one after it, else the last)."""
+    index = items.index(gone)
+    rest = tuple(item for item in items if item.id != gone.id)
+    return rest, (rest[min(index, len(rest) - 1)] if rest else None)
+
+
+class RowVisibility:
+    """Shows or hides form rows, remembering what it set so an unchanged row is not touched."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, bool] = {}
+
+    def set(self, form: QFormLayout, field: QWidget, visible: bool) -> None:
+        if self._rows.get(id(field)) != visible:
+            self._rows[id(field)] = visible
+            form.setRowVisible(field, visible)
+
+
