@@ -56,7 +56,7 @@ class Heartbeat:
 def app_run(path: Path, cancel_after: float) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import widgets.error_dialog  # noqa: F401  (PySide6 workaround first, as the app does)
-    from widgets.main_window import create_application
+    from widgets.startup import create_application
 
     app = create_application([])
     from builder.document import Document

@@ -29,7 +29,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
-from widgets.main_window import MainWindow, create_application, open_start_project, open_workspace
+from widgets.main_window import MainWindow
+from widgets.startup import create_application, open_start_project, open_workspace
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
@@ -91,7 +92,8 @@ def warm(rules: int, repeat: int) -> None:
 
     from builder.model import Reply
     from widgets.commands import ReplaceRuleCommand
-    from widgets.main_window import MainWindow, create_application, open_workspace
+    from widgets.main_window import MainWindow
+    from widgets.startup import create_application, open_workspace
 
     app = create_application()
     document = big_document(rules)

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(argv: list[str]) -> int:
     import widgets.error_dialog  # noqa: F401  (PySide6 workaround first, as the app does)
-    from widgets.main_window import create_application
+    from widgets.startup import create_application
 
     app = create_application([])
     from builder.document import Document

@@ -21,7 +21,8 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from builder.model import Leaf  # noqa: E402
 from widgets.commands import ReplaceRuleCommand  # noqa: E402
-from widgets.main_window import MainWindow, create_application, open_start_project, open_workspace  # noqa: E402
+from widgets.main_window import MainWindow  # noqa: E402
+from widgets.startup import create_application, open_start_project, open_workspace  # noqa: E402
 
 
 def settle(ms: int = 400) -> None:

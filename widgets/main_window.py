@@ -1,4 +1,4 @@
-"""The main window: rule list, rule editor, problems, pages; and `run_app`, the GUI entry point.
+"""The main window: rule list, rule editor, problems, pages (start-up lives in `widgets.startup`).
 
 The window owns one `Document` and its `QUndoStack` for its whole life; opening another project
 or file replaces the document's ruleset (not an edit: the undo history starts afresh), so every
@@ -17,7 +17,6 @@ import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -38,6 +37,7 @@ from widgets.error_dialog import show_error
 from widgets.problems_panel import ProblemsPanel, rule_id_of
 from widgets.rule_list import RuleList
 from widgets.rule_list_model import RuleListModel
+from widgets.startup import _ruleset_from, read_ruleset_file
 from widgets.style import icon
 
 _icon = icon  # add_page has a parameter named icon
@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 APP_TITLE = "Handoff Builder"
 UNDO_LIMIT = 500
 RECOVERY_IDLE_MS = 2000
-MAX_FILE_BYTES = 20 * 1024 * 1024
 PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
               "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
@@ -383,7 +382,7 @@ class MainWindow(QMainWindow):
             self.rule_list.select_rule(self.document.rules[min(row, len(self.document.rules) - 1)].id)
         self.statusBar().showMessage(f"Deleted '{rule.name}' (Undo brings it back).", 5000)
 
-    def find(self) -> None:
+    def find(self) -> None:  # type: ignore[override]  # the Find command, not QWidget.find(id)
         self.pages.setCurrentWidget(self.rules_page)
         self.rule_list.focus_search()
 
@@ -519,7 +518,7 @@ class MainWindow(QMainWindow):
             if not name:
                 return False
             path = Path(name)
-        from widgets.export_dialog import write_text_file  # (imports the validator: not at start-up)
+        from widgets.export_dialog import write_text_file  # it imports the validator: not at start-up
 
         try:
             write_text_file(path, canonical_json(self.document.ruleset.to_dict()))
@@ -640,135 +639,3 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, f"About {APP_TITLE}",
                           f"<b>{APP_TITLE}</b><p>Build, test and export the rules that decide when your "
                           "website chatbot hands a visitor over to a human.</p>")
-
-
-# --- files and start-up ---------------------------------------------------------------------------------
-
-
-def read_ruleset_file(path: Path) -> dict[str, Any]:
-    """The parsed ruleset file (builder.io when available); ValueError with a readable message."""
-    try:
-        from builder import io as builder_io
-    except ImportError:
-        builder_io = None
-    if builder_io is not None and hasattr(builder_io, "read_ruleset_file"):
-        try:
-            data: dict[str, Any] = builder_io.read_ruleset_file(path)
-        except Exception as exc:  # noqa: BLE001 - RulesetFileError and OSError both become one sentence
-            raise ValueError(str(exc)) from exc
-        return data
-    import json
-
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError("the file is too big to be a ruleset")
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(exc.strerror or str(exc)) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"this is not a JSON file ({exc})") from exc
-    if not isinstance(loaded, dict):
-        raise ValueError("this JSON file is not a ruleset (it should be an object)")
-    return loaded
-
-
-def _ruleset_from(document: dict[str, Any]) -> Ruleset:
-    """A Ruleset from a document; ValueError in words when its shape is too broken to edit."""
-    try:
-        from rules_schema import migrate
-
-        document = migrate(document)
-    except Exception as exc:  # noqa: BLE001 - a newer or unknown version is explained below
-        raise ValueError(f"this ruleset's format version cannot be read ({exc})") from exc
-    try:
-        return Ruleset.from_dict(document)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        from rules_schema import validate
-
-        problems = [p for p in validate(document) if p.severity == "error"][:5]
-        listed = "\n".join(f"• {p.message}" for p in problems)
-        raise ValueError(f"the ruleset is too damaged to edit:\n{listed or exc}") from exc
-
-
-def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
-    """Open the workspace, asking about a lock (read-only?) or damage (use the backup?)."""
-    from builder.workspace import Workspace, WorkspaceCorrupt, WorkspaceLocked
-
-    try:
-        return Workspace.open(path)
-    except WorkspaceLocked as exc:
-        answer = QMessageBox.question(window_parent, "Workspace in use", str(exc) + "\n\nOpen it read-only?")
-        if answer == QMessageBox.StandardButton.Yes:
-            return Workspace.open(path, read_only=True)
-        return None
-    except WorkspaceCorrupt as exc:
-        QMessageBox.warning(window_parent, "Workspace damaged", f"{exc}\n\nOpening the last good copy.")
-        return Workspace.open(path, use_backup=True)
-
-
-def open_start_project(window: MainWindow) -> bool:
-    """The last project, or on first launch the example playbook imported as a new project."""
-    from builder.paths import example_playbook
-
-    workspace = window.workspace
-    names = [p.name for p in workspace.projects()]
-    last = workspace.settings.get("last_project")
-    if last in names:
-        return window.open_project(str(last))
-    if names:
-        return window.open_project(names[0])
-    document = read_ruleset_file(example_playbook())
-    name = str(document.get("metadata", {}).get("name") or "Example playbook")
-    if workspace.read_only:
-        window.load_ruleset(_ruleset_from(document))
-        return True
-    workspace.create_project(name, document, "Imported the example playbook")
-    return window.open_project(name)
-
-
-def _parse_args(args: Sequence[str]) -> Any:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="handoff-builder", description="Open the Handoff Builder window.")
-    parser.add_argument("ruleset", nargs="?", type=Path, help="a ruleset JSON file to open")
-    parser.add_argument("--workspace", type=Path, default=None, help="workspace file (default: your user data)")
-    parser.add_argument("--project", default=None, help="project to open")
-    return parser.parse_args(list(args))
-
-
-def create_application(argv: Sequence[str] = ()) -> QApplication:
-    """The QApplication with names, style and error handling set up (reused if one exists)."""
-    from widgets.error_dialog import install_excepthook, setup_logging
-    from widgets.style import apply_style
-
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(["handoff-builder", *argv])
-    QApplication.setApplicationName("Handoff Builder")
-    QApplication.setOrganizationName("Handoff Builder")
-    QApplication.setApplicationDisplayName("Handoff Builder")
-    setup_logging()
-    install_excepthook()
-    apply_style(app)
-    return app
-
-
-def run_app(args: Sequence[str]) -> int:
-    """Open the window (on a file, the last workspace project or the example) and run until closed."""
-    options = _parse_args(args)
-    app = create_application()
-    if options.ruleset is not None:
-        window = MainWindow()
-        if not window.open_file(options.ruleset):
-            return 2
-    else:
-        workspace = open_workspace(None, options.workspace)
-        if workspace is None:
-            return 0
-        window = MainWindow(workspace)
-        opened = window.open_project(options.project) if options.project else open_start_project(window)
-        if not opened:
-            workspace.close()
-            return 1
-    window.show()
-    return int(app.exec())

@@ -9,9 +9,6 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-# PySide6 6.12 on Python 3.11 drops references to None/True/False; see protect_python_singletons.
-import widgets.error_dialog  # noqa: F401  (import for its side effect, before any Qt use)
-
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Iterator[Any]:
@@ -26,7 +23,8 @@ def workspace(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def window(qtbot: Any, workspace: Any) -> Iterator[Any]:
     """The main window after a first launch: the example playbook imported as a project."""
-    from widgets.main_window import MainWindow, open_start_project
+    from widgets.main_window import MainWindow
+    from widgets.startup import open_start_project
 
     win = MainWindow(workspace)  # closed below, not by qtbot (whose close would run first and may ask)
     assert open_start_project(win)

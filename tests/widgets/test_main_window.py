@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 
 from builder.paths import example_playbook
-from widgets.main_window import MainWindow, open_start_project
+from widgets.main_window import MainWindow
+from widgets.startup import open_start_project
 from widgets.rule_list import RuleDelegate
 
 pytestmark = pytest.mark.gui
@@ -298,3 +299,33 @@ def test_drop_through_the_views_model_moves_a_rule(qtbot: Any, window: MainWindo
     assert [model.index(r).data(Qt.ItemDataRole.UserRole + 2) for r in range(model.rowCount())] == _ids(window)
     window.undo_action.trigger()
     assert _ids(window) == ids
+
+
+def test_a_damaged_workspace_without_backup_starts_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from widgets.startup import open_workspace
+
+    path = tmp_path / "ws.json"
+    path.write_text("{ not a workspace", encoding="utf-8")
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    workspace = open_workspace(None, path)
+    try:
+        assert workspace is not None and workspace.projects() == []
+        assert len(told) == 1 and "empty workspace" in told[0] and "last good copy" not in told[0].split("\n\n")[-1]
+        assert [p for p in tmp_path.iterdir() if p.name.startswith("ws") and p != path and "lock" not in p.name]
+    finally:
+        workspace.close()
+
+
+def test_an_unusable_workspace_is_explained_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.workspace import Workspace, WorkspaceError
+    from widgets import startup
+
+    def newer(*args: Any, **kwargs: Any) -> Any:
+        raise WorkspaceError("The workspace was written by a newer Handoff Builder.")
+
+    monkeypatch.setattr(Workspace, "open", newer)
+    shown: list[str] = []
+    monkeypatch.setattr("widgets.error_dialog.show_error", lambda parent, title, message: shown.append(message))
+    assert startup.open_workspace(None, None) is None
+    assert shown == ["The workspace was written by a newer Handoff Builder."]
