@@ -15,37 +15,34 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from functools import cache
 from html import escape
 
-from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime, QTimer, QTimeZone
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
-from builder.events import Event
-from builder.model import HANDOFF_MODES, PRIORITIES, Interval, Ruleset, Schedule
-from builder.routing import describe_next_open, route, team_schedule
-from builder.schedule import ScheduleError, open_hours
+from builder.model import Interval, Ruleset, Schedule
+from builder.routing import team_schedule
 from builder.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
-from rules_schema import Problem, validate
-from rules_schema.catalog import catalog
-from widgets.commands import SetRulesetCommand
+from rules_schema import Problem
+from widgets.editor_page import (
+    debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe, without,
+)
+from widgets.form_helpers import set_text, unique_id, unique_name
 from widgets.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
+from widgets.hours_answer import ERROR_COLOUR, WhatHappensMixin, coloured
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
-from widgets.template_editor import set_text, unique_id, unique_name
 from widgets.week_grid import WeekGrid
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-VALIDATE_DEBOUNCE_MS = 150
-OPEN_COLOUR, CLOSED_COLOUR, ERROR_COLOUR, WARNING_COLOUR = "#15803d", "#b91c1c", "#dc2626", "#b45309"
+WARNING_COLOUR = "#b45309"
 HINT = ("Drag across the grid to paint open hours; start on an open slot to erase. Shift+drag paints one "
         "continuous span (e.g. Monday 22:00 to Tuesday 06:00 overnight). Arrow keys move, Space toggles.")
 
@@ -55,16 +52,7 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
-def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
-    for event, callback in subscriptions:
-        event.disconnect(callback)
-
-
-def _coloured(colour: str, text: str) -> str:
-    return f"<span style='color:{colour}'>{text}</span>"
-
-
-class HoursEditor(QWidget):
+class HoursEditor(WhatHappensMixin, QWidget):
     """Schedule list, week grid, time zone, holidays, closures and the "what happens at…" box."""
 
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -92,14 +80,8 @@ class HoursEditor(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
-        self.validate_timer = QTimer(self)
-        self.validate_timer.setSingleShot(True)
-        self.validate_timer.setInterval(VALIDATE_DEBOUNCE_MS)
-        self.validate_timer.timeout.connect(self.validate_now)
-        subscriptions: list[tuple[Event, Callable[..., None]]] = [(document.ruleset_replaced, self._on_replaced)]
-        for event, callback in subscriptions:
-            event.connect(callback)
-        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.validate_timer = debounce_timer(self, self.validate_now)
+        subscribe(self, [(document.ruleset_replaced, self._on_replaced)])
         first = self.document.ruleset.schedule(None) or next(iter(self.document.ruleset.schedules), None)
         self._schedule_id = first.id if first else None
         # Built lazily: the first holiday lookup imports every country of the `holidays` package
@@ -173,10 +155,7 @@ class HoursEditor(QWidget):
         self.hint_label.setObjectName("previewNote")
         self.hint_label.setWordWrap(True)
         layout.addWidget(self.hint_label)
-        self.problems_label = QLabel()
-        self.problems_label.setObjectName("scheduleProblems")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problems_label = problems_label("scheduleProblems")
         layout.addWidget(self.problems_label)
         route_undo_to_window(self.name_edit, self.zone_search)
         self.week_box = box
@@ -195,48 +174,6 @@ class HoursEditor(QWidget):
         self.tabs.addTab(self.special_days, "Closures && special days")
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self._build_what_happens(), 2)
-        return box
-
-    def _build_what_happens(self) -> QWidget:
-        box = QGroupBox("What happens at…")
-        layout = QVBoxLayout(box)
-        row = QHBoxLayout()
-        self.moment_edit = QDateTimeEdit()
-        self.moment_edit.setAccessibleName("Moment to check")
-        self.moment_edit.setCalendarPopup(True)
-        self.moment_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
-        self.moment_edit.setTimeZone(QTimeZone.utc())  # wall time of the schedule's zone: never in a DST gap
-        now = datetime.now()
-        self.moment_edit.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, 0), QTimeZone.utc()))
-        self.moment_edit.dateTimeChanged.connect(lambda *_: self.update_answer())
-        row.addWidget(self.moment_edit, 1)
-        self.zone_note = QLabel()
-        self.zone_note.setObjectName("previewNote")
-        row.addWidget(self.zone_note)
-        layout.addLayout(row)
-        row2 = QHBoxLayout()
-        self.priority_combo = QComboBox()
-        self.priority_combo.setAccessibleName("Priority")
-        for priority in PRIORITIES:
-            self.priority_combo.addItem(f"{priority.title()} priority", priority)
-        self.priority_combo.setCurrentIndex(PRIORITIES.index("normal"))
-        self.priority_combo.currentIndexChanged.connect(lambda *_: self.update_answer())
-        self.mode_combo = QComboBox()
-        self.mode_combo.setAccessibleName("Handoff the rule asks for")
-        modes = catalog().handoff_modes
-        for mode in HANDOFF_MODES:
-            self.mode_combo.addItem(f"rule asks: {modes.get(mode, {}).get('label', mode)}", mode)
-        self.mode_combo.currentIndexChanged.connect(lambda *_: self.update_answer())
-        row2.addWidget(self.priority_combo)
-        row2.addWidget(self.mode_combo, 1)
-        layout.addLayout(row2)
-        self.answer = QLabel()
-        self.answer.setObjectName("whatHappens")
-        self.answer.setWordWrap(True)
-        self.answer.setTextFormat(Qt.TextFormat.RichText)
-        self.answer.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.answer, 1)
         return box
 
     # --- selection ----------------------------------------------------------------------------------
@@ -348,92 +285,14 @@ class HoursEditor(QWidget):
             text += "\nThe default schedule: teams without their own use it."
         set_text(self.used_by, text)
 
-    # --- "what happens at…" -------------------------------------------------------------------------
-
-    def set_moment(self, at: datetime) -> None:
-        """Show `at` (an aware instant) as wall time in the current schedule's zone."""
-        schedule = self.schedule()
-        zone = zoneinfo.ZoneInfo("UTC")
-        if schedule is not None:
-            try:
-                zone = open_hours(schedule).zone
-            except ScheduleError:
-                pass
-        local = at.astimezone(zone)
-        self.moment_edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
-                                               QTimeZone.utc()))
-
-    def moment(self) -> datetime | None:
-        """The picked wall time as an aware instant in the schedule's zone (None without a usable one)."""
-        schedule = self.schedule()
-        if schedule is None:
-            return None
-        try:
-            zone = open_hours(schedule).zone
-        except ScheduleError:
-            return None
-        picked = self.moment_edit.dateTime()
-        day, time = picked.date(), picked.time()
-        return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=zone)
-
-    def update_answer(self) -> None:
-        schedule = self.schedule()
-        if schedule is None:
-            set_text(self.answer, "")
-            return
-        try:
-            hours = open_hours(schedule)
-        except ScheduleError as exc:
-            set_text(self.answer, _coloured(ERROR_COLOUR, escape(str(exc))))
-            return
-        at = self.moment()
-        if at is None:
-            return
-        lines = [self._status_line(schedule, at)]
-        ruleset = self.document.ruleset
-        teams = [t for t in ruleset.routing.teams if (s := team_schedule(ruleset, t.id)) and s.id == schedule.id]
-        priority = str(self.priority_combo.currentData())
-        mode = str(self.mode_combo.currentData())
-        labels = catalog().handoff_modes
-        for team in teams:
-            handoff = route(ruleset, team=team.id, priority=priority, handoff=mode, at=at)
-            label = labels.get(handoff.mode, {}).get("label", handoff.mode)
-            promise = f" · promise “{escape(handoff.promise)}”" if handoff.promise else " · no promise"
-            extra = " · a callback is offered" if handoff.callback_offered and handoff.mode != "callback" else ""
-            lines.append(f"<b>{escape(team.name)}</b>: {escape(label)}{promise}{extra}"
-                         f"<br><span style='color:#64748b'>{escape(handoff.reason)}</span>")
-        if not teams:
-            nxt = describe_next_open(hours, at)
-            lines.append("No team works by this schedule; " + (f"it opens {escape(nxt)}." if nxt else
-                                                                 "it does not open within a year."))
-        set_text(self.answer, "<br><br>".join(lines))
-
-    def _status_line(self, schedule: Schedule, at: datetime) -> str:
-        hours = open_hours(schedule)
-        if hours.is_open(at):
-            return _coloured(OPEN_COLOUR, "<b>Open</b>")
-        day = hours.local_date(at)
-        reason = hours.closed_reason(day)
-        closure = next((c for c in schedule.closures if c.date == day.isoformat()), None)
-        if closure is not None:
-            why = f"closed for the day ({escape(closure.name or 'a closure you added')})"
-        elif reason is not None:
-            why = f"public holiday: {escape(reason)}"
-        else:
-            why = "outside opening hours"
-        nxt = describe_next_open(hours, at)
-        tail = f"; opens {escape(nxt)}" if nxt else "; does not open within a year"
-        return _coloured(CLOSED_COLOUR, f"<b>Closed</b> — {why}{tail}")
-
     # --- edits --------------------------------------------------------------------------------------
 
     def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
-        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, text, merge_key))
+        push_ruleset(self.undo_stack, self.document, ruleset, text, merge_key)
 
     def _replace_schedule(self, new: Schedule, text: str, merge_key: str | None = None) -> None:
         ruleset = self.document.ruleset
-        self._push(replace(ruleset, schedules=tuple(new if s.id == new.id else s for s in ruleset.schedules)),
-                   text, merge_key)
+        self._push(replace(ruleset, schedules=replaced(ruleset.schedules, new)), text, merge_key)
 
     def _sub_edit(self, new: Schedule, text: str, merge_key: str | None) -> None:
         old = self.schedule()
@@ -487,10 +346,8 @@ class HoursEditor(QWidget):
         if schedule is None:
             return
         ruleset = self.document.ruleset
-        index = ruleset.schedules.index(schedule)
-        rest = tuple(s for s in ruleset.schedules if s.id != schedule.id)
+        rest, following = without(ruleset.schedules, schedule)
         self._push(replace(ruleset, schedules=rest), f"Delete schedule '{schedule.name}'")
-        following = rest[min(index, len(rest) - 1)] if rest else None
         self.select_schedule(following.id if following else None)
 
     def weekly(self) -> tuple[Interval, ...]:
@@ -504,22 +361,21 @@ class HoursEditor(QWidget):
             self._stale = True
             return
         ruleset = self.document.ruleset
-        self.problems = validate(replace(ruleset, rules=(), tests=()).to_dict())
+        self.problems = settings_problems(ruleset)
         self._validated = ruleset
         self._show_problems()
 
     def _show_problems(self, extra: str = "") -> None:
         schedule = self.schedule()
-        lines = [_coloured(ERROR_COLOUR, "● " + extra)] if extra else []
+        lines = [coloured(ERROR_COLOUR, "● " + extra)] if extra else []
         if schedule is not None and self._validated is self.document.ruleset:
             prefix = f"$.schedules[{self.document.ruleset.schedules.index(schedule)}]"
-            for problem in self.problems:
-                if problem.path == prefix or problem.path.startswith((prefix + ".", prefix + "[")):
-                    message = re.sub(r"^Schedule '[^']*'(, [^:]*)?: ", "", problem.message)
-                    colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
-                    lines.append(_coloured(colour, "● " + escape(message)))
+            for problem in problems_under(self.problems, prefix, indexed=True):
+                message = re.sub(r"^Schedule '[^']*'(, [^:]*)?: ", "", problem.message)
+                colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
+                lines.append(coloured(colour, "● " + escape(message)))
         if schedule is not None and not on_grid(schedule.weekly):
-            lines.append(_coloured(WARNING_COLOUR, "● Some hours are not on the quarter hour; the grid rounds them "
+            lines.append(coloured(WARNING_COLOUR, "● Some hours are not on the quarter hour; the grid rounds them "
                                    "outward and painting next to them snaps them to the quarter hour."))
         if schedule is not None:
             self.grid.setToolTip("")
