@@ -55,7 +55,6 @@ class Heartbeat:
 
 def app_run(path: Path, cancel_after: float) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import widgets.error_dialog  # noqa: F401  (PySide6 workaround first, as the app does)
     from widgets.startup import create_application
 
     app = create_application([])

@@ -33,7 +33,6 @@ def main() -> int:
     from engine_bench import make_ruleset, vocabulary
     from PySide6.QtWidgets import QApplication
 
-    import widgets.error_dialog  # noqa: F401  (PySide singleton workaround, before any Qt use)
     from builder.document import Document
     from builder.engine import compile_ruleset
     from builder.model import Ruleset

@@ -17,7 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(argv: list[str]) -> int:
-    import widgets.error_dialog  # noqa: F401  (PySide6 workaround first, as the app does)
     from widgets.startup import create_application
 
     app = create_application([])

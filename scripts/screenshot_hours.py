@@ -32,7 +32,6 @@ def _settle(app: Any, rounds: int = 5) -> None:
 
 
 def main(argv: list[str]) -> int:
-    import widgets.error_dialog  # noqa: F401  (PySide6 singleton guard, before any Qt use)
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QUndoStack
     from PySide6.QtTest import QTest

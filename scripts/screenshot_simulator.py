@@ -21,7 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    import widgets.error_dialog  # noqa: F401  (PySide singleton workaround, before any Qt use)
     from builder.document import Document
     from builder.model import Ruleset
     from widgets.simulator import SimulatorPage

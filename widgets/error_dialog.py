@@ -20,27 +20,6 @@ log = logging.getLogger("handoff_builder")
 _showing = False
 
 
-def protect_python_singletons() -> None:
-    """Work around PySide6 6.12 on Python < 3.12: it returns None/True/False without a reference.
-
-    Its abi3 wheels assume PEP 683 immortal singletons (Python 3.12+); on 3.11 every void Qt call
-    drops one reference to None, and after a few thousand calls Python aborts with
-    "deallocating None". Giving the singletons a huge reference count makes them effectively
-    immortal, as they are on 3.12. Harmless where they already are.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    for obj in (None, True, False, NotImplemented, Ellipsis):
-        refcount = ctypes.c_ssize_t.from_address(id(obj))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 40
-
-
-protect_python_singletons()
-
-
 def log_path() -> Path:
     """Where the app writes its log (the dialog tells the user, so they can send it)."""
     import platformdirs
@@ -103,27 +82,6 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
         )
     finally:
         _showing = False
-
-
-def protect_python_singletons() -> None:
-    """Work around PySide6 6.12 on Python < 3.12: it returns None/True/False without a reference.
-
-    Its abi3 wheels assume PEP 683 immortal singletons (Python 3.12+); on 3.11 every void Qt call
-    drops one reference to None, and after a few thousand calls Python aborts with
-    "deallocating None". Giving the singletons a huge reference count makes them effectively
-    immortal, as they are on 3.12. Harmless where they already are.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    for obj in (None, True, False, NotImplemented, Ellipsis):
-        refcount = ctypes.c_ssize_t.from_address(id(obj))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 40
-
-
-protect_python_singletons()
 
 
 def install_excepthook() -> None:
