@@ -6,8 +6,9 @@ conditions), 30% behavioural/emotional rules without a required phrase — and N
 3-15 visitor turns of 5-40 words (some containing trigger phrases), then replays them through the
 one compiled engine on one core. The ruleset runs in `all_matches` mode with `stop: false` and
 `every_turn` cooldowns, so every rule is decided at every turn (nothing is cut short by
-first-match). A rule whose required phrases are absent from the message is decided false by the
-phrase index without walking its tree (`--full-walk` walks every tree, for comparison).
+first-match). A rule whose gate fails (no required phrase in the message, no threshold crossed, see
+`builder.engine.index`) is decided false without walking its tree (`--full-walk` walks every tree,
+for comparison; "ungated" counts the rules walked at every turn).
 Conversations are generated in chunks outside the timed section and never all held in memory.
 "turns/cpu-s" is visitor turns per second of this process's CPU time (one core, robust to other
 load on the machine); "turns/wall-s" is the same against the wall clock.
