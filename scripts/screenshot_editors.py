@@ -10,7 +10,6 @@ Usage: python scripts/screenshot_editors.py [OUT_DIR]
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -19,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts._render import application, out_dir, playbook_document, settle  # noqa: E402
+
 MOMENT = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
 
 
@@ -37,31 +36,16 @@ class _Ok(BaseHTTPRequestHandler):
         return
 
 
-def _settle(app: Any, rounds: int = 5) -> None:
-    for _ in range(rounds):
-        app.processEvents()
-
-
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QApplication
 
-    from builder.document import Document
-    from builder.model import Ruleset
     from widgets.channels_editor import ChannelsEditor
     from widgets.template_editor import TemplateEditor
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([])
-    app.setStyle("Fusion")
-    style = ROOT / "resources" / "style" / "light.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
-    document = Document(Ruleset.from_dict(data))
+    app = application()
+    folder = out_dir(argv)
+    document = playbook_document()
     stack = QUndoStack()
 
     templates = TemplateEditor(document, stack)
@@ -70,8 +54,8 @@ def main(argv: list[str]) -> int:
     templates.set_moment(MOMENT)
     templates.show()
     templates.validate_now()
-    _settle(app)
-    templates.grab().save(str(out_dir / "template_editor.png"))
+    settle(app)
+    templates.grab().save(str(folder / "template_editor.png"))
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -84,19 +68,19 @@ def main(argv: list[str]) -> int:
         channels.select_channel(channel.id)
     channels.show()
     channels.validate_now()
-    _settle(app)
+    settle(app)
     if channel is not None:
         channels.send_test()
         clock = QElapsedTimer()
         clock.start()
         while channels.sending and clock.elapsed() < 10_000:
             app.processEvents()
-    _settle(app)
-    channels.grab().save(str(out_dir / "channels_editor.png"))
+    settle(app)
+    channels.grab().save(str(folder / "channels_editor.png"))
     server.shutdown()
     server.server_close()
-    print(out_dir / "template_editor.png")
-    print(out_dir / "channels_editor.png")
+    print(folder / "template_editor.png")
+    print(folder / "channels_editor.png")
     return 0
 
 

@@ -11,47 +11,29 @@ Usage: python scripts/screenshot_hours.py [OUT_DIR]
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts._render import application, out_dir, playbook_document, settle  # noqa: E402
+
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 CHRISTMAS = datetime(2026, 12, 25, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-
-
-def _settle(app: Any, rounds: int = 5) -> None:
-    for _ in range(rounds):
-        app.processEvents()
 
 
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QUndoStack
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from builder.document import Document
-    from builder.model import Ruleset
     from widgets.hours_editor import HoursEditor
     from widgets.routing_editor import RoutingEditor
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([])
-    app.setStyle("Fusion")
-    style = ROOT / "resources" / "style" / "light.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
-    document = Document(Ruleset.from_dict(data))
+    app = application()
+    folder = out_dir(argv)
+    document = playbook_document()
     stack = QUndoStack()
 
     hours = HoursEditor(document, stack)
@@ -59,7 +41,7 @@ def main(argv: list[str]) -> int:
     hours.holidays.today = date(2026, 11, 25)
     hours.show()
     hours.select_schedule("support-hours")
-    _settle(app)
+    settle(app)
     grid = hours.grid
     shift = Qt.KeyboardModifier.ShiftModifier
     QTest.mousePress(grid, Qt.MouseButton.LeftButton, shift, grid.slot_center(4, 22 * 4))
@@ -72,23 +54,23 @@ def main(argv: list[str]) -> int:
     hours.validate_now()
     hours.setFocus()
     QTest.mouseMove(grid, grid.slot_center(5, 3 * 4))
-    _settle(app)
-    hours.grab().save(str(out_dir / "hours_editor.png"))
+    settle(app)
+    hours.grab().save(str(folder / "hours_editor.png"))
 
-    routing = RoutingEditor(Document(Ruleset.from_dict(data)), QUndoStack())  # the playbook as shipped
+    routing = RoutingEditor(playbook_document(), QUndoStack())  # the playbook as shipped
     routing.now = NOW
     routing.resize(1280, 800)
     routing.show()
     routing.refresh()
     routing.validate_now()
-    _settle(app)
+    settle(app)
     focused = app.focusWidget()
     if focused is not None:
         focused.clearFocus()  # no text cursor in the picture
-    _settle(app)
-    routing.grab().save(str(out_dir / "routing_editor.png"))
-    print(out_dir / "hours_editor.png")
-    print(out_dir / "routing_editor.png")
+    settle(app)
+    routing.grab().save(str(folder / "routing_editor.png"))
+    print(folder / "hours_editor.png")
+    print(folder / "routing_editor.png")
     return 0
 
 
