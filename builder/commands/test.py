@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS
-from builder.commands.simulate import ProblemExit, load_compiled, open_conversations
+from builder.commands._common import Skipped, compile_or_report, open_conversations, valid_conversations
 
 COMPARED = ("escalate", "rule", "turn", "trigger", "handoff", "team", "priority", "tags")
 
@@ -49,22 +49,16 @@ def _describe(decision: Mapping[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.conversation import LineError, read_conversations
     from builder.engine import render_trace, simulate
 
-    try:
-        compiled = load_compiled(args.ruleset)
-    except ProblemExit as exc:
-        print(exc, file=sys.stderr)
+    compiled = compile_or_report(args.ruleset)
+    if compiled is None:
         return EXIT_PROBLEMS
-    passed = failed = skipped_lines = 0
+    passed = failed = 0
+    skipped = Skipped()
     out = sys.stdout
     with open_conversations(args.cases) as (lines, progress):
-        for item in read_conversations(lines, schema=args.schema):
-            if isinstance(item, LineError):
-                skipped_lines += 1
-                print(f"{args.cases}: {item}", file=sys.stderr)
-                continue
+        for item in valid_conversations(lines, args.cases, schema=args.schema, skipped=skipped):
             if item.expect is None:
                 continue
             decision = simulate(compiled, item, trace=True)
@@ -84,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             out.write(f"  actual: {_describe(result)}\n")
             out.write("  trace:\n" + render_trace(result.get("trace"), indent="    ") + "\n")
         progress.close()
-    if skipped_lines:
-        print(f"{skipped_lines} malformed line{'s' if skipped_lines != 1 else ''} skipped", file=sys.stderr)
+    if skipped.count:
+        print(skipped.text(), file=sys.stderr)
     out.write(f"{passed} passed, {failed} failed\n")
-    return EXIT_PROBLEMS if failed or skipped_lines else EXIT_OK
+    return EXIT_PROBLEMS if failed or skipped.count else EXIT_OK
