@@ -6,7 +6,12 @@ several sizes and device pixel ratios so they stay sharp on high-DPI screens.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import tempfile
 from functools import cache
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
@@ -81,11 +86,48 @@ def icon(name: str, colour: str | None = None) -> QIcon:
     return result
 
 
+ICON_URL = re.compile(r"url\(icon:([\w-]+)(?:/(#[0-9a-fA-F]{3,8}))?\)")
+
+
+def _icon_file(name: str, colour: str) -> str:
+    """A copy of icon `name` drawn in `colour`, as a file a stylesheet's url() can load.
+
+    Qt's stylesheet images are files, and its SVG reader ignores `currentColor`: so the colour
+    is written in and the result kept in a per-user folder of the temporary directory.
+    """
+    text = _svg_text(name).replace("currentColor", colour)
+    if not text:
+        return ""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"handoff-builder-style-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    path = folder / f"{name}-{digest}.svg"
+    if not path.is_file():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+        except OSError:
+            return ""  # no arrow drawn is better than no window
+    return path.as_posix()
+
+
+def resolve_icon_urls(qss: str, dark: bool) -> str:
+    """`url(icon:NAME)` → the icon in the theme's colour; `url(icon:NAME/#rrggbb)` → in that colour."""
+    default = DARK_ICON_COLOUR if dark else LIGHT_ICON_COLOUR
+
+    def file_url(match: re.Match[str]) -> str:
+        path = _icon_file(match.group(1), match.group(2) or default)
+        return f'url("{path}")' if path else "none"
+
+    return ICON_URL.sub(file_url, qss)
+
+
 def stylesheet(dark: bool | None = None) -> str:
-    """The text of `light.qss` or `dark.qss` (empty if missing: the app still works unstyled)."""
-    name = "dark.qss" if (is_dark() if dark is None else dark) else "light.qss"
-    node = resource("style", name)
-    return node.read_text(encoding="utf-8") if node.is_file() else ""
+    """The text of `light.qss` or `dark.qss`, icon urls resolved (empty if missing: the app still works unstyled)."""
+    dark = is_dark() if dark is None else dark
+    node = resource("style", "dark.qss" if dark else "light.qss")
+    return resolve_icon_urls(node.read_text(encoding="utf-8"), dark) if node.is_file() else ""
 
 
 def apply_style(app: QApplication) -> None:
