@@ -8,6 +8,7 @@ repetition tracker compares with earlier messages inside rapidfuzz's C loop). He
 from __future__ import annotations
 
 import fnmatch
+import operator
 import re
 import string
 from collections.abc import Callable
@@ -44,7 +45,7 @@ _LETTER_WORD = re.compile(r"[^\W\d_]+")
 _analyzer: Any = None
 _lexicon: Any = None
 # VADER strips these from both ends of a token (`SentiText._strip_punc_if_word`).
-_PUNCTUATION = string.punctuation
+_strip_punctuation = operator.methodcaller("strip", string.punctuation)
 
 
 def _load_analyzer() -> Any:
@@ -52,7 +53,7 @@ def _load_analyzer() -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     _analyzer = SentimentIntensityAnalyzer()
-    _lexicon = _analyzer.lexicon
+    _lexicon = _analyzer.lexicon.keys()
     return _analyzer
 
 
@@ -64,14 +65,10 @@ def has_sentiment_words(text: str) -> bool:
         _load_analyzer()
     if not text.isascii():
         return True
-    lexicon = _lexicon
-    for token in text.lower().split():
-        if token in lexicon:
-            return True
-        stripped = token.strip(_PUNCTUATION)
-        if len(stripped) > 2 and stripped in lexicon:
-            return True
-    return False
+    tokens = text.lower().split()
+    # VADER looks up each token, or the token stripped of punctuation: either one being a lexicon
+    # key is necessary for a non-zero score (a superset test, in C).
+    return not _lexicon.isdisjoint(tokens) or not _lexicon.isdisjoint(map(_strip_punctuation, tokens))
 
 
 def sentiment(text: str) -> float:

@@ -121,7 +121,8 @@ def _numbers(kind: str, specs: tuple[tuple[Any, Any, float], ...]) -> Test:
 def _tests(kind: str, children: list[tuple[CNode, Test | None]]) -> tuple[Test, ...]:
     """Child closures, cheapest first, numeric comparisons merged into one loop. A child comes
     with its closure already built (None: build it with `fast_test`)."""
-    specs = [c.spec for c, _ in children if isinstance(c, CLeaf) and c.spec is not None]
+    specs = [c.spec for c, _ in sorted(children, key=lambda p: _cost(p[0]))
+             if isinstance(c, CLeaf) and c.spec is not None]  # cheap facts first (sentiment last)
     merge = MERGE_NUMBERS and len(specs) >= 2
     priced: list[tuple[int, Test]] = []
     if merge:
