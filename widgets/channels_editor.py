@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+    QPushButton, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
@@ -35,8 +35,8 @@ from builder.notify import SendResult, sample_notification, send
 from rules_schema import Problem
 from widgets.background import run_in_background
 from widgets.editor_page import (
-    RowVisibility, debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe,
-    use_fallback_style, without,
+    SettingsValidation, add_button, problem_target, split_page, RowVisibility, debounce_timer, problems_label,
+    problems_under, push_ruleset, replaced, subscribe, use_fallback_style, without,
 )
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
@@ -76,7 +76,7 @@ def _coloured(label: QLabel, colour: str, text: str) -> None:
         label.setStyleSheet(f"color: {colour};")
 
 
-class ChannelsEditor(QWidget):
+class ChannelsEditor(SettingsValidation, QWidget):
     """Channel list with add/delete; name, type, URL variable, address, notification text; a test send.
 
     Signals: `test_finished(result)` with the `builder.notify.SendResult` of a test send.
@@ -103,21 +103,12 @@ class ChannelsEditor(QWidget):
         self._shown: object = ()
         self._rows = RowVisibility()
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self._build_list())
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._build_form())
         right_layout.addWidget(self._build_test(), 1)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 760])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
+        split_page(self, [self._build_list(), right], (0, 1), (240, 760))
 
         self.preview_timer = debounce_timer(self, self._update_sent_preview)
         self.validate_timer = debounce_timer(self, self.validate_now)
@@ -140,16 +131,7 @@ class ChannelsEditor(QWidget):
         self.channel_list.currentItemChanged.connect(self._on_current_item)
         layout.addWidget(self.channel_list, 1)
         buttons = QHBoxLayout()
-        self.add_button = QToolButton()
-        self.add_button.setText("Add")
-        self.add_button.setIcon(icon("new"))
-        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.add_button.setToolTip("Add a channel (the arrow picks its kind)")
-        menu = QMenu(self.add_button)
-        for kind, label in TYPES.items():
-            menu.addAction(label).triggered.connect(lambda _=False, k=kind: self.add_channel(k))
-        self.add_button.setMenu(menu)
+        self.add_button = add_button("Add a channel (the arrow picks its kind)", list(TYPES.items()), self.add_channel)
         self.add_button.clicked.connect(lambda: self.add_channel("slack"))
         self.delete_button = QPushButton(icon("delete"), "Delete")
         self.delete_button.clicked.connect(self.delete_channel)
@@ -449,15 +431,6 @@ class ChannelsEditor(QWidget):
 
     # --- validation ---------------------------------------------------------------------------------
 
-    def validate_now(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        ruleset = self.document.ruleset
-        self.problems = settings_problems(ruleset)
-        self._validated = ruleset
-        self._show_problems()
-
     def _show_problems(self) -> None:
         channel = self.channel()
         lines: list[str] = []
@@ -473,13 +446,13 @@ class ChannelsEditor(QWidget):
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the channel a `$.channels[i]…` problem points at; False when it is not one of ours."""
-        match = re.match(r"^\$\.channels\[(\d+)\](?:\.(\w+))?", problem.path)
         channels = self.document.ruleset.channels
-        if match is None or int(match.group(1)) >= len(channels):
+        target = problem_target(problem.path, "channels", len(channels))
+        if target is None:
             return False
-        self.select_channel(channels[int(match.group(1))].id)
+        self.select_channel(channels[target[0]].id)
         field = {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
-            match.group(2) or "", self.name_edit)
+            target[1], self.name_edit)
         field.setFocus()
         return True
 

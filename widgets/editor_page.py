@@ -8,19 +8,21 @@ item on screen. Writing that once keeps the pages alike in behaviour, not only i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from builder.document import Document
 from builder.events import Event
 from builder.model import Ruleset
 from rules_schema import Problem, validate
 from widgets.commands import SetRulesetCommand
+from widgets.style import icon
 
 VALIDATE_DEBOUNCE_MS = 150
 
@@ -113,3 +115,66 @@ class RowVisibility:
             form.setRowVisible(field, visible)
 
 
+
+
+def split_page(page: QWidget, panes: Sequence[QWidget], stretches: Sequence[int], sizes: Sequence[int]) -> QSplitter:
+    """Lay `panes` side by side in a splitter filling `page` (8 px margins); panes never collapse."""
+    splitter = QSplitter(Qt.Orientation.Horizontal, page)
+    for index, (pane, stretch) in enumerate(zip(panes, stretches, strict=True)):
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(index, stretch)
+    splitter.setSizes(list(sizes))
+    splitter.setChildrenCollapsible(False)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(8, 8, 8, 8)
+    layout.addWidget(splitter)
+    return splitter
+
+
+def problem_target(path: str, collection: str, count: int) -> tuple[int, str] | None:
+    """(index, field or "") of a `$.<collection>[i].field…` problem path; None when it is not one
+    of the `count` items of that collection."""
+    match = re.match(rf"^\$\.{collection}\[(\d+)\](?:\.(\w+))?", path)
+    if match is None or int(match.group(1)) >= count:
+        return None
+    return int(match.group(1)), match.group(2) or ""
+
+
+def add_button(tooltip: str, choices: Sequence[tuple[str, str]], on_choice: Callable[[str], object]) -> QToolButton:
+    """An "Add" tool button whose arrow offers `choices` (kind, label); `on_choice(kind)` is called."""
+    button = QToolButton()
+    button.setText("Add")
+    button.setIcon(icon("new"))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+    button.setToolTip(tooltip)
+    menu = QMenu(button)
+    for kind, label in choices:
+        menu.addAction(label).triggered.connect(lambda _=False, k=kind: on_choice(k))
+    button.setMenu(menu)
+    return button
+
+
+class SettingsValidation:
+    """`validate_now` for a page that edits what the validator checks outside the rules: validate
+    when visible (else note the page is stale), keep the problems, show those of the shown item."""
+
+    document: Document
+    problems: list[Problem]
+    _validated: Ruleset | None
+    _stale: bool
+
+    if TYPE_CHECKING:  # provided by the page (QWidget and the page's own display)
+        def isVisible(self) -> bool: ...  # noqa: N802 - QWidget's
+
+        def _show_problems(self) -> None: ...
+
+    def validate_now(self) -> None:
+        """Validate templates, channels, schedules and routing; show the shown item's problems."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        ruleset = self.document.ruleset
+        self.problems = settings_problems(ruleset)
+        self._validated = ruleset
+        self._show_problems()

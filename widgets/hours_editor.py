@@ -22,8 +22,8 @@ from html import escape
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
-    QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
@@ -32,7 +32,8 @@ from builder.routing import team_schedule
 from builder.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
 from rules_schema import Problem
 from widgets.editor_page import (
-    debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe, without,
+    SettingsValidation, problem_target, split_page, debounce_timer, problems_label, problems_under, push_ruleset,
+    replaced, subscribe, without,
 )
 from widgets.form_helpers import set_text, unique_id, unique_name
 from widgets.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
@@ -52,7 +53,7 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
-class HoursEditor(WhatHappensMixin, QWidget):
+class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
     """Schedule list, week grid, time zone, holidays, closures and the "what happens at…" box."""
 
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -67,18 +68,7 @@ class HoursEditor(WhatHappensMixin, QWidget):
         self.problems: list[Problem] = []
         self._validated: Ruleset | None = None
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self._build_list())
-        splitter.addWidget(self._build_week())
-        splitter.addWidget(self._build_side())
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
-        splitter.setSizes([210, 620, 430])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
+        split_page(self, [self._build_list(), self._build_week(), self._build_side()], (0, 3, 2), (210, 620, 430))
 
         self.validate_timer = debounce_timer(self, self.validate_now)
         subscribe(self, [(document.ruleset_replaced, self._on_replaced)])
@@ -356,15 +346,6 @@ class HoursEditor(WhatHappensMixin, QWidget):
 
     # --- validation ---------------------------------------------------------------------------------
 
-    def validate_now(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        ruleset = self.document.ruleset
-        self.problems = settings_problems(ruleset)
-        self._validated = ruleset
-        self._show_problems()
-
     def _show_problems(self, extra: str = "") -> None:
         schedule = self.schedule()
         lines = [coloured(ERROR_COLOUR, "● " + extra)] if extra else []
@@ -385,12 +366,12 @@ class HoursEditor(WhatHappensMixin, QWidget):
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the schedule a `$.schedules[i]…` problem points at; False when it is not ours."""
-        match = re.match(r"^\$\.schedules\[(\d+)\](?:\.(\w+))?", problem.path)
         schedules = self.document.ruleset.schedules
-        if match is None or int(match.group(1)) >= len(schedules):
+        target = problem_target(problem.path, "schedules", len(schedules))
+        if target is None:
             return False
-        self.select_schedule(schedules[int(match.group(1))].id)
-        part = match.group(2) or ""
+        self.select_schedule(schedules[target[0]].id)
+        part = target[1]
         if part == "holidays":
             self.tabs.setCurrentWidget(self.holidays)
         elif part in ("closures", "special_openings"):

@@ -13,7 +13,6 @@ renaming a template never changes its id.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +20,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton,
-    QSplitter, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
@@ -29,8 +28,8 @@ from builder.model import CHANNEL_KINDS, Notify, Reply, Ruleset, Template
 from rules_schema import Problem
 from rules_schema.catalog import catalog
 from widgets.editor_page import (
-    RowVisibility, debounce_timer, problems_label, problems_under, push_ruleset, replaced, settings_problems, subscribe,
-    use_fallback_style, without,
+    SettingsValidation, add_button, problem_target, split_page, RowVisibility, debounce_timer, problems_label,
+    problems_under, push_ruleset, replaced, subscribe, use_fallback_style, without,
 )
 from widgets.form_helpers import bullet, channel_label, channel_limit, escape_html, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
@@ -76,7 +75,7 @@ def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, s
     return found
 
 
-class TemplateEditor(TemplatePreviewMixin, QWidget):
+class TemplateEditor(TemplatePreviewMixin, SettingsValidation, QWidget):
     """Templates grouped per channel; name, channel, subject, body, preview, counter and "used by".
 
     Signals: `rule_activated(rule_id)` when the user double-clicks a rule in "Used by".
@@ -102,18 +101,7 @@ class TemplateEditor(TemplatePreviewMixin, QWidget):
         self._rows = RowVisibility()
         self._rule_combo_key: tuple[object, object, str | None] | None = None
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self._build_list())
-        splitter.addWidget(self._build_form())
-        splitter.addWidget(self._build_preview())
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
-        splitter.setSizes([230, 520, 380])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
+        split_page(self, [self._build_list(), self._build_form(), self._build_preview()], (0, 3, 2), (230, 520, 380))
 
         self.validate_timer = debounce_timer(self, self.validate_now)
         subscribe(self, [(document.ruleset_replaced, self._on_ruleset_replaced), (document.changed, self._on_changed)])
@@ -134,17 +122,9 @@ class TemplateEditor(TemplatePreviewMixin, QWidget):
         self.tree.currentItemChanged.connect(self._on_current_item)
         layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
-        self.add_button = QToolButton()
-        self.add_button.setText("Add")
-        self.add_button.setIcon(icon("new"))
-        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.add_button.setToolTip("Add a template (the arrow picks its channel)")
-        self.add_menu = QMenu(self.add_button)
-        for kind in CHANNEL_KINDS:
-            action = self.add_menu.addAction(channel_label(kind))
-            action.triggered.connect(lambda _=False, k=kind: self.add_template(k))
-        self.add_button.setMenu(self.add_menu)
+        self.add_button = add_button("Add a template (the arrow picks its channel)",
+                                     [(kind, channel_label(kind)) for kind in CHANNEL_KINDS], self.add_template)
+        self.add_menu = self.add_button.menu()
         self.add_button.clicked.connect(lambda: self.add_template(self._current_group_channel()))
         self.duplicate_button = QPushButton(icon("duplicate"), "Duplicate")
         self.duplicate_button.clicked.connect(self.duplicate_template)
@@ -493,16 +473,6 @@ class TemplateEditor(TemplatePreviewMixin, QWidget):
         if data and data[0] == "rule":
             self.rule_activated.emit(str(data[1]))
 
-    def validate_now(self) -> None:
-        """Validate templates (with channels, which refer to them) and show this template's problems."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        ruleset = self.document.ruleset
-        self.problems = settings_problems(ruleset)
-        self._validated = ruleset
-        self._show_problems()
-
     def _show_problems(self) -> None:
         """The validator's problems for this template; until it has run on this edit, the typos the
         highlighter finds (so a problem shows at once, and the validator's words follow)."""
@@ -525,13 +495,13 @@ class TemplateEditor(TemplatePreviewMixin, QWidget):
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the template a `$.templates[i]…` problem points at; False when it is not one of ours."""
-        match = re.match(r"^\$\.templates\[(\d+)\](?:\.(\w+))?", problem.path)
         templates = self.document.ruleset.templates
-        if match is None or int(match.group(1)) >= len(templates):
+        target = problem_target(problem.path, "templates", len(templates))
+        if target is None:
             return False
-        self.select_template(templates[int(match.group(1))].id)
+        self.select_template(templates[target[0]].id)
         field = {"name": self.name_edit, "subject": self.subject_edit, "channel": self.channel_combo}.get(
-            match.group(2) or "", self.body_edit)
+            target[1], self.body_edit)
         field.setFocus()
         return True
 
