@@ -1,5 +1,6 @@
-"""Render the README screenshots offscreen: main window, problems panel, rule editor (nested rule).
+"""Render the README screenshots offscreen: main window, every page, problems panel, rule editor.
 
+Writes main_window.png (the rules page) and page_<name>.png for every other tab (page_business_hours.png…).
 Usage: python scripts/screenshots.py [--out docs/screenshots] [--size 1280x800]
 Runs on a throw-away workspace seeded with the example playbook, so it never touches yours.
 """
@@ -38,6 +39,24 @@ def wait_for_problems(window: MainWindow, timeout: float = 20.0) -> None:
         settle(100)
 
 
+def page_file_name(title: str) -> str:
+    """"Business hours" → "page_business_hours.png"."""
+    return "page_" + "_".join(title.lower().split()) + ".png"
+
+
+def grab_pages(window: MainWindow, out: Path) -> None:
+    """The whole window on every tab but the rules page (each page is built when first shown)."""
+    for index in range(1, window.pages.count()):
+        title = window.pages.tabText(index)
+        window.pages.setCurrentIndex(index)
+        window.ensure_page(title)
+        settle()
+        window.grab().save(str(out / page_file_name(title)))
+        print(out / page_file_name(title))
+    window.pages.setCurrentWidget(window.rules_page)
+    settle(100)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -57,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_for_problems(window)
         window.grab().save(str(args.out / "main_window.png"))
         print(args.out / "main_window.png")
+        grab_pages(window, args.out)
 
         nested = next((r for r in window.document.rules if r.id == "enterprise-pricing"), None)
         if nested is not None:

@@ -329,3 +329,17 @@ def test_an_unusable_workspace_is_explained_not_raised(monkeypatch: pytest.Monke
     monkeypatch.setattr("widgets.error_dialog.show_error", lambda parent, title, message: shown.append(message))
     assert startup.open_workspace(None, None) is None
     assert shown == ["The workspace was written by a newer Handoff Builder."]
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_stylesheet_icon_urls_become_files_in_the_theme_colour(qapp: Any, dark: bool) -> None:
+    import re
+
+    from widgets.style import DARK_ICON_COLOUR, LIGHT_ICON_COLOUR, stylesheet
+
+    sheet = stylesheet(dark)
+    assert re.search(r"url\(icon:\w", sheet) is None
+    files = [Path(p) for p in re.findall(r'url\("([^"]+)"\)', sheet)]
+    assert files and all(f.is_file() for f in files)
+    arrow = next(f for f in files if f.name.startswith("chevron-down"))
+    assert (DARK_ICON_COLOUR if dark else LIGHT_ICON_COLOUR) in arrow.read_text(encoding="utf-8")
