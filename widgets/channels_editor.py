@@ -15,36 +15,32 @@ Every edit is a `SetRulesetCommand` (typing in one field merges); the view mirro
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent, QUndoStack
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-    QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
 from builder.model import Channel, Ruleset
-from builder.notify import SendResult, sample_notification, send
+from builder.notify import SendResult
 from rules_schema import Problem
-from widgets.background import run_in_background
+from widgets.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
 from widgets.editor_page import (
-    SettingsValidation, add_button, problem_target, split_page, RowVisibility, debounce_timer, problems_label,
-    problems_under, push_ruleset, replaced, subscribe, use_fallback_style, without,
+    RowVisibility, SettingsValidation, add_button, debounce_timer, problem_target, problems_label, problems_under,
+    push_ruleset, replaced, split_page, subscribe, use_fallback_style, without,
 )
+from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
-from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-SEND_TIMEOUT_S = 5.0
-OK_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#15803d", "#dc2626", "#b45309", "#64748b"
+OK_COLOUR, ERROR_COLOUR, WARNING_COLOUR = "#15803d", "#dc2626", "#b45309"
 TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail", "webhook": "Webhook (JSON)"}
 TEMPLATE_CHANNEL = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
 ENV_NAME = QRegularExpression("[A-Za-z_][A-Za-z0-9_]*")
@@ -55,28 +51,7 @@ _FALLBACK_QSS = """
 """
 
 
-def env_hint(name: str | None) -> tuple[bool, str]:
-    """(is set, a sentence) about the environment variable `name`; never reveals the URL."""
-    if not name:
-        return False, "Name the environment variable that holds the webhook URL, e.g. HANDOFF_SLACK_WEBHOOK_URL."
-    value = os.environ.get(name)
-    if not value:
-        return False, (f"{name} is not set in this environment. Set it to the webhook URL where your chatbot "
-                       "(and this app, to send a test) runs; the URL is never saved in the ruleset.")
-    try:
-        host = urlsplit(value.strip()).hostname or ""
-    except ValueError:
-        host = ""
-    return True, f"{name} is set in this environment" + (f" (a URL at {host})." if host else ".")
-
-
-def _coloured(label: QLabel, colour: str, text: str) -> None:
-    set_text(label, text)
-    if label.styleSheet() != f"color: {colour};":
-        label.setStyleSheet(f"color: {colour};")
-
-
-class ChannelsEditor(SettingsValidation, QWidget):
+class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
     """Channel list with add/delete; name, type, URL variable, address, notification text; a test send.
 
     Signals: `test_finished(result)` with the `builder.notify.SendResult` of a test send.
@@ -190,34 +165,6 @@ class ChannelsEditor(SettingsValidation, QWidget):
         form.addRow("", self.problems_label)
         route_undo_to_window(self.name_edit, self.env_edit, self.address_edit)
         self.form_box = box
-        return box
-
-    def _build_test(self) -> QWidget:
-        box = QGroupBox("Test")
-        layout = QVBoxLayout(box)
-        row = QHBoxLayout()
-        self.send_button = QPushButton("Send test notification")
-        self.send_button.setToolTip("Post a sample handoff to this channel's URL (5 s timeout, no redirects)")
-        self.send_button.clicked.connect(self.send_test)
-        row.addWidget(self.send_button)
-        self.status_label = QLabel("A sample handoff (visitor Ana asking for a refund) is sent as shown below.")
-        self.status_label.setObjectName("sendStatus")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.status_label, 1)
-        layout.addLayout(row)
-        caption = QLabel("What will be sent (the sample handoff, formatted for this channel):")
-        caption.setObjectName("previewNote")
-        layout.addWidget(caption)
-        self.sent_preview = QPlainTextEdit()
-        self.sent_preview.setObjectName("sentPreview")
-        self.sent_preview.setReadOnly(True)
-        self.sent_preview.setAccessibleName("What will be sent")
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
-        self.sent_preview.setFont(mono)
-        layout.addWidget(self.sent_preview, 1)
         return box
 
     # --- selection --------------------------------------------------------------------------------
@@ -344,23 +291,9 @@ class ChannelsEditor(SettingsValidation, QWidget):
         if channel is None or channel.type == "email":
             return
         is_set, text = env_hint(channel.url_env)
-        _coloured(self.env_hint, OK_COLOUR if is_set else WARNING_COLOUR, ("✓ " if is_set else "⚠ ") + text)
+        coloured(self.env_hint, OK_COLOUR if is_set else WARNING_COLOUR, ("✓ " if is_set else "⚠ ") + text)
         if self.env_hint.property("set") != is_set:
             self.env_hint.setProperty("set", is_set)
-
-    def _update_sent_preview(self) -> None:
-        channel = self.channel()
-        if channel is None:
-            if self.sent_preview.toPlainText():
-                self.sent_preview.setPlainText("")
-            return
-        message = sample_notification(self.document.ruleset, channel)
-        if channel.type == "email":
-            text = f"To: {message.get('to') or '(no address yet)'}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
-        else:
-            text = json.dumps(message, indent=2, ensure_ascii=False)
-        if self.sent_preview.toPlainText() != text:
-            self.sent_preview.setPlainText(text)
 
     # --- edits -------------------------------------------------------------------------------------
 
@@ -455,40 +388,3 @@ class ChannelsEditor(SettingsValidation, QWidget):
             target[1], self.name_edit)
         field.setFocus()
         return True
-
-    # --- the test send ------------------------------------------------------------------------------
-
-    def send_test(self) -> None:
-        """Post the sample handoff to the channel's URL off the UI thread; the outcome lands in the
-        status line (and `test_finished`)."""
-        channel = self.channel()
-        if channel is None or self.sending:
-            return
-        if channel.type == "email":
-            self._update_sent_preview()
-            _coloured(self.status_label, MUTED_COLOUR, "E-mail is sent by your chatbot's mailer; below is the "
-                      f"message it would send to {channel.address or '(no address yet)'}.")
-            return
-        url = os.environ.get(channel.url_env or "", "").strip() if channel.url_env else ""
-        if not url:
-            self._finish(SendResult(False, None, f"Set the environment variable {channel.url_env or '(none named)'} "
-                                    "to the webhook URL first; nothing was sent.", 0.0))
-            return
-        body = sample_notification(self.document.ruleset, channel)
-        timeout = self.send_timeout
-        self.sending = True
-        self.send_button.setEnabled(False)
-        _coloured(self.status_label, MUTED_COLOUR, f"Sending to the URL in {channel.url_env}…")
-        run_in_background(lambda: send(url, body, timeout=timeout), self._finish, self._failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._finish(SendResult(False, None, f"The test could not be sent: {exc}", 0.0))
-
-    def _finish(self, result: SendResult) -> None:
-        self.sending = False
-        self.last_result = result
-        self.send_button.setEnabled(self.channel() is not None)
-        _coloured(self.status_label, OK_COLOUR if result.ok else ERROR_COLOUR,
-                  ("✓ " if result.ok else "✗ ") + result.message)
-        self.status_label.setProperty("ok", result.ok)
-        self.test_finished.emit(result)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -33,8 +34,8 @@ class WhatHappensMixin:
 
     document: Document
 
-    def schedule(self) -> Schedule | None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the page
+        def schedule(self) -> Schedule | None: ...
 
     def _build_what_happens(self) -> QWidget:
         box = QGroupBox("What happens at…")

@@ -9,7 +9,7 @@ zone of the chosen rule's team, so the manager reads the sentence the visitor wo
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QDateTime, Qt
@@ -50,11 +50,10 @@ class TemplatePreviewMixin:
     document: Document
     _rule_combo_key: tuple[object, object, str | None] | None
 
-    def template(self) -> Template | None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the page
+        def template(self) -> Template | None: ...
 
-    def users(self) -> list[tuple[str, str, str]]:
-        raise NotImplementedError
+        def users(self) -> list[tuple[str, str, str]]: ...
 
     def _build_preview(self) -> QWidget:
         box = QGroupBox("Preview")
