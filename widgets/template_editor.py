@@ -19,25 +19,25 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton,
-    QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMenu, QPushButton, QToolButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from builder.document import Document
-from builder.model import CHANNEL_KINDS, Notify, Reply, Ruleset, Template
+from builder.model import CHANNEL_KINDS, Ruleset, Template
 from rules_schema import Problem
 from rules_schema.catalog import catalog
 from widgets.editor_page import (
     SettingsValidation, add_button, problem_target, split_page, RowVisibility, debounce_timer, problems_label,
     problems_under, push_ruleset, replaced, subscribe, use_fallback_style, without,
 )
-from widgets.form_helpers import bullet, channel_label, channel_limit, escape_html, set_text, unique_id, unique_name
+from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
 from widgets.style import icon
 from widgets.template_preview import TemplatePreviewMixin
+from widgets.template_usage import ID_ROLE, TemplateUsageMixin, template_users  # noqa: F401 - re-exported
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-OVER_COLOUR, ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#dc2626", "#dc2626", "#b45309", "#64748b"
+ERROR_COLOUR, WARNING_COLOUR = "#dc2626", "#b45309"
 STARTERS: dict[str, tuple[str | None, str]] = {
     "chat": (None, "Thanks {{visitor.name | there}}! A colleague from our {{team}} team will take over: {{promise}}"),
     "email": ("We'll get back to you {{promise}}",
@@ -55,27 +55,7 @@ _FALLBACK_QSS = """
 """
 
 
-def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, str]]:
-    """Who uses the template: (kind "rule"/"channel", id, plain description), in document order."""
-    via_channel = {c.id: c for c in ruleset.channels if c.template == template_id}
-    found: list[tuple[str, str, str]] = []
-    for rule in ruleset.rules:
-        uses: list[str] = []
-        for action in rule.actions:
-            if isinstance(action, Reply) and action.template == template_id:
-                uses.append("chat reply")
-            elif isinstance(action, Notify) and action.template == template_id:
-                uses.append("notification")
-            elif isinstance(action, Notify) and action.template is None and action.channel in via_channel:
-                uses.append(f"notification via {via_channel[action.channel].name}")
-        if uses:
-            found.append(("rule", rule.id, f"{rule.name} — {', '.join(dict.fromkeys(uses))}"))
-    for channel in via_channel.values():
-        found.append(("channel", channel.id, f"Channel “{channel.name}” — its message text"))
-    return found
-
-
-class TemplateEditor(TemplatePreviewMixin, SettingsValidation, QWidget):
+class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidation, QWidget):
     """Templates grouped per channel; name, channel, subject, body, preview, counter and "used by".
 
     Signals: `rule_activated(rule_id)` when the user double-clicks a rule in "Used by".
@@ -252,17 +232,6 @@ class TemplateEditor(TemplatePreviewMixin, SettingsValidation, QWidget):
     def _on_changed(self) -> None:
         self.validate_timer.start()
 
-    def users(self) -> list[tuple[str, str, str]]:
-        """`template_users` of the shown template, cached while rules and channels stay the same."""
-        ruleset, template_id = self.document.ruleset, self._template_id
-        cached = self._users_cache
-        if cached is not None and cached[0] is ruleset.rules and cached[1] is ruleset.channels \
-                and cached[2] == template_id:
-            return cached[3]
-        users = template_users(ruleset, template_id) if template_id else []
-        self._users_cache = (ruleset.rules, ruleset.channels, template_id, users)
-        return users
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._stale:
@@ -432,46 +401,7 @@ class TemplateEditor(TemplatePreviewMixin, SettingsValidation, QWidget):
             self._last_text_field = watched
         return super().eventFilter(watched, event)
 
-    # --- counter, used by, problems ----------------------------------------------------------------
-
-    def _update_counter(self) -> None:
-        template = self.template()
-        limit = channel_limit(template.channel) if template else None
-        if self.counter_label.isHidden() != (limit is None):
-            self.counter_label.setVisible(limit is not None)
-        if limit is None or template is None:
-            return
-        length = len(self.body_edit.toPlainText())
-        over = length > limit
-        set_text(self.counter_label, f"{length:,} / {limit:,} characters" + ("  — too long" if over else ""))
-        style = f"color: {OVER_COLOUR}; font-weight: 600;" if over else f"color: {MUTED_COLOUR};"
-        if self.counter_label.styleSheet() != style:
-            self.counter_label.setProperty("over", over)
-            self.counter_label.setStyleSheet(style)
-            self.counter_label.setToolTip(f"{channel_label(template.channel)} shows at most {limit:,} characters.")
-
-    def _update_used_by(self) -> None:
-        template = self.template()
-        users = self.users()
-        key = (template.id if template else None, tuple(users))
-        if key == self._used_by_key:  # typing changes nothing here: skip rebuilding the list
-            return
-        self._used_by_key = key
-        self.used_by_list.clear()
-        for kind, ident, text in users:
-            item = QListWidgetItem(icon("rules") if kind == "rule" else icon("export"), text)
-            item.setToolTip(text)
-            item.setData(ID_ROLE, (kind, ident))
-            self.used_by_list.addItem(item)
-        if template is not None and not users:
-            item = QListWidgetItem("Not used by any rule or channel yet.")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.used_by_list.addItem(item)
-
-    def _used_by_activated(self, item: QListWidgetItem) -> None:
-        data = item.data(ID_ROLE)
-        if data and data[0] == "rule":
-            self.rule_activated.emit(str(data[1]))
+    # --- problems ------------------------------------------------------------------------------------
 
     def _show_problems(self) -> None:
         """The validator's problems for this template; until it has run on this edit, the typos the
