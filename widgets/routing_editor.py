@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 from builder.analysis.references import offline_branches, offline_mode_missing
 from builder.document import Document
 from builder.model import PRIORITIES, Ruleset, Sla, Team
-from builder.routing import route, team_hours
 from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.editor_page import debounce_timer, problems_label, push_ruleset, subscribe
 from widgets.holiday_list import SPIN_QSS
-from widgets.routing_warnings import RoutingWarningsMixin, sample_moment, unkept_promises
+from widgets.routing_examples import RoutingExamplesMixin
+from widgets.routing_warnings import RoutingWarningsMixin, sample_moment, unkept_promises  # noqa: F401 - re-exported
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
 from widgets.form_helpers import set_text, unique_id, unique_name
@@ -44,7 +44,7 @@ CLOCKS = (("business", "business hours"), ("calendar", "calendar time"))
 UNITS = (("minutes", 1), ("hours", 60))
 
 
-class RoutingEditor(RoutingWarningsMixin, QWidget):
+class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
     """Teams table, SLA per priority, offline behaviour and backup contact, with inline warnings."""
 
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -320,45 +320,6 @@ class RoutingEditor(RoutingWarningsMixin, QWidget):
             if clock.currentData() != sla.clock:
                 with QSignalBlocker(clock):
                     clock.setCurrentIndex(clock.findData(sla.clock))
-
-    def _now(self) -> datetime:
-        return self.now if self.now is not None else datetime.now(timezone.utc)
-
-    def _show_examples(self) -> None:
-        ruleset = self.document.ruleset
-        team = ruleset.routing.teams[0] if ruleset.routing.teams else None
-        hours = team_hours(ruleset, team.id) if team else None
-        zone = hours.zone if hours is not None else timezone.utc
-        at = sample_moment(self._now().astimezone(zone))
-        set_text(self.example_note, f"The promise a visitor reads (→) when {team.name} gets a handoff on "
-                 f"{at.strftime('%A %H:%M')} ({zone}):"
-                 if team else "Add a team to see example promises.")
-        self._show_closed_example(ruleset, team.id if team else None, zone)
-        for priority, row in self.sla_rows.items():
-            text = ""
-            if team is not None and ruleset.routing.sla_for(priority) is not None:
-                handoff = route(ruleset, team=team.id, priority=priority, handoff="instant", at=at)
-                text = f"→ {handoff.promise or 'no promise'}" + (
-                    f" (backup contact {handoff.backup_contact} included)" if handoff.backup_contact else "")
-            set_text(row["example"], text)
-
-    def _show_closed_example(self, ruleset: Ruleset, team_id: str | None, zone: Any) -> None:
-        """What a visitor gets on a Saturday morning, when most teams are closed."""
-        if team_id is None:
-            set_text(self.closed_example, "")
-            return
-        local = self._now().astimezone(zone)
-        saturday = (local + timedelta(days=(5 - local.weekday()) % 7 or 7)).replace(hour=11, minute=0, second=0,
-                                                                                   microsecond=0)
-        handoff = route(ruleset, team=team_id, priority="normal", handoff="instant", at=saturday)
-        label = catalog().handoff_modes.get(handoff.mode, {}).get("label", handoff.mode)
-        parts = [f"Example: a visitor asking {handoff.team_name} for a live chat on Saturday 11:00 gets "
-                 f"“{label}”" + (f", promised “{handoff.promise}”" if handoff.promise else "")]
-        if handoff.callback_offered and handoff.mode != "callback":
-            parts.append("a callback is offered too")
-        if handoff.open:
-            parts.append(f"({handoff.team_name} is open then)")
-        set_text(self.closed_example, ", ".join(parts[:2]) + (" " + parts[2] if len(parts) > 2 else "") + ".")
 
     # --- edits --------------------------------------------------------------------------------------
 
