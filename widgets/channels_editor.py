@@ -32,15 +32,15 @@ from builder.notify import SendResult
 from rules_schema import Problem
 from widgets.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
 from widgets.editor_page import (
-    RowVisibility, SettingsValidation, add_button, debounce_timer, problem_target, problems_label, problems_under,
-    push_ruleset, replaced, split_page, subscribe, use_fallback_style, without,
+    item_problem_lines, problem_html, RowVisibility, SettingsValidation, add_button, debounce_timer, problem_target,
+    problems_label, push_ruleset, replaced, split_page, subscribe, use_fallback_style, without,
 )
-from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
+from widgets.form_helpers import channel_label, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import route_undo_to_window
 from widgets.style import icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-OK_COLOUR, ERROR_COLOUR, WARNING_COLOUR = "#15803d", "#dc2626", "#b45309"
+OK_COLOUR, WARNING_COLOUR = "#15803d", "#b45309"
 TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail", "webhook": "Webhook (JSON)"}
 TEMPLATE_CHANNEL = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
 ENV_NAME = QRegularExpression("[A-Za-z_][A-Za-z0-9_]*")
@@ -369,11 +369,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         lines: list[str] = []
         if channel is not None and self._validated is self.document.ruleset:
             prefix = f"$.channels[{self.document.ruleset.channels.index(channel)}]"
-            for problem in problems_under(self.problems, prefix):
-                colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
-                message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Channel '") \
-                    else problem.message
-                lines.append(bullet(colour, escape_html(message)))
+            lines = problem_html(item_problem_lines(self.problems, prefix, "Channel"), once=False)
         set_text(self.problems_label, "<br>".join(lines))
         self._set_row_visible(self.problems_label, bool(lines))
 

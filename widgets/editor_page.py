@@ -22,6 +22,7 @@ from builder.events import Event
 from builder.model import Ruleset
 from rules_schema import Problem, validate
 from widgets.commands import SetRulesetCommand
+from widgets.form_helpers import bullet, escape_html
 from widgets.style import icon
 
 VALIDATE_DEBOUNCE_MS = 150
@@ -178,3 +179,23 @@ class SettingsValidation:
         self.problems = settings_problems(ruleset)
         self._validated = ruleset
         self._show_problems()
+
+
+ERROR_COLOUR, WARNING_COLOUR = "#dc2626", "#b45309"
+
+
+def severity_colour(severity: str) -> str:
+    return ERROR_COLOUR if severity == "error" else WARNING_COLOUR
+
+
+def item_problem_lines(problems: Sequence[Problem], prefix: str, owner: str) -> list[tuple[str, str]]:
+    """(severity, message) of the problems at or below `prefix`, the leading "<owner> 'name': "
+    dropped (the page already shows which item they are about)."""
+    return [(problem.severity, problem.message.split("': ", 1)[-1] if problem.message.startswith(f"{owner} '")
+             else problem.message) for problem in problems_under(problems, prefix)]
+
+
+def problem_html(lines: Sequence[tuple[str, str]], *, once: bool = True) -> list[str]:
+    """Coloured "●" lines for (severity, plain text) pairs (a repeated line shown once when `once`)."""
+    return [bullet(severity_colour(severity), escape_html(text))
+            for severity, text in (dict.fromkeys(lines) if once else lines)]

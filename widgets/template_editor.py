@@ -28,16 +28,15 @@ from builder.model import CHANNEL_KINDS, Ruleset, Template
 from rules_schema import Problem
 from rules_schema.catalog import catalog
 from widgets.editor_page import (
-    SettingsValidation, add_button, problem_target, split_page, RowVisibility, debounce_timer, problems_label,
-    problems_under, push_ruleset, replaced, subscribe, use_fallback_style, without,
+    item_problem_lines, problem_html, SettingsValidation, add_button, problem_target, split_page, RowVisibility,
+    debounce_timer, problems_label, push_ruleset, replaced, subscribe, use_fallback_style, without,
 )
-from widgets.form_helpers import bullet, channel_label, escape_html, set_text, unique_id, unique_name
+from widgets.form_helpers import channel_label, set_text, unique_id, unique_name
 from widgets.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
 from widgets.style import icon
 from widgets.template_preview import TemplatePreviewMixin
 from widgets.template_usage import ID_ROLE, TemplateUsageMixin, template_users  # noqa: F401 - re-exported
 
-ERROR_COLOUR, WARNING_COLOUR = "#dc2626", "#b45309"
 STARTERS: dict[str, tuple[str | None, str]] = {
     "chat": (None, "Thanks {{visitor.name | there}}! A colleague from our {{team}} team will take over: {{promise}}"),
     "email": ("We'll get back to you {{promise}}",
@@ -410,14 +409,10 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidatio
         lines: list[tuple[str, str]] = []
         if template is not None and self._validated is self.document.ruleset:
             prefix = f"$.templates[{self.document.ruleset.templates.index(template)}]"
-            for problem in problems_under(self.problems, prefix):
-                message = problem.message.split("': ", 1)[-1] if problem.message.startswith("Template '") \
-                    else problem.message
-                lines.append((problem.severity, message))
+            lines = item_problem_lines(self.problems, prefix, "Template")
         elif template is not None:
             lines = [("error", p.message) for p in problems_in(template.body) + problems_in(template.subject or "")]
-        html = [bullet(ERROR_COLOUR if severity == 'error' else WARNING_COLOUR, escape_html(text))
-                for severity, text in dict.fromkeys(lines)]
+        html = problem_html(lines)
         set_text(self.problems_label, "<br>".join(html))
         self._set_row_visible(self.problems_label, bool(html))
 
