@@ -32,7 +32,7 @@ from builder.notify import SendResult
 from rules_schema import Problem
 from widgets.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
 from widgets.editor_page import (
-    item_problem_lines, problem_html, RowVisibility, SettingsValidation, add_button, debounce_timer, problem_target,
+    focus_item, item_problem_lines, problem_html, RowVisibility, SettingsValidation, add_button, debounce_timer,
     problems_label, push_ruleset, replaced, split_page, subscribe, use_fallback_style, without,
 )
 from widgets.form_helpers import channel_label, set_text, unique_id, unique_name
@@ -375,12 +375,9 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the channel a `$.channels[i]…` problem points at; False when it is not one of ours."""
-        channels = self.document.ruleset.channels
-        target = problem_target(problem.path, "channels", len(channels))
-        if target is None:
+        part = focus_item(problem, "channels", self.document.ruleset.channels, self.select_channel)
+        if part is None:
             return False
-        self.select_channel(channels[target[0]].id)
-        field = {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
-            target[1], self.name_edit)
-        field.setFocus()
+        {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
+            part, self.name_edit).setFocus()
         return True

@@ -199,3 +199,13 @@ def problem_html(lines: Sequence[tuple[str, str]], *, once: bool = True) -> list
     """Coloured "●" lines for (severity, plain text) pairs (a repeated line shown once when `once`)."""
     return [bullet(severity_colour(severity), escape_html(text))
             for severity, text in (dict.fromkeys(lines) if once else lines)]
+
+
+def focus_item(problem: Problem, collection: str, items: Sequence[_HasId], select: Callable[[str], object]) -> str | None:
+    """Select the item of `collection` a problem points at; its field ("" for the item itself),
+    or None when the problem is not about one of `items`."""
+    target = problem_target(problem.path, collection, len(items))
+    if target is None:
+        return None
+    select(items[target[0]].id)
+    return target[1]

@@ -32,8 +32,8 @@ from builder.routing import team_schedule
 from builder.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
 from rules_schema import Problem
 from widgets.editor_page import (
-    SettingsValidation, problem_target, split_page, debounce_timer, problems_label, problems_under, push_ruleset,
-    replaced, subscribe, without,
+    focus_item, SettingsValidation, split_page, debounce_timer, problems_label, problems_under, push_ruleset, replaced,
+    subscribe, without,
 )
 from widgets.form_helpers import set_text, unique_id, unique_name
 from widgets.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
@@ -366,12 +366,9 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the schedule a `$.schedules[i]…` problem points at; False when it is not ours."""
-        schedules = self.document.ruleset.schedules
-        target = problem_target(problem.path, "schedules", len(schedules))
-        if target is None:
+        part = focus_item(problem, "schedules", self.document.ruleset.schedules, self.select_schedule)
+        if part is None:
             return False
-        self.select_schedule(schedules[target[0]].id)
-        part = target[1]
         if part == "holidays":
             self.tabs.setCurrentWidget(self.holidays)
         elif part in ("closures", "special_openings"):

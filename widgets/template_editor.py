@@ -28,7 +28,7 @@ from builder.model import CHANNEL_KINDS, Ruleset, Template
 from rules_schema import Problem
 from rules_schema.catalog import catalog
 from widgets.editor_page import (
-    item_problem_lines, problem_html, SettingsValidation, add_button, problem_target, split_page, RowVisibility,
+    focus_item, item_problem_lines, problem_html, SettingsValidation, add_button, split_page, RowVisibility,
     debounce_timer, problems_label, push_ruleset, replaced, subscribe, use_fallback_style, without,
 )
 from widgets.form_helpers import channel_label, set_text, unique_id, unique_name
@@ -420,13 +420,10 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidatio
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the template a `$.templates[i]…` problem points at; False when it is not one of ours."""
-        templates = self.document.ruleset.templates
-        target = problem_target(problem.path, "templates", len(templates))
-        if target is None:
+        part = focus_item(problem, "templates", self.document.ruleset.templates, self.select_template)
+        if part is None:
             return False
-        self.select_template(templates[target[0]].id)
-        field = {"name": self.name_edit, "subject": self.subject_edit, "channel": self.channel_combo}.get(
-            target[1], self.body_edit)
-        field.setFocus()
+        {"name": self.name_edit, "subject": self.subject_edit, "channel": self.channel_combo}.get(
+            part, self.body_edit).setFocus()
         return True
 
