@@ -290,7 +290,7 @@ def test_install_pages_adds_both_editors_to_the_main_window(qtbot) -> None:
     window.document.set_ruleset(replace(window.document.ruleset, rules=RULES, templates=TEMPLATES, channels=CHANNELS))
     install_pages(window)
     titles = [window.pages.tabText(i) for i in range(window.pages.count())]
-    assert titles.index("Channels") == titles.index("Templates") + 1  # other pages may follow
+    assert {"Templates", "Channels"} <= set(titles)
     window.problem_outside_rules.emit(Problem("$.templates[1].body", "x", "warning", "template.empty"))
     assert window.pages.tabText(window.pages.currentIndex()) == "Templates"
     assert window.pages.currentWidget().current_template_id() == "sales-ack"
