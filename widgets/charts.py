@@ -48,7 +48,7 @@ class _Plot(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(text.name()))
             axis.setTextPen(pg.mkPen(text.name()))
-        self.setMinimumSize(220, 150)
+        self.setMinimumSize(220, 110)
         self.setAccessibleName(title)
         self.title = title
 

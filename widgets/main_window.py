@@ -36,6 +36,7 @@ from widgets.commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCom
 from widgets.error_dialog import show_error
 from widgets.problems_panel import ProblemsPanel, rule_id_of
 from widgets.rule_list import RuleList
+from widgets.rule_editor import RuleEditor
 from widgets.rule_list_model import RuleListModel
 from widgets.startup import _ruleset_from, read_ruleset_file
 from widgets.style import icon
@@ -50,34 +51,6 @@ RECOVERY_IDLE_MS = 2000
 PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
               "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
-
-
-def _rule_editor_class() -> Any:
-    """The rule editor if it can be imported (it is built alongside this window), else None."""
-    try:
-        from widgets.rule_editor import RuleEditor
-    except Exception:  # noqa: BLE001 - a half-finished editor must not keep the app from starting
-        log.exception("The rule editor could not be loaded; showing a placeholder")
-        return None
-    return RuleEditor
-
-
-class EditorPlaceholder(QLabel):
-    """Stands in for the rule editor when it is unavailable: shows the rule's name and summary."""
-
-    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.show_rule(None)
-
-    def show_rule(self, rule_id: str | None) -> None:
-        rule = self.document.ruleset.rule(rule_id) if rule_id else None
-        self.setText(f"<h2>{rule.name}</h2>" if rule else "Select a rule to edit it.")
-
-    def focus_problem(self, problem: Any) -> None:
-        return None
 
 
 class _TwinAction(QAction):
@@ -124,9 +97,7 @@ class MainWindow(QMainWindow):
 
         self.rule_model = RuleListModel(self.document, self.undo_stack, self)
         self.rule_list = RuleList(self.rule_model, self)
-        editor_class = _rule_editor_class()
-        self.rule_editor: Any = (editor_class(self.document, self.undo_stack, self) if editor_class
-                                 else EditorPlaceholder(self.document, self))
+        self.rule_editor = RuleEditor(self.document, self.undo_stack, self)
         self.rule_editor.setAccessibleName("Rule editor")
         self.problems_panel = ProblemsPanel(self.document, self)
 
@@ -411,6 +382,7 @@ class MainWindow(QMainWindow):
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         self.status_problems.setText(f"{errors} errors, {warnings} warnings" if problems else "No problems")
+        self.rule_editor.show_problems(problems)
 
     # --- loading ---------------------------------------------------------------------------------
 

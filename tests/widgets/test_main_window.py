@@ -343,3 +343,23 @@ def test_stylesheet_icon_urls_become_files_in_the_theme_colour(qapp: Any, dark: 
     assert files and all(f.is_file() for f in files)
     arrow = next(f for f in files if f.name.startswith("chevron-down"))
     assert (DARK_ICON_COLOUR if dark else LIGHT_ICON_COLOUR) in arrow.read_text(encoding="utf-8")
+
+
+@pytest.mark.gui
+def test_live_validation_marks_the_field_in_the_shown_rule(window: Any, qtbot: Any) -> None:
+    """A problem shows next to its field as soon as validation runs, without clicking it."""
+    from dataclasses import replace as replace_value
+
+    from builder.model import Leaf
+    from widgets.commands import ReplaceRuleCommand
+
+    rule = window.document.rules[0]
+    window.rule_list.select_rule(rule.id)
+    broken = replace_value(rule, when=Leaf("message.text", "contains_any", ()))
+    window.undo_stack.push(ReplaceRuleCommand(window.document, rule.id, broken, "empty the phrases"))
+
+    def marked() -> bool:
+        labels = window.rule_editor.findChildren(QLabel, "inlineProblem")
+        return any(label.isVisibleTo(window.rule_editor) and label.text() for label in labels)
+
+    qtbot.waitUntil(marked, timeout=5000)
