@@ -31,11 +31,6 @@ from builder.week_slots import DAY_MINUTES, clock
 
 DATE_ROLE = Qt.ItemDataRole.UserRole
 CLOSED_COLOUR, OPEN_COLOUR, HOLIDAY_COLOUR = "#fecaca", "#bbf7d0", "#fde68a"
-# The app stylesheet gives spin boxes a border but not their arrow buttons, which then draw as
-# stray lines; placing the buttons explicitly keeps the native arrows.
-SPIN_QSS = ("QAbstractSpinBox { padding-right: 18px; } "
-            "QAbstractSpinBox::up-button { subcontrol-origin: border; subcontrol-position: top right; width: 16px; } "
-            "QAbstractSpinBox::down-button { subcontrol-origin: border; subcontrol-position: bottom right; width: 16px; }")
 
 
 @cache
@@ -275,7 +270,6 @@ class SpecialDaysPanel(QWidget):
         self.start_edit, self.end_edit = QTimeEdit(QTime(10, 0)), QTimeEdit(QTime(14, 0))
         for edit, name in ((self.start_edit, "Special opening from"), (self.end_edit, "Special opening until")):
             edit.setDisplayFormat("HH:mm")
-            edit.setStyleSheet(SPIN_QSS)
             edit.setAccessibleName(name)
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip("Open on this day only at these hours (replaces the weekly hours)")

@@ -32,7 +32,6 @@ from builder.model import PRIORITIES, Ruleset, Sla, Team
 from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.editor_page import debounce_timer, problems_label, push_ruleset, subscribe
-from widgets.holiday_list import SPIN_QSS
 from widgets.routing_examples import RoutingExamplesMixin
 from widgets.routing_warnings import RoutingWarningsMixin, sample_moment, unkept_promises  # noqa: F401 - re-exported
 from widgets.placeholder_highlighter import route_undo_to_window
@@ -166,7 +165,6 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
             check.setAccessibleName(f"Promise for {priority} priority")
             value = QSpinBox()
             value.setRange(1, 100000)
-            value.setStyleSheet(SPIN_QSS)
             value.setAccessibleName(f"{priority} promise amount")
             unit = QComboBox()
             for text, factor in UNITS:

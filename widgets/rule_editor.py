@@ -79,11 +79,6 @@ def editor_style(app: QApplication) -> str:
     dark (so cards never end up light text on white)."""
     palette = app.palette()
     style = _FALLBACK_QSS
-    app_sheet = app.styleSheet()
-    if "SpinBox" in app_sheet and "::up-button" not in app_sheet:
-        # A box-styled spin box without styled buttons draws broken arrows: keep it a plain
-        # field (typing, arrow keys and the wheel still change the number).
-        style += "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { width: 0; border: none; }\n"
     if palette.color(QPalette.ColorRole.Window).lightness() >= palette.color(QPalette.ColorRole.WindowText).lightness():
         return style
     return re.sub("|".join(re.escape(k) for k in _DARK), lambda m: _DARK[m.group(0)], style)
