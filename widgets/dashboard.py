@@ -93,7 +93,7 @@ class ReplayDashboard(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Replay progress")
         self.progress.setTextVisible(True)
-        self.progress.setFormat("")
+        self.progress.setFormat("not run yet")  # reads as a status, not an empty field
         self.status = QLabel("Pick a library and press Run.", self)
         self.status.setObjectName("hint")
         self.compare_button = QPushButton("Compare revisions…", self)
@@ -284,7 +284,7 @@ class ReplayDashboard(QWidget):
         self._set_running(False)
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self.progress.setFormat("")
+        self.progress.setFormat("failed")
         self.status.setText(f"The replay failed: {message}")
 
     def _done(self, outcome: ReplayOutcome) -> None:
