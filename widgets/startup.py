@@ -18,35 +18,19 @@ from builder.model import Ruleset
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 
 def read_ruleset_file(path: Path) -> dict[str, Any]:
-    """The parsed ruleset file (builder.io when available); ValueError with a readable message."""
-    try:
-        from builder import io as builder_io
-    except ImportError:
-        builder_io = None  # type: ignore[assignment]
-    if builder_io is not None and hasattr(builder_io, "read_ruleset_file"):
-        try:
-            data: dict[str, Any] = builder_io.read_ruleset_file(path)
-        except Exception as exc:  # noqa: BLE001 - RulesetFileError and OSError both become one sentence
-            raise ValueError(str(exc)) from exc
-        return data
-    import json
+    """The parsed ruleset file (size, depth and JSON checks are `builder.io`'s); ValueError with
+    its one-line message, the one error type the window's callers handle."""
+    from builder.io import RulesetFileError
+    from builder.io import read_ruleset_file as read_checked
 
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError("the file is too big to be a ruleset")
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(exc.strerror or str(exc)) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"this is not a JSON file ({exc})") from exc
-    if not isinstance(loaded, dict):
-        raise ValueError("this JSON file is not a ruleset (it should be an object)")  # noqa: TRY004 - one error type for callers
-    return loaded
+        return read_checked(path)
+    except RulesetFileError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _ruleset_from(document: dict[str, Any]) -> Ruleset:
