@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +11,9 @@ from builder.metrics import compute
 from builder.paths import example_playbook, sample_conversations
 from builder.replay import Replay
 from builder.runtime import read_ruleset
+from tests.widgets.replay_library import write_library
 
 pytestmark = pytest.mark.gui
-
-
-def write_library(path: Path, n: int) -> Path:
-    """`n` conversations: the samples repeated under new ids (so every rule kind appears)."""
-    lines = sample_conversations().read_text(encoding="utf-8").splitlines()
-    with open(path, "w", encoding="utf-8") as out:
-        for i in range(n):
-            conversation = json.loads(lines[i % len(lines)])
-            conversation["id"] = f"{conversation['id']}-{i}"
-            out.write(json.dumps(conversation) + "\n")
-    return path
 
 
 @pytest.fixture
