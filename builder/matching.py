@@ -7,9 +7,9 @@ refunded = refunding; cancel = cancelled; charge = charged = charges) without to
 nouns ("cancellation" is not "cancel"). A trailing `*` on a phrase word is a prefix match on the
 word's stem ("cancel*" matches "cancellation"). Emoji count as one-character words.
 
-All phrases compile into one Aho-Corasick automaton over the stemmed word stream, so the cost of a
-message does not grow with the number of rules. Matches carry the character span in the original
-text, for highlighting.
+All phrases go into one table keyed by their first word, and each distinct message word is looked
+up in it once and remembered, so the cost of a message does not grow with the number of rules or
+phrases. Matches carry the character span in the original text, for highlighting.
 """
 
 from __future__ import annotations
@@ -88,16 +88,23 @@ def normalise_word(raw: str) -> str:
 
 
 class Tokens:
-    """A message as words: normalised forms and stems; spans in the original text on demand."""
+    """A message as words: normalised forms; stems and spans in the original text on demand."""
 
-    __slots__ = ("text", "words", "stems", "_spans")
+    __slots__ = ("text", "words", "_stems", "_spans")
 
-    def __init__(self, text: str, words: list[str], stems: list[str],
+    def __init__(self, text: str, words: list[str], stems: list[str] | None = None,
                  spans: list[tuple[int, int]] | None = None) -> None:
         self.text = text
         self.words = words
-        self.stems = stems
+        self._stems = stems
         self._spans = spans
+
+    @property
+    def stems(self) -> list[str]:
+        """The stem of each word (computed on first use)."""
+        if self._stems is None:
+            self._stems = list(map(_STEMS.__getitem__, self.words))
+        return self._stems
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -111,21 +118,21 @@ class Tokens:
         return " ".join(self.words)
 
 
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """The normalised words of `text` (casefolded, apostrophes dropped), in order."""
     if text.isascii():  # same words as the regex, at C speed
         return text.encode("ascii").translate(_ASCII_WORDS, b"'").decode("ascii").split()
     return [normalise_word(w) for w in _WORD.findall(text)]
 
 
 def tokenize(text: str) -> Tokens:
-    """Words and stems of `text` (the hot path: no per-word Python work beyond a cache lookup)."""
-    words = _words(text)
-    return Tokens(text, words, list(map(_STEMS.__getitem__, words)))
+    """The words of `text`; stems and spans follow on demand."""
+    return Tokens(text, words_of(text))
 
 
 def normalised_text(text: str) -> str:
     """Words of `text`, casefolded, apostrophes dropped, joined by single spaces (for fuzzy scores)."""
-    return " ".join(_words(text))
+    return " ".join(words_of(text))
 
 
 @dataclass(frozen=True)
@@ -162,17 +169,43 @@ class Match:
         return {"phrase": self.phrase, "start": self.start, "end": self.end}
 
 
-class PhraseMatcher:
-    """All phrases of a ruleset in one automaton. Add phrases, then `build()`, then `match()`.
+# A longer phrase filed under one of its words: (id, offset of its first word from that word,
+# offset just past its last, (offset, word) of each of its other words).
+_Anchored = tuple[int, int, int, tuple[tuple[int, PhraseWord], ...]]
+# What a word can be part of: (ids of one-word phrases it is, longer phrases filed under it).
+_Starts = tuple[tuple[int, ...], tuple[_Anchored, ...]]
+_LEARNED_LIMIT = 200_000
 
-    A phrase's id is stable for the matcher's life; equal phrases share one id.
+
+def _anchor(words: tuple[PhraseWord, ...]) -> int:
+    """The word a phrase is filed under: the rarest-looking one (a whole word before a `word*`,
+    then the longest stem), so common words such as "i" or "to" rarely lead to a closer look."""
+    return max(range(len(words)), key=lambda k: (not words[k].prefix, len(words[k].stem), -k))
+
+
+class PhraseMatcher:
+    """All phrases of a ruleset, found in one pass over a message's words. Add phrases, then
+    `build()`, then `match_words()` (ids, the hot path) or `matches()` (spans).
+
+    Each phrase is filed under one of its words (its stem, or the stem prefix of a `word*`). Which
+    phrases a message word can be part of depends on that word alone, so it is worked out once per
+    distinct word and remembered: a message whose words are all known and part of no phrase (most
+    messages) is decided by two set operations in C, whatever the number of rules or phrases; only
+    the words that are filed are looked at, and a longer phrase's other words are checked around
+    them. A phrase's id is stable for the matcher's life; equal phrases share one id.
     """
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self.phrases: list[str] = []
         self._parsed: list[tuple[PhraseWord, ...]] = []
-        self._automaton: Any = None
+        self._built = False
+        self._by_stem: dict[str, list[int]] = {}
+        self._by_prefix: dict[str, list[int]] = {}
+        self._anchors: list[int] = []
+        # (every word already looked at, the filed words among them): replaced, never cleared, when
+        # full, so that a reader in another thread keeps a consistent pair.
+        self._learned: tuple[set[str], dict[str, _Starts]] = (set(), {})
 
     def add(self, phrase: str) -> int:
         """The id of `phrase`, registering it. Raises PhraseError for a phrase without words."""
@@ -184,97 +217,115 @@ class PhraseMatcher:
         self._ids[phrase] = pid
         self.phrases.append(phrase)
         self._parsed.append(parsed)
-        self._automaton = None
+        self._built = False
         return pid
 
     def add_all(self, phrases: Iterable[str]) -> frozenset[int]:
         return frozenset(self.add(p) for p in phrases)
 
     def build(self) -> None:
-        """Compile the automaton. Each key is the phrase up to its first prefix word; the rest is
-        verified word by word after a hit (rare), so one pass still finds every phrase."""
-        import ahocorasick
-
-        keys: dict[str, list[tuple[int, int]]] = {}
+        """File every phrase under its anchor word (after the last `add`)."""
+        by_stem: dict[str, list[int]] = {}
+        by_prefix: dict[str, list[int]] = {}
+        anchors: list[int] = []
         for pid, words in enumerate(self._parsed):
-            head: list[str] = []
-            cut = len(words)
-            for i, w in enumerate(words):
-                head.append(w.stem)
-                if w.prefix:
-                    cut = i + 1
-                    break
-            key = " " + " ".join(head) + ("" if words[cut - 1].prefix else " ")
-            keys.setdefault(key, []).append((pid, cut))
-        automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            simple = tuple(pid for pid, cut in entries if cut == len(self._parsed[pid]))
-            rest = tuple((pid, cut) for pid, cut in entries if cut != len(self._parsed[pid]))
-            automaton.add_word(key, (len(key), simple, rest))
-        if keys:
-            automaton.make_automaton()
-        self._automaton = automaton if keys else False
+            k = _anchor(words)
+            anchors.append(k)
+            (by_prefix if words[k].prefix else by_stem).setdefault(words[k].stem, []).append(pid)
+        self._by_stem, self._by_prefix, self._anchors = by_stem, by_prefix, anchors
+        self._learned = (set(), {})
+        self._built = True
 
-    def _hits(self, stems: Sequence[str]) -> list[tuple[int, int, int]]:
-        """(phrase id, first word index, end word index) for every occurrence."""
-        if self._automaton is None:
+    def _starts(self, word_stem: str) -> _Starts:
+        """The phrases a word with this stem can be the anchor of."""
+        pids = list(self._by_stem.get(word_stem, ()))
+        if self._by_prefix:
+            for k in range(1, len(word_stem) + 1):
+                pids.extend(self._by_prefix.get(word_stem[:k], ()))
+        pids.sort()
+        singles: list[int] = []
+        longer: list[_Anchored] = []
+        for pid in pids:
+            words, k = self._parsed[pid], self._anchors[pid]
+            if len(words) == 1:
+                singles.append(pid)
+            else:
+                longer.append((pid, -k, len(words) - k,
+                               tuple((j - k, w) for j, w in enumerate(words) if j != k)))
+        return tuple(singles), tuple(longer)
+
+    def _learn(self, words: Sequence[str]) -> dict[str, _Starts]:
+        """Look at the words not seen before; the table of filed words to use now."""
+        if not self._built:
             self.build()
-        if not self._automaton or not stems:
-            return []
-        stream = " " + " ".join(stems) + " "
-        starts: dict[int, int] = {}
-        pos = 0
-        for i, s in enumerate(stems):
-            starts[pos] = i
-            pos += len(s) + 1
-        out: list[tuple[int, int, int]] = []
-        parsed = self._parsed
-        for end, (klen, simple, rest) in self._automaton.iter(stream):
-            first = starts[end - klen + 1]
-            for pid in simple:
-                out.append((pid, first, first + len(parsed[pid])))
-            for pid, cut in rest:
-                hit = self._verify(pid, cut, first, stems)
-                if hit is not None:
-                    out.append(hit)
-        return out
+        seen, filed = self._learned
+        if len(seen) + len(words) > _LEARNED_LIMIT:  # bounded: odd input cannot grow it forever
+            seen, filed = self._learned = (set(), {})
+        for w in words:
+            if w not in seen:
+                starts = self._starts(_STEMS[w])
+                if starts[0] or starts[1]:
+                    filed[w] = starts  # before `seen`: a known word's entry is always final
+                seen.add(w)
+        return filed
 
-    def _verify(self, pid: int, cut: int, first: int, stems: Sequence[str]) -> tuple[int, int, int] | None:
-        words = self._parsed[pid]
-        last = first + len(words)
-        if last <= len(stems) and all(_word_matches(words[k], stems[first + k]) for k in range(cut, len(words))):
-            return (pid, first, last)
-        return None
+    @staticmethod
+    def _fits(words: Sequence[str], i: int, phrase: _Anchored) -> bool:
+        """Whether a longer phrase filed under `words[i]` is there around it."""
+        _, lo, hi, others = phrase
+        if i + lo < 0 or i + hi > len(words):
+            return False
+        stems = _STEMS
+        for off, pw in others:
+            s = stems[words[i + off]]
+            if not (s.startswith(pw.stem) if pw.prefix else s == pw.stem):
+                return False
+        return True
 
-    def match_ids(self, stems: Sequence[str]) -> set[int]:
-        """Ids of the phrases present: the hot path (one automaton pass, no spans)."""
-        automaton = self._automaton
-        if automaton is None:
-            self.build()
-            automaton = self._automaton
+    def match_words(self, words: list[str]) -> set[int] | frozenset[int]:
+        """Ids of the phrases present among a message's normalised words (`words_of`): the hot path."""
+        seen, filed = self._learned
+        if not seen.issuperset(words):
+            filed = self._learn(words)
+        if filed.keys().isdisjoint(words):
+            return _NOTHING
         ids: set[int] = set()
-        if not automaton or not stems:
-            return ids
-        stream = " " + " ".join(stems) + " "
-        for end, (klen, simple, rest) in automaton.iter(stream):
-            if simple:
-                ids.update(simple)
-            if rest:
-                first = stream.count(" ", 0, end - klen + 1)
-                for pid, cut in rest:
-                    if self._verify(pid, cut, first, stems) is not None:
-                        ids.add(pid)
+        fits = self._fits
+        for w in filed.keys() & words:
+            singles, longer = filed[w]
+            ids.update(singles)
+            if longer:
+                i = -1
+                while (i := _index(words, w, i + 1)) >= 0:
+                    for phrase in longer:
+                        if fits(words, i, phrase):
+                            ids.add(phrase[0])
         return ids
 
     def matches(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         """Every occurrence with its span in `text`, in text order."""
         tokens = tokens if tokens is not None else tokenize(text)
-        out = [
-            Match(pid, self.phrases[pid], tokens.spans[a][0], tokens.spans[b - 1][1])
-            for pid, a, b in self._hits(tokens.stems)
-        ]
+        words = tokens.words
+        filed = self._learn(words)
+        spans = tokens.spans
+        out: list[Match] = []
+        for i, w in enumerate(words):
+            starts = filed.get(w)
+            if starts is None:
+                continue
+            out.extend(Match(pid, self.phrases[pid], spans[i][0], spans[i][1]) for pid in starts[0])
+            out.extend(Match(p[0], self.phrases[p[0]], spans[i + p[1]][0], spans[i + p[2] - 1][1])
+                       for p in starts[1] if self._fits(words, i, p))
         out.sort(key=lambda m: (m.start, m.end, m.phrase_id))
         return out
+
+
+def _index(words: list[str], word: str, start: int) -> int:
+    """The next index of `word` in `words` from `start`, or -1."""
+    try:
+        return words.index(word, start)
+    except ValueError:
+        return -1
 
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[Match]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from builder.engine.facts import leaf_node
 from builder.engine.fast import combine, fast_test, without_hits
-from builder.engine.index import Probe, build_index, gate
+from builder.engine.index import Gates, build_index, gate
 from builder.engine.nodes import (
     TIMER_BASES,
     CGroup,
@@ -62,13 +62,13 @@ class CompiledRuleset:
     silence_points: tuple[int, ...] = ()
     # The hot loop's view (see `builder.engine.index`): per rule position its closure, and the same
     # specialised for a message without phrase hits (None: cannot hold then); rules without a gate;
-    # phrase id -> positions of rules it gates; probes finding the rules other atoms gate.
+    # the generated function finding the positions of the rules whose gate holds (and its source).
     tests: tuple[Test, ...] = ()
     quiet_tests: tuple[Test | None, ...] = ()
     always: tuple[int, ...] = ()
     always_set: frozenset[int] = frozenset()
-    by_phrase: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    probes: tuple[Probe, ...] = ()
+    gates: Gates = field(default=lambda st: set())
+    gates_source: str = ""
     similarity_scorer: Any = None
     _hours: dict[str, Any] = field(default_factory=dict)
 
@@ -169,7 +169,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.quiet_tests = tuple(without_hits(r.root) for r in rules)
     getters: dict[str, Any] = {}
     gates = [(r.position, gate(r.root, cr, getters)) for r in rules]
-    cr.always, cr.by_phrase, cr.probes = build_index(gates, getters)
+    cr.always, cr.gates, cr.gates_source = build_index(gates, getters)
     cr.always_set = frozenset(cr.always)
     cr.matcher.build()
     cr.patterns.build()

@@ -97,45 +97,54 @@ def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems:
 
 # --- fact getters ----------------------------------------------------------------------------
 
+# Facts read straight off the State: an attribute, or a method without arguments. The hot path
+# (`builder.engine.index`) reads them inline as `st.<attribute>` / `st.<method>()`.
+ATTRIBUTES: dict[str, str] = {
+    "conversation.message_count": "message_count", "conversation.visitor_message_count": "visitor_count",
+    "conversation.repeated_question_count": "repeat.count", "conversation.lowest_sentiment": "lowest",
+    "conversation.resolved": "resolved", "bot.fallback_count": "fallbacks", "bot.last_confidence": "last_conf",
+    "bot.last_fallback": "last_fallback", "bot.intent": "intent", "visitor.score": "score",
+    "visitor.returning": "returning", "visitor.previous_chat_failed": "prev_failed",
+    "visitor.email_known": "email_known", "pages.current_url": "url", "pages.view_count": "views",
+    "cart.abandoned": "cart_abandoned",
+}
+METHODS: dict[str, str] = {
+    "message.caps_ratio": "caps", "message.sentiment": "sentiment",
+    "conversation.messages_per_minute": "per_minute", "time.minutes_since_start": "minutes_since_start",
+    "time.silence_seconds": "silence",
+}
+_NEEDS = {"conversation.repeated_question_count": "repeat", "conversation.messages_per_minute": "per_minute",
+          "conversation.lowest_sentiment": "lowest_sentiment"}
+
+
+def inline_expression(leaf: Leaf) -> str | None:
+    """The fact of `leaf` as a Python expression over `st`, when it is a plain read (else None)."""
+    if leaf.param is not None:
+        return None
+    if leaf.fact in ATTRIBUTES:
+        return f"st.{ATTRIBUTES[leaf.fact]}"
+    if leaf.fact in METHODS:
+        return f"st.{METHODS[leaf.fact]}()"
+    return None
+
+
 def _getter(fact: Fact, leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) -> Getter | None:
     """The value reader of a non-text fact, or None (with a problem) when it cannot be read."""
     name = fact.name
-    simple: dict[str, Getter] = {
-        "message.caps_ratio": State.caps,
-        "message.sentiment": State.sentiment,
-        "conversation.message_count": attrgetter("message_count"),
-        "conversation.visitor_message_count": attrgetter("visitor_count"),
-        "conversation.repeated_question_count": attrgetter("repeat.count"),
-        "conversation.messages_per_minute": State.per_minute,
-        "conversation.lowest_sentiment": attrgetter("lowest"),
-        "conversation.resolved": attrgetter("resolved"),
-        "bot.fallback_count": attrgetter("fallbacks"),
-        "bot.last_confidence": attrgetter("last_conf"),
-        "bot.last_fallback": attrgetter("last_fallback"),
-        "bot.intent": attrgetter("intent"),
-        "time.minutes_since_start": State.minutes_since_start,
-        "time.silence_seconds": State.silence,
-        "time.local_weekday": lambda st: WEEKDAYS[st.local().weekday()],
-        "time.local_hour": lambda st: st.local().hour,
-        "visitor.score": attrgetter("score"),
-        "visitor.returning": attrgetter("returning"),
-        "visitor.previous_chat_failed": attrgetter("prev_failed"),
-        "visitor.email_known": attrgetter("email_known"),
-        "pages.current_url": attrgetter("url"),
-        "pages.view_count": attrgetter("views"),
-        "cart.abandoned": attrgetter("cart_abandoned"),
-    }
+    if name in _NEEDS:
+        setattr(cr.needs, _NEEDS[name], True)
+    if name in ATTRIBUTES:
+        return attrgetter(ATTRIBUTES[name])
+    if name in METHODS:
+        method: Getter = getattr(State, METHODS[name])
+        return method
+    if name == "time.local_weekday":
+        return lambda st: WEEKDAYS[st.local().weekday()]
+    if name == "time.local_hour":
+        return lambda st: st.local().hour
     if name == "message.frustration":
         ids = cr.frustration_ids
         return lambda st: not ids.isdisjoint(st.hits)
-    if name in simple:
-        if name == "conversation.repeated_question_count":
-            cr.needs.repeat = True
-        elif name == "conversation.messages_per_minute":
-            cr.needs.per_minute = True
-        elif name == "conversation.lowest_sentiment":
-            cr.needs.lowest_sentiment = True
-        return simple[name]
     if name == "time.in_business_hours":
         schedule_id = leaf.param or cr.ruleset.settings.default_schedule or ""
         schedule = cr.ruleset.schedule(schedule_id or None)

@@ -21,7 +21,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from builder.engine.nodes import CGroup, CLeaf, CNode
+from builder.engine.facts import inline_expression
+from builder.engine.nodes import CGroup, CLeaf, CNode, Getter
 from builder.engine.state import State
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 # An atom: ("p", phrase id) | ("re", pattern id) | ("num", fact key, op, threshold) | ("bool", fact key)
 # | ("cat", fact key, casefolded value). Ranked for choosing the gate of an `all` (lower first).
 Atom = tuple[Any, ...]
-Probe = Callable[[State], "tuple[int, ...] | None"]
+# How the gate function reads a fact: the getter, and the same as an inline expression if any.
+Reader = tuple[Getter, "str | None"]
 _RANK = {"p": 0, "re": 1, "cat": 2, "num": 3, "bool": 4}
 
 # Facts whose value is always a number or None (so a threshold can be indexed), cheap to read.
@@ -50,7 +52,7 @@ def _key(leaf: CLeaf) -> str:
     return leaf.leaf.fact if leaf.leaf.param is None else f"{leaf.leaf.fact}[{leaf.leaf.param}]"
 
 
-def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Any]) -> frozenset[Atom] | None:
+def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Reader]) -> frozenset[Atom] | None:
     """Atoms one of which holds whenever the leaf holds (None: the leaf is not indexed)."""
     leaf = node.leaf
     fact, op = leaf.fact, leaf.op
@@ -66,10 +68,10 @@ def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Any]) -> fro
         return frozenset(("p", pid) for pid in cr.frustration_ids) if op == "is_true" else None
     key = _key(node)
     if fact in NUMERIC and node.spec is not None and op in ("gt", "gte", "lt", "lte"):
-        getters[key] = node.actual
+        getters[key] = (node.actual, inline_expression(leaf))
         return frozenset({("num", key, op, float(node.spec[2]))})
     if fact in BOOLEAN and op == "is_true":
-        getters[key] = node.actual
+        getters[key] = (node.actual, inline_expression(leaf))
         return frozenset({("bool", key)})
     if fact in CATEGORY and op in ("eq", "in"):
         values = (leaf.value,) if op == "eq" else leaf.value
@@ -78,12 +80,12 @@ def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Any]) -> fro
         texts = [v for v in values if isinstance(v, str)]
         if len(texts) != len(values):
             return None
-        getters[key] = node.actual
+        getters[key] = (node.actual, inline_expression(leaf))
         return frozenset(("cat", key, v.casefold()) for v in texts)
     return None
 
 
-def gate(node: CNode, cr: CompiledRuleset, getters: dict[str, Any]) -> frozenset[Atom] | None:
+def gate(node: CNode, cr: CompiledRuleset, getters: dict[str, Reader]) -> frozenset[Atom] | None:
     """The gate of a condition: atoms one of which holds whenever it holds (None: no gate)."""
     if isinstance(node, CLeaf):
         return leaf_atoms(node, cr, getters)
@@ -100,67 +102,62 @@ def gate(node: CNode, cr: CompiledRuleset, getters: dict[str, Any]) -> frozenset
     return frozenset().union(*[g for g in gates if g is not None])
 
 
-# --- probes: one per indexed fact and operator, each returning candidate rule positions ----------
+# --- the gate function: every atom of every rule decided in one generated function --------------
 
-def _numeric_probe(get: Any, op: str, entries: list[tuple[float, int]]) -> Probe:
-    entries.sort()
-    keys = tuple(x for x, _ in entries)
-    poss = tuple(p for _, p in entries)
-    lo, hi = keys[0], keys[-1]
-    if op == "gt":
-        def gt(st: State) -> tuple[int, ...] | None:
-            v = get(st)
-            return poss[:bisect_left(keys, v)] if v is not None and v > lo else None
-        return gt
-    if op == "gte":
-        def gte(st: State) -> tuple[int, ...] | None:
-            v = get(st)
-            return poss[:bisect_right(keys, v)] if v is not None and v >= lo else None
-        return gte
-    if op == "lt":
-        def lt(st: State) -> tuple[int, ...] | None:
-            v = get(st)
-            return poss[bisect_right(keys, v):] if v is not None and v < hi else None
-        return lt
-
-    def lte(st: State) -> tuple[int, ...] | None:
-        v = get(st)
-        return poss[bisect_left(keys, v):] if v is not None and v <= hi else None
-    return lte
+Gates = Callable[[State], "set[int]"]
+_OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def _bool_probe(get: Any, poss: tuple[int, ...]) -> Probe:
-    return lambda st: poss if get(st) is True else None
+class _Source:
+    """Python source of the gate function, with its constants kept as names (never as literals)."""
+
+    def __init__(self) -> None:
+        self.lines = ["def gates(st):", "    found = set()", "    add = found.update"]
+        self.names: dict[str, Any] = {"bisect_left": bisect_left, "bisect_right": bisect_right}
+
+    def name(self, value: Any) -> str:
+        name = f"_{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def read(self, reader: tuple[Getter, str | None]) -> str:
+        """The expression reading a fact: inline when it is a plain read, else a call."""
+        getter, expression = reader
+        return expression or f"{self.name(getter)}(st)"
+
+    def line(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
 
 
-def _category_probe(get: Any, table: dict[str, tuple[int, ...]]) -> Probe:
-    def category(st: State) -> tuple[int, ...] | None:
-        v = get(st)
-        return table.get(v.casefold()) if isinstance(v, str) else None
-    return category
-
-
-def _pattern_probe(table: dict[int, tuple[int, ...]]) -> Probe:
-    def patterns(st: State) -> tuple[int, ...] | None:
-        found = st.pattern_ids()
-        if not found:
-            return None
-        out: tuple[int, ...] = ()
-        for pid in found:
-            poss = table.get(pid)
-            if poss is not None:
-                out += poss
-        return out
-    return patterns
+def _numeric(src: _Source, ops: dict[str, list[tuple[float, int]]]) -> None:
+    """Thresholds of one fact: one comparison rejects them all, else a bisect finds the crossed ones."""
+    for op, entries in ops.items():
+        entries.sort()
+        keys = tuple(x for x, _ in entries)
+        poss = tuple(p for _, p in entries)
+        if len(entries) == 1:
+            src.line(2, f"if v {_OPS[op]} {src.name(keys[0])}:")
+            src.line(3, f"found.add({poss[0]})")
+            continue
+        k, p = src.name(keys), src.name(poss)
+        if op == "gt":
+            src.line(2, f"if v > {src.name(keys[0])}: add({p}[:bisect_left({k}, v)])")
+        elif op == "gte":
+            src.line(2, f"if v >= {src.name(keys[0])}: add({p}[:bisect_right({k}, v)])")
+        elif op == "lt":
+            src.line(2, f"if v < {src.name(keys[-1])}: add({p}[bisect_right({k}, v):])")
+        else:
+            src.line(2, f"if v <= {src.name(keys[-1])}: add({p}[bisect_left({k}, v):])")
 
 
 def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
-                getters: dict[str, Any]) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]], tuple[Probe, ...]]:
-    """(positions of rules without a gate, phrase id -> rule positions, probes for the other atoms)."""
+                getters: dict[str, Reader]) -> tuple[tuple[int, ...], Gates, str]:
+    """(positions of rules without a gate, the function finding the positions of the rules whose
+    gate holds, its source). `getters` read the facts of the atoms (inline where they can)."""
     always: list[int] = []
     phrases: dict[int, list[int]] = {}
     patterns: dict[int, list[int]] = {}
-    numeric: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    numeric: dict[str, dict[str, list[tuple[float, int]]]] = {}
     booleans: dict[str, list[int]] = {}
     categories: dict[str, dict[str, list[int]]] = {}
     for pos, atoms in gates:
@@ -174,21 +171,38 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
             elif kind == "re":
                 patterns.setdefault(atom[1], []).append(pos)
             elif kind == "num":
-                numeric.setdefault((atom[1], atom[2]), []).append((atom[3], pos))
+                numeric.setdefault(atom[1], {}).setdefault(atom[2], []).append((atom[3], pos))
             elif kind == "bool":
                 booleans.setdefault(atom[1], []).append(pos)
             else:
                 categories.setdefault(atom[1], {}).setdefault(atom[2], []).append(pos)
-    probes: list[Probe] = []
-    for (key, op), entries in numeric.items():
-        probes.append(_numeric_probe(getters[key], op, entries))
+    src = _Source()
+    if phrases:
+        table = src.name({pid: tuple(p) for pid, p in phrases.items()})
+        src.line(1, "for pid in st.hits:")
+        src.line(2, f"p = {table}.get(pid)")
+        src.line(2, "if p is not None: add(p)")
+    for key, ops in numeric.items():
+        src.line(1, f"v = {src.read(getters[key])}")
+        src.line(1, "if v is not None:")
+        _numeric(src, ops)
     for key, poss in booleans.items():
-        probes.append(_bool_probe(getters[key], tuple(poss)))
-    for key, table in categories.items():
-        probes.append(_category_probe(getters[key], {v: tuple(p) for v, p in table.items()}))
+        src.line(1, f"if {src.read(getters[key])} is True: add({src.name(tuple(poss))})")
+    for key, values in categories.items():
+        src.line(1, f"v = {src.read(getters[key])}")
+        src.line(1, "if isinstance(v, str):")
+        src.line(2, f"p = {src.name({v: tuple(p) for v, p in values.items()})}.get(v.casefold())")
+        src.line(2, "if p is not None: add(p)")
     if patterns:
-        probes.append(_pattern_probe({pid: tuple(p) for pid, p in patterns.items()}))
-    return tuple(always), {pid: tuple(p) for pid, p in phrases.items()}, tuple(probes)
+        table = src.name({pid: tuple(p) for pid, p in patterns.items()})
+        src.line(1, "for pid in st.pattern_ids():")
+        src.line(2, f"p = {table}.get(pid)")
+        src.line(2, "if p is not None: add(p)")
+    src.line(1, "return found")
+    source = "\n".join(src.lines) + "\n"
+    namespace = dict(src.names, isinstance=isinstance, str=str)
+    exec(compile(source, "<rule gates>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return tuple(always), namespace["gates"], source
 
 
 def without_index(compiled: CompiledRuleset) -> CompiledRuleset:
@@ -197,5 +211,8 @@ def without_index(compiled: CompiledRuleset) -> CompiledRuleset:
     from dataclasses import replace
 
     every = tuple(range(len(compiled.rules)))
-    return replace(compiled, always=every, always_set=frozenset(every), by_phrase={}, probes=(),
-                   quiet_tests=compiled.tests)
+    return replace(compiled, always=every, always_set=frozenset(every), gates=_no_gates, quiet_tests=compiled.tests)
+
+
+def _no_gates(st: State) -> set[int]:
+    return set()

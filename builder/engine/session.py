@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from builder.engine.compile import CompiledRuleset
 from builder.engine.decision import Decision, make_decision
-from builder.engine.nodes import CRule, Test
+from builder.engine.nodes import CRule
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 
@@ -272,34 +272,17 @@ class Session:
         st.now = now
         st.eps = TIMER_EPSILON if timer else 0.0
         first_match = self._first_match
-        hits = st.hits
         last_turn = self._last_turn
         turn = st.turn
         fired: list[CRule] | None = None
         deciding: CRule | None = None
         compiled = self.compiled
-        found: set[int] | None = None
-        tests: tuple[Test | None, ...]
-        if hits:  # rules gated on a phrase that is present
-            by_phrase = compiled.by_phrase
-            for pid in hits:
-                poss = by_phrase.get(pid)
-                if poss is not None:
-                    if found is None:
-                        found = set(poss)
-                    else:
-                        found.update(poss)
-            tests = compiled.tests
-        else:
-            tests = compiled.quiet_tests  # no phrase in this message: the pre-folded rules
-        for probe in compiled.probes:  # rules gated on a threshold crossed, a true flag, a category...
-            poss = probe(st)
-            if poss:
-                if found is None:
-                    found = set(poss)
-                else:
-                    found.update(poss)
-        order = sorted(found.union(compiled.always_set)) if found else compiled.always
+        # rules gated on a phrase present, a threshold crossed, a true flag, a category...
+        found = compiled.gates(st)
+        tests = compiled.tests if st.hits else compiled.quiet_tests  # no phrase: the pre-folded rules
+        if compiled.always:
+            found |= compiled.always_set
+        order = sorted(found)
         rules = compiled.rules
         for pos in order:
             test = tests[pos]

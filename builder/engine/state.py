@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from builder.matching import Tokens, tokenize
+from builder.matching import Tokens, words_of
 from builder.signals import RepeatTracker, caps_ratio, sentiment, url_path
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 UTC = timezone.utc
 EMPTY: frozenset[int] = frozenset()
-_NO_TOKENS = Tokens("", [], [], [])
 
 
 @dataclass
@@ -38,7 +37,7 @@ class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "tokens", "hits", "msg", "turn",
+        "cr", "now", "eps", "start", "last_msg", "text", "words", "_tokens", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -54,7 +53,8 @@ class State:
         self.start: float | None = None
         self.last_msg: float | None = None
         self.text = ""
-        self.tokens = _NO_TOKENS
+        self.words: list[str] = []
+        self._tokens: Tokens | None = None
         self.hits: set[int] | frozenset[int] = EMPTY
         self.msg: dict[Any, Any] = {}
         self.turn = 0
@@ -100,8 +100,9 @@ class State:
         self.last_msg = at
         self.text = text
         self.msg = {}
-        tokens = self.tokens = tokenize(text)
-        self.hits = cr.matcher.match_ids(tokens.stems)
+        words = self.words = words_of(text)
+        self._tokens = None
+        self.hits = cr.matcher.match_words(words)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
         if cr.per_message:
@@ -168,6 +169,13 @@ class State:
 
     # --- lazy message signals -----------------------------------------------------------------
 
+    @property
+    def tokens(self) -> Tokens:
+        """The latest message as words with stems and spans (for explanations)."""
+        if self._tokens is None:
+            self._tokens = Tokens(self.text, self.words)
+        return self._tokens
+
     def sentiment(self) -> float:
         s = self.msg.get("sentiment")
         if s is None:
@@ -202,7 +210,7 @@ class State:
         if score is None:
             norm = self.msg.get("norm")
             if norm is None:
-                norm = self.msg["norm"] = " ".join(self.tokens.words)
+                norm = self.msg["norm"] = " ".join(self.words)
             best = 0.0
             if norm:
                 scorer = self.cr.similarity_scorer
