@@ -1,6 +1,6 @@
 """Compiling a ruleset once into closures: the one implementation of rule evaluation.
 
-Every phrase of every rule goes into one automaton (plus the frustration lexicon), RE2 patterns
+Every phrase of every rule goes into one phrase matcher (plus the frustration lexicon), RE2 patterns
 and URL globs are compiled once, and each condition becomes a closure over the conversation
 `State`. A fact the catalog does not know, an operator its type does not allow or a value of the
 wrong shape is a `CompileError` listing every problem in plain words.

@@ -4,7 +4,7 @@ Each rule gets a *gate*: a set of atoms at least one of which must hold for the 
 necessary condition, never a sufficient one: a rule that passes its gate is still evaluated in
 full). Atoms are cheap facts that one lookup decides for every rule at once:
 
-- a phrase of the message (the automaton's hits, already computed),
+- a phrase of the message (the phrase matcher's hits, already computed),
 - an RE2 pattern found in the message (one `re2.Set` scan for all patterns),
 - a numeric threshold `fact op x` (per fact and operator, thresholds sorted: one comparison
   rejects them all, otherwise one `bisect` finds the rules whose threshold is crossed),

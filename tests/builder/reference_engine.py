@@ -3,7 +3,7 @@
 Naive on purpose: every phrase is searched word by word in every message, every fact is
 recomputed from the whole event prefix at every evaluation, timer crossings are recomputed from
 scratch after every step of the clock. It shares only the *definitions* with the engine (the stemmer, the caps
-and sentiment functions, the schedule), never its machinery (automaton, indexes, closures,
+and sentiment functions, the schedule), never its machinery (phrase table, indexes, closures,
 incremental state, deadline scheduling). Also holds small builders used by the engine tests.
 """
 
