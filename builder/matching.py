@@ -203,9 +203,9 @@ class PhraseMatcher:
         self._by_stem: dict[str, list[int]] = {}
         self._by_prefix: dict[str, list[int]] = {}
         self._anchors: list[int] = []
-        # (every word already looked at, the filed words among them): replaced, never cleared, when
-        # full, so that a reader in another thread keeps a consistent pair.
-        self._learned: tuple[set[str], dict[str, _Starts]] = (set(), {})
+        # every word already looked at -> what it can start (`()`: nothing); replaced, never
+        # cleared, when full, so that a reader in another thread never sees it half emptied.
+        self._learned: dict[str, _Starts | tuple[()]] = {}
 
     def add(self, phrase: str) -> int:
         """The id of `phrase`, registering it. Raises PhraseError for a phrase without words."""
@@ -233,7 +233,7 @@ class PhraseMatcher:
             anchors.append(k)
             (by_prefix if words[k].prefix else by_stem).setdefault(words[k].stem, []).append(pid)
         self._by_stem, self._by_prefix, self._anchors = by_stem, by_prefix, anchors
-        self._learned = (set(), {})
+        self._learned = {}
         self._built = True
 
     def _starts(self, word_stem: str) -> _Starts:
@@ -254,20 +254,18 @@ class PhraseMatcher:
                                tuple((j - k, w) for j, w in enumerate(words) if j != k)))
         return tuple(singles), tuple(longer)
 
-    def _learn(self, words: Sequence[str]) -> dict[str, _Starts]:
-        """Look at the words not seen before; the table of filed words to use now."""
+    def _learn(self, words: Sequence[str]) -> list[_Starts | tuple[()]]:
+        """Look at the words not seen before; what each word of `words` can start."""
         if not self._built:
             self.build()
-        seen, filed = self._learned
-        if len(seen) + len(words) > _LEARNED_LIMIT:  # bounded: odd input cannot grow it forever
-            seen, filed = self._learned = (set(), {})
+        learned = self._learned
+        if len(learned) + len(words) > _LEARNED_LIMIT:  # bounded: odd input cannot grow it forever
+            learned = self._learned = {}
         for w in words:
-            if w not in seen:
+            if w not in learned:
                 starts = self._starts(_STEMS[w])
-                if starts[0] or starts[1]:
-                    filed[w] = starts  # before `seen`: a known word's entry is always final
-                seen.add(w)
-        return filed
+                learned[w] = starts if starts[0] or starts[1] else ()
+        return [learned[w] for w in words]
 
     @staticmethod
     def _fits(words: Sequence[str], i: int, phrase: _Anchored) -> bool:
@@ -284,48 +282,37 @@ class PhraseMatcher:
 
     def match_words(self, words: list[str]) -> set[int] | frozenset[int]:
         """Ids of the phrases present among a message's normalised words (`words_of`): the hot path."""
-        seen, filed = self._learned
-        if not seen.issuperset(words):
-            filed = self._learn(words)
-        if filed.keys().isdisjoint(words):
+        try:
+            found = list(map(self._learned.__getitem__, words))
+        except KeyError:
+            found = self._learn(words)
+        if not any(found):
             return _NOTHING
         ids: set[int] = set()
-        fits = self._fits
-        for w in filed.keys() & words:
-            singles, longer = filed[w]
-            ids.update(singles)
-            if longer:
-                i = -1
-                while (i := _index(words, w, i + 1)) >= 0:
-                    for phrase in longer:
-                        if fits(words, i, phrase):
-                            ids.add(phrase[0])
+        at = 0
+        for starts in filter(None, found):  # the filed words, in order
+            ids.update(starts[0])
+            if starts[1]:
+                at = found.index(starts, at)  # its position: every filed word before it was passed
+                for phrase in starts[1]:
+                    if self._fits(words, at, phrase):
+                        ids.add(phrase[0])
+                at += 1
         return ids
 
     def matches(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         """Every occurrence with its span in `text`, in text order."""
         tokens = tokens if tokens is not None else tokenize(text)
         words = tokens.words
-        filed = self._learn(words)
         spans = tokens.spans
         out: list[Match] = []
-        for i, w in enumerate(words):
-            starts = filed.get(w)
-            if starts is None:
-                continue
-            out.extend(Match(pid, self.phrases[pid], spans[i][0], spans[i][1]) for pid in starts[0])
-            out.extend(Match(p[0], self.phrases[p[0]], spans[i + p[1]][0], spans[i + p[2] - 1][1])
-                       for p in starts[1] if self._fits(words, i, p))
+        for i, starts in enumerate(self._learn(words)):
+            if starts:
+                out.extend(Match(pid, self.phrases[pid], spans[i][0], spans[i][1]) for pid in starts[0])
+                out.extend(Match(p[0], self.phrases[p[0]], spans[i + p[1]][0], spans[i + p[2] - 1][1])
+                           for p in starts[1] if self._fits(words, i, p))
         out.sort(key=lambda m: (m.start, m.end, m.phrase_id))
         return out
-
-
-def _index(words: list[str], word: str, start: int) -> int:
-    """The next index of `word` in `words` from `start`, or -1."""
-    try:
-        return words.index(word, start)
-    except ValueError:
-        return -1
 
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[Match]:

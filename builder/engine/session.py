@@ -79,7 +79,7 @@ class Session:
 
     __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "_fired",
                  "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
-                 "_first_match", "_has_timers", "_last_trace")
+                 "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence")
 
     def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
                  visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
@@ -100,6 +100,8 @@ class Session:
         self._last_at: list[float] = [0.0] * n  # and the instant
         self._first_match = compiled.settings.evaluation_mode != "all_matches"
         self._has_timers = compiled.has_timers
+        self._resets_silence = bool(compiled.silence_keys)  # a message moves the silence deadlines
+        self._stale = False  # deadlines need working out again (see `_schedule`)
         self._last_trace: tuple[dict[str, Any], ...] | None = None
 
     # --- public -------------------------------------------------------------------------------
@@ -141,14 +143,21 @@ class Session:
         """Apply one event; the Decision if a rule escalated at it or at a timer before it."""
         if self.decision is not None:
             return None
-        value = event.get("at")
+        try:
+            kind, value = event["type"], event["at"]
+        except KeyError:
+            kind, value = event.get("type"), event.get("at")
         if type(value) is str:  # the hot path: an ISO text with an offset
             parsed = _fromisoformat(value)
             t = parsed.timestamp() if parsed.tzinfo is not None else _parse_at(parsed)
         else:
             t = _parse_at(value)
+        st = self.state
         clock = self.clock
-        if clock is not None:
+        if clock is None:
+            st.start = t
+            self._stale = True  # the clock starts: every timer is due from here
+        else:
             if t < clock:
                 t = clock  # out of order: the conversation clock never runs backwards
             deadline = self.next_deadline
@@ -156,14 +165,8 @@ class Session:
                 decision = self._run_timers(t)
                 if decision is not None:
                     return decision
-        st = self.state
         self.clock = st.now = t
         st.eps = 0.0
-        reschedule = False
-        if st.start is None:
-            st.start = t
-            reschedule = True
-        kind = event.get("type")
         decision = None
         if kind == "visitor":
             text = event.get("text")
@@ -171,12 +174,14 @@ class Session:
                 text = ""
             st.visitor_message(text, t)
             self.transcript.append(("visitor", text))
+            self._stale |= self._resets_silence
             decision = self._evaluate(t, timer=False)
         elif kind == "bot":
             st.bot_message(event, t)
             text = event.get("text")
             if type(text) is str:
                 self.transcript.append(("bot", text))
+            self._stale |= self._resets_silence
         elif kind == "page_view":
             url = event.get("url")
             if isinstance(url, str):
@@ -187,10 +192,7 @@ class Session:
                 st.cart(action)
         elif kind == "resolved":
             st.resolved = True
-        if decision is None and self._has_timers and (
-                reschedule or kind == "visitor" or (kind == "bot" and self.compiled.silence_keys)):
-            # Deadlines move only when the clock starts, a message resets the silence, or a rule
-            # fired (at an evaluation, i.e. a visitor message or a timer, which reschedules itself).
+        if self._stale and decision is None and self._has_timers:
             self._schedule(t)
         return decision
 
@@ -216,7 +218,11 @@ class Session:
     # --- timers -------------------------------------------------------------------------------
 
     def _schedule(self, now: float) -> None:
-        """The next instant a timer threshold of a rule that may still fire is crossed."""
+        """The next instant a timer threshold of a rule that may still fire is crossed.
+
+        Deadlines move only when the clock starts, a message resets the silence or a `once`
+        rule fired (it has no deadline any more); otherwise the one found stays right."""
+        self._stale = False
         st = self.state
         start = st.start
         if start is None:
@@ -271,17 +277,21 @@ class Session:
         st = self.state
         st.now = now
         st.eps = TIMER_EPSILON if timer else 0.0
+        compiled = self.compiled
+        # rules gated on a phrase present, a threshold crossed, a true flag, a category...
+        found = compiled.gates(st)
+        if compiled.always:
+            found |= compiled.always_set
+        if not found:
+            if self.tracing:
+                self._record(now, timer, [])
+            return None
+        tests = compiled.tests if st.hits else compiled.quiet_tests  # no phrase: the pre-folded rules
         first_match = self._first_match
         last_turn = self._last_turn
         turn = st.turn
         fired: list[CRule] | None = None
         deciding: CRule | None = None
-        compiled = self.compiled
-        # rules gated on a phrase present, a threshold crossed, a true flag, a category...
-        found = compiled.gates(st)
-        tests = compiled.tests if st.hits else compiled.quiet_tests  # no phrase: the pre-folded rules
-        if compiled.always:
-            found |= compiled.always_set
         order = sorted(found)
         rules = compiled.rules
         for pos in order:
@@ -322,6 +332,8 @@ class Session:
             last_turn[pos] = turn
             last_at[pos] = now
             log.append((cr, turn, now, cr is deciding))
+            if cr.policy == "once":
+                self._stale = True
         if deciding is None:
             return None
         self.decision = make_decision(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 UTC = timezone.utc
 EMPTY: frozenset[int] = frozenset()
+_ABSENT = object()
 
 
 @dataclass
@@ -37,7 +38,7 @@ class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "words", "_tokens", "hits", "msg", "turn",
+        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -53,7 +54,7 @@ class State:
         self.start: float | None = None
         self.last_msg: float | None = None
         self.text = ""
-        self.words: list[str] = []
+        self._words: list[str] | None = None
         self._tokens: Tokens | None = None
         self.hits: set[int] | frozenset[int] = EMPTY
         self.msg: dict[Any, Any] = {}
@@ -100,7 +101,7 @@ class State:
         self.last_msg = at
         self.text = text
         self.msg = {}
-        words = self.words = words_of(text)
+        words = self._words = words_of(text)
         self._tokens = None
         self.hits = cr.matcher.match_words(words)
         if not self.conv_nonempty and text.strip():
@@ -139,15 +140,16 @@ class State:
     def bot_message(self, event: Mapping[str, Any], at: float) -> None:
         self.message_count += 1
         self.last_msg = at
-        fallback = event.get("fallback") is True
-        self.last_fallback = fallback
-        if fallback:
+        if event.get("fallback") is True:
+            self.last_fallback = True
             self.fallbacks += 1
+        else:
+            self.last_fallback = False
         conf = event.get("confidence")
-        if isinstance(conf, (int, float)) and not isinstance(conf, bool):
+        if type(conf) is float or (isinstance(conf, (int, float)) and not isinstance(conf, bool)):
             self.last_conf = float(conf)
-        if "intent" in event:
-            intent = event["intent"]
+        intent = event.get("intent", _ABSENT)
+        if intent is not _ABSENT:
             self.intent = intent if isinstance(intent, str) else None
         if event.get("resolved") is True:
             self.resolved = True
@@ -168,6 +170,13 @@ class State:
             self.cart_abandoned = False
 
     # --- lazy message signals -----------------------------------------------------------------
+
+    @property
+    def words(self) -> list[str]:
+        """The latest message's normalised words (computed on first use)."""
+        if self._words is None:
+            self._words = words_of(self.text)
+        return self._words
 
     @property
     def tokens(self) -> Tokens:
