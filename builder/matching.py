@@ -371,12 +371,17 @@ class PatternSet:
 
     def matching_ids(self, text: str) -> frozenset[int]:
         """Ids of every pattern found in `text`: one pass for all of them."""
-        if self._set is None:
-            self.build()
-        if not self._set:
-            return frozenset()
         match = self._match
-        found = match(text.encode("utf-8")) if match is not None else self._set.Match(text)
+        if match is None:
+            if self._set is None:
+                self.build()
+            if not self._set:
+                return _NOTHING
+            match = self._match
+            if match is None:
+                found = self._set.Match(text)
+                return frozenset(found) if found else _NOTHING
+        found = match(text.encode("utf-8"))
         return frozenset(found) if found else _NOTHING
 
     def search(self, pid: int, text: str) -> tuple[int, int] | None:

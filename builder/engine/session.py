@@ -174,14 +174,16 @@ class Session:
                 text = ""
             st.visitor_message(text, t)
             self.transcript.append(("visitor", text))
-            self._stale |= self._resets_silence
+            if self._resets_silence:
+                self._stale = True
             decision = self._evaluate(t, timer=False)
         elif kind == "bot":
             st.bot_message(event, t)
             text = event.get("text")
             if type(text) is str:
                 self.transcript.append(("bot", text))
-            self._stale |= self._resets_silence
+            if self._resets_silence:
+                self._stale = True
         elif kind == "page_view":
             url = event.get("url")
             if isinstance(url, str):

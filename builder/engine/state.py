@@ -38,7 +38,7 @@ class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "hits", "msg", "turn",
+        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "_patterns", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -56,6 +56,7 @@ class State:
         self.text = ""
         self._words: list[str] | None = None
         self._tokens: Tokens | None = None
+        self._patterns: frozenset[int] | None = None
         self.hits: set[int] | frozenset[int] = EMPTY
         self.msg: dict[Any, Any] = {}
         self.turn = 0
@@ -102,7 +103,7 @@ class State:
         self.text = text
         self.msg = {}
         words = self._words = words_of(text)
-        self._tokens = None
+        self._tokens = self._patterns = None
         self.hits = cr.matcher.match_words(words)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
@@ -199,10 +200,10 @@ class State:
 
     def pattern_ids(self) -> frozenset[int]:
         """Ids of the ruleset's RE2 patterns found in the latest message (one scan, cached)."""
-        found = self.msg.get("re")
+        found = self._patterns
         if found is None:
-            found = self.msg["re"] = self.cr.patterns.matching_ids(self.text)
-        return found  # type: ignore[no-any-return]
+            found = self._patterns = self.cr.patterns.matching_ids(self.text)
+        return found
 
     def pattern_span(self, pid: int) -> tuple[int, int] | None:
         key = ("re", pid)
