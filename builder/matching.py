@@ -177,6 +177,31 @@ _Starts = tuple[tuple[int, ...], tuple[_Anchored, ...]]
 _LEARNED_LIMIT = 200_000
 
 
+_PREFILTER_MEMORY = 64 << 20  # RE2's budget for the anchor scan (a cap, not an allocation)
+
+
+def word_forms(word_stem: str) -> tuple[str, ...]:
+    """Every normalised word whose stem is `word_stem`: a short, exact list. The stemmer only
+    strips a suffix (-ing, -ed, -ies to -y, -es, -s), then a final e, then one of a doubled final
+    consonant, so undoing each step in turn finds every candidate, and the stemmer keeps those
+    that really stem to it."""
+    s = word_stem
+    candidates: set[str] = set()
+    for e in (s, s + s[-1]):
+        for b in (e, e + "e"):
+            candidates.update((b, b + "ing", b + "ed", b + "es", b + "s"))
+            if b.endswith("y"):
+                candidates.add(b[:-1] + "ies")
+    return tuple(sorted(w for w in candidates if _stem_uncached(w) == s))
+
+
+def _normalised_bytes(text: str) -> bytes:
+    """The words of `text` separated by spaces, as UTF-8 (ASCII: one C-speed translation)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORDS, b"'")
+    return " ".join(words_of(text)).encode("utf-8")
+
+
 def _anchor(words: tuple[PhraseWord, ...]) -> int:
     """The word a phrase is filed under: the rarest-looking one (a whole word before a `word*`,
     then the longest stem), so common words such as "i" or "to" rarely lead to a closer look."""
@@ -206,6 +231,7 @@ class PhraseMatcher:
         # every word already looked at -> what it can start (`()`: nothing); replaced, never
         # cleared, when full, so that a reader in another thread never sees it half emptied.
         self._learned: dict[str, _Starts | tuple[()]] = {}
+        self._any: Any = None  # the anchor scan: normalised bytes -> [0] when an anchor is there
 
     def add(self, phrase: str) -> int:
         """The id of `phrase`, registering it. Raises PhraseError for a phrase without words."""
@@ -234,7 +260,31 @@ class PhraseMatcher:
             (by_prefix if words[k].prefix else by_stem).setdefault(words[k].stem, []).append(pid)
         self._by_stem, self._by_prefix, self._anchors = by_stem, by_prefix, anchors
         self._learned = {}
+        self._any = self._prefilter()
         self._built = True
+
+    def _prefilter(self) -> Any:
+        """One RE2 scan telling whether a message has an anchor word at all (most messages have
+        none and are never split into words); None when RE2 cannot hold it, and then every
+        message is looked at word by word, with the same result."""
+        import re2
+
+        if not self._parsed:
+            return None
+        words = sorted({re2.escape(form) for stem in self._by_stem for form in word_forms(stem)})
+        starts = sorted({re2.escape(p) for s in self._by_prefix for p in (s, s[:-1] + "ies")})
+        alternatives = (["(?:" + "|".join(words) + ")(?: |$)"] if words else []) + \
+            (["(?:" + "|".join(starts) + ")"] if starts else [])
+        options = re2.Options()
+        options.max_mem = _PREFILTER_MEMORY
+        options.log_errors = False
+        anchor = re2.Set.SearchSet(options)  # a set of one: its scan takes a single argument
+        try:
+            anchor.Add("(?:^| )(?:" + "|".join(alternatives) + ")")
+            anchor.Compile()
+        except re2.error:
+            return None
+        return anchor._set.Match
 
     def _starts(self, word_stem: str) -> _Starts:
         """The phrases a word with this stem can be the anchor of."""
@@ -280,8 +330,19 @@ class PhraseMatcher:
                 return False
         return True
 
+    def match_text(self, text: str) -> set[int] | frozenset[int]:
+        """Ids of the phrases present in a message: the hot path."""
+        if not self._built:
+            self.build()
+        if self._any is None:
+            return self.match_words(words_of(text))
+        if text.isascii():  # the words are the normalised bytes split: translate once for both
+            data = text.encode("ascii").translate(_ASCII_WORDS, b"'")
+            return self.match_words(data.decode("ascii").split()) if self._any(data) else _NOTHING
+        return self.match_words(words_of(text)) if self._any(_normalised_bytes(text)) else _NOTHING
+
     def match_words(self, words: list[str]) -> set[int] | frozenset[int]:
-        """Ids of the phrases present among a message's normalised words (`words_of`): the hot path."""
+        """Ids of the phrases present among a message's normalised words (`words_of`)."""
         try:
             found = list(map(self._learned.__getitem__, words))
         except KeyError:

@@ -102,9 +102,8 @@ class State:
         self.last_msg = at
         self.text = text
         self.msg = {}
-        words = self._words = words_of(text)
-        self._tokens = self._patterns = None
-        self.hits = cr.matcher.match_words(words)
+        self._words = self._tokens = self._patterns = None
+        self.hits = cr.matcher.match_text(text)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
         if cr.per_message:

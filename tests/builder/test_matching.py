@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builder.matching import PatternSet, PhraseError, PhraseMatcher, find_phrases, normalised_text, stem, tokenize
+from builder.matching import (
+    PatternSet,
+    PhraseError,
+    PhraseMatcher,
+    find_phrases,
+    normalised_text,
+    stem,
+    tokenize,
+    word_forms,
+)
 
 
 def found(text: str, *phrases: str) -> list[str]:
@@ -29,6 +40,7 @@ def found(text: str, *phrases: str) -> list[str]:
         ("cancelling", "cancel", True),
         ("cancellation", "cancel", False),  # derived nouns are not folded
         ("cancellation", "cancel*", True),  # explicit prefix
+        ("two cherries", "cherry*", True),  # the stem of "cherries" is "cherry"
         ("I was charged twice", "charge", True),
         ("charges", "charged", True),
         ("don't want a human", "dont want a human", True),
@@ -43,6 +55,36 @@ def found(text: str, *phrases: str) -> list[str]:
 )
 def test_phrase_semantics(text: str, phrase: str, hit: bool) -> None:
     assert bool(found(text, phrase)) is hit
+    matcher = PhraseMatcher()
+    pid = matcher.add(phrase)
+    assert (pid in matcher.match_text(text)) is hit  # the hot path says the same
+
+
+# Words made of the letters the stemmer looks at, so that suffixes, doubled consonants, a final e
+# and -ies are frequent.
+_WORDS = st.text(alphabet="abdeginsy", min_size=1, max_size=9)
+
+
+@given(_WORDS)
+@settings(max_examples=2000, deadline=None)
+def test_word_forms_lists_every_word_with_that_stem(word: str) -> None:
+    forms = word_forms(stem(word))
+    assert word in forms
+    assert all(stem(form) == stem(word) for form in forms)
+
+
+@given(phrases=st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join)
+                        | _WORDS.map(lambda w: w + "*"), min_size=1, max_size=6, unique=True),
+       words=st.lists(_WORDS, max_size=12), punctuation=st.sampled_from([" ", ", ", "! ", "  "]))
+@settings(max_examples=400, deadline=None)
+def test_the_hot_path_finds_exactly_the_phrases_the_spans_show(
+        phrases: list[str], words: list[str], punctuation: str) -> None:
+    matcher = PhraseMatcher()
+    for phrase in phrases:
+        matcher.add(phrase)
+    planted = words[: len(words) // 2] + phrases[0].replace("*", "s").split() + words[len(words) // 2:]
+    for text in (punctuation.join(words), punctuation.join(planted), punctuation.join(planted).upper() + " é"):
+        assert set(matcher.match_text(text)) == {m.phrase_id for m in matcher.matches(text)}
 
 
 def test_spans_point_into_the_original_text() -> None:
