@@ -351,7 +351,8 @@ class PhraseMatcher:
             return _NOTHING
         ids: set[int] = set()
         at = 0
-        for starts in filter(None, found):  # the filed words, in order
+        filed: Iterable[_Starts] = filter(None, found)  # type: ignore[arg-type]  # () is dropped
+        for starts in filed:  # the filed words, in order
             ids.update(starts[0])
             if starts[1]:
                 at = found.index(starts, at)  # its position: every filed word before it was passed
