@@ -170,13 +170,11 @@ class Match:
 
 
 # A longer phrase filed under one of its words: (id, offset of its first word from that word,
-# offset just past its last, (offset, word) of each of its other words).
-_Anchored = tuple[int, int, int, tuple[tuple[int, PhraseWord], ...]]
+# offset just past its last, (offset, stem, is `word*`) of each of its other words).
+_Anchored = tuple[int, int, int, tuple[tuple[int, str, bool], ...]]
 # What a word can be part of: (ids of one-word phrases it is, longer phrases filed under it).
 _Starts = tuple[tuple[int, ...], tuple[_Anchored, ...]]
 _LEARNED_LIMIT = 200_000
-
-
 _PREFILTER_MEMORY = 64 << 20  # RE2's budget for the anchor scan (a cap, not an allocation)
 
 
@@ -209,15 +207,16 @@ def _anchor(words: tuple[PhraseWord, ...]) -> int:
 
 
 class PhraseMatcher:
-    """All phrases of a ruleset, found in one pass over a message's words. Add phrases, then
-    `build()`, then `match_words()` (ids, the hot path) or `matches()` (spans).
+    """All phrases of a ruleset, found in one pass over a message. Add phrases, then `build()`,
+    then `match_text()` (ids, the hot path) or `matches()` (spans, for explanations).
 
-    Each phrase is filed under one of its words (its stem, or the stem prefix of a `word*`). Which
-    phrases a message word can be part of depends on that word alone, so it is worked out once per
-    distinct word and remembered: a message whose words are all known and part of no phrase (most
-    messages) is decided by two set operations in C, whatever the number of rules or phrases; only
-    the words that are filed are looked at, and a longer phrase's other words are checked around
-    them. A phrase's id is stable for the matcher's life; equal phrases share one id.
+    Each phrase is filed under one of its words, its anchor (its stem, or the stem prefix of a
+    `word*`). One RE2 scan over the message's normalised text looks for every anchor at once,
+    spelled out as the exact words that stem to it (`word_forms`): most messages have none and
+    stop there, whatever the number of rules or phrases. The others are split into words; which
+    phrases a word can anchor depends on that word alone, so it is worked out once per distinct
+    word and remembered, and a longer phrase's other words are checked around it. A phrase's id
+    is stable for the matcher's life; equal phrases share one id.
     """
 
     def __init__(self) -> None:
@@ -272,7 +271,9 @@ class PhraseMatcher:
         if not self._parsed:
             return None
         words = sorted({re2.escape(form) for stem in self._by_stem for form in word_forms(stem)})
-        starts = sorted({re2.escape(p) for s in self._by_prefix for p in (s, s[:-1] + "ies")})
+        # A word whose stem starts with a `word*` stem starts with it too, or is its -ies form.
+        starts = sorted({re2.escape(p) for s in self._by_prefix
+                         for p in ((s, s[:-1] + "ies") if s.endswith("y") else (s,))})
         alternatives = (["(?:" + "|".join(words) + ")(?: |$)"] if words else []) + \
             (["(?:" + "|".join(starts) + ")"] if starts else [])
         options = re2.Options()
@@ -301,7 +302,7 @@ class PhraseMatcher:
                 singles.append(pid)
             else:
                 longer.append((pid, -k, len(words) - k,
-                               tuple((j - k, w) for j, w in enumerate(words) if j != k)))
+                               tuple((j - k, w.stem, w.prefix) for j, w in enumerate(words) if j != k)))
         return tuple(singles), tuple(longer)
 
     def _learn(self, words: Sequence[str]) -> list[_Starts | tuple[()]]:
@@ -318,17 +319,20 @@ class PhraseMatcher:
         return [learned[w] for w in words]
 
     @staticmethod
-    def _fits(words: Sequence[str], i: int, phrase: _Anchored) -> bool:
-        """Whether a longer phrase filed under `words[i]` is there around it."""
-        _, lo, hi, others = phrase
-        if i + lo < 0 or i + hi > len(words):
-            return False
+    def _around(words: Sequence[str], i: int, longer: tuple[_Anchored, ...]) -> Iterable[_Anchored]:
+        """The longer phrases filed under `words[i]` that are there around it."""
+        n = len(words)
         stems = _STEMS
-        for off, pw in others:
-            s = stems[words[i + off]]
-            if not (s.startswith(pw.stem) if pw.prefix else s == pw.stem):
-                return False
-        return True
+        for phrase in longer:
+            _, lo, hi, others = phrase
+            if i + lo < 0 or i + hi > n:
+                continue
+            for off, stem_, prefix in others:
+                s = stems[words[i + off]]
+                if not (s.startswith(stem_) if prefix else s == stem_):
+                    break
+            else:
+                yield phrase
 
     def match_text(self, text: str) -> set[int] | frozenset[int]:
         """Ids of the phrases present in a message: the hot path."""
@@ -350,15 +354,21 @@ class PhraseMatcher:
         if not any(found):
             return _NOTHING
         ids: set[int] = set()
-        at = 0
+        at, n, stems = 0, len(words), _STEMS
         filed: Iterable[_Starts] = filter(None, found)  # type: ignore[arg-type]  # () is dropped
         for starts in filed:  # the filed words, in order
             ids.update(starts[0])
-            if starts[1]:
+            if starts[1]:  # `_around`, unrolled: this loop is the hot path of busy messages
                 at = found.index(starts, at)  # its position: every filed word before it was passed
-                for phrase in starts[1]:
-                    if self._fits(words, at, phrase):
-                        ids.add(phrase[0])
+                for pid, lo, hi, others in starts[1]:
+                    if at + lo < 0 or at + hi > n:
+                        continue
+                    for off, stem_, prefix in others:
+                        s = stems[words[at + off]]
+                        if not (s.startswith(stem_) if prefix else s == stem_):
+                            break
+                    else:
+                        ids.add(pid)
                 at += 1
         return ids
 
@@ -372,7 +382,7 @@ class PhraseMatcher:
             if starts:
                 out.extend(Match(pid, self.phrases[pid], spans[i][0], spans[i][1]) for pid in starts[0])
                 out.extend(Match(p[0], self.phrases[p[0]], spans[i + p[1]][0], spans[i + p[2] - 1][1])
-                           for p in starts[1] if self._fits(words, i, p))
+                           for p in self._around(words, i, starts[1]))
         out.sort(key=lambda m: (m.start, m.end, m.phrase_id))
         return out
 
