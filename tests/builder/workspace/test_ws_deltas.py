@@ -85,6 +85,15 @@ def test_odd_drafts_round_trip() -> None:
     assert encode_delta(base, {"rules": "none"}, canonical_json({"rules": "none"})) is None
 
 
+def test_values_that_python_calls_equal_but_json_writes_apart_still_get_an_exact_delta() -> None:
+    for old, new in (([True, True, True], [True, True, 1]), ([{"id": "a", "n": 1}], [{"id": "a", "n": 1.0}])):
+        base = Keyframe(1, {"rules": old, "u": old})
+        document = {"rules": new, "u": new}
+        text = _encode_any_size(base, document)
+        assert text is not None
+        assert canonical_json(apply_delta(base, json.loads(text))) == canonical_json(document)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=3),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
