@@ -19,6 +19,7 @@ from builder.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority,
 from rules_schema.catalog import catalog
 from widgets.chips import ChipsEdit, Picker
 from widgets.condition_editor import problem_label, show_inline_problem
+from widgets.condition_row import small_button
 
 _ICONS = {"escalate": "➜", "reply": "↩", "tag": "#", "set_priority": "⚑", "notify": "✉"}
 
@@ -79,11 +80,11 @@ class ActionCard(QFrame):
         header.addStretch(1)
         for text, name, tip, delta, enabled in (("↑", "moveUp", "Move up", -1, index > 0),
                                                 ("↓", "moveDown", "Move down", 1, index < count - 1)):
-            button = self._button(text, name, tip)
+            button = small_button(text, name, tip)
             button.setEnabled(enabled)
             button.clicked.connect(lambda _c=False, d=delta: owner.move_action(self.index, self.index + d))
             header.addWidget(button)
-        remove = self._button("✕", "removeAction", "Remove this action")
+        remove = small_button("✕", "removeAction", "Remove this action")
         remove.clicked.connect(lambda: owner.remove_action(self.index))
         header.addWidget(remove)
         layout.addLayout(header)
@@ -95,16 +96,6 @@ class ActionCard(QFrame):
         self._build_fields(action)
         self.problem_label = problem_label()
         layout.addWidget(self.problem_label)
-
-    @staticmethod
-    def _button(text: str, name: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setObjectName(name)
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
-        button.setAutoRaise(True)
-        return button
 
     def _word(self, text: str) -> None:
         label = QLabel(text)

@@ -36,6 +36,7 @@ from builder.document import Document
 from builder.metrics import Change, Comparison
 from builder.model import Ruleset
 from builder.replay import read_library
+from widgets.metrics_text import pct
 from widgets.replay_worker import ReplayOutcome, ReplayWorker
 
 __all__ = ["CompareDialog", "delta_rows"]
@@ -235,14 +236,10 @@ def _describe(decision: dict[str, Any]) -> str:
     return f"{decision.get('rule')} at turn {decision.get('turn')} ({decision.get('handoff')})"
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
-
-
 def delta_rows(c: Comparison, names: dict[str, str]) -> list[tuple[str, str, str, str]]:
     """(metric, A, B, change) for the headline numbers and every rule whose count moved."""
     d = c.delta
-    rows = [("Escalation rate", _pct(c.a.rate), _pct(c.b.rate),
+    rows = [("Escalation rate", pct(c.a.rate), pct(c.b.rate),
              "–" if d.rate is None else f"{d.rate * 100:+.1f} points"),
             ("Escalated", str(c.a.escalated), str(c.b.escalated), f"{d.escalated:+d}")]
     if c.a.tested or c.b.tested:

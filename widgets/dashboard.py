@@ -37,6 +37,7 @@ from builder.metrics import Metrics, select
 from builder.replay import ReplayResult, read_library
 from rules_schema.catalog import catalog
 from widgets.charts import ACCENT, MUTED, BarChart, RateGauge
+from widgets.metrics_text import short, summary_html
 from widgets.replay_worker import ReplayOutcome, ReplayWorker
 
 __all__ = ["ReplayDashboard", "install_dashboard", "summary_html"]
@@ -330,7 +331,7 @@ class ReplayDashboard(QWidget):
                 list(m.by_trigger), [self.kind_labels.get(k, k) for k in m.by_trigger], list(m.by_trigger.values()),
                 [self.kind_colours.get(k, ACCENT) for k in m.by_trigger]),
             lambda: charts["by_rule"].set_bars(
-                list(m.by_rule), [_short(names.get(r, r)) for r in m.by_rule], list(m.by_rule.values()),
+                list(m.by_rule), [short(names.get(r, r)) for r in m.by_rule], list(m.by_rule.values()),
                 [ACCENT if v else MUTED for v in m.by_rule.values()]),
             lambda: charts["by_turn"].set_bars(turns, [str(t) for t in turns], [m.by_turn.get(t, 0) for t in turns],
                                                label_every=max(1, len(turns) // 12)),
@@ -446,54 +447,6 @@ class ReplayDashboard(QWidget):
         self.worker.cancel()
         self.worker.wait(2.0)
         super().closeEvent(event)
-
-
-def _short(text: str, limit: int = 26) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
-
-
-def summary_html(m: Metrics, names: dict[str, str], kinds: dict[str, str], modes: dict[str, str],
-                 findings: list[Any]) -> str:
-    """The summary panel: rate and its band, never-fired rules, modes, hours, expectations, findings."""
-    from html import escape
-
-    colour = {"healthy": "#15803d", "too_low": "#b91c1c", "too_high": "#b91c1c"}.get(m.rate_status, "#a16207")
-    out = [f"<h3 style='margin:0'>{m.total:,} conversations, {m.escalated:,} escalated</h3>",
-           f"<p style='font-size:15pt;color:{colour};margin:4px 0'><b>{_pct(m.rate)}</b> escalation rate</p>",
-           f"<p style='color:{colour}'>{escape(m.rate_message)}</p>"]
-    if m.never_fired:
-        listed = ", ".join(f"“{escape(names.get(r, r))}”" for r in m.never_fired)
-        out.append(f"<p><b>Never fired:</b> {listed}</p>")
-    elif m.total:
-        out.append("<p>Every enabled rule fired at least once.</p>")
-    handoffs = ", ".join(f"{escape(modes.get(k, k))}: {v}" for k, v in m.by_handoff.items())
-    out.append(f"<p><b>Handoff modes:</b> {handoffs}</p>")
-    out.append(f"<p><b>Hours ({escape(m.timezone)}):</b> {m.business} in business hours, {m.offline} offline</p>")
-    if m.tested:
-        out.append(f"<p><b>Expectations:</b> {m.passed} passed, {m.failed} failed of {m.tested}</p>")
-        rows = [(kinds.get(k, k), s) for k, s in m.scores.items()]
-        if m.overall is not None:
-            rows.append(("Any escalation", m.overall))
-        cells = "".join(f"<tr><td>{escape(label)}</td><td align=right>{_pct(s.precision)}</td>"
-                        f"<td align=right>{_pct(s.recall)}</td></tr>" for label, s in rows)
-        out.append("<table border=1 cellspacing=0 cellpadding=3><tr><th>Trigger kind</th><th>Precision</th>"
-                   f"<th>Recall</th></tr>{cells}</table>")
-        labels, _cols = m.confusion_labels()
-        order = {label: i for i, label in enumerate(labels)}
-        pairs = sorted(m.confusion.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
-        body = "".join(f"<tr><td>{escape(want)}</td><td>{escape(got)}</td><td align=right>{n}</td></tr>"
-                       for (want, got), n in pairs)
-        out.append("<p><b>Confusion</b> (expected rule against the rule that escalated):</p>"
-                   "<table border=1 cellspacing=0 cellpadding=3><tr><th>Expected</th><th>Actual</th><th>n</th></tr>"
-                   f"{body}</table>")
-    if findings:
-        items = "".join(f"<li>{escape(f.message)}</li>" for f in findings)
-        out.append(f"<p><b>Rule analysis</b></p><ul style='margin-left:-20px'>{items}</ul>")
-    return "".join(out)
 
 
 def install_dashboard(window: Any) -> ReplayDashboard:
