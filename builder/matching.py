@@ -213,10 +213,11 @@ class PhraseMatcher:
     Each phrase is filed under one of its words, its anchor (its stem, or the stem prefix of a
     `word*`). One RE2 scan over the message's normalised text looks for every anchor at once,
     spelled out as the exact words that stem to it (`word_forms`): most messages have none and
-    stop there, whatever the number of rules or phrases. The others are split into words; which
-    phrases a word can anchor depends on that word alone, so it is worked out once per distinct
-    word and remembered, and a longer phrase's other words are checked around it. A phrase's id
-    is stable for the matcher's life; equal phrases share one id.
+    stop there, whatever the number of rules or phrases. The others are split into words, and
+    one set intersection (in C) finds the anchor words among them; a longer phrase's other words
+    are then checked around its anchor. A message with a word starting a `word*` anchor (the
+    scan tells) is looked at word by word instead, and what each word can anchor is remembered.
+    A phrase's id is stable for the matcher's life; equal phrases share one id.
     """
 
     def __init__(self) -> None:
@@ -227,10 +228,13 @@ class PhraseMatcher:
         self._by_stem: dict[str, list[int]] = {}
         self._by_prefix: dict[str, list[int]] = {}
         self._anchors: list[int] = []
+        # every exact anchor word (each form of each anchor stem) -> the phrases it anchors
+        self._exact: dict[str, _Starts] = {}
         # every word already looked at -> what it can start (`()`: nothing); replaced, never
         # cleared, when full, so that a reader in another thread never sees it half emptied.
         self._learned: dict[str, _Starts | tuple[()]] = {}
-        self._any: Any = None  # the anchor scan: normalised bytes -> [0] when an anchor is there
+        # the anchor scan: normalised bytes -> which kinds of anchor are there (see `_prefilter`)
+        self._scan: Any = None
 
     def add(self, phrase: str) -> int:
         """The id of `phrase`, registering it. Raises PhraseError for a phrase without words."""
@@ -258,45 +262,56 @@ class PhraseMatcher:
             anchors.append(k)
             (by_prefix if words[k].prefix else by_stem).setdefault(words[k].stem, []).append(pid)
         self._by_stem, self._by_prefix, self._anchors = by_stem, by_prefix, anchors
+        exact: dict[str, _Starts] = {}
+        for word_stem, pids in by_stem.items():
+            starts = self._filed(pids)
+            for form in word_forms(word_stem):
+                exact[form] = starts
+        self._exact = exact
         self._learned = {}
-        self._any = self._prefilter()
+        self._scan = self._prefilter()
         self._built = True
 
     def _prefilter(self) -> Any:
-        """One RE2 scan telling whether a message has an anchor word at all (most messages have
-        none and are never split into words); None when RE2 cannot hold it, and then every
-        message is looked at word by word, with the same result."""
+        """One RE2 scan telling which kinds of anchor a message has: `[0]` for exact anchor words
+        only; a word starting a `word*` anchor adds the other pattern. Most messages have neither
+        and are never split into words. None when RE2 cannot hold it: then every message is
+        looked at word by word, with the same result."""
         import re2
 
         if not self._parsed:
             return None
-        words = sorted({re2.escape(form) for stem in self._by_stem for form in word_forms(stem)})
-        # A word whose stem starts with a `word*` stem starts with it too, or is its -ies form.
-        starts = sorted({re2.escape(p) for s in self._by_prefix
-                         for p in ((s, s[:-1] + "ies") if s.endswith("y") else (s,))})
-        alternatives = (["(?:" + "|".join(words) + ")(?: |$)"] if words else []) + \
-            (["(?:" + "|".join(starts) + ")"] if starts else [])
         options = re2.Options()
         options.max_mem = _PREFILTER_MEMORY
         options.log_errors = False
-        anchor = re2.Set.SearchSet(options)  # a set of one: its scan takes a single argument
-        try:
-            anchor.Add("(?:^| )(?:" + "|".join(alternatives) + ")")
-            anchor.Compile()
+        scan = re2.Set.SearchSet(options)
+        try:  # the exact anchors are pattern 0 when there are any, then the prefixes
+            for pattern in self.anchor_patterns(" "):
+                if pattern is not None:
+                    scan.Add(pattern)
+            scan.Compile()
         except re2.error:
             return None
-        return anchor._set.Match
+        return scan._set.Match
 
-    def _starts(self, word_stem: str) -> _Starts:
-        """The phrases a word with this stem can be the anchor of."""
-        pids = list(self._by_stem.get(word_stem, ()))
-        if self._by_prefix:
-            for k in range(1, len(word_stem) + 1):
-                pids.extend(self._by_prefix.get(word_stem[:k], ()))
-        pids.sort()
+    def anchor_patterns(self, between: str) -> tuple[str | None, str | None]:
+        """RE2 patterns finding an exact anchor word and a word that starts a `word*` anchor
+        (None: there is none), in normalised text whose words are separated by `between` (a
+        pattern: " " in the normalised text, any other character in raw text)."""
+        import re2
+
+        words = sorted({re2.escape(form) for form in self._exact})
+        # A word whose stem starts with a `word*` stem starts with it too, or is its -ies form.
+        starts = sorted({re2.escape(p) for s in self._by_prefix
+                         for p in ((s, s[:-1] + "ies") if s.endswith("y") else (s,))})
+        return (f"(?:^|{between})(?:{'|'.join(words)})(?:{between}|$)" if words else None,
+                f"(?:^|{between})(?:{'|'.join(starts)})" if starts else None)
+
+    def _filed(self, pids: Iterable[int]) -> _Starts:
+        """The phrases `pids` as filed under their anchor word: one-word phrases, longer ones."""
         singles: list[int] = []
         longer: list[_Anchored] = []
-        for pid in pids:
+        for pid in sorted(pids):
             words, k = self._parsed[pid], self._anchors[pid]
             if len(words) == 1:
                 singles.append(pid)
@@ -304,6 +319,14 @@ class PhraseMatcher:
                 longer.append((pid, -k, len(words) - k,
                                tuple((j - k, w.stem, w.prefix) for j, w in enumerate(words) if j != k)))
         return tuple(singles), tuple(longer)
+
+    def _starts(self, word_stem: str) -> _Starts:
+        """The phrases a word with this stem can be the anchor of."""
+        pids = list(self._by_stem.get(word_stem, ()))
+        if self._by_prefix:
+            for k in range(1, len(word_stem) + 1):
+                pids.extend(self._by_prefix.get(word_stem[:k], ()))
+        return self._filed(pids)
 
     def _learn(self, words: Sequence[str]) -> list[_Starts | tuple[()]]:
         """Look at the words not seen before; what each word of `words` can start."""
@@ -319,31 +342,72 @@ class PhraseMatcher:
         return [learned[w] for w in words]
 
     @staticmethod
-    def _around(words: Sequence[str], i: int, longer: tuple[_Anchored, ...]) -> Iterable[_Anchored]:
+    def _around(words: Sequence[str], i: int, longer: tuple[_Anchored, ...]) -> list[_Anchored]:
         """The longer phrases filed under `words[i]` that are there around it."""
         n = len(words)
-        stems = _STEMS
+        known = _STEMS.get  # the plain dict lookup: `_STEMS[w]` would go through `__missing__`'s slot
+        out = []
         for phrase in longer:
             _, lo, hi, others = phrase
             if i + lo < 0 or i + hi > n:
                 continue
             for off, stem_, prefix in others:
-                s = stems[words[i + off]]
+                w = words[i + off]
+                s = known(w) or stem(w)
                 if not (s.startswith(stem_) if prefix else s == stem_):
                     break
             else:
-                yield phrase
+                out.append(phrase)
+        return out
 
     def match_text(self, text: str) -> set[int] | frozenset[int]:
         """Ids of the phrases present in a message: the hot path."""
         if not self._built:
             self.build()
-        if self._any is None:
+        scan = self._scan
+        if scan is None:
             return self.match_words(words_of(text))
         if text.isascii():  # the words are the normalised bytes split: translate once for both
             data = text.encode("ascii").translate(_ASCII_WORDS, b"'")
-            return self.match_words(data.decode("ascii").split()) if self._any(data) else _NOTHING
-        return self.match_words(words_of(text)) if self._any(_normalised_bytes(text)) else _NOTHING
+            kinds = scan(data)
+            if not kinds:
+                return _NOTHING
+            words = data.decode("ascii").split()
+        else:
+            words = words_of(text)
+            kinds = scan(" ".join(words).encode("utf-8"))
+            if not kinds:
+                return _NOTHING
+        if kinds == [0] and self._exact:  # no `word*` anchor: only exact anchor words to look at
+            return self._match_exact(words)
+        return self.match_words(words)
+
+    def match_scanned(self, text: str, exact: bool, prefix: bool) -> set[int] | frozenset[int]:
+        """`match_text` for an ASCII message without apostrophes whose anchor scan was done
+        elsewhere (`builder.message_scan`): `exact` and `prefix` say which patterns of
+        `anchor_patterns` it found."""
+        if not (exact or prefix):
+            return _NOTHING
+        words = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+        return self._match_exact(words) if not prefix else self.match_words(words)
+
+    def _match_exact(self, words: list[str]) -> set[int] | frozenset[int]:
+        """`match_words` for a message without a word starting a `word*` anchor."""
+        exact = self._exact
+        filed = exact.keys() & words  # in C: the anchor words among the message's words
+        if not filed:
+            return _NOTHING
+        ids: set[int] = set()
+        for word in filed:
+            singles, longer = exact[word]
+            ids.update(singles)
+            if longer:
+                at = -1
+                for _ in range(words.count(word)):  # every place the word is
+                    at = words.index(word, at + 1)
+                    for phrase in self._around(words, at, longer):
+                        ids.add(phrase[0])
+        return ids
 
     def match_words(self, words: list[str]) -> set[int] | frozenset[int]:
         """Ids of the phrases present among a message's normalised words (`words_of`)."""
@@ -351,26 +415,14 @@ class PhraseMatcher:
             found = list(map(self._learned.__getitem__, words))
         except KeyError:
             found = self._learn(words)
-        if not any(found):
-            return _NOTHING
         ids: set[int] = set()
-        at, n, stems = 0, len(words), _STEMS
-        filed: Iterable[_Starts] = filter(None, found)  # type: ignore[arg-type]  # () is dropped
-        for starts in filed:  # the filed words, in order
-            ids.update(starts[0])
-            if starts[1]:  # `_around`, unrolled: this loop is the hot path of busy messages
-                at = found.index(starts, at)  # its position: every filed word before it was passed
-                for pid, lo, hi, others in starts[1]:
-                    if at + lo < 0 or at + hi > n:
-                        continue
-                    for off, stem_, prefix in others:
-                        s = stems[words[at + off]]
-                        if not (s.startswith(stem_) if prefix else s == stem_):
-                            break
-                    else:
-                        ids.add(pid)
-                at += 1
-        return ids
+        for at, starts in enumerate(found):
+            if starts:
+                ids.update(starts[0])
+                if starts[1]:
+                    for phrase in self._around(words, at, starts[1]):
+                        ids.add(phrase[0])
+        return ids if ids else _NOTHING
 
     def matches(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         """Every occurrence with its span in `text`, in text order."""

@@ -28,6 +28,7 @@ from builder.engine.nodes import (
 )
 from builder.engine.state import Needs
 from builder.matching import PatternSet, PhraseMatcher
+from builder.message_scan import MessageScan
 from builder.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
 from builder.signals import FRUSTRATION_PHRASES
 
@@ -70,6 +71,8 @@ class CompiledRuleset:
     gates: Gates = field(default=lambda st: set())
     gates_source: str = ""
     similarity_scorer: Any = None
+    # the phrase anchors and RE2 patterns of a message in one pass (None: no patterns to combine)
+    scan: Callable[[str], tuple[frozenset[int] | set[int], frozenset[int] | None]] | None = None
     _hours: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -173,6 +176,8 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     cr.always_set = frozenset(cr.always)
     cr.matcher.build()
     cr.patterns.build()
+    combined = MessageScan.build(cr.matcher, cr.patterns)
+    cr.scan = combined.scan if combined is not None else None
     cr.has_phrases = True
     n = cr.needs
     cr.per_message = bool(n.conv_hits or n.repeat or n.per_minute or n.lowest_sentiment or cr.conv_pattern_ids

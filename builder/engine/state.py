@@ -102,8 +102,12 @@ class State:
         self.last_msg = at
         self.text = text
         self.msg = {}
-        self._words = self._tokens = self._patterns = None
-        self.hits = cr.matcher.match_text(text)
+        self._words = self._tokens = None
+        if cr.scan is not None:  # phrases and RE2 patterns in one pass
+            self.hits, self._patterns = cr.scan(text)
+        else:
+            self._patterns = None
+            self.hits = cr.matcher.match_text(text)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
         if cr.per_message:
