@@ -117,10 +117,23 @@ _NEEDS = {"conversation.repeated_question_count": "repeat", "conversation.messag
           "conversation.lowest_sentiment": "lowest_sentiment"}
 
 
-def inline_expression(leaf: Leaf) -> str | None:
+# The clock facts written out (the same arithmetic as `State.minutes_since_start` / `silence`):
+# in the generated gate function a method call would cost more than the reading itself.
+_INLINE = {
+    "time.minutes_since_start": "(0.0 if st.start is None else (st.now - st.start + st.eps) / 60.0)",
+    "time.silence_seconds": "(0.0 if (st.last_msg if st.last_msg is not None else st.start) is None "
+                            "else st.now - (st.last_msg if st.last_msg is not None else st.start) + st.eps)",
+}
+
+
+def inline_expression(leaf: Leaf, cr: CompiledRuleset | None = None) -> str | None:
     """The fact of `leaf` as a Python expression over `st`, when it is a plain read (else None)."""
+    if leaf.fact == "pages.views_matching" and cr is not None and leaf.param in cr.url_pattern_ids:
+        return f"st.pattern_views[{cr.url_pattern_ids[leaf.param]}]"
     if leaf.param is not None:
         return None
+    if leaf.fact in _INLINE:
+        return _INLINE[leaf.fact]
     if leaf.fact in ATTRIBUTES:
         return f"st.{ATTRIBUTES[leaf.fact]}"
     if leaf.fact in METHODS:

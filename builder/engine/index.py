@@ -68,10 +68,10 @@ def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Reader]) -> 
         return frozenset(("p", pid) for pid in cr.frustration_ids) if op == "is_true" else None
     key = _key(node)
     if fact in NUMERIC and node.spec is not None and op in ("gt", "gte", "lt", "lte"):
-        getters[key] = (node.actual, inline_expression(leaf))
+        getters[key] = (node.actual, inline_expression(leaf, cr))
         return frozenset({("num", key, op, float(node.spec[2]))})
     if fact in BOOLEAN and op == "is_true":
-        getters[key] = (node.actual, inline_expression(leaf))
+        getters[key] = (node.actual, inline_expression(leaf, cr))
         return frozenset({("bool", key)})
     if fact in CATEGORY and op in ("eq", "in"):
         values = (leaf.value,) if op == "eq" else leaf.value
@@ -80,7 +80,7 @@ def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Reader]) -> 
         texts = [v for v in values if isinstance(v, str)]
         if len(texts) != len(values):
             return None
-        getters[key] = (node.actual, inline_expression(leaf))
+        getters[key] = (node.actual, inline_expression(leaf, cr))
         return frozenset(("cat", key, v.casefold()) for v in texts)
     return None
 
@@ -195,7 +195,9 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
         src.line(2, "if p is not None: add(p)")
     if patterns:
         table = src.name({pid: tuple(p) for pid, p in patterns.items()})
-        src.line(1, "for pid in st.pattern_ids():")
+        src.line(1, "ids = st.patterns_found")  # found with the phrases when the scan was combined
+        src.line(1, "if ids is None: ids = st.pattern_ids()")
+        src.line(1, "for pid in ids:")
         src.line(2, f"p = {table}.get(pid)")
         src.line(2, "if p is not None: add(p)")
     src.line(1, "return found")

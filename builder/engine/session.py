@@ -26,11 +26,13 @@ from typing import Any, NamedTuple
 
 from builder.engine.compile import CompiledRuleset
 from builder.engine.decision import Decision, make_decision
+from builder.engine.instants import epoch_seconds
 from builder.engine.nodes import CRule
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 
 UTC = timezone.utc
+_fromisoformat = datetime.fromisoformat
 TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
 
 
@@ -56,18 +58,6 @@ class Evaluation:
     fired: tuple[str, ...]
     trace: tuple[dict[str, Any], ...]
     facts: dict[str, Any]
-
-
-_fromisoformat = datetime.fromisoformat
-
-
-def _parse_at(value: Any) -> float:
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(at, datetime):
-        raise ValueError(f"event time {value!r} is not an ISO 8601 instant")
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.timestamp()
 
 
 class Session:
@@ -147,11 +137,11 @@ class Session:
             kind, value = event["type"], event["at"]
         except KeyError:
             kind, value = event.get("type"), event.get("at")
-        if type(value) is str:  # the hot path: an ISO text with an offset
+        if type(value) is str:  # `epoch_seconds` inline: a call costs as much as the parse
             parsed = _fromisoformat(value)
-            t = parsed.timestamp() if parsed.tzinfo is not None else _parse_at(parsed)
+            t = parsed.timestamp() if parsed.tzinfo is not None else epoch_seconds(parsed)
         else:
-            t = _parse_at(value)
+            t = epoch_seconds(value)
         st = self.state
         clock = self.clock
         if clock is None:
@@ -176,7 +166,7 @@ class Session:
             self.transcript.append(("visitor", text))
             if self._resets_silence:
                 self._stale = True
-            decision = self._evaluate(t, timer=False)
+            decision = self._evaluate(t, False)
         elif kind == "bot":
             st.bot_message(event, t)
             text = event.get("text")
@@ -202,7 +192,7 @@ class Session:
         """Live use: advance the clock to `now`, firing timers whose deadline has passed."""
         if self.decision is not None:
             return None
-        t = _parse_at(now)
+        t = epoch_seconds(now)
         decision = self._run_timers(t)
         if decision is None and (self.clock is None or t > self.clock) and self.clock is not None:
             self.clock = t
@@ -212,7 +202,7 @@ class Session:
         """The trace of every rule at the current state (on demand, e.g. for the simulator)."""
         st = self.state
         if at is not None:
-            st.now = _parse_at(at)
+            st.now = epoch_seconds(at)
             st.eps = 0.0
         return tuple(explain_rule(cr, st, fired=False, evaluated=True, cooldown=not self._cooldown_ok(cr, st.now))
                      for cr in self.compiled.rules)
@@ -256,7 +246,7 @@ class Session:
         while self.next_deadline is not None and self.next_deadline <= until:
             d = self.next_deadline
             self.clock = d
-            decision = self._evaluate(d, timer=True)
+            decision = self._evaluate(d, True)
             if decision is not None:
                 return decision
             self._schedule(d)
@@ -275,7 +265,7 @@ class Session:
             return last_turn != self.state.turn
         return now - self._last_at[pos] >= cr.cooldown_s
 
-    def _evaluate(self, now: float, *, timer: bool) -> Decision | None:
+    def _evaluate(self, now: float, timer: bool) -> Decision | None:
         st = self.state
         st.now = now
         st.eps = TIMER_EPSILON if timer else 0.0
@@ -294,9 +284,8 @@ class Session:
         turn = st.turn
         fired: list[CRule] | None = None
         deciding: CRule | None = None
-        order = sorted(found)
         rules = compiled.rules
-        for pos in order:
+        for pos in sorted(found) if len(found) > 1 else found:
             test = tests[pos]
             if test is None:
                 continue

@@ -38,7 +38,7 @@ class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "_patterns", "hits", "msg", "turn",
+        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "patterns_found", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -56,7 +56,7 @@ class State:
         self.text = ""
         self._words: list[str] | None = None
         self._tokens: Tokens | None = None
-        self._patterns: frozenset[int] | None = None
+        self.patterns_found: frozenset[int] | None = None
         self.hits: set[int] | frozenset[int] = EMPTY
         self.msg: dict[Any, Any] = {}
         self.turn = 0
@@ -104,9 +104,9 @@ class State:
         self.msg = {}
         self._words = self._tokens = None
         if cr.scan is not None:  # phrases and RE2 patterns in one pass
-            self.hits, self._patterns = cr.scan(text)
+            self.hits, self.patterns_found = cr.scan(text)
         else:
-            self._patterns = None
+            self.patterns_found = None
             self.hits = cr.matcher.match_text(text)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
@@ -203,9 +203,9 @@ class State:
 
     def pattern_ids(self) -> frozenset[int]:
         """Ids of the ruleset's RE2 patterns found in the latest message (one scan, cached)."""
-        found = self._patterns
+        found = self.patterns_found
         if found is None:
-            found = self._patterns = self.cr.patterns.matching_ids(self.text)
+            found = self.patterns_found = self.cr.patterns.matching_ids(self.text)
         return found
 
     def pattern_span(self, pid: int) -> tuple[int, int] | None:

@@ -155,3 +155,28 @@ def test_the_index_changes_no_result(escalating: list[dict[str, Any]], condition
     expected = reference_run(ruleset, conversation)
     assert (decision.escalated, decision.rule, decision.turn) == (expected.escalated, expected.rule, expected.turn)
     assert list(decision.tags) == expected.tags
+
+
+def test_every_inline_reading_equals_the_facts_own_reader() -> None:
+    from builder.engine.facts import ATTRIBUTES, METHODS, inline_expression
+
+    conditions = [{"fact": fact, "op": "gte", "value": 1} for fact in
+                  ("time.minutes_since_start", "time.silence_seconds", "conversation.message_count")]
+    conditions += [{"fact": "pages.views_matching", "param": p, "op": "gte", "value": 1} for p in ("/pricing*", "/docs")]
+    compiled = compile_ruleset(make_ruleset(_tag_rules(conditions), evaluation_mode="all_matches"))
+    leaves = [leaf for rule in compiled.rules for leaf in rule.leaves]
+    session = Session(compiled, "c", {"score": 3})
+    checked = 0
+    for event in [None, *events(START, (0, "page_view", {"url": "/pricing/team"}), (30, "visitor", {"text": "hi"}),
+                                (95, "bot", {"text": "ok"}), (100, "page_view", {"url": "/docs"}))]:
+        if event is not None:
+            session.observe(event)
+        for timer in (False, True):
+            session.state.eps = 1e-6 if timer else 0.0
+            for leaf in leaves:
+                expression = inline_expression(leaf.leaf, compiled)
+                assert expression is not None, leaf.leaf.fact
+                assert eval(expression, {"st": session.state}) == leaf.actual(session.state), expression  # noqa: S307
+                checked += 1
+    assert checked == 10 * len(leaves)
+    assert set(ATTRIBUTES).isdisjoint(METHODS)
