@@ -170,8 +170,9 @@ class Match:
 
 
 # A longer phrase filed under one of its words: (id, offset of its first word from that word,
-# offset just past its last, (offset, stem, is `word*`) of each of its other words).
-_Anchored = tuple[int, int, int, tuple[tuple[int, str, bool], ...]]
+# offset just past its last, (offset, stem, is `word*`) of each of its other words, every exact
+# word form of its other words (None when one is a `word*`)).
+_Anchored = tuple[int, int, int, tuple[tuple[int, str, bool], ...], "frozenset[str] | None"]
 # What a word can be part of: (ids of one-word phrases it is, longer phrases filed under it).
 _Starts = tuple[tuple[int, ...], tuple[_Anchored, ...]]
 _LEARNED_LIMIT = 200_000
@@ -230,6 +231,7 @@ class PhraseMatcher:
         self._anchors: list[int] = []
         # every exact anchor word (each form of each anchor stem) -> the phrases it anchors
         self._exact: dict[str, _Starts] = {}
+        self._forms: frozenset[str] = frozenset()  # every exact form of every (whole) phrase word
         # every word already looked at -> what it can start (`()`: nothing); replaced, never
         # cleared, when full, so that a reader in another thread never sees it half emptied.
         self._learned: dict[str, _Starts | tuple[()]] = {}
@@ -268,6 +270,8 @@ class PhraseMatcher:
             for form in word_forms(word_stem):
                 exact[form] = starts
         self._exact = exact
+        stems = {w.stem for words in self._parsed for w in words if not w.prefix}
+        self._forms = frozenset(form for word_stem in stems for form in word_forms(word_stem))
         self._learned = {}
         self._scan = self._prefilter()
         self._built = True
@@ -316,8 +320,11 @@ class PhraseMatcher:
             if len(words) == 1:
                 singles.append(pid)
             else:
+                others = [w for j, w in enumerate(words) if j != k]
+                near = None if any(w.prefix for w in others) else frozenset(
+                    form for w in others for form in word_forms(w.stem))
                 longer.append((pid, -k, len(words) - k,
-                               tuple((j - k, w.stem, w.prefix) for j, w in enumerate(words) if j != k)))
+                               tuple((j - k, w.stem, w.prefix) for j, w in enumerate(words) if j != k), near))
         return tuple(singles), tuple(longer)
 
     def _starts(self, word_stem: str) -> _Starts:
@@ -348,7 +355,7 @@ class PhraseMatcher:
         known = _STEMS.get  # the plain dict lookup: `_STEMS[w]` would go through `__missing__`'s slot
         out = []
         for phrase in longer:
-            _, lo, hi, others = phrase
+            _, lo, hi, others, _ = phrase
             if i + lo < 0 or i + hi > n:
                 continue
             for off, stem_, prefix in others:
@@ -393,21 +400,27 @@ class PhraseMatcher:
 
     def _match_exact(self, words: list[str]) -> set[int] | frozenset[int]:
         """`match_words` for a message without a word starting a `word*` anchor."""
+        present = self._forms.intersection(words)  # in C: the message's words that are in a phrase
         exact = self._exact
-        filed = exact.keys() & words  # in C: the anchor words among the message's words
-        if not filed:
-            return _NOTHING
         ids: set[int] = set()
-        for word in filed:
-            singles, longer = exact[word]
+        for word in present:
+            starts = exact.get(word)
+            if starts is None:  # in a phrase, but not its anchor
+                continue
+            singles, longer = starts
             ids.update(singles)
-            if longer:
-                at = -1
-                for _ in range(words.count(word)):  # every place the word is
-                    at = words.index(word, at + 1)
-                    for phrase in self._around(words, at, longer):
-                        ids.add(phrase[0])
-        return ids
+            for phrase in longer:  # a closer look only when the other words of one are there
+                near = phrase[4]
+                if near is None or not near.isdisjoint(present):
+                    break
+            else:
+                continue
+            at = -1
+            for _ in range(words.count(word)):  # every place the word is
+                at = words.index(word, at + 1)
+                for phrase in self._around(words, at, longer):
+                    ids.add(phrase[0])
+        return ids if ids else _NOTHING
 
     def match_words(self, words: list[str]) -> set[int] | frozenset[int]:
         """Ids of the phrases present among a message's normalised words (`words_of`)."""
