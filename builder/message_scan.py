@@ -48,8 +48,8 @@ class MessageScan:
         try:
             for pattern in patterns.patterns:
                 combined.Add(pattern)
-            for pattern in (exact, prefix):
-                indexes.append(None if pattern is None else combined.Add(pattern))
+            for anchor in (exact, prefix):
+                indexes.append(None if anchor is None else combined.Add(anchor))
             combined.Compile()
         except re2.error:
             return None

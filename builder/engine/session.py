@@ -312,12 +312,8 @@ class Session:
             self._record(now, timer, fired or [])
         if fired is None:
             return None
-        return self._apply(fired, deciding, now, timer)
-
-    def _apply(self, fired: list[CRule], deciding: CRule | None, now: float, timer: bool) -> Decision | None:
-        st = self.state
-        turn = st.turn
-        last_turn, last_at, log = self._last_turn, self._last_at, self._fired
+        # the firings recorded (after the trace, whose cooldowns are those before this evaluation)
+        last_at, log = self._last_at, self._fired
         for cr in fired:
             pos = cr.position
             last_turn[pos] = turn
@@ -327,6 +323,11 @@ class Session:
                 self._stale = True
         if deciding is None:
             return None
+        return self._decide(deciding, now, timer)
+
+    def _decide(self, deciding: CRule, now: float, timer: bool) -> Decision:
+        """The escalation: the Decision is final."""
+        turn = self.state.turn
         self.decision = make_decision(
             self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=turn,
             at=datetime.fromtimestamp(now, UTC),
