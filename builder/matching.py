@@ -28,9 +28,9 @@ _PHRASE_WORD = re.compile(
     r"([^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF])(\*)?"
 )
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
-# ASCII fast path (bytes.translate runs at memory speed): letters lower-cased, apostrophes dropped,
-# every other non-alphanumeric byte a space.
-_ASCII_WORDS = bytes(
+# ASCII fast path (bytes.translate runs at memory speed): letters lower-cased, every other
+# non-alphanumeric byte a space (apostrophes are dropped with `translate`'s delete argument).
+ASCII_WORDS = bytes(
     (i + 32) if 65 <= i <= 90 else i if (i < 128 and chr(i).isalnum()) else 32 for i in range(256)
 )
 
@@ -121,7 +121,7 @@ class Tokens:
 def words_of(text: str) -> list[str]:
     """The normalised words of `text` (casefolded, apostrophes dropped), in order."""
     if text.isascii():  # same words as the regex, at C speed
-        return text.encode("ascii").translate(_ASCII_WORDS, b"'").decode("ascii").split()
+        return text.encode("ascii").translate(ASCII_WORDS, b"'").decode("ascii").split()
     return [normalise_word(w) for w in _WORD.findall(text)]
 
 
@@ -197,7 +197,7 @@ def word_forms(word_stem: str) -> tuple[str, ...]:
 def _normalised_bytes(text: str) -> bytes:
     """The words of `text` separated by spaces, as UTF-8 (ASCII: one C-speed translation)."""
     if text.isascii():
-        return text.encode("ascii").translate(_ASCII_WORDS, b"'")
+        return text.encode("ascii").translate(ASCII_WORDS, b"'")
     return " ".join(words_of(text)).encode("utf-8")
 
 
@@ -375,7 +375,7 @@ class PhraseMatcher:
         if scan is None:
             return self.match_words(words_of(text))
         if text.isascii():  # the words are the normalised bytes split: translate once for both
-            data = text.encode("ascii").translate(_ASCII_WORDS, b"'")
+            data = text.encode("ascii").translate(ASCII_WORDS, b"'")
             kinds = scan(data)
             if not kinds:
                 return _NOTHING
@@ -386,20 +386,12 @@ class PhraseMatcher:
             if not kinds:
                 return _NOTHING
         if kinds == [0] and self._exact:  # no `word*` anchor: only exact anchor words to look at
-            return self._match_exact(words)
+            return self.match_exact(words)
         return self.match_words(words)
 
-    def match_scanned(self, text: str, exact: bool, prefix: bool) -> set[int] | frozenset[int]:
-        """`match_text` for an ASCII message without apostrophes whose anchor scan was done
-        elsewhere (`builder.message_scan`): `exact` and `prefix` say which patterns of
-        `anchor_patterns` it found."""
-        if not (exact or prefix):
-            return _NOTHING
-        words = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-        return self._match_exact(words) if not prefix else self.match_words(words)
-
-    def _match_exact(self, words: list[str]) -> set[int] | frozenset[int]:
-        """`match_words` for a message without a word starting a `word*` anchor."""
+    def match_exact(self, words: list[str]) -> set[int] | frozenset[int]:
+        """`match_words` for a message without a word starting a `word*` anchor (the anchor scan
+        tells; `builder.message_scan` calls this straight after its own scan)."""
         present = self._forms.intersection(words)  # in C: the message's words that are in a phrase
         exact = self._exact
         ids: set[int] = set()

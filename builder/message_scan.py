@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.matching import PatternSet, PhraseMatcher
+from builder.matching import ASCII_WORDS, PatternSet, PhraseMatcher
 
 _MEMORY = 64 << 20  # RE2's budget for the scan (a cap, not an allocation)
 _BETWEEN_WORDS = "[^a-z0-9]"  # in raw ASCII text, case-insensitive: what normalising makes a space
@@ -64,5 +64,7 @@ class MessageScan:
         ids = frozenset(found)
         if ids.isdisjoint(self._anchors):
             return _NOTHING, ids
-        exact, prefix = self._exact in ids, self._prefix in ids
-        return self._matcher.match_scanned(text, exact, prefix), ids - self._anchors
+        words = text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split()  # no apostrophe to drop
+        if self._prefix in ids:
+            return self._matcher.match_words(words), ids - self._anchors
+        return self._matcher.match_exact(words), ids - self._anchors
