@@ -42,6 +42,11 @@ NUMERIC = frozenset({
     "time.minutes_since_start", "time.silence_seconds", "conversation.repeated_question_count",
     "conversation.lowest_sentiment",
 })
+# ... of which those that always have a number (a count or a clock reading, never None).
+ALWAYS_NUMBER = frozenset({
+    "conversation.visitor_message_count", "conversation.message_count", "bot.fallback_count", "pages.views_matching",
+    "pages.view_count", "time.minutes_since_start", "time.silence_seconds",
+})
 # Facts whose value is True/False, and facts whose value is a text or None.
 BOOLEAN = frozenset({"conversation.resolved", "bot.last_fallback", "visitor.returning",
                      "visitor.previous_chat_failed", "visitor.email_known", "cart.abandoned"})
@@ -129,25 +134,25 @@ class _Source:
         self.lines.append("    " * depth + text)
 
 
-def _numeric(src: _Source, ops: dict[str, list[tuple[float, int]]]) -> None:
+def _numeric(src: _Source, ops: dict[str, list[tuple[float, int]]], depth: int) -> None:
     """Thresholds of one fact: one comparison rejects them all, else a bisect finds the crossed ones."""
     for op, entries in ops.items():
         entries.sort()
         keys = tuple(x for x, _ in entries)
         poss = tuple(p for _, p in entries)
         if len(entries) == 1:
-            src.line(2, f"if v {_OPS[op]} {src.name(keys[0])}:")
-            src.line(3, f"found.add({poss[0]})")
+            src.line(depth, f"if v {_OPS[op]} {src.name(keys[0])}:")
+            src.line(depth + 1, f"found.add({poss[0]})")
             continue
         k, p = src.name(keys), src.name(poss)
         if op == "gt":
-            src.line(2, f"if v > {src.name(keys[0])}: add({p}[:bisect_left({k}, v)])")
+            src.line(depth, f"if v > {src.name(keys[0])}: add({p}[:bisect_left({k}, v)])")
         elif op == "gte":
-            src.line(2, f"if v >= {src.name(keys[0])}: add({p}[:bisect_right({k}, v)])")
+            src.line(depth, f"if v >= {src.name(keys[0])}: add({p}[:bisect_right({k}, v)])")
         elif op == "lt":
-            src.line(2, f"if v < {src.name(keys[-1])}: add({p}[bisect_right({k}, v):])")
+            src.line(depth, f"if v < {src.name(keys[-1])}: add({p}[bisect_right({k}, v):])")
         else:
-            src.line(2, f"if v <= {src.name(keys[-1])}: add({p}[bisect_left({k}, v):])")
+            src.line(depth, f"if v <= {src.name(keys[-1])}: add({p}[bisect_left({k}, v):])")
 
 
 def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
@@ -184,8 +189,11 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
         src.line(2, "if p is not None: add(p)")
     for key, ops in numeric.items():
         src.line(1, f"v = {src.read(getters[key])}")
-        src.line(1, "if v is not None:")
-        _numeric(src, ops)
+        if key.split("[", 1)[0] in ALWAYS_NUMBER:
+            _numeric(src, ops, 1)
+        else:
+            src.line(1, "if v is not None:")
+            _numeric(src, ops, 2)
     for key, poss in booleans.items():
         src.line(1, f"if {src.read(getters[key])} is True: add({src.name(tuple(poss))})")
     for key, values in categories.items():
