@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.matching import ASCII_WORDS, PatternSet, PhraseMatcher
+from builder.matching import ASCII_WORDS, PhraseMatcher
+from builder.patterns import PatternSet
 
 _MEMORY = 64 << 20  # RE2's budget for the scan (a cap, not an allocation)
 _BETWEEN_WORDS = "[^a-z0-9]"  # in raw ASCII text, case-insensitive: what normalising makes a space

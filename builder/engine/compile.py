@@ -27,7 +27,8 @@ from builder.engine.nodes import (
     Test,
 )
 from builder.engine.state import Needs
-from builder.matching import PatternSet, PhraseMatcher
+from builder.matching import PhraseMatcher
+from builder.patterns import PatternSet
 from builder.message_scan import MessageScan
 from builder.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
 from builder.signals import FRUSTRATION_PHRASES

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from builder.engine.nodes import WEEKDAYS, CLeaf, Getter, Test
 from builder.engine.state import State
-from builder.matching import PatternSet, PhraseError, normalised_text
+from builder.matching import PhraseError, normalised_text
+from builder.patterns import PatternSet
 from builder.model import Leaf
 from builder.signals import compile_url_pattern
 from rules_schema.catalog import Fact, catalog

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.matching import (
-    PatternSet,
     PhraseError,
     PhraseMatcher,
     find_phrases,
@@ -16,6 +15,7 @@ from builder.matching import (
     tokenize,
     word_forms,
 )
+from builder.patterns import PatternSet
 
 
 def found(text: str, *phrases: str) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.matching import PatternSet, PhraseMatcher
+from builder.matching import PhraseMatcher
+from builder.patterns import PatternSet
 from builder.message_scan import MessageScan
 
 _WORDS = st.text(alphabet="abdeginsy", min_size=1, max_size=8)
