@@ -162,24 +162,7 @@ class Session:
             text = event.get("text")
             if type(text) is not str:
                 text = ""
-            # the message applied to the State here (not in a State method): this runs at every turn
-            st.turn += 1
-            st.visitor_count += 1
-            st.message_count += 1
-            st.last_msg = t
-            st.text = text
-            st.msg = {}
-            st.words_cache = st.tokens_cache = None
-            compiled = self.compiled
-            if compiled.scan is not None:  # phrases and RE2 patterns in one pass
-                st.hits, st.patterns_found = compiled.scan(text)
-            else:
-                st.patterns_found = None
-                st.hits = compiled.matcher.match_text(text)
-            if not st.conv_nonempty and text.strip():
-                st.conv_nonempty = True
-            if compiled.per_message:
-                st.accumulate(text, t)
+            st.visitor_message(text, t)
             self.transcript.append(("visitor", text))
             if self._resets_silence:
                 self._stale = True

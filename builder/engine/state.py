@@ -38,7 +38,7 @@ class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "words_cache", "tokens_cache", "patterns_found", "hits", "msg", "turn",
+        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "patterns_found", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -54,8 +54,8 @@ class State:
         self.start: float | None = None
         self.last_msg: float | None = None
         self.text = ""
-        self.words_cache: list[str] | None = None
-        self.tokens_cache: Tokens | None = None
+        self._words: list[str] | None = None
+        self._tokens: Tokens | None = None
         self.patterns_found: frozenset[int] | None = None
         self.hits: set[int] | frozenset[int] = EMPTY
         self.msg: dict[Any, Any] = {}
@@ -92,10 +92,29 @@ class State:
         self._local: datetime | None = None
         self._open: dict[str, bool] = {}
 
-    # --- events (a visitor message is applied by `Session.observe`, which then calls this) ------
+    # --- events -------------------------------------------------------------------------------
 
-    def accumulate(self, text: str, at: float) -> None:
-        """Conversation-level signals after a visitor message, kept only when a rule uses them."""
+    def visitor_message(self, text: str, at: float) -> None:
+        cr = self.cr
+        self.turn += 1
+        self.visitor_count += 1
+        self.message_count += 1
+        self.last_msg = at
+        self.text = text
+        self.msg = {}
+        self._words = self._tokens = None
+        if cr.scan is not None:  # phrases and RE2 patterns in one pass
+            self.hits, self.patterns_found = cr.scan(text)
+        else:
+            self.patterns_found = None
+            self.hits = cr.matcher.match_text(text)
+        if not self.conv_nonempty and text.strip():
+            self.conv_nonempty = True
+        if cr.per_message:
+            self._accumulate(text, at)
+
+    def _accumulate(self, text: str, at: float) -> None:
+        """Conversation-level signals, kept only when a rule uses them."""
         cr = self.cr
         needs = cr.needs
         if needs.conv_hits and self.hits:
@@ -159,16 +178,16 @@ class State:
     @property
     def words(self) -> list[str]:
         """The latest message's normalised words (computed on first use)."""
-        if self.words_cache is None:
-            self.words_cache = words_of(self.text)
-        return self.words_cache
+        if self._words is None:
+            self._words = words_of(self.text)
+        return self._words
 
     @property
     def tokens(self) -> Tokens:
         """The latest message as words with stems and spans (for explanations)."""
-        if self.tokens_cache is None:
-            self.tokens_cache = Tokens(self.text, self.words)
-        return self.tokens_cache
+        if self._tokens is None:
+            self._tokens = Tokens(self.text, self.words)
+        return self._tokens
 
     def sentiment(self) -> float:
         s = self.msg.get("sentiment")
