@@ -32,7 +32,7 @@ _PHRASE_WORD = re.compile(
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
 # ASCII fast path (bytes.translate runs at memory speed): letters lower-cased, every other
 # non-alphanumeric byte a space (apostrophes are dropped with `translate`'s delete argument).
-ASCII_WORDS = bytes(
+_ASCII_WORDS = bytes(
     (i + 32) if 65 <= i <= 90 else i if (i < 128 and chr(i).isalnum()) else 32 for i in range(256)
 )
 
@@ -123,7 +123,7 @@ class Tokens:
 def words_of(text: str) -> list[str]:
     """The normalised words of `text` (casefolded, apostrophes dropped), in order."""
     if text.isascii():  # same words as the regex, at C speed
-        return text.encode("ascii").translate(ASCII_WORDS, b"'").decode("ascii").split()
+        return text.encode("ascii").translate(_ASCII_WORDS, b"'").decode("ascii").split()
     return [normalise_word(w) for w in _WORD.findall(text)]
 
 
@@ -199,8 +199,20 @@ def word_forms(word_stem: str) -> tuple[str, ...]:
 def _normalised_bytes(text: str) -> bytes:
     """The words of `text` separated by spaces, as UTF-8 (ASCII: one C-speed translation)."""
     if text.isascii():
-        return text.encode("ascii").translate(ASCII_WORDS, b"'")
+        return text.encode("ascii").translate(_ASCII_WORDS, b"'")
     return " ".join(words_of(text)).encode("utf-8")
+
+
+def anchor_search_set(case_sensitive: bool = True) -> Any:
+    """An empty `re2.Set` for an anchor scan: a memory budget fit for thousands of word forms,
+    and failures raised as `re2.error` rather than logged."""
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.max_mem = _PREFILTER_MEMORY
+    options.log_errors = False
+    return re2.Set.SearchSet(options)
 
 
 def _anchor(words: tuple[PhraseWord, ...]) -> int:
@@ -287,10 +299,7 @@ class PhraseMatcher:
 
         if not self._parsed:
             return None
-        options = re2.Options()
-        options.max_mem = _PREFILTER_MEMORY
-        options.log_errors = False
-        scan = re2.Set.SearchSet(options)
+        scan = anchor_search_set()
         try:  # the exact anchors are pattern 0 when there are any, then the prefixes
             for pattern in self.anchor_patterns(" "):
                 if pattern is not None:
@@ -377,7 +386,7 @@ class PhraseMatcher:
         if scan is None:
             return self.match_words(words_of(text))
         if text.isascii():  # the words are the normalised bytes split: translate once for both
-            data = text.encode("ascii").translate(ASCII_WORDS, b"'")
+            data = text.encode("ascii").translate(_ASCII_WORDS, b"'")
             kinds = scan(data)
             if not kinds:
                 return _NOTHING

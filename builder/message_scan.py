@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.matching import ASCII_WORDS, PhraseMatcher
+from builder.matching import PhraseMatcher, anchor_search_set, words_of
 from builder.patterns import PatternSet
 
-_MEMORY = 64 << 20  # RE2's budget for the scan (a cap, not an allocation)
 _BETWEEN_WORDS = "[^a-z0-9]"  # in raw ASCII text, case-insensitive: what normalising makes a space
 _NOTHING: frozenset[int] = frozenset()
 
@@ -40,11 +39,7 @@ class MessageScan:
         exact, prefix = matcher.anchor_patterns(_BETWEEN_WORDS)
         if not patterns.patterns or (exact is None and prefix is None):
             return None
-        options = re2.Options()
-        options.case_sensitive = False  # as the rule patterns are, and as normalising folds case
-        options.max_mem = _MEMORY
-        options.log_errors = False
-        combined = re2.Set.SearchSet(options)
+        combined = anchor_search_set(case_sensitive=False)  # as the rule patterns are; normalising folds case
         indexes: list[int | None] = []
         try:
             for pattern in patterns.patterns:
@@ -65,7 +60,7 @@ class MessageScan:
         ids = frozenset(found)
         if ids.isdisjoint(self._anchors):
             return _NOTHING, ids
-        words = text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split()  # no apostrophe to drop
+        words = words_of(text)
         if self._prefix in ids:
             return self._matcher.match_words(words), ids - self._anchors
         return self._matcher.match_exact(words), ids - self._anchors
