@@ -215,10 +215,13 @@ def anchor_search_set(case_sensitive: bool = True) -> Any:
     return re2.Set.SearchSet(options)
 
 
-def _anchor(words: tuple[PhraseWord, ...]) -> int:
-    """The word a phrase is filed under: the rarest-looking one (a whole word before a `word*`,
-    then the longest stem), so common words such as "i" or "to" rarely lead to a closer look."""
-    return max(range(len(words)), key=lambda k: (not words[k].prefix, len(words[k].stem), -k))
+def _anchor(words: tuple[PhraseWord, ...], looked_for: frozenset[str] = frozenset()) -> int:
+    """The word a phrase is filed under. A word looked for anyway (a one-word phrase of the
+    ruleset) adds no message to those that get a closer look; otherwise the rarest-looking one
+    (a whole word before a `word*`, then the longest stem), so common words such as "i" or "to"
+    rarely lead to a closer look."""
+    return max(range(len(words)), key=lambda k: (
+        not words[k].prefix and words[k].stem in looked_for, not words[k].prefix, len(words[k].stem), -k))
 
 
 class PhraseMatcher:
@@ -273,8 +276,9 @@ class PhraseMatcher:
         by_stem: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}
         anchors: list[int] = []
+        single = frozenset(words[0].stem for words in self._parsed if len(words) == 1 and not words[0].prefix)
         for pid, words in enumerate(self._parsed):
-            k = _anchor(words)
+            k = _anchor(words, single)
             anchors.append(k)
             (by_prefix if words[k].prefix else by_stem).setdefault(words[k].stem, []).append(pid)
         self._by_stem, self._by_prefix, self._anchors = by_stem, by_prefix, anchors

@@ -68,7 +68,6 @@ class CompiledRuleset:
     tests: tuple[Test, ...] = ()
     quiet_tests: tuple[Test | None, ...] = ()
     always: tuple[int, ...] = ()
-    always_set: frozenset[int] = frozenset()
     gates: Gates = field(default=lambda st: set())
     gates_source: str = ""
     similarity_scorer: Any = None
@@ -174,7 +173,6 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     getters: dict[str, Any] = {}
     gates = [(r.position, gate(r.root, cr, getters)) for r in rules]
     cr.always, cr.gates, cr.gates_source = build_index(gates, getters)
-    cr.always_set = frozenset(cr.always)
     cr.matcher.build()
     cr.patterns.build()
     combined = MessageScan.build(cr.matcher, cr.patterns)

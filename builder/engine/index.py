@@ -117,7 +117,7 @@ class _Source:
     """Python source of the gate function, with its constants kept as names (never as literals)."""
 
     def __init__(self) -> None:
-        self.lines = ["def gates(st):", "    found = set()", "    add = found.update"]
+        self.lines = ["def gates(st):"]
         self.names: dict[str, Any] = {"bisect_left": bisect_left, "bisect_right": bisect_right}
 
     def name(self, value: Any) -> str:
@@ -157,8 +157,9 @@ def _numeric(src: _Source, ops: dict[str, list[tuple[float, int]]], depth: int) 
 
 def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
                 getters: dict[str, Reader]) -> tuple[tuple[int, ...], Gates, str]:
-    """(positions of rules without a gate, the function finding the positions of the rules whose
-    gate holds, its source). `getters` read the facts of the atoms (inline where they can)."""
+    """(positions of rules without a gate, the function finding the positions of the rules that
+    are candidates: those without a gate and those whose gate holds, its source). `getters` read
+    the facts of the atoms (inline where they can)."""
     always: list[int] = []
     phrases: dict[int, list[int]] = {}
     patterns: dict[int, list[int]] = {}
@@ -182,6 +183,9 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
             else:
                 categories.setdefault(atom[1], {}).setdefault(atom[2], []).append(pos)
     src = _Source()
+    # rules without a gate are candidates at every evaluation
+    src.line(1, f"found = set({src.name(tuple(always))})" if always else "found = set()")
+    src.line(1, "add = found.update")
     if phrases:
         table = src.name({pid: tuple(p) for pid, p in phrases.items()})
         src.line(1, "for pid in st.hits:")
@@ -221,8 +225,5 @@ def without_index(compiled: CompiledRuleset) -> CompiledRuleset:
     from dataclasses import replace
 
     every = tuple(range(len(compiled.rules)))
-    return replace(compiled, always=every, always_set=frozenset(every), gates=_no_gates, quiet_tests=compiled.tests)
-
-
-def _no_gates(st: State) -> set[int]:
-    return set()
+    always, gates, source = build_index(((pos, None) for pos in every), {})
+    return replace(compiled, always=always, gates=gates, gates_source=source, quiet_tests=compiled.tests)

@@ -82,7 +82,7 @@ class Session:
         self.turns: list[Evaluation] = []
         # (rule, turn, instant, escalated) per firing; Firings, tags and priority are derived on demand
         self._fired: list[tuple[CRule, int, float, bool]] = []
-        self.transcript: list[tuple[str, str]] = []
+        self.transcript: list[Mapping[str, Any]] = []  # the visitor and bot events, as given
         self.clock: float | None = None
         self.next_deadline: float | None = None
         n = len(compiled.rules)
@@ -156,22 +156,19 @@ class Session:
                 if decision is not None:
                     return decision
         self.clock = st.now = t
-        st.eps = 0.0
         decision = None
         if kind == "visitor":
             text = event.get("text")
             if type(text) is not str:
                 text = ""
             st.visitor_message(text, t)
-            self.transcript.append(("visitor", text))
+            self.transcript.append(event)
             if self._resets_silence:
                 self._stale = True
             decision = self._evaluate(t, False)
         elif kind == "bot":
             st.bot_message(event, t)
-            text = event.get("text")
-            if type(text) is str:
-                self.transcript.append(("bot", text))
+            self.transcript.append(event)
             if self._resets_silence:
                 self._stale = True
         elif kind == "page_view":
@@ -243,46 +240,47 @@ class Session:
         return None
 
     def _run_timers(self, until: float) -> Decision | None:
-        while self.next_deadline is not None and self.next_deadline <= until:
-            d = self.next_deadline
-            self.clock = d
+        st = self.state
+        while (d := self.next_deadline) is not None and d <= until:
+            self.clock = st.now = d
+            st.eps = TIMER_EPSILON  # a timer is read an instant after its deadline
             decision = self._evaluate(d, True)
             if decision is not None:
                 return decision
             self._schedule(d)
+        st.eps = 0.0
         return None
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def _cooldown_ok(self, cr: CRule, now: float) -> bool:
+    def _cooldown_ok(self, cr: CRule, now: float, last_turns: list[int | None] | None = None,
+                     last_ats: list[float] | None = None) -> bool:
+        """Whether `cr` may fire at `now` (against the firings so far, or those given)."""
         pos = cr.position
-        last_turn = self._last_turn[pos]
+        last_turn = (self._last_turn if last_turns is None else last_turns)[pos]
         if last_turn is None:
             return True
         if cr.policy == "once":
             return False
         if cr.policy == "every_turn":
             return last_turn != self.state.turn
-        return now - self._last_at[pos] >= cr.cooldown_s
+        return now - (self._last_at if last_ats is None else last_ats)[pos] >= cr.cooldown_s
 
     def _evaluate(self, now: float, timer: bool) -> Decision | None:
+        """Evaluate the rules at `now` (the caller has set the State's clock)."""
         st = self.state
-        st.now = now
-        st.eps = TIMER_EPSILON if timer else 0.0
         compiled = self.compiled
-        # rules gated on a phrase present, a threshold crossed, a true flag, a category...
+        # rules without a gate, and those gated on a phrase present, a threshold crossed, a true flag...
         found = compiled.gates(st)
-        if compiled.always:
-            found |= compiled.always_set
+        before = (list(self._last_turn), list(self._last_at), len(self._fired)) if self.tracing else None
         if not found:
-            if self.tracing:
-                self._record(now, timer, [])
+            if before is not None:
+                self._record(now, timer, before)
             return None
         tests = compiled.tests if st.hits else compiled.quiet_tests  # no phrase: the pre-folded rules
-        first_match = self._first_match
-        last_turn = self._last_turn
+        last_turn, last_at, log = self._last_turn, self._last_at, self._fired
         turn = st.turn
-        fired: list[CRule] | None = None
+        first_match = self._first_match
         deciding: CRule | None = None
         rules = compiled.rules
         for pos in sorted(found) if len(found) > 1 else found:
@@ -294,33 +292,24 @@ class Session:
             if lt is not None:
                 policy = cr.policy
                 if policy == "once" or (policy == "every_turn" and lt == turn) or (
-                        policy == "after_minutes" and now - self._last_at[pos] < cr.cooldown_s):
+                        policy == "after_minutes" and now - last_at[pos] < cr.cooldown_s):
                     continue
             if not test(st):
                 continue
-            if fired is None:
-                fired = [cr]
-            else:
-                fired.append(cr)
-            if cr.escalates and deciding is None:
+            last_turn[pos] = turn
+            last_at[pos] = now
+            escalates = cr.escalates and deciding is None
+            log.append((cr, turn, now, escalates))
+            if cr.policy == "once":
+                self._stale = True  # its deadlines are gone
+            if escalates:
                 deciding = cr
                 if first_match:
                     break
             if cr.stop:
                 break
-        if self.tracing:
-            self._record(now, timer, fired or [])
-        if fired is None:
-            return None
-        # the firings recorded (after the trace, whose cooldowns are those before this evaluation)
-        last_at, log = self._last_at, self._fired
-        for cr in fired:
-            pos = cr.position
-            last_turn[pos] = turn
-            last_at[pos] = now
-            log.append((cr, turn, now, cr is deciding))
-            if cr.policy == "once":
-                self._stale = True
+        if before is not None:
+            self._record(now, timer, before)
         if deciding is None:
             return None
         return self._decide(deciding, now, timer)
@@ -332,19 +321,34 @@ class Session:
             self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=turn,
             at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
-            transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,
+            transcript=self._said(), timer=timer, trace=self._last_trace if self.tracing else None,
         )
         return self.decision
 
-    def _record(self, now: float, timer: bool, fired: list[CRule]) -> None:
+    def _said(self) -> list[tuple[str, str]]:
+        """The transcript as (who, text); a visitor message without text is an empty one."""
+        said = []
+        for event in self.transcript:
+            text = event.get("text")
+            if type(text) is str:
+                said.append((event["type"], text))
+            elif event["type"] == "visitor":
+                said.append(("visitor", ""))
+        return said
+
+    def _record(self, now: float, timer: bool, before: tuple[list[int | None], list[float], int]) -> None:
+        """Trace the evaluation. `before`: when each rule last fired, as it was before the
+        evaluation (the trace shows the cooldowns it was evaluated with), and the log's length."""
         st = self.state
+        last_turns, last_ats, mark = before
+        fired = [entry[0] for entry in self._fired[mark:]]
         fired_ids = {cr.index for cr in fired}
         stopped = False
         traces: list[dict[str, Any]] = []
         last = fired[-1].index if fired else None
         for cr in self.compiled.rules:
             evaluated = not stopped
-            cooling = not self._cooldown_ok(cr, now)
+            cooling = not self._cooldown_ok(cr, now, last_turns, last_ats)
             traces.append(explain_rule(cr, st, fired=cr.index in fired_ids, evaluated=evaluated, cooldown=cooling))
             if last is not None and cr.index == last and (cr.stop or (self._first_match and cr.escalates)):
                 stopped = True

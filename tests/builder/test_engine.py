@@ -284,6 +284,17 @@ def test_a_schedule_with_an_unknown_zone_is_a_compile_error() -> None:
                                      schedules=[schedule]))
 
 
+def test_a_turns_trace_shows_the_cooldowns_it_was_evaluated_with() -> None:
+    """A rule that fires is not shown cooling down at the turn it fired, only at the next."""
+    compiled = compile_ruleset(make_ruleset([{"id": "refund", "when": REFUND, "actions": tag("r"),
+                                              "cooldown": {"policy": "once"}}]))
+    traced = compiled.session("c", trace=True)
+    traced.observe({"at": START, "type": "visitor", "text": "a refund please"})
+    traced.observe({"at": "2026-11-24T09:00:10Z", "type": "visitor", "text": "the refund, again"})
+    rows = [(t.turn, t.fired, [(r["rule"], r["held"], r["cooldown"]) for r in t.trace]) for t in traced.turns]
+    assert rows == [(1, ("refund",), [("refund", True, False)]), (2, (), [("refund", True, True)])]
+
+
 def test_explain_on_demand_and_turn_records() -> None:
     compiled = compile_ruleset(make_ruleset([{"id": "refund", "when": REFUND, "actions": tag("r")},
                                              {"id": "caps", "when": {"fact": "message.caps_ratio", "op": "gte",
