@@ -134,7 +134,8 @@ class Session:
         if self.decision is not None:
             return None
         try:
-            kind, value = event["type"], event["at"]
+            kind = event["type"]
+            value = event["at"]
         except KeyError:
             kind, value = event.get("type"), event.get("at")
         if type(value) is str:  # `epoch_seconds` inline: a call costs as much as the parse

@@ -150,7 +150,9 @@ class State:
         else:
             self.last_fallback = False
         conf = event.get("confidence")
-        if type(conf) is float or (isinstance(conf, (int, float)) and not isinstance(conf, bool)):
+        if type(conf) is float:
+            self.last_conf = conf
+        elif isinstance(conf, (int, float)) and not isinstance(conf, bool):
             self.last_conf = float(conf)
         intent = event.get("intent", _ABSENT)
         if intent is not _ABSENT:
