@@ -10,6 +10,9 @@ first-match). A rule whose gate fails (no required phrase in the message, no thr
 `builder.engine.index`) is decided false without walking its tree (`--full-walk` walks every tree,
 for comparison; "ungated" counts the rules walked at every turn).
 Conversations are generated in chunks outside the timed section and never all held in memory.
+A session is dropped once its conversation is counted, as a chatbot drops a finished one: keeping
+a chunk's 1,000 finished sessions for counting afterwards made the garbage collector trace them
+again and again (measured: GC 0.63 s of 4.5 CPU-s, against 0.17 s when they are dropped).
 "turns/cpu-s" is visitor turns per second of this process's CPU time (one core, robust to other
 load on the machine); "turns/wall-s" is the same against the wall clock.
 
@@ -179,7 +182,6 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
         chunk = [c for _, c in zip(range(CHUNK), stream)]
         if not chunk:
             break
-        sessions = []
         t = time.perf_counter()
         c = time.process_time()
         for conv in chunk:
@@ -187,13 +189,12 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
             for event in conv["events"]:
                 if session.observe(event) is not None:
                     break
-            sessions.append(session)
+            # counted here, then dropped as a chatbot drops a finished conversation (see the docstring)
+            turns += session.state.turn
+            fired += session.firing_count
+            escalated += session.decision is not None
         cpu_s += time.process_time() - c
         engine_s += time.perf_counter() - t
-        for session in sessions:  # the figures are counted outside the timed section
-            turns += session.state.turn
-            fired += len(session.fired)
-            escalated += session.decision is not None
     evaluations = turns * len(compiled.rules)
     return {
         "rules": rules, "conversations": n, "phrases": len(compiled.matcher.phrases),

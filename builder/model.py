@@ -5,12 +5,33 @@ Everything the manager edits is a frozen dataclass; an edit makes a new value wi
 `from_dict` reads a document that already passed `rules_schema.validate`; `to_dict` writes the
 canonical form that export serialises (optional fields left out when empty, so that a
 round trip is byte-identical).
+
+This is the one module callers import the model from. The business-hours values live in
+`builder.hours_model` (to keep this module short) and are re-exported here, see `__all__`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
+
+from builder.hours_model import (
+    WEEKDAYS,
+    Closure,
+    HolidaySet,
+    Interval,
+    Schedule,
+    SpecialOpening,
+)
+
+__all__ = [  # the model's public names, the business-hours ones included
+    "CHANNEL_KINDS", "HANDOFF_MODES", "PRIORITIES", "SCHEMA_URL", "SCHEMA_VERSION",
+    "TRIGGER_KINDS", "WEEKDAYS", "Action", "Channel", "Closure", "Condition", "Cooldown",
+    "Escalate", "Group", "HolidaySet", "Interval", "Leaf", "Metadata", "Not", "Notify", "Reply",
+    "Routing", "Rule", "Ruleset", "Scalar", "Schedule", "SetPriority", "Settings", "Sla",
+    "SpecialOpening", "Tag", "Team", "Template", "TriggerKind", "Value", "action_from_dict",
+    "condition_from_dict", "iter_leaves",
+]
 
 SCHEMA_VERSION = 1
 SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v1.schema.json"
@@ -23,7 +44,6 @@ TRIGGER_KINDS: tuple[str, ...] = (
 )
 PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
 HANDOFF_MODES: tuple[str, ...] = ("instant", "callback", "email")
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNEL_KINDS: tuple[str, ...] = ("chat", "email", "slack", "teams", "webhook")
 
 Scalar = Union[str, int, float, bool]
@@ -255,105 +275,6 @@ class Template:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Template:
         return cls(data["id"], data["name"], data["channel"], data["body"], data.get("subject"))
-
-
-# --- schedules ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Interval:
-    """Open from `start` to `end` local time on `day`; end <= start runs past midnight."""
-
-    day: str
-    start: str
-    end: str
-
-    @property
-    def overnight(self) -> bool:
-        return self.end <= self.start and self.end != "24:00"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day, "start": self.start, "end": self.end}
-
-
-@dataclass(frozen=True)
-class HolidaySet:
-    country: str
-    subdivision: str | None = None
-    ignore: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"country": self.country}
-        if self.subdivision:
-            out["subdivision"] = self.subdivision
-        if self.ignore:
-            out["ignore"] = list(self.ignore)
-        return out
-
-
-@dataclass(frozen=True)
-class Closure:
-    date: str
-    name: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date, "name": self.name} if self.name else {"date": self.date}
-
-
-@dataclass(frozen=True)
-class SpecialOpening:
-    date: str
-    start: str
-    end: str
-    name: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"date": self.date, "start": self.start, "end": self.end}
-        if self.name:
-            out["name"] = self.name
-        return out
-
-
-@dataclass(frozen=True)
-class Schedule:
-    id: str
-    name: str
-    timezone: str
-    weekly: tuple[Interval, ...] = ()
-    holidays: HolidaySet | None = None
-    closures: tuple[Closure, ...] = ()
-    special_openings: tuple[SpecialOpening, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "timezone": self.timezone,
-            "weekly": [i.to_dict() for i in self.weekly],
-        }
-        if self.holidays is not None:
-            out["holidays"] = self.holidays.to_dict()
-        if self.closures:
-            out["closures"] = [c.to_dict() for c in self.closures]
-        if self.special_openings:
-            out["special_openings"] = [s.to_dict() for s in self.special_openings]
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Schedule:
-        hol = data.get("holidays")
-        return cls(
-            id=data["id"],
-            name=data["name"],
-            timezone=data["timezone"],
-            weekly=tuple(Interval(i["day"], i["start"], i["end"]) for i in data.get("weekly", [])),
-            holidays=HolidaySet(hol["country"], hol.get("subdivision"), tuple(hol.get("ignore", [])))
-            if hol else None,
-            closures=tuple(Closure(c["date"], c.get("name", "")) for c in data.get("closures", [])),
-            special_openings=tuple(
-                SpecialOpening(s["date"], s["start"], s["end"], s.get("name", ""))
-                for s in data.get("special_openings", [])
-            ),
-        )
 
 
 # --- routing and channels ----------------------------------------------------------------------

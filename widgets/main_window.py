@@ -1,4 +1,7 @@
-"""The main window: rule list, rule editor, problems, pages (start-up lives in `widgets.startup`).
+"""The main window: rule list, rule editor, problems, pages, opening a project or a file.
+
+Start-up lives in `widgets.startup`; saving, crash recovery and export in `widgets.saving` (the
+window's base class); where the commands appear (menus, toolbar) in `widgets.menus`.
 
 The window owns one `Document` and its `QUndoStack` for its whole life; opening another project
 or file replaces the document's ruleset (not an edit: the undo history starts afresh), so every
@@ -8,36 +11,34 @@ view built on the document stays connected. Dirty state is the undo stack's clea
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QWidget,
 )
 
 from builder.document import Document
 from builder.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
-from rules_schema import Problem, canonical_json, content_hash
-from widgets.background import run_in_background
+from rules_schema import Problem, content_hash
 from widgets.commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.error_dialog import show_error
+from widgets.menus import build_menus, build_toolbar, make_action
 from widgets.problems_panel import ProblemsPanel, rule_id_of
-from widgets.rule_list import RuleList
 from widgets.rule_editor import RuleEditor
+from widgets.rule_list import RuleList
 from widgets.rule_list_model import RuleListModel
+from widgets.saving import SavingWindow
 from widgets.startup import _ruleset_from, read_ruleset_file
 from widgets.style import icon
 
@@ -53,29 +54,7 @@ PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hou
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
 
 
-class _TwinAction(QAction):
-    """Triggers `original`; keeps a short label and shows the original's text as tooltip."""
-
-    def __init__(self, original: QAction, text: str, parent: QWidget) -> None:
-        super().__init__(original.icon(), text, parent)
-        self._original = original
-        self.setEnabled(original.isEnabled())
-        self.sync()
-        self.triggered.connect(self._trigger_original)
-        original.changed.connect(self.sync)  # a slot on the twin: disconnected when the twin dies
-
-    def sync(self) -> None:
-        # While a window is destroyed the undo stack still announces changes to an action whose
-        # C++ half may already be gone; either side can be invalid then.
-        if shiboken6.isValid(self) and shiboken6.isValid(self._original):
-            self.setToolTip(self._original.text().replace("&", ""))
-
-    def _trigger_original(self) -> None:
-        if shiboken6.isValid(self._original):
-            self._original.trigger()
-
-
-class MainWindow(QMainWindow):
+class MainWindow(SavingWindow):
     """Rules page (list + editor), problems dock, menus, toolbar; more pages via `add_page`.
 
     Signals: `problem_outside_rules(problem)` for a clicked problem in templates, schedules,
@@ -134,8 +113,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
 
         self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        build_menus(self)
+        self.toolbar = build_toolbar(self)
         self.status_rules = QLabel(self)
         self.status_problems = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_problems)
@@ -223,27 +202,14 @@ class MainWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Any, shortcuts: Sequence[QKeySequence | str] = (),
-                icon_name: str | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        keys = [QKeySequence(s) if isinstance(s, str) else s for s in shortcuts]
-        if keys:
-            action.setShortcuts(keys)
-        shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
-        action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({shown})" if shown else ""))
-        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.new_action = self._action("&New rule", self.new_rule, ["Ctrl+N"], "new", "Add a rule below the selected one")
-        self.duplicate_action = self._action("&Duplicate rule", self.duplicate_rule, ["Ctrl+D"], "duplicate",
-                                             "Copy the selected rule")
-        self.delete_action = self._action("De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
-                                          "delete", "Delete the selected rule")
+        """The window's commands and their keys (where they appear: `widgets.menus`)."""
+        self.new_action = make_action(self, "&New rule", self.new_rule, ["Ctrl+N"], "new",
+                                      "Add a rule below the selected one")
+        self.duplicate_action = make_action(self, "&Duplicate rule", self.duplicate_rule, ["Ctrl+D"], "duplicate",
+                                            "Copy the selected rule")
+        self.delete_action = make_action(self, "De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
+                                         "delete", "Delete the selected rule")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.undo_action.setIcon(icon("undo"))
@@ -251,57 +217,17 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.setIcon(icon("redo"))
         self.addActions([self.undo_action, self.redo_action])
-        self.save_action = self._action("&Save", lambda: self.save(), ["Ctrl+S"], "save", "Save a new revision")
-        self.export_action = self._action("&Export…", self.export, ["Ctrl+E"], "export",
-                                          "Write the ruleset file a chatbot loads")
-        self.find_action = self._action("&Find rules", self.find, ["Ctrl+F"], "find", "Search rules by name, kind or fact")
-        self.open_action = self._action("&Open ruleset file…", self.open_file_dialog, ["Ctrl+O"], "open",
-                                        "Open a ruleset JSON file")
-        self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, [], None)
-        self.about_action = self._action("&About Handoff Builder", self.show_about, [], None)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.open_action, self.save_action, self.export_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.new_action, self.duplicate_action, self.delete_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
-        view_menu = bar.addMenu("&View")
-        problems = self.problems_dock.toggleViewAction()
-        problems.setText("&Problems")
-        view_menu.addAction(problems)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main toolbar", self)
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setIconSize(QSize(18, 18))
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.new_action, self.duplicate_action, self.delete_action])
-        bar.addSeparator()
-        bar.addActions([self._toolbar_twin(self.undo_action, "Undo", self.undo_stack.canUndoChanged),
-                        self._toolbar_twin(self.redo_action, "Redo", self.undo_stack.canRedoChanged)])
-        bar.addSeparator()
-        bar.addActions([self.save_action, self.export_action])
-        bar.addSeparator()
-        bar.addAction(self.find_action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        self.toolbar = bar
-
-    def _toolbar_twin(self, action: QAction, text: str, can_changed: Any) -> QAction:
-        """A short-labelled toolbar copy of an undo/redo action (whose own text names the edit)."""
-        twin = _TwinAction(action, text, self)
-        can_changed.connect(twin.setEnabled)
-        return twin
+        self.save_action = make_action(self, "&Save", lambda: self.save(), ["Ctrl+S"], "save",
+                                       "Save a new revision")
+        self.export_action = make_action(self, "&Export…", self.export, ["Ctrl+E"], "export",
+                                         "Write the ruleset file a chatbot loads")
+        self.find_action = make_action(self, "&Find rules", self.find, ["Ctrl+F"], "find",
+                                       "Search rules by name, kind or fact")
+        self.open_action = make_action(self, "&Open ruleset file…", self.open_file_dialog, ["Ctrl+O"], "open",
+                                       "Open a ruleset JSON file")
+        self.quit_action = make_action(self, "&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
+        self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts, [], None)
+        self.about_action = make_action(self, "&About Handoff Builder", self.show_about, [], None)
 
     # --- rule commands ---------------------------------------------------------------------------
 
@@ -464,106 +390,7 @@ class MainWindow(QMainWindow):
         if name:
             self.open_file(Path(name))
 
-    # --- saving ----------------------------------------------------------------------------------
-
-    def save(self, *, wait: bool = False) -> bool:
-        """Save a revision (workspace) or write the file; `wait` saves before returning."""
-        if self.project is not None and not self.workspace.read_only:
-            document, index = self.document.ruleset.to_dict(), self.undo_stack.index()
-            if wait:
-                try:
-                    revision = self.project.save(document)
-                except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
-                    show_error(self, "Could not save", str(exc))
-                    return False
-                self._saved(revision, index)
-                return True
-            self.statusBar().showMessage("Saving…")
-            project = self.project
-            run_in_background(lambda: project.save(document), lambda rev: self._saved(rev, index),
-                              lambda exc: show_error(self, "Could not save", str(exc)))
-            return True
-        path = self.file_path
-        if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, "Save ruleset as", str(Path.home() / "ruleset.json"),
-                                                  "Rulesets (*.json)")
-            if not name:
-                return False
-            path = Path(name)
-        from widgets.export_dialog import write_text_file  # it imports the validator: not at start-up
-
-        try:
-            write_text_file(path, canonical_json(self.document.ruleset.to_dict()))
-        except OSError as exc:
-            show_error(self, "Could not save", f"{path}: {exc}")
-            return False
-        self.file_path = path
-        self.undo_stack.setClean()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def _saved(self, revision: Any, index: int) -> None:
-        if self.undo_stack.index() == index:
-            self.undo_stack.setClean()
-        self.statusBar().showMessage(f"Saved revision {revision.number}.", 5000)
-
-    def write_recovery(self) -> None:
-        """Keep unsaved edits where a crash cannot lose them (called when the user pauses)."""
-        if self.project is None or self.workspace is None or self.workspace.read_only:
-            return
-        try:
-            if self.undo_stack.isClean():
-                if self.project.recovery() is not None:
-                    self.project.clear_recovery()
-            else:
-                self.project.write_recovery(self.document.ruleset.to_dict())
-        except Exception as exc:  # noqa: BLE001 - recovery is best effort, never an interruption
-            log.warning("could not write the recovery file: %s", exc)
-
-    def _clear_recovery(self) -> None:
-        """The user chose to drop their unsaved edits: do not offer them again next time."""
-        if self.project is None or self.workspace is None or self.workspace.read_only:
-            return
-        try:
-            self.project.clear_recovery()
-        except Exception as exc:  # noqa: BLE001 - best effort, as writing it
-            log.warning("could not clear the recovery file: %s", exc)
-
-    def export(self) -> None:
-        from widgets.export_dialog import ExportDialog
-
-        if self.problems_panel.timer.isActive():
-            self.problems_panel.validate_now()
-        dialog = ExportDialog(self.document, project=self.project,
-                              ensure_saved=self._ensure_saved if self.project is not None else None,
-                              problems=self.problems_panel.problems if not self.problems_panel.busy else None,
-                              parent=self)
-        dialog.exec()
-        if dialog.exported_to is not None:
-            self.statusBar().showMessage(f"Exported to {dialog.exported_to}", 8000)
-
-    def _ensure_saved(self) -> Any:
-        """The revision being exported (saving first if there are unsaved edits)."""
-        if not self.undo_stack.isClean() and not self.save(wait=True):
-            return None
-        return self.project.head() if self.project is not None else None
-
     # --- closing -----------------------------------------------------------------------------------
-
-    def maybe_save(self) -> bool:
-        """Ask Save / Discard / Cancel when there are unsaved edits; True means go on."""
-        if self.undo_stack.isClean():
-            return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save your changes to “{self.display_name()}” first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save(wait=True)
-        if answer == QMessageBox.StandardButton.Discard:
-            self._clear_recovery()
-            return True
-        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self.maybe_save():

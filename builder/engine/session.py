@@ -80,8 +80,10 @@ class Session:
         self.state = State(compiled, visitor, record_spans=trace)
         self.decision: Decision | None = None
         self.turns: list[Evaluation] = []
-        # (rule, turn, instant, escalated) per firing; Firings, tags and priority are derived on demand
-        self._fired: list[tuple[CRule, int, float, bool]] = []
+        # (rule position, turn, instant, escalated) per firing; Firings, tags and priority are derived
+        # on demand. Plain values: the garbage collector stops tracking such a tuple, so a long
+        # conversation's log costs it nothing.
+        self._fired: list[tuple[int, int, float, bool]] = []
         self.transcript: list[Mapping[str, Any]] = []  # the visitor and bot events, as given
         self.clock: float | None = None
         self.next_deadline: float | None = None
@@ -100,25 +102,34 @@ class Session:
     def fired(self) -> list[Firing]:
         """Every rule that fired so far (with or without escalating), in order."""
         return [Firing(cr.rule.id, turn, datetime.fromtimestamp(now, UTC), cr.tags, cr.replies, cr.notify, esc)
-                for cr, turn, now, esc in self._fired]
+                for cr, turn, now, esc in self._firings()]
+
+    def _firings(self) -> list[tuple[CRule, int, float, bool]]:
+        rules = self.compiled.rules
+        return [(rules[pos], turn, now, esc) for pos, turn, now, esc in self._fired]
 
     @property
     def tags(self) -> list[str]:
         """Tags applied so far, in first-applied order."""
-        return list(dict.fromkeys(t for cr, _, _, _ in self._fired for t in cr.tags))
+        return list(dict.fromkeys(t for cr, _, _, _ in self._firings() for t in cr.tags))
 
     @property
     def notify(self) -> list[str]:
         """Channels to notify so far, in order."""
-        return list(dict.fromkeys(c for cr, _, _, _ in self._fired for c in cr.notify))
+        return list(dict.fromkeys(c for cr, _, _, _ in self._firings() for c in cr.notify))
 
     @property
     def priority(self) -> str | None:
         """The priority set by the latest firing rule that sets one (None: the rule's own)."""
-        for cr, _, _, _ in reversed(self._fired):
+        for cr, _, _, _ in reversed(self._firings()):
             if cr.set_priority is not None:
                 return cr.set_priority
         return None
+
+    @property
+    def firing_count(self) -> int:
+        """How many times rules fired so far (with or without escalating)."""
+        return len(self._fired)
 
     @property
     def turn(self) -> int:
@@ -300,7 +311,7 @@ class Session:
             last_turn[pos] = turn
             last_at[pos] = now
             escalates = cr.escalates and deciding is None
-            log.append((cr, turn, now, escalates))
+            log.append((pos, turn, now, escalates))
             if cr.policy == "once":
                 self._stale = True  # its deadlines are gone
             if escalates:
@@ -342,7 +353,8 @@ class Session:
         evaluation (the trace shows the cooldowns it was evaluated with), and the log's length."""
         st = self.state
         last_turns, last_ats, mark = before
-        fired = [entry[0] for entry in self._fired[mark:]]
+        rules = self.compiled.rules
+        fired = [rules[entry[0]] for entry in self._fired[mark:]]
         fired_ids = {cr.index for cr in fired}
         stopped = False
         traces: list[dict[str, Any]] = []

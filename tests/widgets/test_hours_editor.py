@@ -230,7 +230,7 @@ def test_saved_with_the_project(window: Any, qtbot: Any) -> None:
     saved = next(s for s in window.project.current()["schedules"] if s["id"] == "sales-hours")
     assert {"day": "sat", "start": "10:00", "end": "14:00"} in saved["weekly"]
     # An undo stack destroyed with commands on it makes the window's undo-action tooltip lambda
-    # run on a deleted QAction (main_window._toolbar_twin) during a later test: leave it empty.
+    # run on a deleted QAction (menus._toolbar_twin) during a later test: leave it empty.
     window.undo_stack.clear()
 
 
