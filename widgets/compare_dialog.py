@@ -144,9 +144,9 @@ class CompareDialog(QDialog):
         if kind == "current":
             return self.document.ruleset
         if kind == "revision":
-            from widgets.main_window import _ruleset_from
+            from widgets.startup import ruleset_from
 
-            return _ruleset_from(self.project.revision_document(int(value)))
+            return ruleset_from(self.project.revision_document(int(value)))
         path = self.files.get(combo)
         if path is None:
             raise ValueError("choose a ruleset file first")

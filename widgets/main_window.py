@@ -39,7 +39,7 @@ from widgets.rule_editor import RuleEditor
 from widgets.rule_list import RuleList
 from widgets.rule_list_model import RuleListModel
 from widgets.saving import SavingWindow
-from widgets.startup import _ruleset_from, read_ruleset_file
+from widgets.startup import read_ruleset_file, ruleset_from
 from widgets.style import icon
 
 _icon = icon  # add_page has a parameter named icon
@@ -335,7 +335,7 @@ class MainWindow(SavingWindow):
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
                 project = self.workspace.project(name, use_backup=True)
-            ruleset = _ruleset_from(project.current())
+            ruleset = ruleset_from(project.current())
         except (WorkspaceError, ValueError) as exc:
             show_error(self, "Cannot open the project", str(exc))
             return False
@@ -363,7 +363,7 @@ class MainWindow(SavingWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                ruleset = _ruleset_from(recovered)
+                ruleset = ruleset_from(recovered)
             except ValueError as exc:
                 show_error(self, "Cannot restore", str(exc))
                 return
@@ -375,7 +375,7 @@ class MainWindow(SavingWindow):
     def open_file(self, path: Path) -> bool:
         """Open a ruleset JSON file; Save then writes back to it."""
         try:
-            ruleset = _ruleset_from(read_ruleset_file(path))
+            ruleset = ruleset_from(read_ruleset_file(path))
         except ValueError as exc:
             show_error(self, "Cannot open the file", f"{path.name}: {exc}")
             return False

@@ -2,7 +2,7 @@
 
 Kept apart from the window so the window module is only the window; `widgets.app` imports
 `run_app` from here when a window is wanted. Nothing here imports the window at module level
-(the window imports `read_ruleset_file` / `_ruleset_from` from here).
+(the window imports `read_ruleset_file` / `ruleset_from` from here).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def read_ruleset_file(path: Path) -> dict[str, Any]:
         raise ValueError(str(exc)) from exc
 
 
-def _ruleset_from(document: dict[str, Any]) -> Ruleset:
+def ruleset_from(document: dict[str, Any]) -> Ruleset:
     """A Ruleset from a document; ValueError in words when its shape is too broken to edit."""
     try:
         from rules_schema import migrate
@@ -102,7 +102,7 @@ def open_start_project(window: MainWindow) -> bool:
     document = read_ruleset_file(example_playbook())
     name = str(document.get("metadata", {}).get("name") or "Example playbook")
     if workspace.read_only:
-        window.load_ruleset(_ruleset_from(document))
+        window.load_ruleset(ruleset_from(document))
         return True
     workspace.create_project(name, document, "Imported the example playbook")
     return window.open_project(name)
