@@ -213,7 +213,8 @@ class Session:
         if at is not None:
             st.now = epoch_seconds(at)
             st.eps = 0.0
-        return tuple(explain_rule(cr, st, fired=False, evaluated=True, cooldown=not self._cooldown_ok(cr, st.now))
+        return tuple(explain_rule(cr, st, fired=False, evaluated=True,
+                                  cooldown=not self._cooldown_ok(cr, st.now, self._last_turn, self._last_at))
                      for cr in self.compiled.rules)
 
     # --- timers -------------------------------------------------------------------------------
@@ -265,18 +266,17 @@ class Session:
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def _cooldown_ok(self, cr: CRule, now: float, last_turns: list[int | None] | None = None,
-                     last_ats: list[float] | None = None) -> bool:
-        """Whether `cr` may fire at `now` (against the firings so far, or those given)."""
+    def _cooldown_ok(self, cr: CRule, now: float, last_turns: list[int | None], last_ats: list[float]) -> bool:
+        """Whether `cr` may fire at `now`, given when each rule last fired (turn and instant)."""
         pos = cr.position
-        last_turn = (self._last_turn if last_turns is None else last_turns)[pos]
+        last_turn = last_turns[pos]
         if last_turn is None:
             return True
         if cr.policy == "once":
             return False
         if cr.policy == "every_turn":
             return last_turn != self.state.turn
-        return now - (self._last_at if last_ats is None else last_ats)[pos] >= cr.cooldown_s
+        return now - last_ats[pos] >= cr.cooldown_s
 
     def _evaluate(self, now: float, timer: bool) -> Decision | None:
         """Evaluate the rules at `now` (the caller has set the State's clock)."""
