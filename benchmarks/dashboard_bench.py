@@ -55,13 +55,13 @@ class Heartbeat:
 
 def app_run(path: Path, cancel_after: float) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from widgets.startup import create_application
+    from widgets.shell.startup import create_application
 
     app = create_application([])
-    from builder.document import Document
+    from builder.editing.document import Document
     from builder.paths import example_playbook
     from builder.runtime import read_ruleset
-    from widgets.dashboard import ReplayDashboard
+    from widgets.replay.dashboard import ReplayDashboard
 
     page = ReplayDashboard(Document(read_ruleset(example_playbook())))
     page.resize(1280, 800)
@@ -117,7 +117,7 @@ def app_run(path: Path, cancel_after: float) -> dict[str, Any]:
 
 
 def cli_run(path: Path) -> dict[str, Any]:
-    from builder.replay import Replay
+    from builder.replay.batch import Replay
 
     processes = Replay._auto_processes(path)
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "replay_bench.py"), "--one", str(path),

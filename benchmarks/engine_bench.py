@@ -164,7 +164,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
             keyword_share: float = 0.7) -> dict[str, Any]:
     from builder.engine import compile_ruleset
     from builder.engine.session import Session
-    from builder.model import Ruleset
+    from builder.format.model import Ruleset
 
     document, phrases = make_ruleset(rules, seed, emotion, keyword_share)
     t0 = time.perf_counter()

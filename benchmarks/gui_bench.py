@@ -29,8 +29,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
-from widgets.main_window import MainWindow
-from widgets.startup import create_application, open_start_project, open_workspace
+from widgets.shell.main_window import MainWindow
+from widgets.shell.startup import create_application, open_start_project, open_workspace
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
@@ -78,7 +78,7 @@ def cold_start(repeat: int) -> None:
 
 
 def big_document(rules: int) -> dict:
-    from builder.model import Ruleset
+    from builder.format.model import Ruleset
     from builder.paths import example_playbook
 
     base = Ruleset.from_dict(json.loads(example_playbook().read_text(encoding="utf-8")))
@@ -90,10 +90,10 @@ def big_document(rules: int) -> dict:
 def warm(rules: int, repeat: int) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from builder.model import Reply
-    from widgets.commands import ReplaceRuleCommand
-    from widgets.main_window import MainWindow
-    from widgets.startup import create_application, open_workspace
+    from builder.format.model import Reply
+    from widgets.common.undo_commands import ReplaceRuleCommand
+    from widgets.shell.main_window import MainWindow
+    from widgets.shell.startup import create_application, open_workspace
 
     app = create_application()
     document = big_document(rules)

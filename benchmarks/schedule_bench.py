@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from builder.model import Ruleset, Schedule
-from builder.routing import route
-from builder.schedule import OpenHours
+from builder.format.model import Ruleset, Schedule
+from builder.handoff.routing import route
+from builder.hours.schedule import OpenHours
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -33,9 +33,9 @@ def main() -> int:
     from engine_bench import make_ruleset, vocabulary
     from PySide6.QtWidgets import QApplication
 
-    from builder.document import Document
+    from builder.editing.document import Document
     from builder.engine import compile_ruleset
-    from builder.model import Ruleset
+    from builder.format.model import Ruleset
     from widgets.simulator import SimulatorPage
 
     app = QApplication.instance() or QApplication([])

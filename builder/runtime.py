@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from builder.engine import CompiledRuleset, Session
-    from builder.model import Ruleset
+    from builder.format.model import Ruleset
 
 
 class RulesetLoadError(ValueError):
@@ -44,8 +44,8 @@ def _problem_lines(problems: Any) -> str:
 
 
 def read_ruleset(path: str | Path) -> Ruleset:
-    """The validated Ruleset of a file (read, migrated, validated by `builder.io.load_ruleset`)."""
-    from builder.io import InvalidRuleset, RulesetFileError, load_ruleset
+    """The validated Ruleset of a file (read, migrated, validated by `builder.format.io.load_ruleset`)."""
+    from builder.format.io import InvalidRuleset, RulesetFileError, load_ruleset
 
     try:
         ruleset: Ruleset = load_ruleset(path)
@@ -82,8 +82,8 @@ def load(path: str | Path) -> Runtime:
 
 def from_document(document: Mapping[str, Any]) -> Runtime:
     """A Runtime from an already-parsed ruleset document (migrated and validated first)."""
-    from builder.io import check_document
-    from builder.model import Ruleset
+    from builder.format.io import check_document
+    from builder.format.model import Ruleset
 
     migrated, problems = check_document(dict(document))
     if any(getattr(p, "is_error", False) for p in problems):

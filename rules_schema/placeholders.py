@@ -1,7 +1,7 @@
 """The placeholder grammar of message templates: `{{ name }}` or `{{ name | fallback }}`.
 
 Lives with the format because the validator must find unknown placeholders without importing
-the builder; `builder.templates` renders with the same expression.
+the builder; `builder.handoff.templates` renders with the same expression.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def playbook_data() -> dict[str, Any]:
 
 def playbook_document() -> Any:
     """A fresh `Document` holding the example playbook as shipped."""
-    from builder.document import Document
-    from builder.model import Ruleset
+    from builder.editing.document import Document
+    from builder.format.model import Ruleset
 
     return Document(Ruleset.from_dict(playbook_data()))

@@ -17,13 +17,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(argv: list[str]) -> int:
-    from widgets.startup import create_application
+    from widgets.shell.startup import create_application
 
     app = create_application([])
-    from builder.document import Document
+    from builder.editing.document import Document
     from builder.paths import example_playbook
     from builder.runtime import read_ruleset
-    from widgets.dashboard import ReplayDashboard
+    from widgets.replay.dashboard import ReplayDashboard
 
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots" / "dashboard.png"
     page = ReplayDashboard(Document(read_ruleset(example_playbook())))

@@ -40,8 +40,8 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtGui import QUndoStack
 
-    from widgets.channels_editor import ChannelsEditor
-    from widgets.template_editor import TemplateEditor
+    from widgets.channels.channels_editor import ChannelsEditor
+    from widgets.templates.template_editor import TemplateEditor
 
     app = application()
     folder = out_dir(argv)

@@ -28,8 +28,8 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtTest import QTest
 
-    from widgets.hours_editor import HoursEditor
-    from widgets.routing_editor import RoutingEditor
+    from widgets.hours.hours_editor import HoursEditor
+    from widgets.routing.routing_editor import RoutingEditor
 
     app = application()
     folder = out_dir(argv)

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def _depth(condition: object) -> int:
-    from builder.model import Group, Not
+    from builder.format.model import Group, Not
 
     if isinstance(condition, Group):
         return 1 + max((_depth(c) for c in condition.children), default=0)
@@ -34,14 +34,14 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
-    from builder.document import Document
-    from builder.model import Ruleset
-    from widgets.rule_editor import RuleEditor
+    from builder.editing.document import Document
+    from builder.format.model import Ruleset
+    from widgets.rules.rule_editor import RuleEditor
 
     app = QApplication.instance() or QApplication([])
     if "--no-style" not in argv:
         try:
-            from widgets.style import apply_style  # Fusion plus the app's stylesheet, as the app does
+            from widgets.common.style import apply_style  # Fusion plus the app's stylesheet, as the app does
         except ImportError:
             pass
         else:

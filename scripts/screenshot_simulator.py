@@ -21,13 +21,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from builder.document import Document
-    from builder.model import Ruleset
+    from builder.editing.document import Document
+    from builder.format.model import Ruleset
     from widgets.simulator import SimulatorPage
 
     app = QApplication.instance() or QApplication([])
     try:
-        from widgets.style import apply_style
+        from widgets.common.style import apply_style
     except ImportError:
         pass
     else:

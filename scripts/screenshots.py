@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from builder.model import Leaf  # noqa: E402
-from widgets.commands import ReplaceRuleCommand  # noqa: E402
-from widgets.main_window import MainWindow  # noqa: E402
-from widgets.startup import create_application, open_start_project, open_workspace  # noqa: E402
+from builder.format.model import Leaf  # noqa: E402
+from widgets.common.undo_commands import ReplaceRuleCommand  # noqa: E402
+from widgets.shell.main_window import MainWindow  # noqa: E402
+from widgets.shell.startup import create_application, open_start_project, open_workspace  # noqa: E402
 
 
 def settle(ms: int = 400) -> None:

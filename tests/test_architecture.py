@@ -29,7 +29,7 @@ def core_modules() -> list[str]:
 
 def test_the_core_imports_without_qt() -> None:
     modules = core_modules()
-    assert "builder.io" in modules and "rules_schema.validation" in modules
+    assert "builder.format.io" in modules and "rules_schema.validation" in modules
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

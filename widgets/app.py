@@ -13,7 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if is_subcommand(args):
         return cli_main(args)
-    from widgets.startup import run_app  # imported only when a window is wanted
+    from widgets.shell.startup import run_app  # imported only when a window is wanted
 
     return run_app(args)
 

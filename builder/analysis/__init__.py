@@ -19,7 +19,7 @@ from builder.analysis.references import fires_often, offline_branches, offline_m
 from builder.analysis.rules import (
     analysed_rules, never_fires, overlapping_handoffs, phrases_in_two_triggers, shadowed,
 )
-from builder.model import Ruleset
+from builder.format.model import Ruleset
 
 __all__ = ["Finding", "Severity", "analyse", "analyse_document", "fires_often"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from builder.analysis.logic import Literal
-from builder.model import Rule
+from builder.format.model import Rule
 from rules_schema.catalog import catalog
 
 _NEGATED_LABELS = {

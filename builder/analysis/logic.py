@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from builder.model import Condition, Leaf, Not
+from builder.format.model import Condition, Leaf, Not
 from builder.analysis.phrases import contains_phrase, phrase_list
 from rules_schema.catalog import catalog
 

@@ -8,14 +8,14 @@ from typing import Any
 
 from builder.analysis.describe import rule_title, value_text
 from builder.analysis.finding import Finding
-from builder.model import Escalate, Notify, Reply, Ruleset
-from builder.routing import team_hours
+from builder.format.model import Escalate, Notify, Reply, Ruleset
+from builder.handoff.routing import team_hours
 
 
 def offline_branches(ruleset: Ruleset) -> list[Finding]:
     """Escalations that have nowhere to go when nobody is there to take them.
 
-    Routing (builder.routing) lends an unknown team or a dangling schedule the default schedule,
+    Routing (builder.handoff.routing) lends an unknown team or a dangling schedule the default schedule,
     and treats a team without any usable schedule as always open: such a team never gets the
     offline e-mail or callback, so after-hours visitors are transferred to nobody.
     """

@@ -12,7 +12,7 @@ from builder.analysis.describe import (
 from builder.analysis.finding import Finding
 from builder.analysis.logic import Literal, conflict, dnf, implies, states
 from builder.analysis.phrases import contains_phrase, normalise, words
-from builder.model import Condition, Leaf, Not, Rule, Ruleset
+from builder.format.model import Condition, Leaf, Not, Rule, Ruleset
 from rules_schema.catalog import catalog
 
 

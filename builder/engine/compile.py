@@ -27,11 +27,11 @@ from builder.engine.nodes import (
     Test,
 )
 from builder.engine.state import Needs
-from builder.matching import PhraseMatcher
-from builder.patterns import PatternSet
-from builder.message_scan import MessageScan
-from builder.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
-from builder.signals import FRUSTRATION_PHRASES
+from builder.text.matching import PhraseMatcher
+from builder.text.patterns import PatternSet
+from builder.text.message_scan import MessageScan
+from builder.format.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
+from builder.text.signals import FRUSTRATION_PHRASES
 
 if TYPE_CHECKING:
     from builder.engine.session import Session
@@ -87,10 +87,10 @@ class CompiledRuleset:
         return Session(self, conversation_id, visitor, trace=trace)
 
     def is_open(self, schedule_id: str, at: datetime) -> bool | None:
-        """Business hours through `builder.schedule` (the seam: one place asks the schedule)."""
+        """Business hours through `builder.hours.schedule` (the seam: one place asks the schedule)."""
         hours = self._hours.get(schedule_id)
         if hours is None:
-            from builder.schedule import open_hours
+            from builder.hours.schedule import open_hours
 
             schedule = self.ruleset.schedule(schedule_id or None)
             if schedule is None:

@@ -1,6 +1,6 @@
 """The Decision: what the engine decided for a conversation (the contract of ARCHITECTURE.md).
 
-Handoff mode and promise come from `builder.routing.route`, the reply from `builder.templates`;
+Handoff mode and promise come from `builder.handoff.routing.route`, the reply from `builder.handoff.templates`;
 both are looked up when the Decision is made (once per escalation, never per turn).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from builder.model import Escalate, Reply, Rule, Ruleset
+from builder.format.model import Escalate, Reply, Rule, Ruleset
 
 UTC = timezone.utc
 
@@ -43,7 +43,7 @@ class Decision:
     tags: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     timer: bool = False
-    routing: Any = None  # builder.routing.Handoff when routing ran
+    routing: Any = None  # builder.handoff.routing.Handoff when routing ran
     trace: tuple[dict[str, Any], ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -73,19 +73,19 @@ class Decision:
 
 
 def _route(ruleset: Ruleset, esc: Escalate, priority: str, at: datetime) -> Any:
-    from builder.routing import route
+    from builder.handoff.routing import route
 
     return route(ruleset, team=esc.team, priority=priority, handoff=esc.handoff, at=at)
 
 
 def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversation_id: str,
            visitor: Mapping[str, Any], transcript: list[tuple[str, str]], turn: int) -> str | None:
-    """The deciding rule's chat reply, rendered by `builder.templates` (None without a reply)."""
+    """The deciding rule's chat reply, rendered by `builder.handoff.templates` (None without a reply)."""
     template_id = next((a.template for a in rule.actions if isinstance(a, Reply)), None)
     template = ruleset.template(template_id) if template_id is not None else None
     if template is None:
         return None
-    from builder import templates
+    from builder.handoff import templates
 
     esc = rule.escalation
     team = ruleset.routing.team(esc.team) if esc is not None else None

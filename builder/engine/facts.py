@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from builder.engine.nodes import WEEKDAYS, CLeaf, Getter, Test
 from builder.engine.state import State
-from builder.matching import PhraseError, normalised_text
-from builder.patterns import PatternSet
-from builder.model import Leaf
-from builder.signals import compile_url_pattern
+from builder.text.matching import PhraseError, normalised_text
+from builder.text.patterns import PatternSet
+from builder.format.model import Leaf
+from builder.text.signals import compile_url_pattern
 from rules_schema.catalog import Fact, catalog
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _getter(fact: Fact, leaf: Leaf, cr: CompiledRuleset, where: str, problems: l
             problems.append(f"{where}: no schedule '{schedule_id}'" if schedule_id else
                             f"{where}: business hours need a schedule (name one, or set a default schedule)")
             return None
-        from builder.schedule import ScheduleError, open_hours
+        from builder.hours.schedule import ScheduleError, open_hours
 
         try:
             cr._hours[schedule_id] = open_hours(schedule)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.engine.state import State
-from builder.model import Leaf, Rule
+from builder.format.model import Leaf, Rule
 
 Test = Callable[[State], bool]
 Getter = Callable[[State], Any]

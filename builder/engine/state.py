@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from builder.matching import Tokens, words_of
-from builder.signals import RepeatTracker, caps_ratio, sentiment, url_path
+from builder.text.matching import Tokens, words_of
+from builder.text.signals import RepeatTracker, caps_ratio, sentiment, url_path
 
 if TYPE_CHECKING:
     from builder.engine.compile import CompiledRuleset

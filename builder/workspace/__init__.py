@@ -11,7 +11,7 @@ Qt-free and built so that no crash, full disk or second app instance loses saved
 
 from __future__ import annotations
 
-from builder.diff import RulesetDiff, diff_rulesets
+from builder.format.diff import RulesetDiff, diff_rulesets
 from builder.workspace.errors import (
     LockOwner,
     ProjectCorrupt,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
-from builder.diff import RulesetDiff, diff_rulesets
+from builder.format.diff import RulesetDiff, diff_rulesets
 from builder.workspace.errors import (
     RevisionNotFound,
     WorkspaceError,

@@ -100,7 +100,7 @@ def test_the_engine_writes_decisions_that_fit_the_schema() -> None:
     from pathlib import Path
 
     from builder.engine import compile_ruleset, simulate
-    from builder.model import Ruleset
+    from builder.format.model import Ruleset
 
     root = Path(__file__).resolve().parents[2]
     fixture = json.loads((root / "tests" / "rules_schema" / "fixtures" / "ruleset.v1.json").read_text("utf-8"))

@@ -23,8 +23,8 @@ def workspace(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def window(qtbot: Any, workspace: Any) -> Iterator[Any]:
     """The main window after a first launch: the example playbook imported as a project."""
-    from widgets.main_window import MainWindow
-    from widgets.startup import open_start_project
+    from widgets.shell.main_window import MainWindow
+    from widgets.shell.startup import open_start_project
 
     win = MainWindow(workspace)  # closed below, not by qtbot (whose close would run first and may ask)
     assert open_start_project(win)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from rules_schema.catalog import catalog
-from widgets.style import is_dark
+from widgets.common.style import is_dark
 
 LIGHT = {"held": "#15803d", "failed": "#b91c1c", "near": "#b45309", "muted": "#64748b",
          "held_bg": "#f0fdf4", "failed_bg": "#fef2f2"}

@@ -1,6 +1,6 @@
 """The handoff view: what the visitor sees and what the agent receives when a rule escalates.
 
-The payloads come from `builder.payload` (the same functions the runtime's notifications use);
+The payloads come from `builder.handoff.payload` (the same functions the runtime's notifications use);
 this widget only draws them: a simple picture of the Slack blocks, the Teams card and the e-mail,
 and the raw JSON each receiver gets, read-only and monospace.
 """
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder import payload as payloads
-from builder.model import Ruleset
+from builder.handoff import payload as payloads
+from builder.format.model import Ruleset
 from rules_schema.catalog import catalog
 
 MODE_COLOUR = {"instant": "#15803d", "callback": "#b45309", "email": "#1d4ed8"}

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.conversation import Conversation, read_conversations
+from builder.format.conversation import Conversation, read_conversations
 from builder.paths import sample_conversations
 
 DEFAULT_LIBRARY = "Simulator tests"

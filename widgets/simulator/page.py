@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from builder.document import Document
-from builder.routing import describe_next_open
+from builder.editing.document import Document
+from builder.handoff.routing import describe_next_open
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
 from widgets.simulator.explanation import ExplanationPanel
@@ -343,10 +343,10 @@ class SimulatorPage(QWidget):
         return [item[3] for item in items]
 
     def _replies(self, firing: Any) -> list[str]:
-        """The chat replies of a rule that fired without handing over, rendered by `builder.templates`."""
+        """The chat replies of a rule that fired without handing over, rendered by `builder.handoff.templates`."""
         if not firing.replies:
             return []
-        from builder import templates
+        from builder.handoff import templates
 
         rule = self.sim.ruleset.rule(firing.rule)
         events = [e for e in self.sim.events if parse_iso(e["at"]) <= firing.at]

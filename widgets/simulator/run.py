@@ -22,8 +22,8 @@ from builder.engine import (
     Session,
     compile_ruleset,
 )
-from builder.model import Ruleset
-from builder.schedule import OpenHours, open_hours
+from builder.format.model import Ruleset
+from builder.hours.schedule import OpenHours, open_hours
 
 END_EVENT = "simulator_clock"  # an event type the engine ignores: keeps the clock's end in a saved test
 

@@ -1,0 +1,70 @@
+"""`handoff-builder simulate RULESET CONVERSATIONS [-o OUT] [--trace]`: decisions as JSON Lines.
+
+Streams: one conversation is read, decided and written at a time, so memory stays flat however
+long the input. Output keeps the input order. A malformed line is reported on stderr with its
+line number and skipped (exit 1 at the end: the input has problems). A progress bar is drawn on
+stderr only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli._common import (  # Progress, ProblemExit, load_compiled: also imported from here by others
+    Progress, ProblemExit, Skipped, compile_or_report, load_compiled, open_conversations, valid_conversations,
+)
+
+__all__ = ["Progress", "ProblemExit", "add_arguments", "load_compiled", "open_conversations", "open_output", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ruleset", metavar="RULESET", help="ruleset file (JSON)")
+    parser.add_argument("conversations", metavar="CONVERSATIONS", help="conversations, JSON Lines ('-' = stdin)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write decisions here instead of stdout")
+    parser.add_argument("--trace", action="store_true", help="include the explanation of the deciding turn")
+    parser.add_argument("--schema", action="store_true",
+                        help="also validate every line against conversation.v1.schema.json (about 70x slower "
+                             "than the built-in checks, which cover the same rules)")
+
+
+@contextmanager
+def open_output(path: str | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
+
+
+def run(args: argparse.Namespace) -> int:
+    from builder.engine import simulate
+
+    compiled = compile_or_report(args.ruleset)
+    if compiled is None:
+        return EXIT_PROBLEMS
+    skipped = Skipped()
+    count = 0
+    with open_conversations(args.conversations) as (lines, progress), open_output(args.output) as out:
+        try:
+            for item in valid_conversations(lines, args.conversations, schema=args.schema, skipped=skipped,
+                                            progress=progress):
+                decision = simulate(compiled, item, trace=args.trace)
+                out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+                progress.update(count)
+        finally:
+            progress.close()
+    if skipped.count:
+        print(f"{skipped.text()}; {count} conversations decided", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK

@@ -1,0 +1,56 @@
+"""`handoff-builder validate RULESET`: every problem of a ruleset file, one a line.
+
+Each line is `location: severity: message [code]`, in document order, where the location is the
+JSON path of the field (`$.rules[2].when.all[0].value`). A summary goes to stderr so stdout stays
+one problem per line for scripts. Exit 0 when there are no errors (warnings are printed but do not
+fail), 1 when there are errors, 2 when the file cannot be read as JSON at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.format.io import RulesetFileError, check_document, read_ruleset_file
+from rules_schema import Problem
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ruleset", metavar="RULESET", help="ruleset file (JSON)")
+    parser.add_argument("--json", action="store_true",
+                        help="print each problem as a JSON object (path, severity, code, message, rule_id)")
+
+
+def format_problem(problem: Problem) -> str:
+    """`location: severity: message [code]` on one line (newlines in messages are flattened)."""
+    message = " ".join(problem.message.split())
+    return f"{problem.path}: {problem.severity}: {message} [{problem.code}]"
+
+
+def summary(source: str, problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if not problems:
+        return f"{source}: valid, no problems"
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{source}: {'invalid' if errors else 'valid'}, {' and '.join(parts)}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        document = read_ruleset_file(args.ruleset)
+    except RulesetFileError as exc:
+        raise UsageError(str(exc)) from None
+    _, problems = check_document(document)
+    for problem in problems:
+        if args.json:
+            print(json.dumps({"path": problem.path, "severity": problem.severity, "code": problem.code,
+                              "message": problem.message, "rule_id": problem.rule_id}, ensure_ascii=False))
+        else:
+            print(format_problem(problem))
+    print(summary(args.ruleset, problems), file=sys.stderr)
+    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK

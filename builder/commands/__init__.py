@@ -1,1 +1,0 @@
-"""One module per CLI subcommand: `add_arguments(parser)` and `run(args) -> int`."""

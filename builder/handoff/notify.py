@@ -1,0 +1,236 @@
+"""Posting a handoff notification to a webhook, safely, and the sample one the channels editor sends.
+
+Why so careful: the URL comes from the user's environment and the response from a server we do not
+control, and the call runs from a desktop app. So only http/https is accepted (no file://, ftp://),
+redirects are refused rather than followed (a redirect would replay the body, which carries a
+visitor's transcript, to an address nobody configured), the response is read up to a size cap and
+the whole exchange is bounded by a timeout. Failures come back as a `SendResult` with one plain
+sentence — never an exception or a traceback — so a window can show it as is.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import Message
+from http.client import HTTPException, HTTPResponse
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from builder.format.model import Channel, Rule, Ruleset
+from builder.handoff.payload import build_payload, notification
+from builder.handoff.routing import route
+from builder.handoff.templates import render_template, sample_context, sample_conversation, visitor_messages
+
+USER_AGENT = "HandoffBuilder-notify/1"
+CHUNK = 8192
+SHOWN_RESPONSE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened: `ok` for a 2xx answer; `status` the HTTP status (None when none came back);
+    `message` one sentence for the user; `body` the response, at most `max_response_bytes`."""
+
+    ok: bool
+    status: int | None
+    message: str
+    elapsed_ms: float
+    body: bytes = b""
+    truncated: bool = False
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Turns every 3xx into an error instead of following it."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: Message, newurl: str) -> urllib.request.Request | None:
+        fp.close()
+        raise _Redirected(code, newurl)
+
+
+class _Redirected(Exception):
+    def __init__(self, code: int, target: str) -> None:
+        super().__init__(f"redirect {code} to {target}")
+        self.code, self.target = code, target
+
+
+def _opener(https: bool) -> urllib.request.OpenerDirector:
+    """Only the handlers a webhook needs: proxies from the environment, http(s), no redirects."""
+    opener = urllib.request.OpenerDirector()
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+        urllib.request.HTTPDefaultErrorHandler(), _RefuseRedirects(), urllib.request.HTTPErrorProcessor()]
+    if https:  # loading the system's certificates takes a while; only when needed
+        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context()))
+    for handler in handlers:
+        opener.add_handler(handler)
+    return opener
+
+
+def check_url(url: str) -> str | None:
+    """Why `url` cannot be posted to, in words; None when it is a usable http(s) address."""
+    text = url.strip() if isinstance(url, str) else ""
+    if not text:
+        return "The address is empty."
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        return f"The address is not a valid URL ({exc})."
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = parts.scheme or "no scheme"
+        return f"Only http:// and https:// addresses can be used, not '{shown}'."
+    if not parts.hostname:
+        return "The address has no host name."
+    if port == 0:
+        return "The address has port 0."
+    return None
+
+
+def _elapsed(start: float) -> float:
+    return round((time.monotonic() - start) * 1000.0, 1)
+
+
+def _read_capped(response: HTTPResponse, limit: int, deadline: float) -> tuple[bytes, bool]:
+    """Up to `limit` bytes of the body; True when there was more (the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        if time.monotonic() > deadline:
+            raise TimeoutError("reading the answer took too long")
+        chunk = response.read(min(CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)[:limit], True
+
+
+def _shown(body: bytes) -> str:
+    text = " ".join(body.decode("utf-8", errors="replace").split())
+    return text if len(text) <= SHOWN_RESPONSE_CHARS else text[: SHOWN_RESPONSE_CHARS - 1] + "…"
+
+
+def _kb(size: int) -> str:
+    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
+
+
+def _network_error(reason: object, host: str, timeout: float) -> str:
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"No answer from {host} within {timeout:g} seconds (timed out)."
+    if isinstance(reason, ConnectionRefusedError):
+        return f"Nothing accepted the connection at {host} (connection refused)."
+    if isinstance(reason, socket.gaierror):
+        return f"The host name '{host}' could not be found."
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"The certificate of {host} could not be verified ({reason.verify_message})."
+    if isinstance(reason, ssl.SSLError):
+        return f"The secure connection to {host} failed ({reason.reason or reason})."
+    if isinstance(reason, ConnectionResetError):
+        return f"{host} closed the connection before answering."
+    if isinstance(reason, OSError) and reason.strerror:
+        return f"Could not reach {host}: {reason.strerror}."
+    return f"Could not reach {host}: {reason}."
+
+
+def send(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
+         max_response_bytes: int = 65536) -> SendResult:
+    """POST `body` as JSON to `url`; never raises, never follows a redirect.
+
+    `timeout` bounds connecting and each read, and the body is read only until `timeout` has
+    passed since the start; at most `max_response_bytes` of the answer are read."""
+    start = time.monotonic()
+    problem = check_url(url)
+    if problem is not None:
+        return SendResult(False, None, problem, 0.0)
+    url = url.strip()
+    host = urlsplit(url).netloc.rsplit("@", 1)[-1]
+    try:
+        data = json.dumps(dict(body), ensure_ascii=False, default=str).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        return SendResult(False, None, f"The notification could not be written as JSON ({exc}).", 0.0)
+    request = urllib.request.Request(url, data=data, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, "Accept": "*/*"})
+    deadline = start + timeout
+    try:
+        with _opener(url.lower().startswith("https:")).open(request, timeout=timeout) as response:
+            status = int(response.status)
+            content, truncated = _read_capped(response, max_response_bytes, deadline)
+    except _Redirected as exc:
+        return SendResult(False, exc.code, f"{host} answered with a redirect ({exc.code}) to {exc.target}; "
+                          "redirects are not followed — use the final address.", _elapsed(start))
+    except urllib.error.HTTPError as exc:
+        try:
+            content, _ = _read_capped(exc, max_response_bytes, deadline)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - the status says enough
+            content = b""
+        finally:
+            exc.close()
+        said = _shown(content)
+        return SendResult(False, exc.code, f"{host} refused the notification: {exc.code} {exc.reason}"
+                          + (f" — “{said}”" if said else "") + ".", _elapsed(start), content)
+    except urllib.error.URLError as exc:
+        return SendResult(False, None, _network_error(exc.reason, host, timeout), _elapsed(start))
+    except (TimeoutError, socket.timeout) as exc:
+        return SendResult(False, None, _network_error(exc, host, timeout), _elapsed(start))
+    except (OSError, HTTPException, ValueError) as exc:
+        return SendResult(False, None, _network_error(exc, host, timeout), _elapsed(start))
+    elapsed = _elapsed(start)
+    said = _shown(content)
+    ok = 200 <= status < 300
+    message = (f"Delivered: {host} answered {status}" if ok else f"{host} answered {status}") \
+        + (f" — “{said}”" if said else "") + f" in {elapsed:.0f} ms."
+    if truncated:
+        message += f" The answer was longer than {_kb(max_response_bytes)}; the rest was not read."
+    return SendResult(ok, status, message, elapsed, content, truncated)
+
+
+# --- the sample notification ---------------------------------------------------------------------
+
+def sample_payload(ruleset: Ruleset, channel: Channel | None = None, *, at: datetime | None = None,
+                   visitor: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A realistic handoff payload for a test: the sample conversation, escalated by the rule that
+    notifies `channel` (else the first escalating rule), routed at `at` (now when None)."""
+    at = at if at is not None else datetime.now(timezone.utc)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    escalating = [r for r in ruleset.rules if r.escalation is not None]
+    notifying = [r for r in escalating if channel is not None
+                 and any(getattr(a, "channel", None) == channel.id for a in r.actions)]
+    rule: Rule | None = next(iter(notifying or [r for r in escalating if r.enabled] or escalating), None)
+    escalation = rule.escalation if rule is not None else None
+    team = escalation.team if escalation else (ruleset.routing.teams[0].id if ruleset.routing.teams else "support")
+    priority = escalation.priority if escalation else "normal"
+    handoff = route(ruleset, team=team, priority=priority, handoff=escalation.handoff if escalation else "instant",
+                    at=at)
+    conversation = sample_conversation(at, visitor)
+    context = sample_context(ruleset, at, rule_id=rule.id if rule else None, visitor=visitor)
+    reply_ids = [getattr(a, "template", None) for a in (rule.actions if rule else ()) if getattr(a, "type", "") == "reply"]
+    reply_template = ruleset.template(reply_ids[0]) if reply_ids and reply_ids[0] else None
+    stamp = at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    tags = [t for a in (rule.actions if rule else ()) for t in getattr(a, "tags", ())]
+    decision = {
+        "id": "c-test", "escalated": True, "turn": len(visitor_messages(conversation["events"])), "at": stamp,
+        "rule": rule.id if rule else None,
+        "rule_name": f"{rule.name if rule else 'Sample rule'} (test notification)",
+        "trigger": rule.trigger if rule else "explicit_request", "handoff": handoff.mode, "team": team,
+        "priority": priority, "promise": handoff.promise, "tags": ["test", *tags],
+        "reply": render_template(reply_template, context).body if reply_template else None,
+    }
+    return build_payload(decision, conversation, ruleset=ruleset, handoff=handoff)
+
+
+def sample_notification(ruleset: Ruleset, channel: Channel, *, at: datetime | None = None,
+                      visitor: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What `channel` would receive for the sample handoff (Slack/Teams/webhook JSON, or e-mail
+    {to, subject, body})."""
+    return notification(ruleset, channel, sample_payload(ruleset, channel, at=at, visitor=visitor))
+

@@ -1,0 +1,234 @@
+"""Message templates: `{{name}}` and `{{name | fallback}}` filled from a flat, whitelisted context.
+
+Why so restrictive: templates are user text that ends up in chat replies, e-mails, Slack and
+webhooks. Rendering is one regular-expression pass (`rules_schema.placeholders`) that looks names up
+in a plain dict of strings — no attribute access, no expressions, never `str.format` or
+`string.Template` on user text — so a template cannot reach anything but the names of
+`catalog.json` "placeholders". Values are inserted once and never re-expanded (a visitor typing
+"{{team}}" stays literal). Unknown names render their fallback or nothing; the validator reports
+them at edit/import time (`unknown_placeholders`).
+
+Channel-aware: an e-mail template has a subject (one line: line breaks become spaces, so a value
+cannot inject headers); Slack values are escaped (&, <, >) as Slack's formatting requires; webhook
+values are JSON-string escaped so a JSON body template stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+from builder.format.model import Ruleset, Template
+from builder.handoff.routing import route
+from rules_schema.catalog import catalog
+from rules_schema.placeholders import PLACEHOLDER_RE, Placeholder, find_placeholders
+
+ROLES = {"visitor": "Visitor", "bot": "Bot", "agent": "Agent"}
+SUMMARY_EARLIER = 2  # earlier visitor messages kept before the deciding one
+
+SAMPLE_VISITOR: dict[str, Any] = {"name": "Ana", "email": "ana@example.com", "score": 85, "returning": True,
+                                  "attributes": {"plan": "business"}}
+SAMPLE_MESSAGES: tuple[tuple[int, str, str], ...] = (
+    (0, "page_view", "/pricing"),
+    (20, "visitor", "Hi, I was charged twice for my last order."),
+    (25, "bot", "I'm sorry about that. Could you share the order number?"),
+    (70, "visitor", "It's 10442. I'd like a refund, can I talk to a human please?"),
+)
+
+
+@cache
+def placeholder_names() -> frozenset[str]:
+    """The whitelist: the placeholder names the catalog defines."""
+    return frozenset(catalog().placeholders)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str | None
+    body: str
+
+
+def unknown_placeholders(text: str) -> list[Placeholder]:
+    """Placeholders in `text` whose name is not in the catalog (a validation problem)."""
+    names = placeholder_names()
+    return [p for p in find_placeholders(text) if p.name not in names]
+
+
+def render(text: str, context: Mapping[str, Any], *, escape: Callable[[str], str] | None = None) -> str:
+    """Fill the placeholders of `text` from `context`; never raises.
+
+    A name outside the whitelist, or missing/empty in the context, renders its fallback (or
+    nothing). `escape` is applied to inserted values and fallbacks, not to the template's own text."""
+    if not isinstance(text, str):
+        return ""
+    names = placeholder_names()
+
+    def fill(match: Any) -> str:
+        name, fallback = match.group(1), match.group(2)
+        value = context.get(name) if name in names else None
+        text_value = "" if value is None else str(value)
+        if not text_value:
+            text_value = fallback or ""
+        if escape is None:
+            return text_value
+        try:
+            return escape(text_value)
+        except Exception:  # an escaping bug must not break a chat reply
+            return ""
+
+    try:
+        return PLACEHOLDER_RE.sub(fill, text)
+    except Exception:
+        return text
+
+
+def slack_escape(value: str) -> str:
+    """Slack's mrkdwn control characters, escaped as its documentation asks."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def json_string_escape(value: str) -> str:
+    """The inside of a JSON string literal (for placeholders inside webhook JSON bodies)."""
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+ESCAPES: dict[str, Callable[[str], str] | None] = {"slack": slack_escape, "webhook": json_string_escape}
+
+
+def render_template(template: Template, context: Mapping[str, Any]) -> Rendered:
+    """Render a template for its channel (subject only for e-mail)."""
+    escape = ESCAPES.get(template.channel)
+    body = render(template.body, context, escape=escape)
+    subject = None
+    if template.channel == "email":
+        subject = one_line(render(template.subject or "", context))
+    return Rendered(subject, body)
+
+
+# --- the context -------------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def message_events(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The chat messages of a conversation (visitor, bot and agent), in order."""
+    return [e for e in events if e.get("type") in ROLES and isinstance(e.get("text"), str)]
+
+
+def visitor_messages(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [e for e in events if e.get("type") == "visitor" and isinstance(e.get("text"), str)]
+
+
+def summary_events(events: Sequence[Mapping[str, Any]], turn: int | None = None) -> list[Mapping[str, Any]]:
+    """The messages that triggered: visitor message number `turn` (from 1; the last one when None
+    or out of range) and up to two visitor messages before it."""
+    said = visitor_messages(events)
+    if not said:
+        return []
+    index = turn - 1 if turn is not None and 1 <= turn <= len(said) else len(said) - 1
+    return said[max(0, index - SUMMARY_EARLIER): index + 1]
+
+
+def transcript_text(events: Sequence[Mapping[str, Any]]) -> str:
+    """"Visitor: …" / "Bot: …" lines, one a message."""
+    return "\n".join(f"{ROLES[e['type']]}: {e['text']}" for e in message_events(events))
+
+
+def summary_text(events: Sequence[Mapping[str, Any]], turn: int | None = None) -> str:
+    return "\n".join(f"Visitor: {e['text']}" for e in summary_events(events, turn))
+
+
+def trigger_label(kind: str | None) -> str:
+    if not kind:
+        return ""
+    return str(catalog().trigger_kinds.get(kind, {}).get("label", kind))
+
+
+def build_context(
+    *,
+    conversation: Mapping[str, Any] | None = None,
+    visitor: Mapping[str, Any] | None = None,
+    events: Sequence[Mapping[str, Any]] | None = None,
+    turn: int | None = None,
+    handoff: Any = None,
+    rule: str = "",
+    trigger: str = "",
+    conversation_id: str | None = None,
+    team: str | None = None,
+    priority: str | None = None,
+    mode: str | None = None,
+    promise: str | None = None,
+    next_open: str | None = None,
+    backup_contact: str | None = None,
+) -> dict[str, str]:
+    """The flat context templates see: every catalog placeholder name, each a string ("" = unknown).
+
+    `conversation` (the conversation-format dict) supplies visitor, events and id unless given
+    separately; pass only the events up to the decision. `handoff` is a `routing.Handoff`; the
+    explicit keywords override what it says. `rule` is the rule's name, `trigger` its kind id."""
+    conversation = conversation or {}
+    visitor = visitor if visitor is not None else (conversation.get("visitor") or {})
+    events = events if events is not None else (conversation.get("events") or [])
+    summary = summary_events(events, turn)
+    values: dict[str, str] = {
+        "visitor.name": _text(visitor.get("name")),
+        "visitor.email": _text(visitor.get("email")),
+        "team": _text(team if team is not None else getattr(handoff, "team_name", None)),
+        "priority": _text(priority if priority is not None else getattr(handoff, "priority", None)),
+        "promise": _text(promise if promise is not None else getattr(handoff, "promise", None)),
+        "next_open": _text(next_open if next_open is not None else getattr(handoff, "next_open_text", None)),
+        "handoff": _text(mode if mode is not None else getattr(handoff, "mode", None)),
+        "rule": rule,
+        "trigger": trigger_label(trigger),
+        "summary": summary_text(events, turn),
+        "transcript": transcript_text(events),
+        "last_message": _text(summary[-1]["text"]) if summary else "",
+        "conversation_id": _text(conversation_id if conversation_id is not None else conversation.get("id")),
+        "backup_contact": _text(backup_contact if backup_contact is not None
+                                else getattr(handoff, "backup_contact", None)),
+    }
+    return {name: values.get(name, "") for name in sorted(placeholder_names())}
+
+
+def sample_conversation(at: datetime, visitor: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A short sample conversation ending at `at` (for previews and test notifications)."""
+    first = at - timedelta(seconds=SAMPLE_MESSAGES[-1][0])
+    events: list[dict[str, Any]] = []
+    for offset, kind, text in SAMPLE_MESSAGES:
+        stamp = (first + timedelta(seconds=offset)).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        events.append({"at": stamp, "type": kind, "url": text} if kind == "page_view"
+                      else {"at": stamp, "type": kind, "text": text})
+    return {"id": "c-sample", "visitor": dict(visitor if visitor is not None else SAMPLE_VISITOR), "events": events}
+
+
+def sample_context(ruleset: Ruleset, at: datetime | None = None, *, rule_id: str | None = None,
+                   visitor: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """A context for live previews: the sample visitor "Ana" and a real promise computed by
+    `route` at `at` (now when None) for the chosen rule's escalation (else the first escalating rule)."""
+    at = at if at is not None else datetime.now(timezone.utc)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    rules = [r for r in ruleset.rules if r.escalation is not None]
+    rule = ruleset.rule(rule_id) if rule_id else None
+    if rule is None:
+        rule = next((r for r in rules if r.enabled), rules[0] if rules else None)
+    escalation = rule.escalation if rule is not None else None
+    if escalation is not None:
+        team, priority, mode = escalation.team, escalation.priority, escalation.handoff
+    else:
+        team = ruleset.routing.teams[0].id if ruleset.routing.teams else "support"
+        priority, mode = "normal", "instant"
+    handoff = route(ruleset, team=team, priority=priority, handoff=mode, at=at)
+    conversation = sample_conversation(at, visitor)
+    return build_context(conversation=conversation, handoff=handoff,
+                         rule=rule.name if rule is not None else "Sample rule",
+                         trigger=rule.trigger if rule is not None else "explicit_request")

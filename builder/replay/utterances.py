@@ -1,0 +1,271 @@
+"""Measuring a ruleset on labelled one-message utterances (`handoff-builder evaluate`).
+
+A playbook is only as good as its behaviour on real text nobody on the project wrote. Each
+utterance (a JSON line with `text` and a `trigger` label, as in the development data's README)
+becomes a one-message conversation at 10:00 on a working weekday in the default schedule's time
+zone, so business hours never hide a rule; the report gives, per label, how many escalated and by
+which trigger kinds and rules. The `none` label holds ordinary questions the chatbot should answer
+itself: its escalation rate is the false-alarm rate.
+
+Lines can be selected by parity (`even` / `odd` line numbers) to keep a held-out half while tuning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from builder.format.model import Ruleset
+
+NONE_LABEL = "none"
+Half = Literal["all", "even", "odd"]
+# A fixed Wednesday: the measurement must not depend on the day it runs.
+REFERENCE_DAY = date(2026, 11, 25)
+
+
+class UtteranceError(ValueError):
+    """A line that is not an utterance; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One labelled message: `trigger` is the escalation kind it should cause, or "none"."""
+
+    text: str
+    trigger: str
+    label: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A skipped line of an utterance file (line numbers count from 1)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def parse_utterance(raw: str, line: int) -> Utterance:
+    """One JSON line as an Utterance; raises UtteranceError with a readable reason."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UtteranceError(f"not JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):
+        raise UtteranceError("not JSON") from None
+    if not isinstance(data, dict):
+        raise UtteranceError("an utterance must be a JSON object")
+    text, trigger = data.get("text"), data.get("trigger")
+    if not isinstance(text, str):
+        raise UtteranceError('"text" must be a string')
+    if not isinstance(trigger, str) or not trigger:
+        raise UtteranceError('"trigger" must be a non-empty string (use "none" for ordinary questions)')
+    label = data.get("label")
+    return Utterance(text=text, trigger=trigger, label=label if isinstance(label, str) else "", line=line)
+
+
+def read_utterances(source: str | Path | IO[str] | Iterable[str]) -> Iterator[Utterance | LineProblem]:
+    """Utterances of a JSON Lines file (or stream, or lines); a bad line yields a LineProblem."""
+    if isinstance(source, (str, Path)):
+        with open(source, encoding="utf-8") as handle:
+            yield from read_utterances(handle)
+        return
+    for number, raw in enumerate(source, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield parse_utterance(raw, number)
+        except UtteranceError as exc:
+            yield LineProblem(number, str(exc))
+
+
+def in_half(utterance: Utterance, half: Half) -> bool:
+    """True when the utterance's line number belongs to `half` ("all" keeps every line)."""
+    if half == "all":
+        return True
+    return (utterance.line % 2 == 0) == (half == "even")
+
+
+def evaluation_instant(ruleset: Ruleset, hour: int = 10) -> datetime:
+    """10:00 local time on a working weekday in the default schedule's zone.
+
+    Starts from a fixed Wednesday and moves on past days the schedule is closed at that hour
+    (a public holiday), so the result is the same on every machine and every day.
+    """
+    schedule = ruleset.schedule(None) or (ruleset.schedules[0] if ruleset.schedules else None)
+    try:
+        zone = ZoneInfo(schedule.timezone) if schedule is not None else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    first = datetime.combine(REFERENCE_DAY, time(hour), tzinfo=zone)
+    if schedule is None:
+        return first
+    try:
+        from builder.hours.schedule import open_hours
+
+        hours = open_hours(schedule)
+    except Exception:  # a schedule the hours module cannot read: keep the plain weekday
+        return first
+    for offset in range(21):
+        candidate = datetime.combine(REFERENCE_DAY + timedelta(days=offset), time(hour), tzinfo=zone)
+        if candidate.weekday() < 5 and hours.is_open(candidate):
+            return candidate
+    return first
+
+
+def utterance_conversation(utterance: Utterance, at: datetime, conversation_id: str = "") -> dict[str, Any]:
+    """The one-message conversation an utterance stands for."""
+    return {
+        "id": conversation_id or f"u-{utterance.line}",
+        "events": [{"at": at.isoformat(), "type": "visitor", "text": utterance.text}],
+    }
+
+
+@dataclass
+class LabelStats:
+    """How one label fared: counts, and which trigger kinds and rules fired."""
+
+    label: str
+    count: int = 0
+    escalated: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.escalated / self.count if self.count else 0.0
+
+    def kind_rate(self, kind: str) -> float:
+        """Share of this label's utterances escalated by a rule of trigger kind `kind`."""
+        return self.kinds[kind] / self.count if self.count else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "escalated": self.escalated,
+            "rate": round(self.rate, 4),
+            "kinds": dict(sorted(self.kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "rules": dict(sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
+
+
+@dataclass
+class EvaluationReport:
+    """Per-label results of one evaluation run, plus the lines that could not be read."""
+
+    at: datetime
+    labels: dict[str, LabelStats] = field(default_factory=dict)
+    problems: list[LineProblem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.labels.values())
+
+    @property
+    def none_rate(self) -> float | None:
+        """Escalation rate on ordinary questions (the false alarms), None without such lines."""
+        stats = self.labels.get(NONE_LABEL)
+        return stats.rate if stats is not None and stats.count else None
+
+    def stats(self, label: str) -> LabelStats:
+        """The results of `label` (empty when the label did not occur)."""
+        return self.labels.get(label) or LabelStats(label)
+
+    def merge(self, other: EvaluationReport) -> None:
+        """Pool `other` (another file, same ruleset and instant) into this report."""
+        for name, theirs in other.labels.items():
+            mine = self.labels.setdefault(name, LabelStats(name))
+            mine.count += theirs.count
+            mine.escalated += theirs.escalated
+            mine.kinds.update(theirs.kinds)
+            mine.rules.update(theirs.rules)
+        self.problems.extend(other.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "total": self.total,
+            "none_rate": None if self.none_rate is None else round(self.none_rate, 4),
+            "labels": {name: self.labels[name].to_dict() for name in sorted_labels(self.labels)},
+            "skipped": [str(p) for p in self.problems],
+        }
+
+
+def sorted_labels(labels: Iterable[str]) -> list[str]:
+    """Label names alphabetically, with "none" last (it reads as the control row)."""
+    return sorted(labels, key=lambda name: (name == NONE_LABEL, name))
+
+
+Decide = Callable[[dict[str, Any]], Any]
+
+
+def evaluate(
+    compiled: Any,
+    utterances: Iterable[Utterance | LineProblem],
+    *,
+    at: datetime | None = None,
+    half: Half = "all",
+    by: Literal["trigger", "label"] = "trigger",
+    on_item: Callable[[int], None] | None = None,
+) -> EvaluationReport:
+    """Run each utterance as a one-message conversation through `compiled` (a CompiledRuleset).
+
+    `by="label"` groups by the dataset's own intent label instead of the trigger mapping.
+    `on_item(n)` is called after each utterance (progress bars).
+    """
+    from builder.engine import simulate
+
+    instant = at if at is not None else evaluation_instant(compiled.ruleset)
+    report = EvaluationReport(at=instant)
+    done = 0
+    for item in utterances:
+        if isinstance(item, LineProblem):
+            report.problems.append(item)
+            continue
+        if not in_half(item, half):
+            continue
+        key = item.trigger if by == "trigger" else (item.label or item.trigger)
+        stats = report.labels.get(key)
+        if stats is None:
+            stats = report.labels[key] = LabelStats(key)
+        stats.count += 1
+        decision = simulate(compiled, utterance_conversation(item, instant))
+        if decision.escalated:
+            stats.escalated += 1
+            stats.kinds[decision.trigger or "?"] += 1
+            stats.rules[decision.rule or "?"] += 1
+        done += 1
+        if on_item is not None:
+            on_item(done)
+    return report
+
+
+def format_table(report: EvaluationReport) -> str:
+    """A plain-text table: one row per label, then the false-alarm line."""
+    rows = [("label", "count", "escalated", "rate", "trigger kinds that fired")]
+    for name in sorted_labels(report.labels):
+        s = report.labels[name]
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        rows.append((name, str(s.count), str(s.escalated), f"{100 * s.rate:.1f}%", kinds or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = []
+    for i, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in (1, 2, 3)] + [r[4]]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(r[4]))
+    none_rate = report.none_rate
+    lines.append("")
+    lines.append(f"{report.total} utterances at {report.at.strftime('%a %Y-%m-%d %H:%M %Z')}; "
+                 + ("escalation rate on 'none': " + f"{100 * none_rate:.1f}%" if none_rate is not None
+                    else "no 'none' utterances (false-alarm rate unknown)"))
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""Derived conversation signals: sentiment, capitals, repetition, frustration phrases, pages.
+
+Each signal is a small function or tracker that costs work proportional to the new message (the
+repetition tracker compares with earlier messages inside rapidfuzz's C loop). Heavy libraries
+(VADER, rapidfuzz) load on first use so that importing the runtime stays cheap.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import operator
+import re
+import string
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from builder.text.matching import normalised_text
+
+# Phrases that mean "the bot is not helping", matched with the same phrase matcher as rules.
+FRUSTRATION_PHRASES: tuple[str, ...] = (
+    "this isn't helpful", "not helpful", "unhelpful", "useless", "you don't understand",
+    "you do not understand", "you're not understanding", "that's not what i asked",
+    "not what i asked", "that is not what i asked", "waste of time", "wasting my time",
+    "ridiculous", "pointless", "this is stupid", "stupid bot", "dumb bot", "terrible service",
+    "doesn't help", "does not help", "didn't help", "not working", "still not working",
+    "i already said", "i already told you", "i said that already",
+    "are you even listening", "you're not listening", "frustrating", "frustrated", "fed up",
+    "sick of this", "for the last time", "give me a straight answer", "makes no sense",
+    "that doesn't make sense", "going in circles", "nothing works", "worst",
+)
+
+# Acronyms that are written in capitals without shouting (words of <= 3 letters are ignored anyway).
+COMMON_ACRONYMS: frozenset[str] = frozenset(
+    {
+        "ASAP", "HTML", "HTTP", "HTTPS", "JSON", "IBAN", "GDPR", "SAML", "OAUTH", "HIPAA", "CCPA",
+        "SOAP", "REST", "LDAP", "VPN", "TLS", "SSL", "FAQ", "NASA", "UEFA", "BTW", "FYI", "IMHO",
+        "AFAIK", "DHL", "UPS", "USPS", "FEDEX", "PAYPAL", "MFA", "TOTP", "SEPA", "SWIFT", "BIC",
+        "VISA", "AMEX", "CSV", "XLSX", "DOCX", "JPEG", "MPEG", "WIFI", "USB", "HDMI", "NYSE",
+    }
+)
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+_analyzer: Any = None
+_lexicon: Any = None
+# VADER strips these from both ends of a token (`SentiText._strip_punc_if_word`).
+_strip_punctuation = operator.methodcaller("strip", string.punctuation)
+
+
+def _load_analyzer() -> Any:
+    global _analyzer, _lexicon
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    _analyzer = SentimentIntensityAnalyzer()
+    _lexicon = _analyzer.lexicon.keys()
+    return _analyzer
+
+
+def has_sentiment_words(text: str) -> bool:
+    """False when VADER would score `text` exactly 0.0 because none of its tokens is in the
+    lexicon (VADER gives a valence only to lexicon items; boosters and negations merely modify
+    them). Only for ASCII text, where VADER's emoji step changes nothing; True otherwise."""
+    if _analyzer is None:
+        _load_analyzer()
+    if not text.isascii():
+        return True
+    tokens = text.lower().split()
+    # VADER looks up each token, or the token stripped of punctuation: either one being a lexicon
+    # key is necessary for a non-zero score (a superset test, in C).
+    return not _lexicon.isdisjoint(tokens) or not _lexicon.isdisjoint(map(_strip_punctuation, tokens))
+
+
+def sentiment(text: str) -> float:
+    """VADER compound score in [-1, 1]; 0.0 for an empty message. One analyzer per process;
+    messages without a single lexicon word skip VADER (its score is exactly 0.0 for them)."""
+    if not text.strip():
+        return 0.0
+    if not has_sentiment_words(text):
+        return 0.0
+    score: float = _analyzer.polarity_scores(text)["compound"]
+    return score
+
+
+def caps_ratio(text: str, min_letters: int = 8) -> float:
+    """Share of capital letters among the letters of words that can shout.
+
+    Words of three letters or fewer ("I", "OK", "USA") and common acronyms are ignored, and a
+    message with fewer than `min_letters` remaining letters is 0: short messages never shout.
+    """
+    if text.islower() or not text:  # the common case: nothing in capitals at all
+        return 0.0
+    kept = [w for w in _LETTER_WORD.findall(text) if len(w) > 3 and w not in COMMON_ACRONYMS]
+    letters = "".join(kept)
+    total = len(letters)
+    if total < min_letters or total == 0:
+        return 0.0
+    return sum(map(str.isupper, letters)) / total
+
+
+def url_path(url: str) -> str:
+    """The path of a URL ("https://x.com/pricing?a=1" -> "/pricing"); a bare path stays as is."""
+    if "://" in url or url.startswith("//"):
+        path = urlsplit(url).path
+        return path or "/"
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
+    """A predicate on URL paths for a glob (`*` anything, `?` one char), compiled once.
+
+    A pattern with a scheme ("https://…") is matched against the whole URL instead of the path.
+    """
+    regex = re.compile(fnmatch.translate(pattern))
+    if "://" in pattern:
+        return lambda url: regex.match(url) is not None
+    return lambda url: regex.match(url_path(url)) is not None
+
+
+def _scorer() -> Any:
+    from rapidfuzz import fuzz
+
+    return fuzz.token_sort_ratio
+
+
+def similarity(a: str, b: str) -> float:
+    """rapidfuzz token-sort similarity (0-100) of two normalised texts."""
+    score: float = _scorer()(a, b)
+    return score
+
+
+class RepeatTracker:
+    """Counts visitor messages that are near-copies of an earlier visitor message.
+
+    Texts are normalised (casefold, punctuation out); messages of fewer than two words ("ok",
+    "yes") are not questions and neither count nor serve as earlier copies.
+    """
+
+    __slots__ = ("threshold", "earlier", "count", "_extract", "_scorer")
+
+    def __init__(self, threshold: float) -> None:
+        from rapidfuzz import process
+
+        self.threshold = threshold
+        self.earlier: list[str] = []
+        self.count = 0
+        self._extract = process.extractOne
+        self._scorer = _scorer()
+
+    def add(self, text: str) -> bool:
+        """Record a visitor message; True when it repeats an earlier one."""
+        norm = normalised_text(text)
+        if norm.count(" ") < 1:
+            return False
+        repeated = False
+        if self.earlier:
+            best = self._extract(norm, self.earlier, scorer=self._scorer, score_cutoff=self.threshold)
+            if best is not None:
+                repeated = True
+                self.count += 1
+        self.earlier.append(norm)
+        return repeated

@@ -1,0 +1,120 @@
+"""The problems panel: live, debounced validation; clicking a problem goes to the rule."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from builder.editing.document import Document
+from builder.format.model import Leaf, Reply, Ruleset
+from builder.paths import example_playbook
+from rules_schema import Problem, validate
+from widgets.common.undo_commands import ReplaceRuleCommand
+from widgets.shell.main_window import MainWindow
+from widgets.shell.problems_panel import SYNC_RULES, ProblemsPanel, ValidationCache, split_message
+
+pytestmark = pytest.mark.gui
+
+EXAMPLE = json.loads(example_playbook().read_text(encoding="utf-8"))
+
+
+def _break(document: Document, stack: QUndoStack, index: int) -> str:
+    """Point the rule's reply at a template that does not exist (an error)."""
+    rule = document.rules[index]
+    broken = replace(rule, actions=(*rule.actions, Reply("no-such-template")))
+    stack.push(ReplaceRuleCommand(document, rule.id, broken, "Use a missing template"))
+    return rule.id
+
+
+def test_broken_rule_shows_a_problem_and_clicking_it_selects_the_rule(
+        qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.problems_panel
+    assert panel.problems == []
+    focused: list[Problem] = []
+    monkeypatch.setattr(window.rule_editor, "focus_problem", focused.append)
+    rule_id = _break(window.document, window.undo_stack, 2)
+    qtbot.waitUntil(lambda: len(panel.problems) == 1)
+    problem = panel.problems[0]
+    assert problem.severity == "error" and problem.rule_id == rule_id
+    item = panel.tree.topLevelItem(0)
+    assert "no-such-template" in item.text(0)
+    assert "error" in panel.summary.text()
+
+    window.rule_list.select_rule(window.document.rules[0].id)
+    rect = panel.tree.visualItemRect(item)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.rule_list.selected_rule_id() == rule_id
+    assert focused == [problem]
+    # the rule's row is marked
+    row = window.rule_model.row_of(rule_id)
+    assert window.rule_model.index(row).data(Qt.ItemDataRole.UserRole + 8) == "error"
+
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: panel.problems == [])
+    assert "No problems" in panel.summary.text()
+
+
+def test_validation_is_debounced(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = Document(Ruleset.from_dict(EXAMPLE))
+    stack = QUndoStack()
+    panel = ProblemsPanel(document)
+    qtbot.addWidget(panel)
+    calls: list[int] = []
+    real = ValidationCache.full
+    monkeypatch.setattr(ValidationCache, "full", lambda self, rs: calls.append(1) or real(self, rs))
+    rule = document.rules[0]
+    for n in range(5):  # five quick keystrokes in the name field
+        stack.push(ReplaceRuleCommand(document, rule.id, replace(document.rules[0], name=f"{rule.name} {n}"),
+                                      "Rename", merge_key="name"))
+    assert panel.busy and calls == []
+    qtbot.waitUntil(lambda: not panel.busy)
+    assert len(calls) == 1
+
+
+def _big_ruleset(count: int) -> Ruleset:
+    base = Ruleset.from_dict(EXAMPLE)
+    rules = tuple(replace(base.rules[i % len(base.rules)], id=f"r{i}", name=f"Rule {i}") for i in range(count))
+    return replace(base, rules=rules)
+
+
+def test_big_ruleset_gets_a_fast_estimate_then_the_full_result(qtbot: Any) -> None:
+    document = Document(_big_ruleset(SYNC_RULES + 20))
+    stack = QUndoStack()
+    panel = ProblemsPanel(document)
+    qtbot.addWidget(panel)
+    panel.validate_now()  # too big for the UI thread: runs in the background
+    qtbot.waitUntil(lambda: not panel.busy, timeout=30000)
+    assert panel.problems == []
+    rule_id = _break(document, stack, 70)
+    panel.validate_now()
+    # the edited rule was checked alone at once; the full pass is still running
+    assert [p.rule_id for p in panel.problems] == [rule_id]
+    assert panel.problems[0].path.startswith("$.rules[70]")
+    qtbot.waitUntil(lambda: not panel.busy, timeout=30000)
+    assert panel.problems == validate(document.ruleset.to_dict())
+
+
+def test_cache_estimate_matches_full_validation_for_rule_edits() -> None:
+    ruleset = _big_ruleset(12)
+    cache = ValidationCache()
+    cache.absorb_full(ruleset, cache.full(ruleset), ruleset)
+    rules = list(ruleset.rules)
+    rules[3] = replace(rules[3], when=Leaf("message.text", "contains_any", ()))
+    rules[7] = replace(rules[7], actions=(Reply("missing"),))
+    edited = replace(ruleset, rules=tuple(rules))
+    cache.validate_rules(edited, cache.stale_rules(edited))
+    assert cache.problems(edited) == validate(edited.to_dict())
+
+
+def test_split_message_handles_colons_in_rule_names() -> None:
+    ruleset = Ruleset.from_dict(EXAMPLE)
+    rule = replace(ruleset.rules[0], name="Urgent: outage")
+    document = Document(replace(ruleset, rules=(rule,)))
+    problem = Problem("$.rules[0].actions[1].template", "Rule 'Urgent: outage', action 2: there is no template",
+                      "error", "ref.template", rule.id)
+    assert split_message(problem, document) == ("Rule 'Urgent: outage', action 2", "there is no template")

@@ -1,0 +1,3 @@
+"""The channels editor: Slack, Teams, e-mail and webhook destinations, and a test send.
+
+May import `widgets.common` only."""

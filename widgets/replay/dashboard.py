@@ -1,0 +1,465 @@
+"""The Replay page: run a conversation library through the rules and see what the rules would do.
+
+Everything shown is computed by the Qt-free core (`builder.replay.batch`, `builder.replay.metrics`,
+`builder.analysis`, `builder.replay.report`); this page only picks the library, runs the replay in a
+`ReplayWorker`, draws the numbers and lists the conversations behind a clicked bar. A double
+click on a conversation emits `open_in_simulator(conversation_dict)`; `install_dashboard(window)`
+wires that to the Simulator page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from builder.editing.document import Document
+from builder.replay.metrics import Metrics, select
+from builder.replay.batch import ReplayResult, read_library
+from rules_schema.catalog import catalog
+from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
+from widgets.replay.metrics_text import short, summary_html
+from widgets.replay.replay_worker import ReplayOutcome, ReplayWorker
+
+__all__ = ["ReplayDashboard", "install_dashboard", "summary_html"]
+
+SAMPLES = "Sample conversations"
+OTHER_FILE = "Open a file…"
+LIST_COLUMNS = ("Conversation", "Escalated", "Rule", "Trigger", "Turn", "At (UTC)", "Handoff", "Expectation")
+
+
+class ReplayDashboard(QWidget):
+    """Signals: `open_in_simulator(conversation: dict)` — show this conversation in the simulator."""
+
+    open_in_simulator = Signal(object)
+
+    def __init__(self, document: Document, parent: QWidget | None = None,
+                 project_provider: Callable[[], Any] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("replayDashboard")
+        self.document = document
+        self.project_provider = project_provider or (lambda: None)
+        self.worker = ReplayWorker(self)
+        self.outcome: ReplayOutcome | None = None
+        self.metrics: Metrics | None = None
+        self.shown: list[ReplayResult] = []
+        self.stale = False
+        self._files: list[Path] = []
+        self._steps: list[Callable[[], None]] = []
+        self._build()
+        self.worker.progress.connect(self._on_progress)
+        self.worker.metrics_changed.connect(self.show_metrics)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.failed.connect(self._on_failed)
+        self.document.changed.connect(self._document_changed)
+        self.reload_libraries()
+        self.show_metrics(None)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Library:", self))
+        self.library = QComboBox(self)
+        self.library.setAccessibleName("Conversation library")
+        self.library.setMinimumWidth(240)
+        self.library.activated.connect(self._library_chosen)
+        bar.addWidget(self.library)
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Replay progress")
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("not run yet")  # reads as a status, not an empty field
+        self.status = QLabel("Pick a library and press Run.", self)
+        self.status.setObjectName("hint")
+        self.compare_button = QPushButton("Compare revisions…", self)
+        self.compare_button.clicked.connect(self.open_compare)
+        self.export_button = QPushButton("Export report…", self)
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._export_clicked)
+        for widget in (self.run_button, self.cancel_button):
+            bar.addWidget(widget)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.compare_button)
+        bar.addWidget(self.export_button)
+
+        kinds, modes = catalog().trigger_kinds, catalog().handoff_modes
+        self.kind_labels = {k: v.get("label", k) for k, v in kinds.items()}
+        self.kind_colours = {k: v.get("colour", ACCENT) for k, v in kinds.items()}
+        self.mode_labels = {k: v.get("label", k) for k, v in modes.items()}
+        self.gauge = RateGauge(self)
+        self.charts: dict[str, BarChart] = {
+            "by_trigger": BarChart("Escalations by trigger kind", horizontal=True, parent=self),
+            "by_rule": BarChart("Escalations by rule", horizontal=True, parent=self),
+            "by_turn": BarChart("Turn of the escalation", parent=self),
+            "by_hour": BarChart("By hour of day (shaded: open)", parent=self),
+            "by_handoff": BarChart("Handoff modes", horizontal=True, parent=self),
+        }
+        for key, chart in self.charts.items():
+            chart.bar_clicked.connect(lambda value, key=key: self.show_bar(key, value))
+        grid_widget = QWidget(self)
+        grid = QGridLayout(grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.gauge, 0, 0)
+        grid.addWidget(self.charts["by_handoff"], 0, 1)
+        grid.addWidget(self.charts["by_trigger"], 1, 0)
+        grid.addWidget(self.charts["by_rule"], 1, 1)
+        grid.addWidget(self.charts["by_turn"], 2, 0)
+        grid.addWidget(self.charts["by_hour"], 2, 1)
+        grid.setRowStretch(0, 2)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 3)
+
+        self.summary = QTextBrowser(self)
+        self.summary.setObjectName("replaySummary")
+        self.summary.setAccessibleName("Replay summary")
+        self.summary.setOpenExternalLinks(False)
+
+        list_panel = QWidget(self)
+        list_layout = QVBoxLayout(list_panel)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_title = QLabel("Click a bar to list its conversations; double-click one to open it in the "
+                                 "simulator.", list_panel)
+        self.list_title.setObjectName("hint")
+        self.table = QTableWidget(0, len(LIST_COLUMNS), list_panel)
+        self.table.setAccessibleName("Conversations behind the bar")
+        self.table.setHorizontalHeaderLabels(LIST_COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
+        list_layout.addWidget(self.list_title)
+        list_layout.addWidget(self.table)
+
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(grid_widget)
+        right.addWidget(list_panel)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        right.setSizes([590, 150])
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.addWidget(self.summary)
+        body.addWidget(right)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setSizes([330, 900])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(body, 1)
+
+    # --- libraries ---------------------------------------------------------------------------
+
+    def reload_libraries(self) -> None:
+        """Samples, the current project's libraries, files opened before, then "Open a file…"."""
+        current = self.library.currentData()
+        self.library.clear()
+        from builder.paths import sample_conversations
+
+        self.library.addItem(SAMPLES, f"file:{sample_conversations()}")
+        project = self.project_provider()
+        if project is not None:
+            try:
+                names = project.libraries()
+            except Exception:  # noqa: BLE001 - a damaged workspace must not hide the samples
+                names = []
+            for name in names:
+                self.library.addItem(f"Project library: {name}", f"project:{name}")
+        for path in self._files:
+            self.library.addItem(path.name, f"file:{path}")
+        self.library.addItem(OTHER_FILE, "choose:")
+        index = self.library.findData(current) if current is not None else -1
+        self.library.setCurrentIndex(max(0, index))
+
+    def set_library_file(self, path: str | Path) -> None:
+        """Use a JSONL or CSV file as the library (what "Open a file…" does after its dialog)."""
+        path = Path(path)
+        if path not in self._files:
+            self._files.append(path)
+        self.reload_libraries()
+        self.library.setCurrentIndex(self.library.findData(f"file:{path}"))
+
+    def _library_chosen(self, index: int) -> None:
+        if str(self.library.itemData(index)).startswith("choose:"):
+            chosen, _filter = QFileDialog.getOpenFileName(self, "Open a conversation library", "",
+                                                          "Conversations (*.jsonl *.json *.csv);;All files (*)")
+            if chosen:
+                self.set_library_file(chosen)
+            else:
+                self.library.setCurrentIndex(0)
+
+    def library_source(self) -> tuple[Any, str]:
+        """(source for Replay, its name for titles)."""
+        kind, _, value = str(self.library.currentData() or "").partition(":")
+        if kind == "project":
+            project = self.project_provider()
+            return (project.conversations(value) if project is not None else []), str(value)
+        if kind == "file" and value:
+            return Path(value), (SAMPLES if self.library.currentIndex() == 0 else Path(value).name)
+        from builder.paths import sample_conversations
+
+        return sample_conversations(), SAMPLES
+
+    # --- running -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        if self.worker.running:
+            return
+        source, self.source_name = self.library_source()
+        self.source = source
+        self.outcome, self.stale = None, False
+        self._clear_list()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat("starting…")
+        self._set_running(True)
+        self.status.setText(f"Replaying {self.source_name}…")
+        processes = 1 if isinstance(source, list) else None
+        self.worker.start(self.document.ruleset, source, processes=processes)
+
+    def cancel(self) -> None:
+        if self.worker.running:
+            self.worker.cancel()
+            self.status.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.library.setEnabled(not running)
+        self.compare_button.setEnabled(not running)
+        self.export_button.setEnabled(not running and self.outcome is not None)
+
+    def _on_progress(self, done: int, fraction: float, errors: int) -> None:
+        if fraction < 0:
+            self.progress.setRange(0, 0)  # unknown size: a busy bar
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        skipped = f", {errors} unreadable" if errors else ""
+        self.progress.setFormat(f"{done:,} conversations{skipped}")
+
+    def _on_finished(self, outcome: ReplayOutcome) -> None:
+        self._done(outcome)
+        errors = f"; {len(outcome.errors)} unreadable lines skipped" if outcome.errors else ""
+        self.status.setText(f"Replayed {len(outcome.results):,} conversations of {self.source_name} in "
+                            f"{outcome.seconds:.1f} s{errors}.")
+        self.progress.setValue(self.progress.maximum())
+
+    def _on_cancelled(self, outcome: ReplayOutcome) -> None:
+        self._done(outcome)
+        self.status.setText(f"Replay cancelled after {len(outcome.results):,} conversations; the numbers "
+                            f"below are for those only.")
+        self.progress.setFormat(f"cancelled at {len(outcome.results):,}")
+
+    def _on_failed(self, message: str) -> None:
+        self._set_running(False)
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat("failed")
+        self.status.setText(f"The replay failed: {message}")
+
+    def _done(self, outcome: ReplayOutcome) -> None:
+        self.outcome = outcome
+        self.progress.setRange(0, 1000)
+        self._set_running(False)
+        self.show_metrics(outcome.metrics)
+
+    def _document_changed(self) -> None:
+        if self.outcome is not None and not self.stale:
+            self.stale = True
+            self.status.setText(self.status.text() + "  The rules changed since: press Run to update.")
+
+    # --- showing --------------------------------------------------------------------------------
+
+    @property
+    def drawing(self) -> bool:
+        """True while a snapshot is still being drawn, chart by chart."""
+        return bool(self._steps)
+
+    def show_metrics(self, m: Metrics | None) -> None:
+        """Draw a metrics snapshot (summary and gauge live while running, every chart after), one
+        chart per event-loop turn so no single redraw stalls the UI; a newer snapshot replaces the rest."""
+        self.metrics = m
+        ruleset = self.outcome.ruleset if self.outcome is not None else self.document.ruleset
+        names = {r.id: r.name for r in ruleset.rules}
+        if m is None:
+            self._steps = []
+            self.gauge.set_rate(None)
+            for chart in self.charts.values():
+                chart.set_bars([], [], [])
+            self.summary.setHtml("<p>No replay yet. Pick a library and press <b>Run</b>.</p>")
+            return
+        turns = list(range(1, max([*m.by_turn, 1]) + 1))
+        if 0 in m.by_turn:
+            turns.insert(0, 0)
+        findings = self.outcome.findings if self.outcome is not None and not self.worker.running else []
+        charts = self.charts
+        steps: list[Callable[[], None]] = [
+            lambda: self.summary.setHtml(summary_html(m, names, self.kind_labels, self.mode_labels, findings)),
+            lambda: self.gauge.set_rate(m.rate),
+            lambda: charts["by_trigger"].set_bars(
+                list(m.by_trigger), [self.kind_labels.get(k, k) for k in m.by_trigger], list(m.by_trigger.values()),
+                [self.kind_colours.get(k, ACCENT) for k in m.by_trigger]),
+            lambda: charts["by_rule"].set_bars(
+                list(m.by_rule), [short(names.get(r, r)) for r in m.by_rule], list(m.by_rule.values()),
+                [ACCENT if v else MUTED for v in m.by_rule.values()]),
+            lambda: charts["by_turn"].set_bars(turns, [str(t) for t in turns], [m.by_turn.get(t, 0) for t in turns],
+                                               label_every=max(1, len(turns) // 12)),
+            lambda: charts["by_hour"].set_bars(list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour),
+                                               shaded=m.open_hours, label_every=3),
+            lambda: charts["by_handoff"].set_bars(list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff],
+                                                  list(m.by_handoff.values())),
+        ]
+        if self.worker.running:
+            # While the replay holds the GIL most of the time every Python call of a chart redraw
+            # waits for it; live updates are the summary and the gauge, the charts follow at the end.
+            steps = steps[:2]
+        scheduled = bool(self._steps)
+        self._steps = steps
+        if not scheduled:
+            QTimer.singleShot(0, self._draw_next)
+
+    def _draw_next(self) -> None:
+        if self._steps:
+            self._steps.pop(0)()
+        if self._steps:
+            QTimer.singleShot(0, self._draw_next)
+
+    def show_bar(self, chart_key: str, key: Any) -> list[ReplayResult]:
+        """List the conversations behind one bar (metrics.select); returns them."""
+        if self.outcome is None or self.metrics is None:
+            self.list_title.setText("The list is ready when the replay has finished.")
+            return []
+        criteria: dict[str, Any] = {
+            "by_trigger": {"trigger": key}, "by_rule": {"rule": key}, "by_turn": {"turn": key},
+            "by_hour": {"hour": key, "zone": self.metrics.timezone}, "by_handoff": {"handoff": key},
+        }[chart_key]
+        self.shown = select(self.outcome.results, **criteria)
+        names = {r.id: r.name for r in self.outcome.ruleset.rules}
+        label = {"by_trigger": lambda: self.kind_labels.get(key, key), "by_rule": lambda: names.get(key, key),
+                 "by_turn": lambda: f"turn {key}", "by_hour": lambda: f"{key:02d}:00–{key:02d}:59",
+                 "by_handoff": lambda: self.mode_labels.get(key, key)}[chart_key]()
+        self.list_title.setText(f"{len(self.shown):,} conversations escalated by “{label}”. Double-click one to "
+                                f"open it in the simulator.")
+        self._fill_table(self.shown)
+        return self.shown
+
+    def _fill_table(self, results: list[ReplayResult]) -> None:
+        limit = 2000  # a bar of 50,000 conversations lists the first 2,000
+        self.table.setRowCount(0)
+        self.table.setRowCount(min(len(results), limit))
+        for row, r in enumerate(results[:limit]):
+            d = r.decision
+            expectation = "" if r.passed is None else ("passed" if r.passed else "failed")
+            cells = (r.conversation_id, "yes" if d.get("escalated") else "no", d.get("rule") or "",
+                     self.kind_labels.get(d.get("trigger") or "", d.get("trigger") or ""), str(d.get("turn") or ""),
+                     str(d.get("at") or "")[:16].replace("T", " "), self.mode_labels.get(d.get("handoff") or "", ""), expectation)
+            for col, text in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(str(text)))
+
+    def _clear_list(self) -> None:
+        self.shown = []
+        self.table.setRowCount(0)
+
+    def conversation_for(self, result: ReplayResult) -> dict[str, Any] | None:
+        """The conversation dict behind a result, re-read from the library (results keep no text)."""
+        if self.outcome is None:
+            return None
+        for item in read_library(self.outcome.source):
+            line = getattr(item, "line", None)
+            if getattr(item, "id", None) == result.conversation_id and (not result.line or line == result.line):
+                return item.to_dict()  # type: ignore[union-attr]
+        return None
+
+    def open_row(self, row: int) -> None:
+        if 0 <= row < len(self.shown):
+            conversation = self.conversation_for(self.shown[row])
+            if conversation is not None:
+                self.open_in_simulator.emit(conversation)
+
+    # --- export and compare -----------------------------------------------------------------------
+
+    def _export_clicked(self) -> None:
+        directory = QFileDialog.getExistingDirectory(self, "Export the replay report into")
+        if directory:
+            files = self.export_report(directory)
+            self.status.setText(f"Report written to {files.html}.")
+
+    def export_report(self, directory: str | Path) -> Any:
+        """report.html with the charts as PNG (charts/*.png) and decisions.csv (builder.replay.report)."""
+        from builder.replay.report import write_report
+
+        if self.outcome is None:
+            raise ValueError("there is no replay to export yet")
+        folder = Path(directory)
+        pngs = {"rate": self.gauge.save_png(folder / "charts" / "rate.png")}
+        for key, chart in self.charts.items():
+            pngs[key] = chart.save_png(folder / "charts" / f"{key}.png")
+        return write_report(folder, self.outcome.results, self.outcome.ruleset, library=self.source_name,
+                            charts={k: f"charts/{p.name}" for k, p in pngs.items()})
+
+    def open_compare(self) -> None:
+        from widgets.replay.compare_dialog import CompareDialog
+
+        source, name = self.library_source()
+        dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider)
+        dialog.open_in_simulator.connect(self.open_in_simulator.emit)
+        dialog.show()
+        self.compare_dialog = dialog
+
+    def showEvent(self, event: Any) -> None:
+        """The project may have changed (or gained a library) while the page was hidden."""
+        if not self.worker.running:
+            self.reload_libraries()
+        super().showEvent(event)
+
+    def closeEvent(self, event: Any) -> None:
+        self.worker.cancel()
+        self.worker.wait(2.0)
+        super().closeEvent(event)
+
+
+def install_dashboard(window: Any) -> ReplayDashboard:
+    """Add the Replay page to `window`; a double-clicked conversation opens in its simulator page."""
+    page = ReplayDashboard(window.document, window, project_provider=lambda: getattr(window, "project", None))
+    window.add_page("Replay", page)
+
+    def open_conversation(conversation: dict[str, Any]) -> None:
+        simulator = getattr(window, "simulator_page", None)
+        if simulator is not None:
+            simulator.load_conversation(conversation)
+            window.pages.setCurrentWidget(simulator)
+
+    page.open_in_simulator.connect(open_conversation)
+    window.replay_page = page
+    return page

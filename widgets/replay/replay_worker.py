@@ -1,0 +1,256 @@
+"""Runs a replay (or a two-revision comparison) off the UI thread and reports back on it.
+
+Why polling rather than cross-thread signals: the replay runs on a plain Python thread that only
+writes its state (counts, the latest metrics snapshot, the outcome) under a lock; a QTimer on the
+UI thread reads that state every `interval_ms` and emits the Qt signals from there. So no Python
+object crosses threads inside a Qt signal (which some PySide6 versions mishandle), updates are
+throttled by construction (at most 1000 / interval_ms a second) and the UI is never flooded.
+Large files use the replay's own process pool (`processes=None`: both cores above ~2 MB).
+
+Cancel sets a flag the replay checks between conversations (and every 0.1 s while it waits for
+the pool), so a run stops well within half a second.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
+from builder.format.model import Ruleset
+from builder.replay.batch import Replay, ReplayProgress, ReplayResult
+
+__all__ = ["ReplayOutcome", "ReplayWorker"]
+
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+FREEZE_EVERY = 20_000  # kept results between two gc.freeze() calls
+
+
+@dataclass
+class ReplayOutcome:
+    """What a finished (or cancelled) run leaves: results kept for inspection, final metrics."""
+
+    ruleset: Ruleset
+    source: Any
+    results: list[ReplayResult] = field(default_factory=list)
+    metrics: Metrics | None = None
+    comparison: Comparison | None = None
+    errors: list[Any] = field(default_factory=list)  # LineError: unreadable lines
+    findings: list[Any] = field(default_factory=list)  # builder.analysis findings with the replay counts
+    cancelled: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class _State:
+    done: int = 0
+    fraction: float | None = None
+    errors: int = 0
+    snapshot: Metrics | None = None
+    snapshot_new: bool = False
+    outcome: ReplayOutcome | None = None
+    error: str | None = None
+    finished: bool = False
+
+
+class ReplayWorker(QObject):
+    """Signals (all emitted on the UI thread): `progress(done, fraction, errors)` (fraction -1 when
+    unknown), `metrics_changed(Metrics)` live snapshots, `finished(ReplayOutcome)` when the run
+    completed, `cancelled(ReplayOutcome)` with the partial results, `failed(message)`."""
+
+    progress = Signal(int, float, int)
+    metrics_changed = Signal(object)
+    finished = Signal(object)
+    cancelled = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 50,
+                 snapshot_seconds: float = 1.0) -> None:
+        super().__init__(parent)
+        self.snapshot_seconds = snapshot_seconds
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._state = _State()
+        self._thread: threading.Thread | None = None
+        self._last_progress: tuple[int, int] | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._poll)
+        self.cancel_requested_at: float | None = None
+        self.stopped_at: float | None = None  # monotonic time the worker thread ended
+
+    # --- control ---------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, ruleset: Ruleset, source: Any, *, fmt: str | None = None, processes: int | None = None,
+              keep: bool = True) -> None:
+        """Replay `source` (path, stream or list of conversation dicts) with `ruleset`."""
+        self._launch(lambda: self._replay(ruleset, source, fmt, processes, keep))
+
+    def start_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, *, fmt: str | None = None,
+                      processes: int | None = 1) -> None:
+        """Replay the same library with two rulesets; `finished` carries `outcome.comparison`."""
+        self._launch(lambda: self._compare(ruleset_a, ruleset_b, source, fmt, processes))
+
+    def cancel(self) -> None:
+        """Ask the run to stop; `cancelled` follows once it has (within a fraction of a second)."""
+        if self.running and not self._cancel.is_set():
+            self.cancel_requested_at = time.monotonic()
+            self._cancel.set()
+
+    def wait(self, timeout: float = 5.0) -> bool:
+        """Block until the worker thread ends (tests, closing); signals follow on the next poll."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _launch(self, body: Callable[[], None]) -> None:
+        if self.running:
+            raise RuntimeError("a replay is already running")
+        self._cancel.clear()
+        self._state = _State()
+        self._last_progress = None
+        self.cancel_requested_at = self.stopped_at = None
+        self._thread = threading.Thread(target=self._guarded, args=(body,), name="replay", daemon=True)
+        self._timer.start()
+        self._thread.start()
+
+    # --- the worker thread -----------------------------------------------------------------
+
+    def _guarded(self, body: Callable[[], None]) -> None:
+        _short_switch(True)
+        try:
+            body()
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the user as a sentence
+            with self._lock:
+                self._state.error = _message(exc)
+        finally:
+            _short_switch(False)
+            self.stopped_at = time.monotonic()
+            with self._lock:
+                self._state.finished = True
+
+    def _on_progress(self, p: ReplayProgress) -> None:
+        with self._lock:
+            self._state.done, self._state.fraction, self._state.errors = p.done, p.fraction, p.errors
+
+    def _replay(self, ruleset: Ruleset, source: Any, fmt: str | None, processes: int | None, keep: bool) -> None:
+        started = time.perf_counter()
+        run = Replay(ruleset, source, fmt=fmt, processes=processes, cancel=self._cancel.is_set,
+                     progress=self._on_progress, progress_every=25)
+        builder = MetricsBuilder(ruleset)
+        outcome = ReplayOutcome(ruleset, source)
+        results = outcome.results
+        next_snapshot = time.monotonic() + self.snapshot_seconds
+        for result in run:
+            builder.add(result)
+            if keep:
+                results.append(result)
+                if len(results) % FREEZE_EVERY == 0:
+                    _freeze_kept()
+            if result.index % 50 == 0 and time.monotonic() >= next_snapshot:
+                snapshot = builder.metrics()
+                with self._lock:
+                    self._state.snapshot, self._state.snapshot_new = snapshot, True
+                next_snapshot = time.monotonic() + self.snapshot_seconds
+        outcome.metrics = builder.metrics()
+        outcome.errors = list(run.errors)
+        outcome.cancelled = run.cancelled or self._cancel.is_set()
+        outcome.seconds = time.perf_counter() - started
+        if not outcome.cancelled:
+            from builder.analysis import analyse
+
+            outcome.findings = analyse(ruleset, fired=outcome.metrics.by_rule, total=outcome.metrics.total)
+        with self._lock:
+            self._state.done, self._state.errors = run.done, len(run.errors)
+            self._state.outcome = outcome
+
+    def _compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, fmt: str | None,
+                 processes: int | None) -> None:
+        started = time.perf_counter()
+        comparison = compare_replays(ruleset_a, ruleset_b, source, fmt=fmt, processes=processes,
+                                     cancel=self._cancel.is_set, progress=self._on_progress, progress_every=25)
+        outcome = ReplayOutcome(ruleset_b, source, metrics=comparison.b, comparison=comparison,
+                                errors=list(comparison.errors), cancelled=self._cancel.is_set(),
+                                seconds=time.perf_counter() - started)
+        with self._lock:
+            self._state.outcome = outcome
+
+    # --- the UI thread -----------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        with self._lock:
+            state = self._state
+            done, fraction, errors = state.done, state.fraction, state.errors
+            snapshot = state.snapshot if state.snapshot_new else None
+            state.snapshot_new = False
+            finished, outcome, error = state.finished, state.outcome, state.error
+        if (done, errors) != self._last_progress or finished:
+            self._last_progress = (done, errors)
+            self.progress.emit(done, -1.0 if fraction is None else float(fraction), errors)
+        if snapshot is not None and not finished:
+            self.metrics_changed.emit(snapshot)
+        if not finished:
+            return
+        self._timer.stop()
+        if self._thread is not None:
+            self._thread.join(1.0)
+        self._thread = None
+        if error is not None:
+            self.failed.emit(error)
+        elif outcome is not None and outcome.cancelled:
+            self.cancelled.emit(outcome)
+        elif outcome is not None:
+            if outcome.metrics is not None:
+                self.metrics_changed.emit(outcome.metrics)
+            self.finished.emit(outcome)
+
+
+def _freeze_kept() -> None:
+    """Move what is alive (mostly the kept results) out of the cyclic GC's sight: a full
+    collection walks every tracked object, ~0.2 s per 100,000 results, and would stall the UI
+    whichever thread triggers it. Frozen objects are still freed by reference counting."""
+    gc.collect(1)  # young cycles first, so they are not frozen with the rest
+    gc.freeze()
+
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+def _short_switch(on: bool) -> None:
+    """The UI thread paints in many short Python calls, each waiting for the GIL; a shorter
+    switch interval while any replay runs keeps those waits (and so the stalls) short."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if on:
+            if _switch_users == 0:
+                _switch_saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
+            _switch_users += 1
+        else:
+            _switch_users = max(0, _switch_users - 1)
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
+
+
+def _message(exc: BaseException) -> str:
+    """A sentence for the user: the replay's own errors are already worded for people."""
+    from builder.replay.batch import ReplayError
+
+    if isinstance(exc, (ReplayError, OSError, ValueError)):
+        return str(exc) or exc.__class__.__name__
+    return f"The replay stopped unexpectedly ({exc.__class__.__name__}: {exc})."

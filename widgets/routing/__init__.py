@@ -1,0 +1,3 @@
+"""The routing editor: teams, priorities, SLA promises, callback and e-mail options, with warnings.
+
+May import `widgets.common` only."""

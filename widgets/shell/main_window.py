@@ -1,0 +1,440 @@
+"""The main window: rule list, rule editor, problems, pages, opening a project or a file.
+
+Start-up lives in `widgets.shell.startup`; saving, crash recovery and export in `widgets.shell.saving` (the
+window's base class); where the commands appear (menus, toolbar) in `widgets.shell.menus`.
+
+The window owns one `Document` and its `QUndoStack` for its whole life; opening another project
+or file replaces the document's ruleset (not an edit: the undo history starts afresh), so every
+view built on the document stays connected. Dirty state is the undo stack's clean state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from builder.editing.document import Document
+from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
+from rules_schema import Problem, content_hash
+from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
+from widgets.common.error_dialog import show_error
+from widgets.shell.menus import build_menus, build_toolbar, make_action
+from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
+from widgets.rules.rule_editor import RuleEditor
+from widgets.rules.rule_list import RuleList
+from widgets.rules.rule_list_model import RuleListModel
+from widgets.shell.saving import SavingWindow
+from widgets.shell.startup import read_ruleset_file, ruleset_from
+from widgets.common.style import icon
+
+_icon = icon  # add_page has a parameter named icon
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Handoff Builder"
+UNDO_LIMIT = 500
+RECOVERY_IDLE_MS = 2000
+PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
+              "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
+LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
+
+
+class MainWindow(SavingWindow):
+    """Rules page (list + editor), problems dock, menus, toolbar; more pages via `add_page`.
+
+    Signals: `problem_outside_rules(problem)` for a clicked problem in templates, schedules,
+    routing or channels (the page that edits those can show it).
+    """
+
+    problem_outside_rules = Signal(object)
+
+    def __init__(self, workspace: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.project: Any = None
+        self.file_path: Path | None = None
+        self.document = Document(Ruleset(metadata=Metadata("Untitled ruleset")))
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.setWindowIcon(icon("app"))
+        self.setObjectName("mainWindow")
+
+        self.rule_model = RuleListModel(self.document, self.undo_stack, self)
+        self.rule_list = RuleList(self.rule_model, self)
+        self.rule_editor = RuleEditor(self.document, self.undo_stack, self)
+        self.rule_editor.setAccessibleName("Rule editor")
+        self.problems_panel = ProblemsPanel(self.document, self)
+
+        self.rules_page = QSplitter(Qt.Orientation.Horizontal, self)
+        self.rules_page.setObjectName("rulesPage")
+        self.rules_page.addWidget(self.rule_list)
+        self.rules_page.addWidget(self.rule_editor)
+        self.rules_page.setStretchFactor(0, 1)  # on big screens the list grows too, at half the pace
+        self.rules_page.setStretchFactor(1, 2)
+        self.rules_page.setSizes([460, 820])
+        self.rules_page.setChildrenCollapsible(False)
+        self.rule_list.setMinimumWidth(300)
+
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.pages.setAccessibleName("Pages")
+        self.setCentralWidget(self.pages)
+        self._lazy_pages: dict[str, tuple[QWidget, Callable[[], object]]] = {}
+        self._lazy_slot: QWidget | None = None
+        self.pages.currentChanged.connect(self._on_page_changed)
+        self.add_page("Rules", self.rules_page, icon("rules"))
+        from widgets.shell.pages import install_pages
+
+        install_pages(self)
+        self.pages.setCurrentWidget(self.rules_page)
+
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problemsDock")
+        self.problems_dock.setWidget(self.problems_panel)
+        self.problems_dock.setTitleBarWidget(QWidget(self.problems_dock))
+        self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
+
+        self._build_actions()
+        build_menus(self)
+        self.toolbar = build_toolbar(self)
+        self.status_rules = QLabel(self)
+        self.status_problems = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_problems)
+        self.statusBar().addPermanentWidget(self.status_rules)
+
+        self.recovery_timer = QTimer(self)
+        self.recovery_timer.setSingleShot(True)
+        self.recovery_timer.setInterval(RECOVERY_IDLE_MS)
+        self.recovery_timer.timeout.connect(self.write_recovery)
+
+        self.rule_list.rule_selected.connect(self._on_rule_selected)
+        self.problems_panel.problem_activated.connect(self.go_to_problem)
+        self.problems_panel.problems_changed.connect(self._on_problems_changed)
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.indexChanged.connect(self._on_edited)
+        self.document.changed.connect(self._update_rule_count)
+        self.resize(QSize(1280, 800))
+        self._update_title()
+        self._update_rule_count()
+        self._on_rule_selected(None)
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def add_page(self, title: str, widget: QWidget, icon: QIcon | None = None) -> int:
+        """Add a page (templates, hours, channels, simulator…); returns its tab index.
+
+        While a lazy page is being built, its page takes the placeholder's tab instead.
+        """
+        widget.setAccessibleName(widget.accessibleName() or f"{title} page")
+        if icon is None and title in PAGE_ICONS:
+            icon = _icon(PAGE_ICONS[title])
+        slot, self._lazy_slot = self._lazy_slot, None
+        if slot is None:
+            return self.pages.addTab(widget, icon or QIcon(), title)
+        index = self.pages.indexOf(slot)
+        was_current = self.pages.currentIndex() == index
+        self.pages.insertTab(index, widget, icon or self.pages.tabIcon(index), title)
+        if was_current:
+            self.pages.setCurrentIndex(index)
+        self.pages.removeTab(index + 1)
+        slot.deleteLater()
+        return index
+
+    def add_lazy_page(self, title: str, build: Callable[[], object], icon: QIcon | None = None) -> int:
+        """A tab whose page is built the first time it is shown (or asked for), to keep start-up fast.
+
+        `build` must call `add_page` once (for example an `install_…(window)` function).
+        """
+        placeholder = QLabel("Loading…", self)
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setAccessibleName(f"{title} page")
+        self._lazy_pages[title] = (placeholder, build)
+        return self.add_page(title, placeholder, icon)
+
+    def ensure_page(self, title: str) -> QWidget | None:
+        """The page titled `title`, building it first if it is lazy and not built yet."""
+        pending = self._lazy_pages.pop(title, None)
+        if pending is not None:
+            placeholder, build = pending
+            self._lazy_slot = placeholder
+            try:
+                build()
+            finally:
+                if self._lazy_slot is placeholder:  # build() never added its page
+                    self._lazy_slot = None
+                    log.warning("the %s page did not add itself", title)
+        for index in range(self.pages.count()):
+            if self.pages.tabText(index) == title:
+                return self.pages.widget(index)
+        return None
+
+    def _on_page_changed(self, index: int) -> None:
+        title = self.pages.tabText(index)
+        if title in self._lazy_pages and self.pages.widget(index) is self._lazy_pages[title][0]:
+            QTimer.singleShot(0, lambda: self.ensure_page(title))  # the tab switch paints first
+
+    def __getattr__(self, name: str) -> Any:
+        """`simulator_page` / `replay_page` exist once built; asking for one builds it."""
+        title = LAZY_PAGE_ATTRIBUTES.get(name)
+        if title is not None and title in self.__dict__.get("_lazy_pages", {}):
+            self.ensure_page(title)
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(name)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        """The window's commands and their keys (where they appear: `widgets.shell.menus`)."""
+        self.new_action = make_action(self, "&New rule", self.new_rule, ["Ctrl+N"], "new",
+                                      "Add a rule below the selected one")
+        self.duplicate_action = make_action(self, "&Duplicate rule", self.duplicate_rule, ["Ctrl+D"], "duplicate",
+                                            "Copy the selected rule")
+        self.delete_action = make_action(self, "De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
+                                         "delete", "Delete the selected rule")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(icon("redo"))
+        self.addActions([self.undo_action, self.redo_action])
+        self.save_action = make_action(self, "&Save", lambda: self.save(), ["Ctrl+S"], "save",
+                                       "Save a new revision")
+        self.export_action = make_action(self, "&Export…", self.export, ["Ctrl+E"], "export",
+                                         "Write the ruleset file a chatbot loads")
+        self.find_action = make_action(self, "&Find rules", self.find, ["Ctrl+F"], "find",
+                                       "Search rules by name, kind or fact")
+        self.open_action = make_action(self, "&Open ruleset file…", self.open_file_dialog, ["Ctrl+O"], "open",
+                                       "Open a ruleset JSON file")
+        self.quit_action = make_action(self, "&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
+        self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts, [], None)
+        self.about_action = make_action(self, "&About Handoff Builder", self.show_about, [], None)
+
+    # --- rule commands ---------------------------------------------------------------------------
+
+    def selected_rule(self) -> Rule | None:
+        rule_id = self.rule_list.selected_rule_id()
+        return self.document.ruleset.rule(rule_id) if rule_id else None
+
+    def _insert_row(self) -> int:
+        rule = self.selected_rule()
+        return self.document.index_of(rule.id) + 1 if rule else len(self.document.rules)
+
+    def new_rule(self) -> str:
+        """Add a working starter rule (asks for a human → hand over) below the selection."""
+        names = {r.name for r in self.document.rules}
+        name, n = "New rule", 2
+        while name in names:
+            name, n = f"New rule {n}", n + 1
+        teams = self.document.ruleset.routing.teams
+        rule = Rule(
+            id=self.document.unique_rule_id("new-rule"), name=name, trigger="explicit_request",
+            when=Group("all", (Leaf("message.text", "contains_any", ("talk to a human",)),)),
+            actions=(Escalate("instant", teams[0].id if teams else "support", "normal"),),
+        )
+        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), rule))
+        self.rule_list.clear_filter()
+        self.rule_list.select_rule(rule.id)
+        self.statusBar().showMessage(f"Added '{name}'.", 4000)
+        return rule.id
+
+    def duplicate_rule(self) -> str | None:
+        rule = self.selected_rule()
+        if rule is None:
+            self.statusBar().showMessage("Select a rule to duplicate.", 4000)
+            return None
+        copy = replace(rule, id=self.document.unique_rule_id(f"{rule.id}-copy"), name=f"{rule.name} (copy)")
+        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), copy,
+                                               f"Duplicate rule '{rule.name}'"))
+        self.rule_list.select_rule(copy.id)
+        return copy.id
+
+    def delete_rule(self) -> None:
+        rule = self.selected_rule()
+        if rule is None:
+            self.statusBar().showMessage("Select a rule to delete.", 4000)
+            return
+        row = self.document.index_of(rule.id)
+        self.undo_stack.push(RemoveRuleCommand(self.document, rule.id))
+        if self.document.rules:
+            self.rule_list.select_rule(self.document.rules[min(row, len(self.document.rules) - 1)].id)
+        self.statusBar().showMessage(f"Deleted '{rule.name}' (Undo brings it back).", 5000)
+
+    def find(self) -> None:  # type: ignore[override]  # the Find command, not QWidget.find(id)
+        self.pages.setCurrentWidget(self.rules_page)
+        self.rule_list.focus_search()
+
+    def _on_rule_selected(self, rule_id: str | None) -> None:
+        self.rule_editor.show_rule(rule_id)
+        has = rule_id is not None
+        self.duplicate_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
+
+    # --- problems --------------------------------------------------------------------------------
+
+    def go_to_problem(self, problem: Problem) -> None:
+        """Select the problem's rule and let the editor focus the field (and show it inline)."""
+        rule_id = rule_id_of(problem, self.document)
+        if rule_id is None:
+            self.statusBar().showMessage(problem.message, 8000)
+            self.problem_outside_rules.emit(problem)
+            return
+        self.pages.setCurrentWidget(self.rules_page)
+        self.rule_list.select_rule(rule_id)
+        self.rule_editor.show_rule(rule_id)
+        self.rule_editor.focus_problem(problem)
+
+    def _on_problems_changed(self, problems: list[Problem]) -> None:
+        self.rule_model.set_problems(self.problems_panel.worst_by_rule())
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        self.status_problems.setText(f"{errors} errors, {warnings} warnings" if problems else "No problems")
+        self.rule_editor.show_problems(problems)
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load_ruleset(self, ruleset: Ruleset, *, project: Any = None, file_path: Path | None = None) -> None:
+        """Show `ruleset` as a fresh, clean document (opening is not an edit: no undo step)."""
+        self.project, self.file_path = project, file_path
+        self.undo_stack.clear()
+        self.document.set_ruleset(ruleset)
+        self.undo_stack.setClean()
+        self.rule_list.clear_filter()
+        self.rule_list.select_rule(ruleset.rules[0].id if ruleset.rules else None)
+        self.problems_panel.schedule_validation()  # after the window has painted, not before
+        self._update_title()
+
+    def open_project(self, name: str) -> bool:
+        """Open a workspace project; offers the unsaved edits of a crashed session if there are any."""
+        from builder.workspace import ProjectCorrupt, WorkspaceError
+
+        try:
+            try:
+                project = self.workspace.project(name)
+            except ProjectCorrupt as exc:
+                answer = QMessageBox.question(self, "Project damaged", f"{exc}\n\nOpen its last good copy?")
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                project = self.workspace.project(name, use_backup=True)
+            ruleset = ruleset_from(project.current())
+        except (WorkspaceError, ValueError) as exc:
+            show_error(self, "Cannot open the project", str(exc))
+            return False
+        self.load_ruleset(ruleset, project=project)
+        if not self.workspace.read_only:
+            self.workspace.settings.set("last_project", name)
+        self.offer_recovery()
+        return True
+
+    def offer_recovery(self) -> None:
+        """If edits from a session that did not end cleanly exist, offer to bring them back."""
+        if self.project is None:
+            return
+        try:
+            recovered = self.project.recovery()
+        except Exception as exc:  # noqa: BLE001 - a damaged recovery file must not block opening
+            log.warning("recovery unreadable: %s", exc)
+            return
+        if recovered is None or content_hash(recovered) == content_hash(self.document.ruleset.to_dict()):
+            return
+        answer = QMessageBox.question(
+            self, "Restore unsaved changes?",
+            f"Handoff Builder closed without saving your last changes to “{self.project.name}”.\n\n"
+            "Restore them? (You can still undo the restore.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                ruleset = ruleset_from(recovered)
+            except ValueError as exc:
+                show_error(self, "Cannot restore", str(exc))
+                return
+            self.undo_stack.push(SetRulesetCommand(self.document, ruleset, "Restore unsaved changes"))
+            self.statusBar().showMessage("Restored the unsaved changes. Save to keep them.", 8000)
+        else:
+            self._clear_recovery()
+
+    def open_file(self, path: Path) -> bool:
+        """Open a ruleset JSON file; Save then writes back to it."""
+        try:
+            ruleset = ruleset_from(read_ruleset_file(path))
+        except ValueError as exc:
+            show_error(self, "Cannot open the file", f"{path.name}: {exc}")
+            return False
+        self.load_ruleset(ruleset, file_path=path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def open_file_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "Open ruleset", str(Path.home()), "Rulesets (*.json)")
+        if name:
+            self.open_file(Path(name))
+
+    # --- closing -----------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.recovery_timer.stop()
+        self.problems_panel.disconnect_document()
+        if self.workspace is not None and not getattr(self.workspace, "closed", False):
+            self.workspace.close()
+        event.accept()
+
+    # --- title, status, help ---------------------------------------------------------------------------
+
+    def display_name(self) -> str:
+        if self.project is not None:
+            return str(self.project.name)
+        if self.file_path is not None:
+            return self.file_path.name
+        return self.document.ruleset.metadata.name
+
+    def _update_title(self, *_: object) -> None:
+        read_only = " (read-only)" if self.workspace is not None and self.workspace.read_only else ""
+        self.setWindowTitle(f"{self.display_name()}[*]{read_only} — {APP_TITLE}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _update_rule_count(self) -> None:
+        rules = self.document.rules
+        on = sum(1 for r in rules if r.enabled)
+        self.status_rules.setText(f"{len(rules)} rules, {on} on")
+
+    def _on_edited(self, *_: object) -> None:
+        self._update_title()
+        self.recovery_timer.start()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for action in (self.new_action, self.duplicate_action, self.delete_action, self.undo_action,
+                       self.redo_action, self.save_action, self.export_action, self.find_action,
+                       self.open_action, self.quit_action):
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            lines.append(f"<tr><td>{action.text().replace('&', '').rstrip('…')}</td><td><b>{keys}</b></td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=4>" + "".join(lines) + "</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_TITLE}",
+                          f"<b>{APP_TITLE}</b><p>Build, test and export the rules that decide when your "
+                          "website chatbot hands a visitor over to a human.</p>")

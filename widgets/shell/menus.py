@@ -1,0 +1,106 @@
+"""The main window's menus and toolbar, and the helper that makes each of its commands.
+
+Kept apart from the window so the window module holds what the commands do, and this one where
+they appear: the File, Edit, View and Help menus and the toolbar's order and labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, SignalInstance
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar, QWidget
+
+from widgets.common.style import icon
+
+if TYPE_CHECKING:
+    from widgets.shell.main_window import MainWindow
+
+
+class _TwinAction(QAction):
+    """Triggers `original`; keeps a short label and shows the original's text as tooltip."""
+
+    def __init__(self, original: QAction, text: str, parent: QWidget) -> None:
+        super().__init__(original.icon(), text, parent)
+        self._original = original
+        self.setEnabled(original.isEnabled())
+        self.sync()
+        self.triggered.connect(self._trigger_original)
+        original.changed.connect(self.sync)  # a slot on the twin: disconnected when the twin dies
+
+    def sync(self) -> None:
+        # While a window is destroyed the undo stack still announces changes to an action whose
+        # C++ half may already be gone; either side can be invalid then.
+        if shiboken6.isValid(self) and shiboken6.isValid(self._original):
+            self.setToolTip(self._original.text().replace("&", ""))
+
+    def _trigger_original(self) -> None:
+        if shiboken6.isValid(self._original):
+            self._original.trigger()
+
+
+def make_action(window: QWidget, text: str, slot: Callable[..., Any], shortcuts: Sequence[QKeySequence | str] = (),
+                icon_name: str | None = None, tip: str = "") -> QAction:
+    """A window-wide command: its shortcut works wherever the focus is, its tooltip names the key."""
+    action = QAction(text, window)
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    keys = [QKeySequence(s) if isinstance(s, str) else s for s in shortcuts]
+    if keys:
+        action.setShortcuts(keys)
+    shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+    action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({shown})" if shown else ""))
+    action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """File, Edit, View and Help, from the window's actions."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([window.open_action, window.save_action, window.export_action])
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([window.undo_action, window.redo_action])
+    edit_menu.addSeparator()
+    edit_menu.addActions([window.new_action, window.duplicate_action, window.delete_action])
+    edit_menu.addSeparator()
+    edit_menu.addAction(window.find_action)
+    view_menu = bar.addMenu("&View")
+    problems = window.problems_dock.toggleViewAction()
+    problems.setText("&Problems")
+    view_menu.addAction(problems)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([window.shortcuts_action, window.about_action])
+
+
+def build_toolbar(window: MainWindow) -> QToolBar:
+    """The toolbar, added to the top of `window`: rule commands, undo/redo, save/export, find."""
+    bar = QToolBar("Main toolbar", window)
+    bar.setObjectName("mainToolbar")
+    bar.setMovable(False)
+    bar.setIconSize(QSize(18, 18))
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.addActions([window.new_action, window.duplicate_action, window.delete_action])
+    bar.addSeparator()
+    bar.addActions([_toolbar_twin(window, window.undo_action, "Undo", window.undo_stack.canUndoChanged),
+                    _toolbar_twin(window, window.redo_action, "Redo", window.undo_stack.canRedoChanged)])
+    bar.addSeparator()
+    bar.addActions([window.save_action, window.export_action])
+    bar.addSeparator()
+    bar.addAction(window.find_action)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    return bar
+
+
+def _toolbar_twin(window: QWidget, action: QAction, text: str, can_changed: SignalInstance) -> QAction:
+    """A short-labelled toolbar copy of an undo/redo action (whose own text names the edit)."""
+    twin = _TwinAction(action, text, window)
+    can_changed.connect(twin.setEnabled)
+    return twin
