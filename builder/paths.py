@@ -1,10 +1,21 @@
-"""Where shipped resources and the user's files live."""
+"""Where shipped resources live, as real files even when the package is installed zipped.
+
+Callers (the CLI, the window's first launch, the simulator's sample library) hand these paths to
+`open()` and to other programs, so a resource inside a zip archive is extracted once to a temporary
+file that lives until the process exits.
+"""
 
 from __future__ import annotations
 
+import atexit
+from contextlib import ExitStack
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+
+_extracted = ExitStack()
+atexit.register(_extracted.close)
 
 
 def resource(*parts: str) -> Traversable:
@@ -15,11 +26,20 @@ def resource(*parts: str) -> Traversable:
     return node
 
 
+@cache
+def resource_file(*parts: str) -> Path:
+    """A shipped resource as a file on disk: itself when installed as files, else an extracted copy."""
+    node = resource(*parts)
+    if isinstance(node, Path):
+        return node
+    return _extracted.enter_context(resources.as_file(node))
+
+
 def example_playbook() -> Path:
     """The example ruleset a first launch opens."""
-    return Path(str(resource("examples", "playbook.json")))
+    return resource_file("examples", "playbook.json")
 
 
 def sample_conversations() -> Path:
     """The sample conversation library shipped for the simulator and `test`."""
-    return Path(str(resource("conversations", "samples.jsonl")))
+    return resource_file("conversations", "samples.jsonl")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from importlib import metadata
 import sys
 from collections.abc import Sequence
 
@@ -37,12 +38,21 @@ class _Parser(argparse.ArgumentParser):
 
 def is_subcommand(argv: Sequence[str]) -> bool:
     """True when argv asks for the CLI rather than the window."""
-    return bool(argv) and (argv[0] in COMMANDS or argv[0] in ("-h", "--help"))
+    return bool(argv) and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"))
+
+
+def version() -> str:
+    """The installed package's version (what a bug report should quote)."""
+    try:
+        return metadata.version("handoff-builder")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _Parser(prog="handoff-builder", description="Handoff Builder: chatbot-to-human escalation rules.")
+    parser.add_argument("--version", action="version", version=f"handoff-builder {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = argv[0] if argv and argv[0] in COMMANDS else None
     modules = {}
