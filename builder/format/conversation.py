@@ -7,11 +7,10 @@ types are kept as they are and ignored by the engine.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -191,14 +190,3 @@ def read_conversations(
             expect=data.get("expect"), line=number,
         )
 
-
-def read_conversations_text(text: str) -> Iterator[Conversation | LineError]:
-    """Same as read_conversations, for JSONL held in a string (tests, pasted input)."""
-    return read_conversations(io.StringIO(text))
-
-
-def utc_text(at: datetime) -> str:
-    """An instant as ISO 8601 UTC with Z, seconds precision unless there are fractions."""
-    at = at.astimezone(timezone.utc)
-    text = at.isoformat(timespec="milliseconds" if at.microsecond else "seconds")
-    return text.replace("+00:00", "Z")
