@@ -14,8 +14,6 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-_extracted = ExitStack()
-atexit.register(_extracted.close)
 
 
 def resource(*parts: str) -> Traversable:
@@ -32,7 +30,15 @@ def resource_file(*parts: str) -> Path:
     node = resource(*parts)
     if isinstance(node, Path):
         return node
-    return _extracted.enter_context(resources.as_file(node))
+    return _extractions().enter_context(resources.as_file(node))
+
+
+@cache
+def _extractions() -> ExitStack:
+    """The temporary copies made so far, removed at exit (nothing is registered unless one is made)."""
+    stack = ExitStack()
+    atexit.register(stack.close)
+    return stack
 
 
 def example_playbook() -> Path:
