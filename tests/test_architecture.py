@@ -89,3 +89,11 @@ def test_import_linter_contracts_hold(tmp_path: Path) -> None:
     result = subprocess.run([lint, "--config", str(config)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 broken" in result.stdout
+
+
+def test_ruff_finds_nothing() -> None:
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    result = subprocess.run([ruff, "check", "--no-cache", "."], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
