@@ -260,13 +260,14 @@ class Libraries:
                                  "in place as the workspace is open read-only.",
                                  moved_to=None, kept=0, reason=damage.reason)
         keep, source = damage.readable, "readable"
-        moved = move_aside(path) if os.path.lexists(path) else None
-        if not keep and backup_path(path).exists():
-            try:
-                keep, source = read_library(backup_path(path)), f"last saved copy's ({backup_path(path).name})"
-            except LibraryDamaged:
-                keep = []
         with self._lock:
+            moved = move_aside(path) if os.path.lexists(path) else None
+            if not keep and backup_path(path).exists():
+                try:
+                    keep = read_library(backup_path(path))
+                    source = f"last saved copy's ({backup_path(path).name})"
+                except LibraryDamaged:
+                    keep = []
             write_library(path, map(encode_line, keep))
         moved_text = f"it was moved aside to {moved.name} and " if moved is not None else ""
         raise LibraryCorrupt(
@@ -298,7 +299,7 @@ class Libraries:
         self._writable()
         self._check_name(library)
         with self._lock:
-            record = self._record(library)
+            record = self._inline_moved_out(library)
             if record is None:
                 self._create(library, [line])
                 return
@@ -317,7 +318,7 @@ class Libraries:
         self._check_name(library)
         lines = [encode_line(c) for c in conversations]
         with self._lock:
-            record = self._record(library)
+            record = self._inline_moved_out(library)
             if record is None:
                 self._create(library, lines)
             else:
@@ -334,6 +335,15 @@ class Libraries:
             with self._storage.transaction():
                 self._table.remove(Query().name == library)
             return move_aside(path, "deleted") if path is not None and path.exists() else None
+
+    def _inline_moved_out(self, library: str) -> dict[str, Any] | None:
+        """The library's record, its conversations moved to their own file first if they are
+        still inline (the migration at opening could not write: it is retried here)."""
+        record = self._record(library)
+        if record is not None and "file" not in record:
+            self.migrate_inline()
+            record = self._record(library)
+        return record
 
     @staticmethod
     def _check_name(library: str) -> None:

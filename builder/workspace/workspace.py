@@ -185,7 +185,10 @@ class Workspace:
                                      moved_to=None, backup=None, reason="it is missing")
             storage = AtomicStorage(path, read_only=self.read_only)
             project = Project(self, name, path, storage, notice)
-            project.migrate_libraries()
+            try:
+                project.migrate_libraries()
+            except WorkspaceWriteError:
+                pass  # they stay inline, readable; retried at the next opening or library write
             self._open_projects[name] = project
             self._refresh_summary(project)
             return project

@@ -295,3 +295,23 @@ def test_migration_keeps_items_that_are_not_conversations(ws_path: Path) -> None
             project.conversations("odd")
         assert caught.value.moved_to is not None and b'"a string"' in caught.value.moved_to.read_bytes()
         assert project.conversations("odd") == [conversation(1), conversation(2)]
+
+
+def test_migration_that_cannot_write_leaves_the_project_usable(ws_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_old_workspace(ws_path, {"smoke": [conversation(1)]})
+    real = libraries_module.atomic_write_bytes
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(libraries_module, "atomic_write_bytes", disk_full)
+    with Workspace.open(ws_path) as ws:
+        project = ws.project("P")  # opens all the same
+        assert project.conversations("smoke") == [conversation(1)]
+        assert project.library_path("smoke") is None  # still inline
+        project.save(small_ruleset("a", "b"))
+        monkeypatch.setattr(libraries_module, "atomic_write_bytes", real)
+        project.add_conversation("smoke", conversation(2))  # the space is back: moved out, then added
+        assert project.library_path("smoke") is not None
+        assert project.conversations("smoke") == [conversation(1), conversation(2)]
