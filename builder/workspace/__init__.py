@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from builder.format.diff import RulesetDiff, diff_rulesets
 from builder.workspace.errors import (
+    LibraryCorrupt,
     LockOwner,
     ProjectCorrupt,
     ProjectExists,
@@ -33,7 +34,7 @@ from builder.workspace.settings import Settings
 from builder.workspace.workspace import Workspace, default_path
 
 __all__ = [
-    "CorruptionNotice", "ExportRecord", "LockOwner", "Project", "ProjectCorrupt", "ProjectExists",
+    "CorruptionNotice", "ExportRecord", "LibraryCorrupt", "LockOwner", "Project", "ProjectCorrupt", "ProjectExists",
     "ProjectInfo", "ProjectNotFound", "RecoveryEntry", "Revision", "RevisionNotFound",
     "RulesetDiff", "Settings", "Workspace", "WorkspaceCorrupt", "WorkspaceError",
     "WorkspaceLocked", "WorkspaceReadOnly", "WorkspaceVersionError", "WorkspaceWriteError",

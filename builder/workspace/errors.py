@@ -46,15 +46,19 @@ class RevisionNotFound(WorkspaceError, KeyError):
 
 @dataclass(frozen=True)
 class LockOwner:
-    """Who holds a workspace lock, as recorded in the lock file."""
+    """Who holds a workspace lock, as its owner file says (`pid` 0 when it says nothing)."""
 
     pid: int
     host: str
     since: str
     user: str = ""
+    app: str = ""
 
     def describe(self) -> str:
-        who = f"process {self.pid} on {self.host}" if self.pid else "another program"
+        if not self.pid:
+            return "another program"
+        who = f"{self.app} " if self.app else ""
+        who += f"process {self.pid} on {self.host}"
         if self.user:
             who += f" (user {self.user})"
         return who + (f" since {self.since}" if self.since else "")
@@ -91,3 +95,15 @@ class ProjectCorrupt(WorkspaceCorrupt):
                  backup: Path | None, reason: str = "") -> None:
         super().__init__(path, message, moved_to=moved_to, backup=backup, reason=reason)
         self.project = project
+
+
+class LibraryCorrupt(WorkspaceCorrupt):
+    """A conversation library's file was damaged: it was moved aside (`moved_to`) and what could
+    be read of it kept (`kept` conversations); the project itself is fine."""
+
+    def __init__(self, project: str, library: str, path: Path, message: str, *,
+                 moved_to: Path | None, kept: int, reason: str = "") -> None:
+        super().__init__(path, message, moved_to=moved_to, backup=None, reason=reason)
+        self.project = project
+        self.library = library
+        self.kept = kept

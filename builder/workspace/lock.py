@@ -1,9 +1,15 @@
-"""One writer per workspace: a lock file naming its owner (PID, host, time).
+"""One writer per workspace: an OS lock (`filelock`) plus an owner file naming who holds it.
 
-A lock whose process is gone (same host, PID dead or reused by another program) is stale and is
-taken over; a live one refuses with `WorkspaceLocked`, whose message offers read-only opening.
-Taking over renames the stale file first and checks it is still the one judged stale, so two
-processes racing for a stale lock cannot both win.
+The lock itself is `filelock.FileLock` on `<workspace>.lock`: `flock` on POSIX, `LockFileEx`
+on Windows. The operating system drops it when its process ends, however it ends (SIGKILL,
+crash, power cut), so there is no stale lock to recognise: no PID probing, no `/proc`.
+The lock file stays in place after release (removing a flocked file races with a process that
+has just opened it), and its contents mean nothing.
+
+Who holds the lock is written beside it, in `<workspace>.owner` (host, PID, user, app, since),
+only for the message a second instance shows (`WorkspaceLocked`), which offers read-only opening.
+It is never trusted to decide anything: an owner file left by a crashed process is simply
+replaced by the next owner. Windows locks a locked file's bytes against reading, hence two files.
 """
 
 from __future__ import annotations
@@ -11,7 +17,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import secrets
 import socket
 import sys
 import time
@@ -19,10 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.errors import LockOwner, WorkspaceLocked
+import filelock
 
-UNREADABLE_GRACE_SECONDS = 10.0
-"""A lock file still empty after this long was left by a process killed while creating it."""
+from builder.workspace.errors import LockOwner, WorkspaceLocked
+from builder.workspace.storage import atomic_write_bytes
+
+APP = "handoff-builder"
+OWNER_WAIT_SECONDS = 0.5
+"""How long a refused opener waits for a just-started owner to write its owner file."""
 
 
 def _host() -> str:
@@ -36,17 +45,6 @@ def _user() -> str:
         return ""
 
 
-def _process_start(pid: int) -> str:
-    """The kernel's start time of `pid` (Linux), to recognise a reused PID; '' elsewhere."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read().decode("ascii", "replace")
-    except OSError:
-        return ""
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
 def _is_zombie(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -57,7 +55,10 @@ def _is_zombie(pid: int) -> bool:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this PID runs on this machine."""
+    """Whether a process with this PID runs on this machine.
+
+    Not used for the lock; only to sweep temp files named after their writer's PID.
+    """
     if pid <= 0:
         return False
     if sys.platform == "win32":  # os.kill would terminate the process on Windows
@@ -83,7 +84,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def _read_info(path: Path) -> dict[str, Any] | None:
-    """The lock's contents; None if unreadable (being written, or left half-written)."""
+    """The owner file's contents; None if missing or unreadable."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -97,122 +98,87 @@ def _owner(info: dict[str, Any] | None) -> LockOwner:
     return LockOwner(
         pid=pid if isinstance(pid, int) else 0,
         host=str(info.get("host", "")),
-        since=str(info.get("time", "")),
+        since=str(info.get("since", "")),
         user=str(info.get("user", "")),
+        app=str(info.get("app", "")),
     )
 
 
-def _is_stale(path: Path, info: dict[str, Any] | None) -> bool:
-    if info is None:
-        try:
-            age = time.time() - path.stat().st_mtime
-        except FileNotFoundError:
-            return True
-        return age > UNREADABLE_GRACE_SECONDS
-    if info.get("host") != _host():
-        return False  # cannot see processes on another machine: assume it is alive
-    pid = info.get("pid")
-    if not isinstance(pid, int) or not pid_alive(pid):
-        return True
-    started = info.get("started", "")
-    return bool(started) and started != _process_start(pid)
-
-
 class WorkspaceLock:
-    """The lock file `<workspace>.lock`; `acquire()` or raise WorkspaceLocked, `release()`."""
+    """`<workspace>.lock` (the OS lock) and `<workspace>.owner`; `acquire()` or raise
+    WorkspaceLocked, then `release()`."""
 
-    def __init__(self, workspace_path: Path) -> None:
+    def __init__(self, workspace_path: Path, app: str = APP) -> None:
+        self.workspace = workspace_path
         self.path = workspace_path.with_name(workspace_path.name + ".lock")
-        self.token = secrets.token_hex(8)
+        self.owner_path = workspace_path.with_name(workspace_path.name + ".owner")
+        self.app = app
+        self.token = os.urandom(8).hex()
         self.held = False
+        self._os_lock: filelock.BaseFileLock | None = None
+
+    def _new_os_lock(self) -> filelock.BaseFileLock:
+        # not thread-local: the app may close the workspace from another thread than it opened it
+        return filelock.FileLock(str(self.path), timeout=0, thread_local=False)
 
     def owner(self) -> LockOwner | None:
         """Who holds the lock now (None when nobody does)."""
+        if self.held:
+            return _owner(_read_info(self.owner_path))
         if not self.path.exists():
             return None
-        return _owner(_read_info(self.path))
+        probe = self._new_os_lock()
+        try:
+            probe.acquire()
+        except filelock.Timeout:
+            return _owner(_read_info(self.owner_path))
+        probe.release()
+        return None
 
     def acquire(self) -> None:
-        for _ in range(20):
-            if self._try_create():
-                self.held = True
-                return
-            info = _read_info(self.path)
-            if not _is_stale(self.path, info):
-                raise WorkspaceLocked(self.path.with_name(self.path.name[: -len(".lock")]),
-                                      _owner(info))
-            self._remove_stale(info)
-        raise WorkspaceLocked(self.path.with_name(self.path.name[: -len(".lock")]), _owner(None))
-
-    def _try_create(self) -> bool:
+        """Take the lock, or raise WorkspaceLocked naming its holder. OSError if the folder
+        cannot hold a lock file (read-only medium, permissions)."""
+        lock = self._new_os_lock()
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise WorkspaceLocked(self.workspace, self._holder()) from None
         info = {
             "pid": os.getpid(),
             "host": _host(),
             "user": _user(),
-            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "started": _process_start(os.getpid()),
+            "app": self.app,
+            "since": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "token": self.token,
         }
-        data = json.dumps(info).encode("utf-8")
-        # Written in full under a temporary name, then linked into place: the lock file never
-        # exists half-written, even if this process is killed while taking it.
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            try:
-                os.link(tmp, self.path)
-                return True
-            except FileExistsError:
-                return False
-            except OSError:  # no hard links on this filesystem
-                return self._create_exclusive(data)
-        finally:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            atomic_write_bytes(self.owner_path, json.dumps(info).encode("utf-8"))
+        except BaseException:
+            lock.release()
+            raise
+        self._os_lock = lock
+        self.held = True
 
-    def _create_exclusive(self, data: bytes) -> bool:
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            return False
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return True
-
-    def _remove_stale(self, judged: dict[str, Any] | None) -> None:
-        grave = self.path.with_name(f"{self.path.name}.stale-{secrets.token_hex(4)}")
-        try:
-            os.rename(self.path, grave)
-        except FileNotFoundError:
-            return
-        if _read_info(grave) != judged:  # someone took over in between: give theirs back
-            try:
-                os.link(grave, self.path)
-            except OSError:
-                pass
-        try:
-            os.unlink(grave)
-        except OSError:
-            pass
+    def _holder(self) -> LockOwner:
+        """The holder as its owner file says; waits briefly for an owner that is just starting."""
+        deadline = time.monotonic() + OWNER_WAIT_SECONDS
+        info = _read_info(self.owner_path)
+        while info is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            info = _read_info(self.owner_path)
+        return _owner(info)
 
     def release(self) -> None:
-        """Remove the lock if it is still ours (never someone else's)."""
+        """Remove the owner file if it is still ours (never someone else's), then unlock."""
         if not self.held:
             return
         self.held = False
-        info = _read_info(self.path)
+        info = _read_info(self.owner_path)
         if info is not None and info.get("token") == self.token:
             try:
-                os.unlink(self.path)
+                os.unlink(self.owner_path)
             except OSError:
                 pass
+        if self._os_lock is not None:
+            self._os_lock.release()
+            self._os_lock = None

@@ -3,8 +3,13 @@
 A project lives in its own TinyDB file (`<workspace>.projects/<slug>.json`) so that a save
 rewrites that file only. Tables: `meta` (name), `current` (the document as last saved, kept
 apart so opening needs no decompression), `revisions` (one record per revision, id = number,
-a compressed full snapshot or a delta against one such keyframe) and `libraries` (sample conversations, one record per library).
+a compressed full snapshot or a delta against one such keyframe) and `libraries` (the list of
+the project's conversation libraries, name -> file; the conversations live in their own files,
+see `libraries.py`, so a save costs the same however many conversations are stored).
 A save is one atomic write of that file: the revision and the current document never disagree.
+
+A project knows its workspace only through `ProjectHost` (what it needs of it), so this module
+does not import the workspace that imports it.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.table import Document
 
 from builder.format.diff import RulesetDiff, diff_rulesets
@@ -25,7 +31,8 @@ from builder.workspace.errors import (
 )
 from builder.workspace import deltas
 from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
-from builder.workspace.recovery import RecoveryEntry
+from builder.workspace.libraries import Libraries, check_records
+from builder.workspace.recovery import RecoveryEntry, RecoveryFile
 from builder.workspace.revisions import (
     ExportRecord,
     Revision,
@@ -40,9 +47,28 @@ from builder.workspace.storage import AtomicStorage
 
 if TYPE_CHECKING:
     from builder.workspace.opening import CorruptionNotice
-    from builder.workspace.workspace import Workspace
 
 PROJECT_FORMAT = "handoff-builder-project"
+
+
+class ProjectHost(Protocol):
+    """What a project uses of its workspace (the `Workspace` is the one implementation)."""
+
+    path: Path
+    read_only: bool
+    author: str
+    _lock: threading.RLock
+    _recovery: RecoveryFile
+
+    def _project_saved(self, name: str, revision: Revision, rules: int, count: int) -> None: ...
+
+    def _record_export(self, project: str, path: str, revision: int, digest: str) -> ExportRecord: ...
+
+    def exports(self, project: str | None = None) -> list[ExportRecord]: ...
+
+    def _write_recovery(self, name: str, document: dict[str, Any], base: int) -> None: ...
+
+    def _clear_recovery(self, name: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +111,7 @@ def rule_count(document: dict[str, Any]) -> int:
 class Project:
     """A project of an open workspace; get one from `Workspace.project(name)`."""
 
-    def __init__(self, workspace: Workspace, name: str, path: Path, storage: AtomicStorage,
+    def __init__(self, workspace: ProjectHost, name: str, path: Path, storage: AtomicStorage,
                  recovered_from: CorruptionNotice | None = None) -> None:
         self._ws = workspace
         self._name = name
@@ -95,7 +121,10 @@ class Project:
         self._meta = self._db.table("meta", cache_size=0)
         self._current = self._db.table("current", cache_size=0)
         self._revisions = self._db.table("revisions", cache_size=0)
-        self._libraries = self._db.table("libraries", cache_size=0)
+        self._libraries = Libraries(
+            self._db.table("libraries", cache_size=0), storage, root=workspace.path.parent,
+            project_path=path, lock=workspace._lock, read_only=workspace.read_only,
+            writable=self._writable, project_name=lambda: self._name)
         self.recovered_from = recovered_from
         self._keyframes: dict[int, Keyframe] = {}
         """Set when this project's file was broken and its last good copy was opened instead."""
@@ -129,7 +158,7 @@ class Project:
         revisions = data.get("revisions", {})
         if str(current.get("revision")) not in revisions:
             return "its revision history is incomplete"
-        return None
+        return check_records(data.get("libraries", {}))
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -282,37 +311,35 @@ class Project:
 
     # -- conversation libraries ----------------------------------------------------------------
     def libraries(self) -> list[str]:
-        return sorted(str(r["name"]) for r in self._libraries.all())
+        return self._libraries.names()
+
+    def library_path(self, library: str) -> Path | None:
+        """The library's JSON Lines file (usable as is by `handoff-builder test`), or None."""
+        return self._libraries.path(library)
 
     def conversations(self, library: str) -> list[dict[str, Any]]:
-        """The library's conversations (each may carry an `expect`); empty if it does not exist."""
-        record = self._libraries.get(Query().name == library)
-        if not isinstance(record, dict):
-            return []
-        return list(_copy(record.get("conversations", [])))
+        """The library's conversations (each may carry an `expect`); empty if it does not exist.
+
+        Raises LibraryCorrupt once when its file was damaged: the file was moved aside and the
+        readable conversations kept, which later calls return."""
+        return self._libraries.conversations(library)
 
     def add_conversation(self, library: str, conversation: dict[str, Any]) -> None:
-        """Append a conversation to a library (created on first use)."""
-        if not isinstance(conversation, dict):
-            raise WorkspaceError("A conversation must be a JSON object.")
-        self.set_conversations(library, self.conversations(library) + [_copy(conversation)])
+        """Append a conversation to a library (created on first use); the project file is only
+        written when the library is new."""
+        self._libraries.add(library, conversation)
 
     def set_conversations(self, library: str, conversations: list[dict[str, Any]]) -> None:
         """Replace a library's conversations (created if new)."""
-        self._writable()
-        if not library or not isinstance(library, str):
-            raise WorkspaceError("A conversation library needs a name.")
-        items = _copy(list(conversations))
-        with self._ws._lock:
-            if self._libraries.contains(Query().name == library):
-                self._libraries.update({"conversations": items}, Query().name == library)
-            else:
-                self._libraries.insert({"name": library, "conversations": items})
+        self._libraries.replace(library, conversations)
 
     def remove_library(self, library: str) -> None:
-        self._writable()
-        with self._ws._lock:
-            self._libraries.remove(Query().name == library)
+        """Unlist a library; its file is kept, renamed `<file>.deleted-<time>`."""
+        self._libraries.remove(library)
+
+    def migrate_libraries(self) -> int:
+        """Move libraries an older version kept inside the project file into their own files."""
+        return self._libraries.migrate_inline()
 
     # -- recovery ------------------------------------------------------------------------------
     def write_recovery(self, document: dict[str, Any]) -> None:

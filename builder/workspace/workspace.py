@@ -1,16 +1,17 @@
 """The workspace facade: open (lock, check, recover), list and open projects, settings.
 
-Layout next to `workspace.json` (the index, small: projects, settings, export history):
-`workspace.json.lock` (the writer's lock), `workspace.json.bak` (previous good index),
-`workspace.projects/<slug>.json` (+ `.bak`) one TinyDB file per project, and
-`workspace.recovery.json` (unsaved edits, only while the app runs or after a crash).
-Opening reads the index only; a project's file is read when the project is first asked for.
+Layout next to `workspace.json` (the index, small: projects, settings, export history; see
+`layout.py`): `workspace.json.lock` and `.owner` (the writer's OS lock and who holds it),
+`workspace.json.bak` (previous good index), `workspace.projects/<slug>.json` (+ `.bak`) one
+TinyDB file per project, `workspace.projects/<slug>.libraries/*.jsonl` its conversation
+libraries, and `workspace.recovery.json` (unsaved edits, only while the app runs or after a crash).
+Opening reads the index only; a project's file is read when the project is first asked for
+(and libraries an older version kept inside it are moved to their own files then).
 """
 
 from __future__ import annotations
 
 import getpass
-import re
 import secrets
 import threading
 from pathlib import Path
@@ -31,7 +32,10 @@ from builder.workspace.errors import (
     WorkspaceWriteError,
 )
 from builder.workspace.corruption import move_aside
-from builder.workspace.lock import WorkspaceLock, pid_alive
+from builder.workspace.layout import (
+    is_confined, libraries_folder, projects_folder, relative, slug,
+)
+from builder.workspace.lock import APP, WorkspaceLock, pid_alive
 from builder.workspace.opening import CorruptionNotice, load_checked
 from builder.workspace.project import Project, ProjectInfo, rule_count
 from builder.workspace.recovery import RecoveryFile
@@ -41,17 +45,12 @@ from builder.workspace.storage import AtomicStorage, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"
 WORKSPACE_VERSION = 1
-APP_NAME = "handoff-builder"
+APP_NAME = APP
 
 
 def default_path() -> Path:
     """The workspace a first launch uses, in the user's data directory."""
     return platformdirs.user_data_path(APP_NAME) / "workspace.json"
-
-
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "project"
-    return f"{slug}-{secrets.token_hex(4)}"
 
 
 def _author_fallback() -> str:
@@ -82,7 +81,7 @@ class Workspace:
         self._exports = self._db.table("exports", cache_size=0)
         self._open_projects: dict[str, Project] = {}
         self.recovered_from = recovered_from
-        self.settings = Settings(self)
+        self.settings = Settings(self._settings, self._lock, self._writable)
         self._recovery = RecoveryFile(path, read_only=read_only)
         self.author = author or str(self.settings.get("author", "") or "") or _author_fallback()
         self.closed = False
@@ -106,7 +105,10 @@ class Workspace:
                 lock = WorkspaceLock(path)
                 lock.acquire()
                 sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
-                sweep_temp_files(path.with_name(path.stem + ".projects"), pid_alive)
+                projects = projects_folder(path)
+                sweep_temp_files(projects, pid_alive)
+                for folder in projects.glob("*.libraries"):
+                    sweep_temp_files(folder, pid_alive)
             data, notice = load_checked(
                 path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
                 corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
@@ -183,6 +185,10 @@ class Workspace:
                                      moved_to=None, backup=None, reason="it is missing")
             storage = AtomicStorage(path, read_only=self.read_only)
             project = Project(self, name, path, storage, notice)
+            try:
+                project.migrate_libraries()
+            except WorkspaceWriteError:
+                pass  # they stay inline, readable; retried at the next opening or library write
             self._open_projects[name] = project
             self._refresh_summary(project)
             return project
@@ -206,14 +212,14 @@ class Workspace:
         with self._lock:
             if self._projects.contains(Query().name == name):
                 raise ProjectExists(f"The workspace already has a project named '{name}'.")
-            folder = self.path.with_name(self.path.stem + ".projects")
+            folder = projects_folder(self.path)
             folder.mkdir(exist_ok=True)
-            path = folder / (_slug(name) + ".json")
+            path = folder / (slug(name, secrets.token_hex(4)) + ".json")
             storage = AtomicStorage(path)
             revision = Project.initialise(storage, name, document, author=self.author,
                                           description=description)
             self._projects.insert({
-                "name": name, "file": str(path.relative_to(self.path.parent).as_posix()),
+                "name": name, "file": relative(self.path.parent, path),
                 "created": revision.time, "updated": revision.time, "revisions": 1,
                 "hash": revision.content_hash, "rules": rule_count(document),
             })
@@ -243,7 +249,8 @@ class Workspace:
 
     def delete_project(self, name: str) -> Path:
         """Remove a project from the workspace. Its file is kept, renamed to
-        `<file>.deleted-<timestamp>` (returned), so a mistaken delete can be undone by hand."""
+        `<file>.deleted-<timestamp>` (returned), and so is its folder of conversation libraries,
+        so a mistaken delete can be undone by hand."""
         self._writable()
         with self._lock:
             record = self._project_record(name)
@@ -255,6 +262,8 @@ class Workspace:
                 self._projects.remove(Query().name == name)
             self._clear_recovery(name)
             kept = move_aside(path, "deleted") if path.exists() else path
+            if libraries_folder(path).is_dir():
+                move_aside(libraries_folder(path), "deleted")
             return kept
 
     def _project_saved(self, name: str, revision: Revision, rules: int, count: int) -> None:
@@ -361,13 +370,8 @@ def _check_index(data: dict[str, dict[str, Any]]) -> str | None:
         )
     for record in data.get("projects", {}).values():
         file = record.get("file")
-        if not isinstance(record.get("name"), str) or not isinstance(file, str) or not _safe(file):
+        # a project file must sit inside the workspace's folder: a damaged or crafted index
+        # must never make a save replace some other file
+        if not isinstance(record.get("name"), str) or not isinstance(file, str) or not is_confined(file):
             return "its list of projects is damaged"
     return None
-
-
-def _safe(file: str) -> bool:
-    """A project file must sit inside the workspace's folder: a damaged or crafted index must
-    never make a save replace some other file."""
-    parts = Path(file).parts
-    return bool(parts) and not Path(file).is_absolute() and ".." not in parts and ":" not in file

@@ -10,7 +10,7 @@ import pytest
 
 from builder.workspace import ProjectCorrupt, Workspace, WorkspaceCorrupt
 from builder.workspace.corruption import MAX_FILE_BYTES, move_aside
-from ws_helpers import small_ruleset
+from ws_helpers import lock_is_free, small_ruleset
 
 
 def _make_workspace(path: Path) -> None:
@@ -97,7 +97,7 @@ def test_broken_index_is_moved_aside_and_backup_offered(ws_path: Path, damage: s
     assert (moved.st_ino, moved.st_size) == (broken.st_ino, broken.st_size)  # the same file, intact
     assert not ws_path.exists()
     assert error.backup == backup and backup.read_bytes() == backup_bytes
-    assert not ws_path.with_name("workspace.json.lock").exists()
+    assert lock_is_free(ws_path)
 
     with pytest.raises(WorkspaceCorrupt, match="missing"):  # nothing silently starts over
         Workspace.open(ws_path)

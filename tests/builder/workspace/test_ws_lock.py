@@ -1,4 +1,4 @@
-"""One writer per workspace: a second process is refused or reads only; stale locks are taken over."""
+"""One writer per workspace: a second instance is refused (and told who writes) or reads only; the\nOS releases a dead owner's lock, whatever its owner file says."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from builder.workspace import Workspace, WorkspaceLocked
 from builder.workspace.lock import WorkspaceLock, pid_alive
-from ws_helpers import small_ruleset
+from ws_helpers import lock_is_free, small_ruleset
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,16 +50,40 @@ def _python(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stdin=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
 
 
+FOREIGN_HOLDER = """
+import json, sys
+import filelock
+lock = filelock.FileLock(sys.argv[1] + ".lock", timeout=0)
+lock.acquire()
+if sys.argv[2]:
+    open(sys.argv[1] + ".owner", "w").write(sys.argv[2])
+print("ready", flush=True)
+sys.stdin.readline()
+lock.release()
+"""
+
+
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
 
 
-def _write_lock(ws_path: Path, **info: object) -> Path:
-    lock = ws_path.with_name(ws_path.name + ".lock")
-    lock.write_text(json.dumps(info))
-    return lock
+def _owner_file(ws_path: Path) -> Path:
+    return ws_path.with_name(ws_path.name + ".owner")
+
+
+def _write_owner(ws_path: Path, **info: object) -> Path:
+    """An owner file as a crashed owner leaves it (nobody holds the OS lock)."""
+    owner = _owner_file(ws_path)
+    owner.write_text(json.dumps(info))
+    return owner
+
+
+def _hold(code: str, *args: str) -> subprocess.Popen[str]:
+    holder = _python(code, *args)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    return holder
 
 
 def test_second_process_is_refused_and_can_read(ws_path: Path) -> None:
@@ -85,7 +110,9 @@ def test_lock_held_by_other_process_then_killed_is_taken_over(ws_path: Path) -> 
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.communicate()
-    with Workspace.open(ws_path) as ws:  # the killed holder's lock is stale
+    # the killed holder's owner file is still there, naming it: the OS released the lock anyway
+    assert json.loads(_owner_file(ws_path).read_text())["pid"] == holder.pid
+    with Workspace.open(ws_path) as ws:
         assert ws.project("P").current() == small_ruleset("a")
         assert WorkspaceLock(ws_path).owner() is not None
         assert WorkspaceLock(ws_path).owner().pid == os.getpid()  # type: ignore[union-attr]
@@ -93,61 +120,92 @@ def test_lock_held_by_other_process_then_killed_is_taken_over(ws_path: Path) -> 
 
 def test_clean_close_of_other_process_releases(ws_path: Path) -> None:
     Workspace.open(ws_path).close()
-    holder = _python(HOLDER, str(ws_path))
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    holder = _hold(HOLDER, str(ws_path))
+    assert not lock_is_free(ws_path)
     holder.communicate("\n", timeout=60)
-    assert not ws_path.with_name("workspace.json.lock").exists()
+    assert lock_is_free(ws_path)
     Workspace.open(ws_path).close()
 
 
-def test_stale_lock_of_dead_pid_is_taken_over(ws_path: Path) -> None:
-    _write_lock(ws_path, pid=_dead_pid(), host=socket.gethostname(), time="2026-01-01T00:00:00Z")
+def test_second_open_in_the_same_process_is_refused(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        with pytest.raises(WorkspaceLocked) as caught:
+            Workspace.open(ws_path)
+        assert caught.value.owner.pid == os.getpid()
+        assert not ws.read_only
+    Workspace.open(ws_path).close()
+
+
+def test_closing_from_another_thread_releases(ws_path: Path) -> None:
+    ws = Workspace.open(ws_path)
+    closer = threading.Thread(target=ws.close)
+    closer.start()
+    closer.join()
+    assert lock_is_free(ws_path)
+    Workspace.open(ws_path).close()
+
+
+def test_owner_file_of_dead_pid_is_replaced(ws_path: Path) -> None:
+    _write_owner(ws_path, pid=_dead_pid(), host=socket.gethostname(), since="2026-01-01T00:00:00Z")
     with Workspace.open(ws_path) as ws:
         assert not ws.read_only
         owner = WorkspaceLock(ws_path).owner()
-        assert owner is not None and owner.pid == os.getpid()
+        assert owner is not None and owner.pid == os.getpid() and owner.app == "handoff-builder"
 
 
-def test_lock_of_reused_pid_is_stale(ws_path: Path) -> None:
-    # a live PID whose start time differs from the recorded one: the PID was reused
-    _write_lock(ws_path, pid=os.getppid(), host=socket.gethostname(), started="1", time="x")
-    if not Path(f"/proc/{os.getppid()}/stat").exists():
-        pytest.skip("no /proc: PID reuse cannot be recognised here")
-    Workspace.open(ws_path).close()
+def test_owner_file_naming_a_live_process_does_not_lock(ws_path: Path) -> None:
+    # the owner file only informs: a live (e.g. reused) PID in it does not hold the OS lock
+    _write_owner(ws_path, pid=os.getppid(), host=socket.gethostname(), since="x")
+    with Workspace.open(ws_path):
+        assert json.loads(_owner_file(ws_path).read_text())["pid"] == os.getpid()
 
 
 def test_lock_of_live_process_on_this_host_is_respected(ws_path: Path) -> None:
-    _write_lock(ws_path, pid=os.getppid(), host=socket.gethostname(), time="t")
-    with pytest.raises(WorkspaceLocked) as caught:
-        Workspace.open(ws_path)
-    assert caught.value.owner.pid == os.getppid()
+    holder = _hold(HOLDER, str(ws_path))
+    try:
+        before = _owner_file(ws_path).read_bytes()
+        with pytest.raises(WorkspaceLocked, match="handoff-builder process") as caught:
+            Workspace.open(ws_path)
+        owner = caught.value.owner
+        assert (owner.pid, owner.host, owner.app) == (holder.pid, socket.gethostname(), "handoff-builder")
+        assert owner.since.endswith("Z")
+        assert _owner_file(ws_path).read_bytes() == before  # the refused opener wrote nothing
+    finally:
+        holder.communicate("\n", timeout=60)
 
 
 def test_lock_from_another_host_is_respected(ws_path: Path) -> None:
-    lock = _write_lock(ws_path, pid=_dead_pid(), host="some-other-machine", time="t", user="bo")
-    with pytest.raises(WorkspaceLocked, match="some-other-machine") as caught:
-        Workspace.open(ws_path)
-    assert caught.value.owner.user == "bo"
-    assert json.loads(lock.read_text())["host"] == "some-other-machine"
+    info = {"pid": 4242, "host": "some-other-machine", "since": "t", "user": "bo", "app": "x"}
+    holder = _hold(FOREIGN_HOLDER, str(ws_path), json.dumps(info))
+    try:
+        with pytest.raises(WorkspaceLocked, match="some-other-machine") as caught:
+            Workspace.open(ws_path)
+        assert caught.value.owner.user == "bo"
+        assert json.loads(_owner_file(ws_path).read_text())["host"] == "some-other-machine"
+    finally:
+        holder.communicate("\n", timeout=60)
 
 
-def test_unreadable_lock_is_respected_while_fresh_and_taken_over_when_old(ws_path: Path) -> None:
-    lock = ws_path.with_name("workspace.json.lock")
-    lock.write_text("")
-    with pytest.raises(WorkspaceLocked, match="another program"):
-        Workspace.open(ws_path)
-    old = time.time() - 3600
-    os.utime(lock, (old, old))
-    Workspace.open(ws_path).close()
+def test_holder_without_owner_file_is_respected_then_released(ws_path: Path) -> None:
+    _owner_file(ws_path).write_text("")  # unreadable, as if its writer died mid-write
+    holder = _hold(FOREIGN_HOLDER, str(ws_path), "")
+    try:
+        with pytest.raises(WorkspaceLocked, match="another program") as caught:
+            Workspace.open(ws_path)
+        assert caught.value.owner.pid == 0
+    finally:
+        holder.communicate("\n", timeout=60)
+    Workspace.open(ws_path).close()  # the empty owner file was no obstacle
 
 
-def test_release_never_removes_someone_elses_lock(ws_path: Path) -> None:
+def test_release_never_removes_someone_elses_owner_file(ws_path: Path) -> None:
     ws = Workspace.open(ws_path)
-    lock = ws_path.with_name("workspace.json.lock")
-    lock.unlink()  # e.g. a user deleted it and another instance took over
-    _write_lock(ws_path, pid=os.getppid(), host=socket.gethostname(), token="theirs")
+    owner = _owner_file(ws_path)
+    owner.unlink()  # e.g. a user deleted it and another instance wrote its own
+    _write_owner(ws_path, pid=os.getppid(), host=socket.gethostname(), token="theirs")
     ws.close()
-    assert json.loads(lock.read_text())["token"] == "theirs"
+    assert json.loads(owner.read_text())["token"] == "theirs"
+    assert WorkspaceLock(ws_path).owner() is None  # the OS lock itself was released
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="zombies are a POSIX matter")

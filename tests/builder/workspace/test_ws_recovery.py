@@ -28,11 +28,14 @@ def test_recovery_is_offered_after_a_crash(ws_path: Path) -> None:
     ws.create_project("P", small_ruleset("a"))
     ws.create_project("Q", small_ruleset("q"))
     ws.project("P").write_recovery(small_ruleset("a", "unsaved"))
-    ws._file_lock = None  # the process dies: no close, the lock file stays behind
+    # the process dies: no close; the OS drops its lock, its owner file stays behind
+    assert ws._file_lock is not None and ws._file_lock._os_lock is not None
+    ws._file_lock._os_lock.release(force=True)
+    ws._file_lock = None
     del ws
-    lock = ws_path.with_name("workspace.json.lock")
-    info = json.loads(lock.read_text())
-    lock.write_text(json.dumps(dict(info, pid=999_999_999)))  # its owner is gone
+    owner = ws_path.with_name("workspace.json.owner")
+    info = json.loads(owner.read_text())
+    owner.write_text(json.dumps(dict(info, pid=999_999_999)))  # its owner is gone
 
     with Workspace.open(ws_path) as again:
         assert again.pending_recovery() == ["P"]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from builder.workspace.lock import WorkspaceLock
+
+
+def lock_is_free(ws_path: Path) -> bool:
+    """Nobody holds the workspace's OS lock and no owner file is left behind.
+
+    (The lock file itself stays: removing a flocked file races with a process opening it.)"""
+    return WorkspaceLock(ws_path).owner() is None and not ws_path.with_name(ws_path.name + ".owner").exists()
 
 
 def small_ruleset(*rule_ids: str, name: str = "Test") -> dict[str, Any]:
