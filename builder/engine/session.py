@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from builder.engine.compile import CompiledRuleset
+from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision, make_decision
 from builder.engine.instants import epoch_seconds
 from builder.engine.nodes import CRule
@@ -83,13 +83,13 @@ class Session:
                  "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
                  "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence")
 
-    def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
+    def __init__(self, compiled: Compiled, conversation_id: str = "",
                  visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
         self.compiled = compiled
         self.conversation_id = conversation_id
         self.visitor: Mapping[str, Any] = visitor or {}
         self.tracing = trace
-        self.state = State(compiled, visitor, record_spans=trace)
+        self.state = State(compiled.sources, visitor, record_spans=trace)
         self.decision: Decision | None = None
         self.turns: list[Evaluation] = []
         # (rule position, turn, instant, escalated) per firing; Firings, tags and priority are derived
@@ -373,7 +373,7 @@ class Session:
                                      fact_snapshot(self.compiled, st)))
 
 
-def simulate(compiled: CompiledRuleset, conversation: Mapping[str, Any] | Any, *, trace: bool = False) -> Decision:
+def simulate(compiled: Compiled, conversation: Mapping[str, Any] | Any, *, trace: bool = False) -> Decision:
     """Run a whole conversation (a dict or a `Conversation`); escalated False when nothing fired.
 
     Timers fire up to the conversation's last event (the end of its own clock), not beyond.
