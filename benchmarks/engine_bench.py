@@ -197,7 +197,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
         engine_s += time.perf_counter() - t
     evaluations = turns * len(compiled.rules)
     return {
-        "rules": rules, "conversations": n, "phrases": len(compiled.matcher.phrases),
+        "rules": rules, "conversations": n, "phrases": len(compiled.sources.matcher.phrases),
         "turns": turns, "turns_per_cpu_s": round(turns / cpu_s), "turns_per_wall_s": round(turns / engine_s),
         "rule_evaluations_per_cpu_s": round(evaluations / cpu_s), "firings_per_turn": round(fired / turns, 2),
         "engine_cpu_s": round(cpu_s, 2), "engine_s": round(engine_s, 2),

@@ -1,26 +1,22 @@
-"""Facts and operators: how each catalog fact is read from the State and each operator tests it.
+"""Conditions: a catalog fact, read as its Signal says (`builder.engine.registry`), tested by an operator.
 
-Adding a fact is one entry in `rules_schema/catalog.json` plus its reader here; a fact without a
-reader is a compile error, never a silent False.
+Text facts are read by their operators here (phrases, RE2 patterns, similarity); every other fact
+through its Signal's reader. A fact without a Signal is a compile error, never a silent False.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from builder.engine.nodes import WEEKDAYS, CLeaf, Getter, Test
-from builder.engine.state import State
+from builder.engine.nodes import CLeaf, Getter, Test
+from builder.engine.registry import reading, signal
+from builder.engine.sources import Sources
+from builder.format.model import Leaf
 from builder.text.matching import PhraseError, normalised_text
 from builder.text.patterns import PatternSet
-from builder.format.model import Leaf
-from builder.text.signals import compile_url_pattern
-from rules_schema.catalog import Fact, catalog
-
-if TYPE_CHECKING:
-    from builder.engine.compile import CompiledRuleset
+from rules_schema.catalog import catalog
 
 
 def _num(v: Any) -> bool:
@@ -96,107 +92,7 @@ def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems:
     return lambda v: False
 
 
-# --- fact getters ----------------------------------------------------------------------------
-
-# Facts read straight off the State: an attribute, or a method without arguments. The hot path
-# (`builder.engine.index`) reads them inline as `st.<attribute>` / `st.<method>()`.
-ATTRIBUTES: dict[str, str] = {
-    "conversation.message_count": "message_count", "conversation.visitor_message_count": "visitor_count",
-    "conversation.repeated_question_count": "repeat.count", "conversation.lowest_sentiment": "lowest",
-    "conversation.resolved": "resolved", "bot.fallback_count": "fallbacks", "bot.last_confidence": "last_conf",
-    "bot.last_fallback": "last_fallback", "bot.intent": "intent", "visitor.score": "score",
-    "visitor.returning": "returning", "visitor.previous_chat_failed": "prev_failed",
-    "visitor.email_known": "email_known", "pages.current_url": "url", "pages.view_count": "views",
-    "cart.abandoned": "cart_abandoned",
-}
-METHODS: dict[str, str] = {
-    "message.caps_ratio": "caps", "message.sentiment": "sentiment",
-    "conversation.messages_per_minute": "per_minute", "time.minutes_since_start": "minutes_since_start",
-    "time.silence_seconds": "silence",
-}
-_NEEDS = {"conversation.repeated_question_count": "repeat", "conversation.messages_per_minute": "per_minute",
-          "conversation.lowest_sentiment": "lowest_sentiment"}
-
-
-# The clock facts written out (the same arithmetic as `State.minutes_since_start` / `silence`):
-# in the generated gate function a method call would cost more than the reading itself.
-_INLINE = {
-    "time.minutes_since_start": "(0.0 if st.start is None else (st.now - st.start + st.eps) / 60.0)",
-    "time.silence_seconds": "(0.0 if (st.last_msg if st.last_msg is not None else st.start) is None "
-                            "else st.now - (st.last_msg if st.last_msg is not None else st.start) + st.eps)",
-}
-
-
-def inline_expression(leaf: Leaf, cr: CompiledRuleset | None = None) -> str | None:
-    """The fact of `leaf` as a Python expression over `st`, when it is a plain read (else None)."""
-    if leaf.fact == "pages.views_matching" and cr is not None and leaf.param in cr.url_pattern_ids:
-        return f"st.pattern_views[{cr.url_pattern_ids[leaf.param]}]"
-    if leaf.param is not None:
-        return None
-    if leaf.fact in _INLINE:
-        return _INLINE[leaf.fact]
-    if leaf.fact in ATTRIBUTES:
-        return f"st.{ATTRIBUTES[leaf.fact]}"
-    if leaf.fact in METHODS:
-        return f"st.{METHODS[leaf.fact]}()"
-    return None
-
-
-def _getter(fact: Fact, leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) -> Getter | None:
-    """The value reader of a non-text fact, or None (with a problem) when it cannot be read."""
-    name = fact.name
-    if name in _NEEDS:
-        setattr(cr.needs, _NEEDS[name], True)
-    if name in ATTRIBUTES:
-        return attrgetter(ATTRIBUTES[name])
-    if name in METHODS:
-        method: Getter = getattr(State, METHODS[name])
-        return method
-    if name == "time.local_weekday":
-        return lambda st: WEEKDAYS[st.local().weekday()]
-    if name == "time.local_hour":
-        return lambda st: st.local().hour
-    if name == "message.frustration":
-        ids = cr.frustration_ids
-        return lambda st: not ids.isdisjoint(st.hits)
-    if name == "time.in_business_hours":
-        schedule_id = leaf.param or cr.ruleset.settings.default_schedule or ""
-        schedule = cr.ruleset.schedule(schedule_id or None)
-        if schedule is None:
-            problems.append(f"{where}: no schedule '{schedule_id}'" if schedule_id else
-                            f"{where}: business hours need a schedule (name one, or set a default schedule)")
-            return None
-        from builder.hours.schedule import ScheduleError, open_hours
-
-        try:
-            cr._hours[schedule_id] = open_hours(schedule)
-        except ScheduleError as exc:
-            problems.append(f"{where}: schedule '{schedule_id}' cannot be used: {exc}")
-            return None
-        return lambda st: st.in_hours(schedule_id)
-    if name == "visitor.attribute":
-        attr = leaf.param
-        if not attr:
-            problems.append(f"{where}: say which visitor attribute (param), e.g. plan")
-            return None
-        return lambda st: st.attributes.get(attr, st.visitor.get(attr))
-    if name == "pages.views_matching":
-        pattern = leaf.param
-        if not pattern:
-            problems.append(f"{where}: give a URL pattern (param), e.g. /pricing*")
-            return None
-        idx = cr.url_pattern_ids.get(pattern)
-        if idx is None:
-            idx = cr.url_pattern_ids[pattern] = len(cr.url_patterns)
-            cr.url_patterns.append(compile_url_pattern(pattern))
-        i = idx
-        return lambda st: st.pattern_views[i]
-    problems.append(f"{where}: the engine has no signal for fact '{name}'")
-    return None
-
-
-def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) -> CLeaf:
-    conv = leaf.fact == "conversation.text"
+def _text_leaf(leaf: Leaf, src: Sources, conv: bool, where: str, problems: list[str]) -> CLeaf:
     op, value = leaf.op, leaf.value
     actual: Getter = (lambda st: f"{st.visitor_count} visitor messages") if conv else (lambda st: st.text)
     if op in ("contains_any", "contains_none", "similar_to"):
@@ -206,12 +102,12 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
             return CLeaf(leaf, where, lambda st: False, actual)
     if op in ("contains_any", "contains_none"):
         try:
-            ids = cr.matcher.add_all(phrases)  # type: ignore[arg-type]
+            ids = src.matcher.add_all(phrases)  # type: ignore[arg-type]
         except PhraseError as exc:
             problems.append(f"{where}: {exc}")
             return CLeaf(leaf, where, lambda st: False, actual)
         if conv:
-            cr.needs.conv_hits = True
+            src.needs.conv_hits = True
             test: Test = (lambda st: not ids.isdisjoint(st.conv_hits)) if op == "contains_any" \
                 else (lambda st: ids.isdisjoint(st.conv_hits))
         else:
@@ -220,10 +116,10 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
         return CLeaf(leaf, where, test, actual, phrase_ids=ids, conversation=conv)
     if op == "similar_to":
         norm = tuple(n for n in (normalised_text(str(p)) for p in phrases) if n)  # type: ignore[union-attr]
-        threshold = float(cr.ruleset.settings.similarity_threshold)
+        threshold = float(src.settings.similarity_threshold)
         if conv:
-            key = len(cr.conv_similar_leaves)
-            cr.conv_similar_leaves.append((key, norm))
+            key = len(src.conv_similar_leaves)
+            src.conv_similar_leaves.append((key, norm))
             return CLeaf(leaf, where, lambda st: st.conv_similar.get(key, 0.0) >= threshold,
                          lambda st: st.conv_similar.get(key, 0.0), conversation=True)
         return CLeaf(leaf, where, lambda st: st.similar_score(norm) >= threshold,
@@ -233,13 +129,13 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
             problems.append(f"{where}: 'matches' needs a pattern text, got {value!r}")
             return CLeaf(leaf, where, lambda st: False, actual)
         try:
-            pid = cr.patterns.add(value)
+            pid = src.patterns.add(value)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
             return CLeaf(leaf, where, lambda st: False, actual)
         if conv:
-            if pid not in cr.conv_pattern_ids:
-                cr.conv_pattern_ids.append(pid)
+            if pid not in src.conv_pattern_ids:
+                src.conv_pattern_ids.append(pid)
             return CLeaf(leaf, where, lambda st: pid in st.conv_patterns, actual, pattern_id=pid, conversation=True)
         return CLeaf(leaf, where, lambda st: pid in st.pattern_ids(), actual, pattern_id=pid)
     if op == "is_set":
@@ -249,12 +145,17 @@ def _text_leaf(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str])
     return CLeaf(leaf, where, lambda st: False, actual)
 
 
-def leaf_node(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) -> CLeaf:
+def leaf_node(leaf: Leaf, src: Sources, where: str, problems: list[str]) -> CLeaf:
+    """The compiled condition `leaf`; a problem (and a leaf that never holds) when it cannot be."""
     cat = catalog()
     fact = cat.fact(leaf.fact)
+    sig = signal(leaf.fact)
     never: Test = lambda st: False  # noqa: E731
     if fact is None:
         problems.append(f"{where}: unknown fact '{leaf.fact}'")
+        return CLeaf(leaf, where, never, lambda st: None)
+    if sig is None:
+        problems.append(f"{where}: the engine has no signal for fact '{leaf.fact}'")
         return CLeaf(leaf, where, never, lambda st: None)
     if leaf.op not in cat.operators:
         problems.append(f"{where}: unknown operator '{leaf.op}'")
@@ -264,18 +165,18 @@ def leaf_node(leaf: Leaf, cr: CompiledRuleset, where: str, problems: list[str]) 
                         f"(allowed: {', '.join(fact.operators)})")
         return CLeaf(leaf, where, never, lambda st: None)
     if fact.type == "text":
-        return _text_leaf(leaf, cr, where, problems)
-    get = _getter(fact, leaf, cr, where, problems)
-    if get is None:
+        return _text_leaf(leaf, src, sig.conversation, where, problems)
+    read = reading(sig, src, leaf, where, problems)
+    if read is None:
         return CLeaf(leaf, where, never, lambda st: None)
+    get, inline = read
     fused = _fused(leaf.op, leaf.value, get)
     if fused is not None:
         compare = _COMPARE.get(leaf.op)
         spec = (get, compare, float(leaf.value)) if compare is not None and _num(leaf.value) else None  # type: ignore[arg-type]
-        return CLeaf(leaf, where, fused, get, spec=spec)
-    pred = _value_pred(leaf.op, leaf.value, cr.patterns, where, problems)
-    g = get
-    return CLeaf(leaf, where, lambda st: pred(g(st)), g)
+        return CLeaf(leaf, where, fused, get, spec=spec, inline=inline)
+    pred = _value_pred(leaf.op, leaf.value, src.patterns, where, problems)
+    return CLeaf(leaf, where, lambda st: pred(get(st)), get, inline=inline)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from builder.engine.nodes import CGroup, CLeaf, CNode, Test
+from builder.engine.registry import signal
 from builder.engine.state import State
 
 
@@ -47,24 +48,22 @@ def combine(kind: str, tests: tuple[Test, ...]) -> Test:
     return any_
 
 
-_COST = {"message.sentiment": 60, "conversation.text": 2, "message.caps_ratio": 6, "time.in_business_hours": 30,
-         "time.local_weekday": 8, "time.local_hour": 8, "conversation.messages_per_minute": 4}
-
-
 def _cost(node: CNode) -> int:
     """A rough price of evaluating a node, to test cheap children first (results never depend on
-    order: conditions have no side effects beyond caching)."""
+    order: conditions have no side effects beyond caching). A fact's price is its Signal's."""
     if isinstance(node, CLeaf):
         if node.leaf.op == "similar_to":
             return 60
         if node.pattern_id is not None:
             return 4
-        return _COST.get(node.leaf.fact, 2)
+        sig = signal(node.leaf.fact)
+        return sig.cost if sig is not None else 2
     return sum(_cost(c) for c in node.children) + 1
 
 
 def _phrase_leaf(node: CNode) -> str | None:
-    if isinstance(node, CLeaf) and node.phrase_ids and not node.conversation and node.leaf.fact == "message.text":
+    """The operator of a phrase condition on the latest message (only text leaves have phrase ids)."""
+    if isinstance(node, CLeaf) and node.phrase_ids and not node.conversation:
         return node.leaf.op
     return None
 
@@ -216,8 +215,9 @@ def _fold(node: CNode) -> Test | bool:
             return False
         if kind == "contains_none":
             return True
-        if node.leaf.fact == "message.frustration" and node.leaf.op in ("is_true", "is_false"):
-            return node.leaf.op == "is_false"
+        sig = signal(node.leaf.fact)
+        if sig is not None and sig.phrases is not None and node.leaf.op in ("is_true", "is_false"):
+            return node.leaf.op == "is_false"  # a fact made of phrases is false without any
         return node.test
     if node.kind == "not":
         inner = _fold(node.children[0])

@@ -10,6 +10,10 @@ full). Atoms are cheap facts that one lookup decides for every rule at once:
   rejects them all, otherwise one `bisect` finds the rules whose threshold is crossed),
 - a boolean fact that is true, a category (`bot.intent in [...]`) looked up in a dict.
 
+Which atom a condition gives follows from its fact's catalog type (number, boolean, category,
+text) and its Signal (`builder.engine.registry`): only facts cheap enough to read at every
+evaluation are indexed, and a fact made of phrases (frustration) is indexed by those phrases.
+
 The gate of `all` is the most selective gate among its children, of `any` the union of its
 children's gates (no gate when one child has none), `not` has none. Rules without a gate are
 evaluated at every turn, in rule order with the candidates the atoms found.
@@ -18,15 +22,15 @@ evaluated at every turn, in rule order with the candidates the atoms found.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any, TypeVar
 
-from builder.engine.facts import inline_expression
-from builder.engine.nodes import CGroup, CLeaf, CNode, Getter
-from builder.engine.state import State
-
-if TYPE_CHECKING:
-    from builder.engine.compile import CompiledRuleset
+from builder.engine.compiled import Compiled
+from builder.engine.nodes import CGroup, CLeaf, CNode, Gates, Getter
+from builder.engine.registry import signal
+from builder.engine.sources import Sources
+from rules_schema.catalog import catalog
 
 # An atom: ("p", phrase id) | ("re", pattern id) | ("num", fact key, op, threshold) | ("bool", fact key)
 # | ("cat", fact key, casefolded value). Ranked for choosing the gate of an `all` (lower first).
@@ -35,68 +39,51 @@ Atom = tuple[Any, ...]
 Reader = tuple[Getter, "str | None"]
 _RANK = {"p": 0, "re": 1, "cat": 2, "num": 3, "bool": 4}
 
-# Facts whose value is always a number or None (so a threshold can be indexed), cheap to read.
-NUMERIC = frozenset({
-    "visitor.score", "conversation.visitor_message_count", "conversation.message_count", "bot.last_confidence",
-    "bot.fallback_count", "message.caps_ratio", "pages.views_matching", "pages.view_count",
-    "time.minutes_since_start", "time.silence_seconds", "conversation.repeated_question_count",
-    "conversation.lowest_sentiment",
-})
-# ... of which those that always have a number (a count or a clock reading, never None).
-ALWAYS_NUMBER = frozenset({
-    "conversation.visitor_message_count", "conversation.message_count", "bot.fallback_count", "pages.views_matching",
-    "pages.view_count", "time.minutes_since_start", "time.silence_seconds",
-})
-# Facts whose value is True/False, and facts whose value is a text or None.
-BOOLEAN = frozenset({"conversation.resolved", "bot.last_fallback", "visitor.returning",
-                     "visitor.previous_chat_failed", "visitor.email_known", "cart.abandoned"})
-CATEGORY = frozenset({"bot.intent", "pages.current_url"})
-
-
 def _key(leaf: CLeaf) -> str:
     return leaf.leaf.fact if leaf.leaf.param is None else f"{leaf.leaf.fact}[{leaf.leaf.param}]"
 
 
-def leaf_atoms(node: CLeaf, cr: CompiledRuleset, getters: dict[str, Reader]) -> frozenset[Atom] | None:
+def leaf_atoms(node: CLeaf, src: Sources, getters: dict[str, Reader]) -> frozenset[Atom] | None:
     """Atoms one of which holds whenever the leaf holds (None: the leaf is not indexed)."""
     leaf = node.leaf
-    fact, op = leaf.fact, leaf.op
-    if node.conversation:
+    op = leaf.op
+    sig, fact = signal(leaf.fact), catalog().fact(leaf.fact)
+    if node.conversation or sig is None or fact is None or not sig.indexed:
         return None
-    if fact == "message.text":
+    if fact.type == "text":
         if op == "contains_any" and node.phrase_ids:
             return frozenset(("p", pid) for pid in node.phrase_ids)
         if op == "matches" and node.pattern_id is not None:
             return frozenset({("re", node.pattern_id)})
         return None
-    if fact == "message.frustration":
-        return frozenset(("p", pid) for pid in cr.frustration_ids) if op == "is_true" else None
+    if sig.phrases is not None:
+        return frozenset(("p", pid) for pid in sig.phrases(src)) if op == "is_true" else None
     key = _key(node)
-    if fact in NUMERIC and node.spec is not None and op in ("gt", "gte", "lt", "lte"):
-        getters[key] = (node.actual, inline_expression(leaf, cr))
+    if fact.type == "number" and node.spec is not None and op in ("gt", "gte", "lt", "lte"):
+        getters[key] = (node.actual, node.inline)
         return frozenset({("num", key, op, float(node.spec[2]))})
-    if fact in BOOLEAN and op == "is_true":
-        getters[key] = (node.actual, inline_expression(leaf, cr))
+    if fact.type == "boolean" and op == "is_true":
+        getters[key] = (node.actual, node.inline)
         return frozenset({("bool", key)})
-    if fact in CATEGORY and op in ("eq", "in"):
+    if fact.type == "category" and op in ("eq", "in"):
         values = (leaf.value,) if op == "eq" else leaf.value
         if not isinstance(values, tuple):
             return None
         texts = [v for v in values if isinstance(v, str)]
         if len(texts) != len(values):
             return None
-        getters[key] = (node.actual, inline_expression(leaf, cr))
+        getters[key] = (node.actual, node.inline)
         return frozenset(("cat", key, v.casefold()) for v in texts)
     return None
 
 
-def gate(node: CNode, cr: CompiledRuleset, getters: dict[str, Reader]) -> frozenset[Atom] | None:
+def gate(node: CNode, src: Sources, getters: dict[str, Reader]) -> frozenset[Atom] | None:
     """The gate of a condition: atoms one of which holds whenever it holds (None: no gate)."""
     if isinstance(node, CLeaf):
-        return leaf_atoms(node, cr, getters)
+        return leaf_atoms(node, src, getters)
     if not isinstance(node, CGroup) or node.kind == "not":
         return None
-    gates = [gate(c, cr, getters) for c in node.children]
+    gates = [gate(c, src, getters) for c in node.children]
     if node.kind == "all":
         known = [g for g in gates if g is not None]
         if not known:
@@ -109,7 +96,6 @@ def gate(node: CNode, cr: CompiledRuleset, getters: dict[str, Reader]) -> frozen
 
 # --- the gate function: every atom of every rule decided in one generated function --------------
 
-Gates = Callable[[State], "set[int]"]
 _OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
@@ -193,7 +179,8 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
         src.line(2, "if p is not None: add(p)")
     for key, ops in numeric.items():
         src.line(1, f"v = {src.read(getters[key])}")
-        if key.split("[", 1)[0] in ALWAYS_NUMBER:
+        sig = signal(key.split("[", 1)[0])
+        if sig is not None and sig.never_none:
             _numeric(src, ops, 1)
         else:
             src.line(1, "if v is not None:")
@@ -219,11 +206,12 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
     return tuple(always), namespace["gates"], source
 
 
-def without_index(compiled: CompiledRuleset) -> CompiledRuleset:
+C = TypeVar("C", bound=Compiled)
+
+
+def without_index(compiled: C) -> C:
     """The same compiled ruleset with every rule evaluated at every turn (no gates): for
     benchmarks and for tests showing that the index changes no result."""
-    from dataclasses import replace
-
     every = tuple(range(len(compiled.rules)))
     always, gates, source = build_index(((pos, None) for pos in every), {})
     return replace(compiled, always=always, gates=gates, gates_source=source, quiet_tests=compiled.tests)

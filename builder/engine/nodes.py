@@ -11,8 +11,7 @@ from builder.format.model import Leaf, Rule
 
 Test = Callable[[State], bool]
 Getter = Callable[[State], Any]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TIMER_BASES = {"time.minutes_since_start": ("start", 60.0), "time.silence_seconds": ("silence", 1.0)}
+Gates = Callable[[State], "set[int]"]  # the generated function finding the candidate rules (`builder.engine.index`)
 
 
 class CompileError(ValueError):
@@ -28,7 +27,8 @@ class CompileError(ValueError):
 
 @dataclass
 class CLeaf:
-    """A compiled leaf: `test` is the fast closure; `actual` reads the value for explanations."""
+    """A compiled leaf: `test` is the fast closure; `actual` reads the value for explanations
+    (`inline`: the same reading as an expression over `st`, for the generated gate function)."""
 
     leaf: Leaf
     path: str
@@ -39,6 +39,7 @@ class CLeaf:
     conversation: bool = False
     # (getter, comparison, threshold) of a numeric comparison: groups test several in one loop
     spec: tuple[Getter, Callable[[Any, Any], bool], float] | None = None
+    inline: str | None = None
 
 
 @dataclass

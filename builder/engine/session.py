@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from builder.engine.compile import CompiledRuleset
+from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision, make_decision
 from builder.engine.instants import epoch_seconds
 from builder.engine.nodes import CRule
@@ -34,6 +34,18 @@ from builder.engine.trace import explain_rule, fact_snapshot
 UTC = timezone.utc
 _fromisoformat = datetime.fromisoformat
 TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
+
+
+def cooling(cr: CRule, last_turn: int, last_at: float, turn: int, now: float) -> bool:
+    """Whether `cr`, which last fired at turn `last_turn`, instant `last_at`, may not fire at
+    (`turn`, `now`): the one definition of the cooldown, for the evaluation and for its trace.
+    `every_turn` first: the common policy on the hot path."""
+    policy = cr.policy
+    if policy == "every_turn":
+        return last_turn == turn
+    if policy == "once":
+        return True
+    return now - last_at < cr.cooldown_s
 
 
 class Firing(NamedTuple):
@@ -71,13 +83,13 @@ class Session:
                  "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
                  "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence")
 
-    def __init__(self, compiled: CompiledRuleset, conversation_id: str = "",
+    def __init__(self, compiled: Compiled, conversation_id: str = "",
                  visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
         self.compiled = compiled
         self.conversation_id = conversation_id
         self.visitor: Mapping[str, Any] = visitor or {}
         self.tracing = trace
-        self.state = State(compiled, visitor, record_spans=trace)
+        self.state = State(compiled.sources, visitor, record_spans=trace)
         self.decision: Decision | None = None
         self.turns: list[Evaluation] = []
         # (rule position, turn, instant, escalated) per firing; Firings, tags and priority are derived
@@ -214,7 +226,7 @@ class Session:
             st.now = epoch_seconds(at)
             st.eps = 0.0
         return tuple(explain_rule(cr, st, fired=False, evaluated=True,
-                                  cooldown=not self._cooldown_ok(cr, st.now, self._last_turn, self._last_at))
+                                  cooldown=self._cooling(cr, st.now, self._last_turn, self._last_at))
                      for cr in self.compiled.rules)
 
     # --- timers -------------------------------------------------------------------------------
@@ -266,17 +278,10 @@ class Session:
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def _cooldown_ok(self, cr: CRule, now: float, last_turns: list[int | None], last_ats: list[float]) -> bool:
-        """Whether `cr` may fire at `now`, given when each rule last fired (turn and instant)."""
-        pos = cr.position
-        last_turn = last_turns[pos]
-        if last_turn is None:
-            return True
-        if cr.policy == "once":
-            return False
-        if cr.policy == "every_turn":
-            return last_turn != self.state.turn
-        return now - last_ats[pos] >= cr.cooldown_s
+    def _cooling(self, cr: CRule, now: float, last_turns: list[int | None], last_ats: list[float]) -> bool:
+        """Whether `cr` is cooling down at `now`, given when each rule last fired (turn and instant)."""
+        last_turn = last_turns[cr.position]
+        return last_turn is not None and cooling(cr, last_turn, last_ats[cr.position], self.state.turn, now)
 
     def _evaluate(self, now: float, timer: bool) -> Decision | None:
         """Evaluate the rules at `now` (the caller has set the State's clock)."""
@@ -301,11 +306,8 @@ class Session:
                 continue
             cr = rules[pos]
             lt = last_turn[pos]
-            if lt is not None:
-                policy = cr.policy
-                if policy == "once" or (policy == "every_turn" and lt == turn) or (
-                        policy == "after_minutes" and now - last_at[pos] < cr.cooldown_s):
-                    continue
+            if lt is not None and cooling(cr, lt, last_at[pos], turn, now):
+                continue
             if not test(st):
                 continue
             last_turn[pos] = turn
@@ -361,8 +363,8 @@ class Session:
         last = fired[-1].index if fired else None
         for cr in self.compiled.rules:
             evaluated = not stopped
-            cooling = not self._cooldown_ok(cr, now, last_turns, last_ats)
-            traces.append(explain_rule(cr, st, fired=cr.index in fired_ids, evaluated=evaluated, cooldown=cooling))
+            traces.append(explain_rule(cr, st, fired=cr.index in fired_ids, evaluated=evaluated,
+                                       cooldown=self._cooling(cr, now, last_turns, last_ats)))
             if last is not None and cr.index == last and (cr.stop or (self._first_match and cr.escalates)):
                 stopped = True
         self._last_trace = tuple(traces)
@@ -371,7 +373,7 @@ class Session:
                                      fact_snapshot(self.compiled, st)))
 
 
-def simulate(compiled: CompiledRuleset, conversation: Mapping[str, Any] | Any, *, trace: bool = False) -> Decision:
+def simulate(compiled: Compiled, conversation: Mapping[str, Any] | Any, *, trace: bool = False) -> Decision:
     """Run a whole conversation (a dict or a `Conversation`); escalated False when nothing fired.
 
     Timers fire up to the conversation's last event (the end of its own clock), not beyond.

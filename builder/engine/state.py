@@ -2,43 +2,30 @@
 
 A new event costs work proportional to that event: message-level signals are computed lazily (at
 most once per message, only when a rule asks), and conversation-level accumulators are kept only
-for the facts the compiled ruleset uses (`Needs`).
+for the facts the compiled ruleset uses (`builder.engine.sources.Needs`).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from builder.engine.sources import Sources
 from builder.text.matching import Tokens, words_of
 from builder.text.signals import RepeatTracker, caps_ratio, sentiment, url_path
-
-if TYPE_CHECKING:
-    from builder.engine.compile import CompiledRuleset
 
 UTC = timezone.utc
 EMPTY: frozenset[int] = frozenset()
 _ABSENT = object()
 
 
-@dataclass
-class Needs:
-    """Which accumulators a ruleset needs; the rest is never computed."""
-
-    conv_hits: bool = False
-    repeat: bool = False
-    per_minute: bool = False
-    lowest_sentiment: bool = False
-
-
 class State:
     """Facts of one conversation at the current instant (`now`, epoch seconds)."""
 
     __slots__ = (
-        "cr", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "patterns_found", "hits", "msg", "turn",
+        "src", "now", "eps", "start", "last_msg", "text", "_words", "_tokens", "patterns_found", "hits", "msg", "turn",
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
@@ -46,8 +33,8 @@ class State:
         "cart_abandoned", "_local_at", "_local", "_open", "record_spans",
     )
 
-    def __init__(self, cr: CompiledRuleset, visitor: Mapping[str, Any] | None, record_spans: bool = False) -> None:
-        self.cr = cr
+    def __init__(self, src: Sources, visitor: Mapping[str, Any] | None, record_spans: bool = False) -> None:
+        self.src = src
         self.record_spans = record_spans
         self.now = 0.0
         self.eps = 0.0
@@ -67,7 +54,7 @@ class State:
         self.conv_nonempty = False
         self.message_count = 0
         self.visitor_count = 0
-        self.repeat = RepeatTracker(cr.settings.similarity_threshold) if cr.needs.repeat else None
+        self.repeat = RepeatTracker(src.settings.similarity_threshold) if src.needs.repeat else None
         self.recent: deque[float] = deque()
         self.lowest: float | None = None
         self.resolved = False
@@ -86,7 +73,7 @@ class State:
         self.attributes: Mapping[str, Any] = attrs if isinstance(attrs, Mapping) else {}
         self.url: str | None = None
         self.views = 0
-        self.pattern_views = [0] * len(cr.url_patterns)
+        self.pattern_views = [0] * len(src.url_patterns)
         self.cart_abandoned = False
         self._local_at = -1.0
         self._local: datetime | None = None
@@ -95,7 +82,7 @@ class State:
     # --- events -------------------------------------------------------------------------------
 
     def visitor_message(self, text: str, at: float) -> None:
-        cr = self.cr
+        src = self.src
         self.turn += 1
         self.visitor_count += 1
         self.message_count += 1
@@ -103,32 +90,32 @@ class State:
         self.text = text
         self.msg = {}
         self._words = self._tokens = None
-        if cr.scan is not None:  # phrases and RE2 patterns in one pass
-            self.hits, self.patterns_found = cr.scan(text)
+        if src.scan is not None:  # phrases and RE2 patterns in one pass
+            self.hits, self.patterns_found = src.scan(text)
         else:
             self.patterns_found = None
-            self.hits = cr.matcher.match_text(text)
+            self.hits = src.matcher.match_text(text)
         if not self.conv_nonempty and text.strip():
             self.conv_nonempty = True
-        if cr.per_message:
+        if src.per_message:
             self._accumulate(text, at)
 
     def _accumulate(self, text: str, at: float) -> None:
         """Conversation-level signals, kept only when a rule uses them."""
-        cr = self.cr
-        needs = cr.needs
+        src = self.src
+        needs = src.needs
         if needs.conv_hits and self.hits:
             if self.record_spans:
-                for m in cr.matcher.matches(text, self.tokens):
+                for m in src.matcher.matches(text, self.tokens):
                     self.conv_first.setdefault(m.phrase_id, (self.turn, m.start, m.end))
             self.conv_hits |= self.hits
-        if cr.conv_pattern_ids:
+        if src.conv_pattern_ids:
             found = self.pattern_ids()
-            for pid in cr.conv_pattern_ids:
+            for pid in src.conv_pattern_ids:
                 if pid in found and pid not in self.conv_patterns:
-                    span = cr.patterns.search(pid, text) or (-1, -1)
+                    span = src.patterns.search(pid, text) or (-1, -1)
                     self.conv_patterns[pid] = (self.turn, span[0], span[1])
-        for key, phrases in cr.conv_similar_leaves:
+        for key, phrases in src.conv_similar_leaves:
             score = self.similar_score(phrases)
             if score > self.conv_similar.get(key, -1.0):
                 self.conv_similar[key] = score
@@ -164,7 +151,7 @@ class State:
         path = url_path(url)
         self.url = path
         self.views += 1
-        for i, pred in enumerate(self.cr.url_patterns):
+        for i, pred in enumerate(self.src.url_patterns):
             if pred(url):
                 self.pattern_views[i] += 1
 
@@ -200,14 +187,14 @@ class State:
     def caps(self) -> float:
         c = self.msg.get("caps")
         if c is None:
-            c = self.msg["caps"] = caps_ratio(self.text, self.cr.settings.caps_min_letters)
+            c = self.msg["caps"] = caps_ratio(self.text, self.src.settings.caps_min_letters)
         return float(c)
 
     def pattern_ids(self) -> frozenset[int]:
         """Ids of the ruleset's RE2 patterns found in the latest message (one scan, cached)."""
         found = self.patterns_found
         if found is None:
-            found = self.patterns_found = self.cr.patterns.matching_ids(self.text)
+            found = self.patterns_found = self.src.patterns.matching_ids(self.text)
         return found
 
     def pattern_span(self, pid: int) -> tuple[int, int] | None:
@@ -215,7 +202,7 @@ class State:
         if key in self.msg:
             span: tuple[int, int] | None = self.msg[key]
             return span
-        span = self.msg[key] = self.cr.patterns.search(pid, self.text)
+        span = self.msg[key] = self.src.patterns.search(pid, self.text)
         return span
 
     def similar_score(self, phrases: tuple[str, ...]) -> float:
@@ -228,7 +215,7 @@ class State:
                 norm = self.msg["norm"] = " ".join(self.words)
             best = 0.0
             if norm:
-                scorer = self.cr.similarity_scorer
+                scorer = self.src.similarity_scorer
                 for p in phrases:
                     s = scorer(norm, p)
                     if s > best:
@@ -255,7 +242,7 @@ class State:
 
     def local(self) -> datetime:
         if self._local_at != self.now or self._local is None:
-            self._local = datetime.fromtimestamp(self.now, self.cr.zone)
+            self._local = datetime.fromtimestamp(self.now, self.src.zone)
             self._local_at = self.now
         return self._local
 
@@ -267,5 +254,5 @@ class State:
         if key not in self._open:
             if len(self._open) > 64:
                 self._open.clear()
-            self._open[key] = self.cr.is_open(schedule_id, self.instant())  # type: ignore[assignment]
+            self._open[key] = self.src.is_open(schedule_id, self.instant())  # type: ignore[assignment]
         return self._open[key]

@@ -4,17 +4,21 @@ A trace node is a leaf `{fact, param, op, value, actual, held, matches}` or a gr
 `{op: all|any|not, held, conditions: [...]}`; a rule trace is `{rule, name, trigger, fired, held,
 evaluated, cooldown, conditions_held, conditions_total, conditions: [root]}`, so a near miss
 ("3 of 4 conditions held") is visible. Every condition is evaluated (no short-circuit) so the
-explanation shows every value, using the same compiled closures as the fast path.
+explanation shows every value, using the same compiled closures as the fast path. What a leaf
+shows as found follows from its fact (`builder.engine.registry`): the phrases or pattern of a text
+condition, the phrases a fact is made of (frustration).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from builder.engine.nodes import CLeaf, CNode, CRule
+from builder.engine.registry import signal
+from builder.engine.state import State
+
 if TYPE_CHECKING:
-    from builder.engine.compile import CompiledRuleset
-    from builder.engine.nodes import CLeaf, CNode, CRule
-    from builder.engine.state import State
+    from builder.engine.compiled import Compiled
 
 
 def _jsonable(value: Any) -> Any:
@@ -26,32 +30,39 @@ def _jsonable(value: Any) -> Any:
 
 
 def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
-    cr = st.cr
+    src = st.src
     if node.phrase_ids:
         if node.conversation:
             out = []
             for pid in sorted(node.phrase_ids):
                 if pid in st.conv_hits:
                     turn, start, end = st.conv_first.get(pid, (0, -1, -1))
-                    out.append({"phrase": cr.matcher.phrases[pid], "start": start, "end": end, "turn": turn})
+                    out.append({"phrase": src.matcher.phrases[pid], "start": start, "end": end, "turn": turn})
             return out
-        return [m.to_dict() for m in cr.matcher.matches(st.text, st.tokens) if m.phrase_id in node.phrase_ids]
+        return [m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in node.phrase_ids]
     if node.pattern_id is not None:
-        pattern = cr.patterns.patterns[node.pattern_id]
+        pattern = src.patterns.patterns[node.pattern_id]
         if node.conversation:
             found = st.conv_patterns.get(node.pattern_id)
             return [] if found is None else [{"phrase": pattern, "start": found[1], "end": found[2], "turn": found[0]}]
         span = st.pattern_span(node.pattern_id)
         return [] if span is None else [{"phrase": pattern, "start": span[0], "end": span[1]}]
-    if node.leaf.fact == "message.frustration":
-        ids = cr.frustration_ids
-        return [m.to_dict() for m in cr.matcher.matches(st.text, st.tokens) if m.phrase_id in ids]
+    sig = signal(node.leaf.fact)
+    if sig is not None and sig.phrases is not None:
+        ids = sig.phrases(src)
+        return [m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in ids]
     return []
 
 
-def explain_node(node: CNode, st: State) -> dict[str, Any]:
-    from builder.engine.nodes import CLeaf
+def _shows_matches(leaf: CLeaf) -> bool:
+    """Whether the trace lists what was found (even nothing): conditions on phrases or patterns."""
+    if leaf.leaf.op in ("contains_any", "contains_none", "matches"):
+        return True
+    sig = signal(leaf.leaf.fact)
+    return sig is not None and sig.phrases is not None
 
+
+def explain_node(node: CNode, st: State) -> dict[str, Any]:
     if isinstance(node, CLeaf):
         leaf = node.leaf
         out: dict[str, Any] = {"fact": leaf.fact}
@@ -62,7 +73,7 @@ def explain_node(node: CNode, st: State) -> dict[str, Any]:
         out["actual"] = _jsonable(node.actual(st))
         out["held"] = bool(node.test(st))
         matches = _matches(node, st)
-        if matches or leaf.op in ("contains_any", "contains_none", "matches") or leaf.fact == "message.frustration":
+        if matches or _shows_matches(node):
             out["matches"] = matches
         return out
     children = [explain_node(c, st) for c in node.children]
@@ -96,20 +107,9 @@ def explain_rule(cr: CRule, st: State, *, fired: bool, evaluated: bool, cooldown
     }
 
 
-def fact_snapshot(compiled: CompiledRuleset, st: State) -> dict[str, Any]:
+def fact_snapshot(compiled: Compiled, st: State) -> dict[str, Any]:
     """The value of every fact the rules use (plus the core emotion signals), for display."""
-    out: dict[str, Any] = {
-        "message.sentiment": round(st.sentiment(), 4),
-        "message.caps_ratio": round(st.caps(), 4),
-        "message.frustration": not compiled.frustration_ids.isdisjoint(st.hits),
-    }
-    for cr in compiled.rules:
-        for leaf_node in cr.leaves:
-            leaf = leaf_node.leaf
-            key = leaf.fact if leaf.param is None else f"{leaf.fact}[{leaf.param}]"
-            if key not in out and leaf.fact not in ("message.text", "conversation.text"):
-                out[key] = _jsonable(leaf_node.actual(st))
-    return out
+    return {key: _jsonable(read(st)) for key, read in compiled.snapshot}
 
 
 # --- rendering ---------------------------------------------------------------------------------

@@ -295,6 +295,32 @@ def test_a_turns_trace_shows_the_cooldowns_it_was_evaluated_with() -> None:
     assert rows == [(1, ("refund",), [("refund", True, False)]), (2, (), [("refund", True, True)])]
 
 
+def test_every_trace_shows_each_rules_cooldown_as_it_was_before_the_evaluation() -> None:
+    """Per evaluation (turn, timer, fired, cooldown of once / every_turn / after 1 minute / silence
+    every_turn): a rule that fires shows no cooldown; 'wait' may fire again exactly 60 s after it
+    fired; an every_turn rule cools down for the timers of the turn it fired at."""
+    rules = [{"id": i, "when": REFUND, "actions": tag(i), "stop": False, "cooldown": c} for i, c in (
+        ("once", {"policy": "once"}), ("turn", {"policy": "every_turn"}),
+        ("wait", {"policy": "after_minutes", "minutes": 1}))]
+    rules.append({"id": "quiet", "when": {"fact": "time.silence_seconds", "op": "gte", "value": 30},
+                  "actions": tag("quiet"), "stop": False, "cooldown": {"policy": "every_turn"}})
+    session = compile_ruleset(make_ruleset(rules, evaluation_mode="all_matches")).session("c", trace=True)
+    for event in events(START, *[(t, "visitor", {"text": "refund"}) for t in (0, 20, 60, 100)]):
+        session.observe(event)
+    rows = [(e.turn, e.timer, e.fired, tuple(r["cooldown"] for r in e.trace)) for e in session.turns]
+    F, T = False, True
+    assert rows == [
+        (1, F, ("once", "turn", "wait"), (F, F, F, F)),
+        (2, F, ("turn",), (T, F, T, F)),
+        (2, T, ("quiet",), (T, T, T, F)),  # silence deadline 20 + 30 s
+        (3, F, ("turn", "wait"), (T, F, F, F)),  # 60 s after 'wait' fired: it may fire again
+        (3, T, ("quiet",), (T, T, T, F)),
+        (4, F, ("turn",), (T, F, T, F)),
+    ]
+    assert [r["cooldown"] for r in session.explain()] == [T, T, T, F]
+    assert "wait (Rule 2): cooling down" in render_trace(session.turns[1].trace)
+
+
 def test_explain_on_demand_and_turn_records() -> None:
     compiled = compile_ruleset(make_ruleset([{"id": "refund", "when": REFUND, "actions": tag("r")},
                                              {"id": "caps", "when": {"fact": "message.caps_ratio", "op": "gte",

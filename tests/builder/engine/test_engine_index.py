@@ -94,7 +94,7 @@ def test_rules_without_a_gate_are_evaluated_at_every_turn() -> None:
              {"fact": "message.text", "op": "contains_any", "value": ["refund"]}]
     compiled = compile_ruleset(make_ruleset(_tag_rules(rules), evaluation_mode="all_matches"))
     assert compiled.always == (0,)
-    assert gate(compiled.rules[1].root, compiled, {}) == frozenset({("num", "visitor.score", "gt", 90.0)})
+    assert gate(compiled.rules[1].root, compiled.sources, {}) == frozenset({("num", "visitor.score", "gt", 90.0)})
 
 
 # --- many rules on few facts: the indexed engine against walking every rule and the reference ------
@@ -158,8 +158,7 @@ def test_the_index_changes_no_result(escalating: list[dict[str, Any]], condition
 
 
 def test_every_inline_reading_equals_the_facts_own_reader() -> None:
-    from builder.engine.facts import ATTRIBUTES, METHODS, inline_expression
-    from builder.engine.index import ALWAYS_NUMBER
+    from builder.engine.registry import signal
 
     conditions = [{"fact": fact, "op": "gte", "value": 1} for fact in
                   ("time.minutes_since_start", "time.silence_seconds", "conversation.message_count",
@@ -176,11 +175,11 @@ def test_every_inline_reading_equals_the_facts_own_reader() -> None:
         for timer in (False, True):
             session.state.eps = 1e-6 if timer else 0.0
             for leaf in leaves:
-                expression = inline_expression(leaf.leaf, compiled)
+                expression = leaf.inline
                 assert expression is not None, leaf.leaf.fact
                 value = eval(expression, {"st": session.state})  # noqa: S307
                 assert value == leaf.actual(session.state), expression
-                assert value is not None or leaf.leaf.fact not in ALWAYS_NUMBER, expression  # no None check there
+                never_none = signal(leaf.leaf.fact).never_none  # type: ignore[union-attr]
+                assert value is not None or not never_none, expression  # no None check there
                 checked += 1
     assert checked == 10 * len(leaves) == 10 * 8
-    assert set(ATTRIBUTES).isdisjoint(METHODS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
+
 from tests.builder.engine.reference_engine import events, make_ruleset
 
 from builder.engine import compile_ruleset, simulate
@@ -153,3 +155,40 @@ def test_out_of_order_events_never_run_the_clock_backwards() -> None:
     evs.append(events(START, (100, "visitor", {"text": "late"}))[0])
     decision = replay([{"when": {"fact": "conversation.visitor_message_count", "op": "gte", "value": 3}}], evs)
     assert decision.at == at(START) + timedelta(seconds=300)
+
+
+UNRESOLVED = {"id": "unresolved", "trigger": "time_based",
+              "when": {"all": [{"fact": "time.minutes_since_start", "op": "gte", "value": 6},
+                               {"fact": "conversation.resolved", "op": "is_false"}]}}
+
+
+@pytest.mark.parametrize(("offset", "escalates"), [(-1, False), (0, True), (1, True)])
+@pytest.mark.parametrize(("rule", "deadline", "event"), [
+    # a message resets the silence: unless the deadline came first, the rule never fires
+    (silence_rule(seconds=120), 120, ("visitor", {"text": "still here"})),
+    (silence_rule("gte", seconds=120), 120, ("bot", {"text": "one moment"})),
+    # a resolution ends the wait: unless the deadline came first, the rule never fires
+    (UNRESOLVED, 360, ("resolved", {})),
+    (UNRESOLVED, 360, ("bot", {"text": "done", "resolved": True})),
+])
+def test_an_event_exactly_at_a_deadline_comes_after_the_timer(rule: dict[str, Any], deadline: int,
+                                                               event: tuple[str, dict[str, Any]],
+                                                               offset: int, escalates: bool) -> None:
+    """Deadline - 1 s: the event wins; exactly at the deadline and after it: the timer fires first."""
+    kind, payload = event
+    evs = events(START, (0, "visitor", {"text": "hello?"}), (deadline + offset, kind, payload),
+                 (deadline + 60, "visitor_left", {}))  # before a deadline the event itself sets
+    decision = replay([rule], evs)
+    assert decision.escalated is escalates
+    if escalates:
+        assert decision.timer and decision.at == at(START) + timedelta(seconds=deadline)
+
+
+@pytest.mark.parametrize(("offset", "fires"), [(-1, False), (0, True), (1, True)])
+def test_a_live_tick_exactly_at_the_deadline_fires(offset: int, fires: bool) -> None:
+    session = compile_ruleset(make_ruleset([silence_rule()])).session("live")
+    session.observe({"at": START, "type": "visitor", "text": "hello?"})
+    decision = session.tick(at(START) + timedelta(seconds=120 + offset))
+    assert (decision is not None) is fires
+    if decision is not None:
+        assert decision.at == at(START) + timedelta(seconds=120)
