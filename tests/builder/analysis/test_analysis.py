@@ -130,8 +130,8 @@ def test_satisfiable_rule_is_not_reported(when: dict[str, Any]) -> None:
 def test_never_fires_message_names_both_conditions() -> None:
     when = {"all": [leaf("visitor.score", "gt", 80), leaf("visitor.score", "lt", 50)]}
     [found] = only(document(rule("hot", when)), "never_fires")
-    assert found.message.endswith("cannot both hold at once \u2014 Visitor score is more than 80; "
-                                  "Visitor score is less than 50.")
+    assert found.message.endswith("cannot both hold at once \u2014 visitor score is more than 80; "
+                                  "visitor score is less than 50.")  # the rule list's words (wording.py)
     assert found.path == "$.rules[0].when.all[1]"
 
 
