@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
+from builder.format.io import ruleset_to_edit
 from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
@@ -39,7 +40,7 @@ from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.saving import SavingWindow
-from widgets.shell.startup import read_ruleset_file, ruleset_from
+from widgets.shell.startup import read_ruleset_file
 from widgets.common.style import icon
 
 _icon = icon  # add_page has a parameter named icon
@@ -335,7 +336,7 @@ class MainWindow(SavingWindow):
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
                 project = self.workspace.project(name, use_backup=True)
-            ruleset = ruleset_from(project.current())
+            ruleset = ruleset_to_edit(project.current())
         except (WorkspaceError, ValueError) as exc:
             show_error(self, "Cannot open the project", str(exc))
             return False
@@ -363,7 +364,7 @@ class MainWindow(SavingWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                ruleset = ruleset_from(recovered)
+                ruleset = ruleset_to_edit(recovered)
             except ValueError as exc:
                 show_error(self, "Cannot restore", str(exc))
                 return
@@ -375,7 +376,7 @@ class MainWindow(SavingWindow):
     def open_file(self, path: Path) -> bool:
         """Open a ruleset JSON file; Save then writes back to it."""
         try:
-            ruleset = ruleset_from(read_ruleset_file(path))
+            ruleset = ruleset_to_edit(read_ruleset_file(path))
         except ValueError as exc:
             show_error(self, "Cannot open the file", f"{path.name}: {exc}")
             return False
