@@ -32,6 +32,7 @@ from builder.editing.document import Document
 from builder.format.io import ruleset_to_edit
 from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
+from widgets.common.editor_page import subscribe
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.common.error_dialog import show_error
 from widgets.shell.menus import build_menus, build_toolbar, make_action
@@ -131,7 +132,7 @@ class MainWindow(SavingWindow):
         self.problems_panel.problems_changed.connect(self._on_problems_changed)
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._on_edited)
-        self.document.changed.connect(self._update_rule_count)
+        subscribe(self, [(self.document.changed, self._update_rule_count)])
         self.resize(QSize(1280, 800))
         self._update_title()
         self._update_rule_count()
