@@ -8,7 +8,9 @@ throttled by construction (at most 1000 / interval_ms a second) and the UI is ne
 Large files use the replay's own process pool (`processes=None`: both cores above ~2 MB).
 
 Cancel sets a flag the replay checks between conversations (and every 0.1 s while it waits for
-the pool), so a run stops well within half a second.
+the pool), so a run stops well within half a second. While any run is going, `RUN_TUNING` shortens
+the GIL switch interval and keeps the kept results out of the cyclic GC; both are put back when
+the last run ends (see `_RunTuning`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import gc
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,14 +133,13 @@ class ReplayWorker(QObject):
     # --- the worker thread -----------------------------------------------------------------
 
     def _guarded(self, body: Callable[[], None]) -> None:
-        _short_switch(True)
         try:
-            body()
+            with RUN_TUNING.running():
+                body()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the user as a sentence
             with self._lock:
                 self._state.error = _message(exc)
         finally:
-            _short_switch(False)
             self.stopped_at = time.monotonic()
             with self._lock:
                 self._state.finished = True
@@ -159,7 +161,7 @@ class ReplayWorker(QObject):
             if keep:
                 results.append(result)
                 if len(results) % FREEZE_EVERY == 0:
-                    _freeze_kept()
+                    RUN_TUNING.freeze_kept()
             if result.index % 50 == 0 and time.monotonic() >= next_snapshot:
                 snapshot = builder.metrics()
                 with self._lock:
@@ -218,33 +220,67 @@ class ReplayWorker(QObject):
             self.finished.emit(outcome)
 
 
-def _freeze_kept() -> None:
-    """Move what is alive (mostly the kept results) out of the cyclic GC's sight: a full
-    collection walks every tracked object, ~0.2 s per 100,000 results, and would stall the UI
-    whichever thread triggers it. Frozen objects are still freed by reference counting."""
-    gc.collect(1)  # young cycles first, so they are not frozen with the rest
-    gc.freeze()
+class _RunTuning:
+    """Two process-wide settings a running replay changes, confined to the run: shared by every
+    worker (a dashboard run and a comparison may overlap) and restored exactly when the last run
+    ends, whether it finished, failed or was cancelled.
+
+    * Switch interval (1 ms instead of 5 ms): the UI thread paints in many short Python calls, each
+      waiting for the GIL the replay thread holds; shorter turns keep those waits short.
+    * `gc.freeze()` of the kept results every `FREEZE_EVERY`: a full collection walks every tracked
+      object, and the kept results grow to hundreds of thousands, so each one would stall the UI
+      (whichever thread triggers it) for a fraction of a second. Frozen objects are still freed by
+      reference counting; at the end `gc.unfreeze()` hands them back to the collector, so nothing
+      stays frozen (frozen cycles would never be collected). When something else in the process
+      froze objects first, the run leaves the collector alone, since unfreezing would undo theirs.
+
+    `benchmarks/dashboard_bench.py` measures the stalls both prevent (the figures are in the
+    commit that confined them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved_switch = self._our_switch = 0.0
+        self._may_freeze = self._frozen = False
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        self._enter()
+        try:
+            yield
+        finally:
+            self._exit()
+
+    def freeze_kept(self) -> None:
+        """Move what is alive (mostly the kept results) out of the cyclic GC's sight until the end."""
+        with self._lock:
+            if self._users and self._may_freeze:
+                gc.collect(1)  # young cycles first, so they are not frozen with the rest
+                gc.freeze()
+                self._frozen = True
+
+    def _enter(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._saved_switch = sys.getswitchinterval()
+                self._our_switch = min(self._saved_switch, SWITCH_INTERVAL)
+                sys.setswitchinterval(self._our_switch)
+                self._may_freeze, self._frozen = gc.get_freeze_count() == 0, False
+            self._users += 1
+
+    def _exit(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users:
+                return
+            if sys.getswitchinterval() == self._our_switch:  # unless someone else set it meanwhile
+                sys.setswitchinterval(self._saved_switch)
+            if self._frozen:
+                gc.unfreeze()
+                self._frozen = False
 
 
-_switch_lock = threading.Lock()
-_switch_users = 0
-_switch_saved = 0.005
-
-
-def _short_switch(on: bool) -> None:
-    """The UI thread paints in many short Python calls, each waiting for the GIL; a shorter
-    switch interval while any replay runs keeps those waits (and so the stalls) short."""
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if on:
-            if _switch_users == 0:
-                _switch_saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
-            _switch_users += 1
-        else:
-            _switch_users = max(0, _switch_users - 1)
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
+RUN_TUNING = _RunTuning()
 
 
 def _message(exc: BaseException) -> str:
