@@ -28,7 +28,7 @@ OVER_COLOUR, MUTED_COLOUR = "#dc2626", "#64748b"
 def user_text(user: TemplateUser) -> str:
     """"Visitor asks for a human — chat reply, notification"; "Channel “Support Slack” — its message text"."""
     if user.kind == "channel":
-        return f"Channel “{user.name}” — its message text"
+        return f"Channel “{user.name}” — its {', '.join(user.uses)}"
     return f"{user.name} — {', '.join(user.uses)}"
 
 

@@ -4,7 +4,6 @@ schedules, and the warnings that appear next to what causes them."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
