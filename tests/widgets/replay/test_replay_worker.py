@@ -81,30 +81,35 @@ def test_cancel_stops_the_replay_where_it_was_and_reports_cancelled(qtbot: Any, 
     assert not worker.running
 
 
-def test_a_running_replay_tunes_the_process_and_cancel_restores_it(qtbot: Any, worker: Any,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_results_are_frozen_only_while_the_replay_runs(qtbot: Any, worker: Any,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from widgets.replay import replay_worker
 
     monkeypatch.setattr(replay_worker, "FREEZE_EVERY", 50)
-    switch, frozen = sys.getswitchinterval(), gc.get_freeze_count()
-    assert frozen == 0
+    switch = sys.getswitchinterval()
+    assert gc.get_freeze_count() == 0
     library = GatedLibrary(stop_at=120)
     worker.start(read_ruleset(example_playbook()), library, processes=1)
     qtbot.waitUntil(library.reached.is_set, timeout=30000)
-    assert sys.getswitchinterval() == min(switch, replay_worker.SWITCH_INTERVAL)
     assert gc.get_freeze_count() > 0  # the kept results are out of the collector's sight meanwhile
+    assert sys.getswitchinterval() == switch  # nothing else process-wide is touched
     with qtbot.waitSignal(worker.cancelled, timeout=30000):
         worker.cancel()
         library.gate.set()
-    assert sys.getswitchinterval() == switch
-    assert gc.get_freeze_count() == 0  # nothing stays frozen after the run
+    assert gc.get_freeze_count() == 0  # cancel: nothing stays frozen
 
 
-def test_a_failed_replay_restores_the_process_too(qtbot: Any, worker: Any, tmp_path: Path) -> None:
-    switch = sys.getswitchinterval()
+def test_a_finished_and_a_failed_replay_leave_nothing_frozen(qtbot: Any, worker: Any, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from widgets.replay import replay_worker
+
+    monkeypatch.setattr(replay_worker, "FREEZE_EVERY", 5)
+    with qtbot.waitSignal(worker.finished, timeout=30000):
+        worker.start(read_ruleset(example_playbook()), sample_conversations(), processes=1)
+    assert gc.get_freeze_count() == 0
     with qtbot.waitSignal(worker.failed, timeout=30000):
         worker.start(read_ruleset(example_playbook()), tmp_path / "missing.jsonl")
-    assert sys.getswitchinterval() == switch and gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_freeze_made_by_someone_else_is_left_alone(qtbot: Any, worker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,22 +127,18 @@ def test_a_freeze_made_by_someone_else_is_left_alone(qtbot: Any, worker: Any, mo
         gc.unfreeze()
 
 
-def test_overlapping_runs_restore_the_switch_interval_once_the_last_ends() -> None:
-    from widgets.replay.replay_worker import SWITCH_INTERVAL, _RunTuning
+def test_overlapping_runs_unfreeze_once_the_last_ends() -> None:
+    from widgets.replay.replay_worker import _FrozenWhileRunning
 
-    tuning, before = _RunTuning(), sys.getswitchinterval()
-    with tuning.running():
-        with tuning.running():
-            assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)
-        assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)  # the other run still goes
-    assert sys.getswitchinterval() == before
-    with pytest.raises(RuntimeError), tuning.running():
-        sys.setswitchinterval(0.002)  # someone else's choice made during the run is kept
+    freeze = _FrozenWhileRunning()
+    with pytest.raises(RuntimeError), freeze.running():
+        with freeze.running():
+            freeze.freeze_kept()
+        assert gc.get_freeze_count() > 0  # the other run still goes
         raise RuntimeError("replay failed")
-    try:
-        assert sys.getswitchinterval() == 0.002
-    finally:
-        sys.setswitchinterval(before)
+    assert gc.get_freeze_count() == 0  # the error path unfroze
+    freeze.freeze_kept()  # outside any run: nothing happens
+    assert gc.get_freeze_count() == 0
 
 
 def test_live_metrics_snapshots_arrive_while_running(qtbot: Any, tmp_path: Path) -> None:
