@@ -1,9 +1,15 @@
-"""Entry point of `handoff-builder`: a subcommand goes to the headless CLI, none opens the window."""
+"""Entry point of `handoff-builder`: a subcommand goes to the headless CLI, none opens the window.
+
+`run_app` lives here, at the top of the widgets' layers, because it is the one place that builds
+the window and hands it to the start-up pieces below it (`widgets.shell.startup`).
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -13,9 +19,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if is_subcommand(args):
         return cli_main(args)
-    from widgets.shell.startup import run_app  # imported only when a window is wanted
-
     return run_app(args)
+
+
+def _parse_args(args: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="handoff-builder", description="Open the Handoff Builder window.")
+    parser.add_argument("ruleset", nargs="?", type=Path, help="a ruleset JSON file to open")
+    parser.add_argument("--workspace", type=Path, default=None, help="workspace file (default: your user data)")
+    parser.add_argument("--project", default=None, help="project to open")
+    return parser.parse_args(list(args))
+
+
+def run_app(args: Sequence[str]) -> int:
+    """Open the window (on a file, the last workspace project or the example) and run until closed.
+
+    Qt is imported only here, when a window is wanted, so a CLI subcommand never loads it."""
+    from widgets.shell.main_window import MainWindow
+    from widgets.shell.startup import create_application, open_start_project, open_workspace
+
+    options = _parse_args(args)
+    app = create_application()
+    if options.ruleset is not None:
+        window = MainWindow()
+        if not window.open_file(options.ruleset):
+            return 2
+    else:
+        workspace = open_workspace(None, options.workspace)
+        if workspace is None:
+            return 0
+        window = MainWindow(workspace)
+        opened = window.open_project(options.project) if options.project else open_start_project(window)
+        if not opened:
+            workspace.close()
+            return 1
+    window.show()
+    return int(app.exec())
 
 
 if __name__ == "__main__":

@@ -1,47 +1,22 @@
-"""Plain-language wording of conditions for findings a support manager reads."""
+"""Wording for findings a support manager reads: rule titles, handoff and trigger labels, lists.
+
+Conditions and values are worded by `builder.analysis.wording` (the same words the rule list and
+the rule diagram show); `literal_text` only adapts an analysis `Literal` to it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from builder.analysis.logic import Literal
+from builder.analysis.wording import condition_text, fact_label, value_text
 from builder.format.model import Rule
 from rules_schema.catalog import catalog
 
-_NEGATED_LABELS = {
-    "matches": "does not match the pattern",
-    "similar_to": "is not similar to",
-    "is_set": "is not known",
-}
-
-
-def fact_label(fact: str, param: str | None) -> str:
-    entry = catalog().fact(fact)
-    label = entry.label if entry else fact
-    return f"{label} ({param})" if param else label
-
-
-def value_text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, str):
-        return f"\u201c{value}\u201d"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+__all__ = ["fact_label", "handoff_label", "join_and", "literal_text", "rule_title", "trigger_label", "value_text"]
 
 
 def literal_text(lit: Literal) -> str:
-    """E.g. "Visitor score is more than 80"."""
-    if lit.negated:
-        label = _NEGATED_LABELS.get(lit.op, f"is not ({lit.op})")
-    else:
-        op = catalog().operators.get(lit.op)
-        label = op.label if op else lit.op
-    text = f"{fact_label(lit.fact, lit.param)} {label}"
-    if lit.value is not None and lit.op not in ("is_true", "is_false", "is_set"):
-        text += f" {value_text(lit.value)}"
-    return text
+    """E.g. "visitor score is more than 80" (negated opaque tests read "does not match …")."""
+    return condition_text(lit.fact, lit.op, lit.value, lit.param, negated=lit.negated)
 
 
 def rule_title(rule: Rule) -> str:

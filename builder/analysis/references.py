@@ -1,10 +1,11 @@
-"""Findings about what rules point at: offline branches, unused templates and channels, and
-rules that fire too often in a replay."""
+"""What rules point at: who uses each template, and the findings about references (offline
+branches, unused templates and channels, rules that fire too often in a replay)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from builder.analysis.describe import rule_title, value_text
 from builder.analysis.finding import Finding
@@ -68,15 +69,45 @@ def offline_mode_missing(document: Mapping[str, Any]) -> list[Finding]:
                     "callback), so after-hours escalations have no offline path.", (), "$.routing")]
 
 
-def _template_users(ruleset: Ruleset) -> set[str]:
-    used = {c.template for c in ruleset.channels if c.template}
+@dataclass(frozen=True)
+class TemplateUser:
+    """A rule or a channel that sends a template, and how (the template page's "Used by").
+
+    `uses` are plain words: "chat reply", "notification", "notification via Support Slack" for a
+    rule; "message text" for a channel."""
+
+    kind: Literal["rule", "channel"]
+    id: str
+    name: str
+    uses: tuple[str, ...]
+
+
+def template_users(ruleset: Ruleset) -> dict[str, list[TemplateUser]]:
+    """Who uses each template, by template id, in document order (rules, then channels).
+
+    A rule uses a template when it replies with it, notifies with it, or notifies a channel
+    without naming a template, so the channel's own template is sent. One pass over the rules;
+    a template nobody uses has no key (that is what `unused` reports)."""
+    channels = {c.id: c for c in ruleset.channels}
+    found: dict[str, list[TemplateUser]] = {}
     for rule in ruleset.rules:
+        uses: dict[str, dict[str, None]] = {}
         for action in rule.actions:
             if isinstance(action, Reply):
-                used.add(action.template)
+                uses.setdefault(action.template, {})["chat reply"] = None
             elif isinstance(action, Notify) and action.template:
-                used.add(action.template)
-    return used
+                uses.setdefault(action.template, {})["notification"] = None
+            elif isinstance(action, Notify) and action.channel in channels:
+                channel = channels[action.channel]
+                if channel.template:
+                    uses.setdefault(channel.template, {})[f"notification via {channel.name}"] = None
+        for template_id, words in uses.items():
+            found.setdefault(template_id, []).append(TemplateUser("rule", rule.id, rule.name, tuple(words)))
+    for channel in ruleset.channels:
+        if channel.template:
+            found.setdefault(channel.template, []).append(
+                TemplateUser("channel", channel.id, channel.name, ("message text",)))
+    return found
 
 
 def _offline_email_possible(ruleset: Ruleset) -> bool:
@@ -88,7 +119,7 @@ def _offline_email_possible(ruleset: Ruleset) -> bool:
 def unused(ruleset: Ruleset) -> list[Finding]:
     """Templates and channels nothing refers to (clutter, or a forgotten action)."""
     out: list[Finding] = []
-    used = _template_users(ruleset)
+    used = template_users(ruleset)
     email_used = _offline_email_possible(ruleset)
     for k, template in enumerate(ruleset.templates):
         if template.id in used or (template.channel == "email" and email_used):

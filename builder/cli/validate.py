@@ -2,7 +2,16 @@
 
 Each line is `location: severity: message [code]`, in document order, where the location is the
 JSON path of the field (`$.rules[2].when.all[0].value`). A summary goes to stderr so stdout stays
-one problem per line for scripts. Exit 0 when there are no errors (warnings are printed but do not
+one problem per line for scripts.
+
+After the validator's problems come the response-time promises a team's schedule cannot keep
+(`builder.analysis.promises`, the warnings the routing page shows under each priority), as
+`$.routing.sla.<priority>: warning: … [analysis.unkept_promise]`. They are judged from today
+(the machine's clock: a promise is broken by the coming weekends and holidays) and only for a file
+without errors, since a broken file cannot be read as a ruleset. Like every analysis finding they
+are warnings: an export is never blocked by them, so neither is this exit code.
+
+Exit 0 when there are no errors (warnings, unkept promises included, are printed but do not
 fail), 1 when there are errors, 2 when the file cannot be read as JSON at all.
 """
 
@@ -11,9 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime, timezone
+from typing import Any
 
+from builder.analysis.promises import unkept_promises
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.format.io import RulesetFileError, check_document, read_ruleset_file
+from builder.format.model import Ruleset
 from rules_schema import Problem
 
 
@@ -40,12 +53,21 @@ def summary(source: str, problems: list[Problem]) -> str:
     return f"{source}: {'invalid' if errors else 'valid'}, {' and '.join(parts)}"
 
 
+def promise_warnings(document: dict[str, Any], problems: list[Problem], now: datetime) -> list[Problem]:
+    """The unkept promises of a document without errors, as warnings (none when it has errors)."""
+    if any(p.is_error for p in problems):
+        return []
+    ruleset = Ruleset.from_dict(document)
+    return [promise.to_finding().to_problem() for promise in unkept_promises(ruleset, now)]
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         document = read_ruleset_file(args.ruleset)
     except RulesetFileError as exc:
         raise UsageError(str(exc)) from None
-    _, problems = check_document(document)
+    migrated, problems = check_document(document)
+    problems = problems + promise_warnings(migrated, problems, datetime.now(timezone.utc))
     for problem in problems:
         if args.json:
             print(json.dumps({"path": problem.path, "severity": problem.severity, "code": problem.code,

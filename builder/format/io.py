@@ -25,7 +25,7 @@ from rules_schema.canonical import canonical_json, content_hash
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "ExportResult", "InvalidRuleset", "RulesetFileError", "atomic_write_text",
     "canonical_document", "canonical_json", "check_document", "content_hash", "export_ruleset", "load_ruleset",
-    "read_ruleset_file",
+    "read_ruleset_file", "ruleset_to_edit",
 ]
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -140,6 +140,22 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     if any(p.is_error for p in problems):
         raise InvalidRuleset(problems, str(path))
     return Ruleset.from_dict(document)
+
+
+def ruleset_to_edit(document: Mapping[str, Any]) -> Ruleset:
+    """A Ruleset from a document that may have errors (an editor shows them rather than refusing
+    the file, unlike `load_ruleset`); ValueError in words when its format version cannot be read
+    or its shape is too broken to build the model at all."""
+    try:
+        migrated = migrate(dict(document))
+    except Exception as exc:  # noqa: BLE001 - a newer or unknown version is explained below
+        raise ValueError(f"this ruleset's format version cannot be read ({exc})") from exc
+    try:
+        return Ruleset.from_dict(migrated)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problems = [p for p in validate(migrated) if p.severity == "error"][:5]
+        listed = "\n".join(f"• {p.message}" for p in problems)
+        raise ValueError(f"the ruleset is too damaged to edit:\n{listed or exc}") from exc
 
 
 # --- writing -------------------------------------------------------------------------------------

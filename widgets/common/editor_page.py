@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from builder.editing.document import Document
-from builder.editing.events import Event
+from builder.editing.events import Event, Subscription
 from builder.format.model import Ruleset
 from rules_schema import Problem, validate
 from widgets.common.undo_commands import SetRulesetCommand
@@ -36,16 +36,20 @@ class _HasId(Protocol):
 Item = TypeVar("Item", bound=_HasId)
 
 
-def subscribe(widget: QObject, subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
-    """Connect document events, and disconnect them when `widget` is destroyed."""
-    for event, callback in subscriptions:
-        event.connect(callback)
-    widget.destroyed.connect(lambda *_: _disconnect(subscriptions))
+def subscribe(widget: QObject, subscriptions: list[tuple[Event, Callable[..., None]]]) -> list[Subscription]:
+    """Connect document events, and disconnect them when `widget` is destroyed.
+
+    The events hold bound methods weakly, so a view nobody keeps is collected anyway; the explicit
+    disconnect covers a view whose C++ half is deleted while Python still holds it (its methods
+    would then raise). The slot holds only the handles, never the widget, so it keeps nothing alive."""
+    handles = [event.connect(callback) for event, callback in subscriptions]
+    widget.destroyed.connect(lambda *_: _disconnect(handles))
+    return handles
 
 
-def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
-    for event, callback in subscriptions:
-        event.disconnect(callback)
+def _disconnect(handles: list[Subscription]) -> None:
+    for handle in handles:
+        handle.disconnect()
 
 
 def debounce_timer(parent: QObject, slot: Callable[[], None], interval_ms: int = VALIDATE_DEBOUNCE_MS) -> QTimer:

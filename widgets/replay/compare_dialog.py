@@ -144,9 +144,9 @@ class CompareDialog(QDialog):
         if kind == "current":
             return self.document.ruleset
         if kind == "revision":
-            from widgets.shell.startup import ruleset_from
+            from builder.format.io import ruleset_to_edit
 
-            return ruleset_from(self.project.revision_document(int(value)))
+            return ruleset_to_edit(self.project.revision_document(int(value)))
         path = self.files.get(combo)
         if path is None:
             raise ValueError("choose a ruleset file first")

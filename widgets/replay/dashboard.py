@@ -36,6 +36,7 @@ from builder.editing.document import Document
 from builder.replay.metrics import Metrics, select
 from builder.replay.batch import ReplayResult, read_library
 from rules_schema.catalog import catalog
+from widgets.common.editor_page import subscribe
 from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
 from widgets.replay.metrics_text import short, summary_html
 from widgets.replay.replay_worker import ReplayOutcome, ReplayWorker
@@ -71,7 +72,7 @@ class ReplayDashboard(QWidget):
         self.worker.finished.connect(self._on_finished)
         self.worker.cancelled.connect(self._on_cancelled)
         self.worker.failed.connect(self._on_failed)
-        self.document.changed.connect(self._document_changed)
+        subscribe(self, [(self.document.changed, self._document_changed)])
         self.reload_libraries()
         self.show_metrics(None)
 

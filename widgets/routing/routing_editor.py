@@ -5,8 +5,8 @@ Why warnings inline: a routing mistake is silent at runtime (a team with no hour
 open, so after-hours visitors are "transferred" to nobody; a 30-minute calendar promise is made
 at 2 a.m. on a Sunday). The editor shows, next to the field that causes it, what
 `builder.analysis` (team without schedule, offline callback disabled…), `rules_schema.validate`
-(unknown schedule, no promise for a priority a rule uses) and `builder.handoff.routing` (the promise a
-visitor would get) say. Every promise example is computed by `builder.handoff.routing.route`.
+(unknown schedule, no promise for a priority a rule uses), `builder.analysis.promises` (a promise the
+schedule cannot keep) and `builder.handoff.routing` (the promise a visitor would get) say. Every promise example is computed by `builder.handoff.routing.route`.
 
 Every edit is one `SetRulesetCommand` (typing in a field merges); the view mirrors the document.
 """
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.analysis.promises import UnkeptPromise, unkept_promises
 from builder.analysis.references import offline_branches, offline_mode_missing
 from builder.editing.document import Document
 from builder.format.model import PRIORITIES, Ruleset, Sla, Team
@@ -33,7 +34,7 @@ from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import debounce_timer, problems_label, push_ruleset, subscribe
 from widgets.routing.routing_examples import RoutingExamplesMixin
-from widgets.routing.routing_warnings import RoutingWarningsMixin, sample_moment, unkept_promises  # noqa: F401 - re-exported
+from widgets.routing.routing_warnings import RoutingWarningsMixin, sample_moment  # noqa: F401 - re-exported
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
 from widgets.common.form_helpers import set_text, unique_id, unique_name
@@ -55,7 +56,7 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         self._structure: object = None
         self.problems: list[Problem] = []
         self.findings: list[Any] = []
-        self.unkept: list[tuple[str, str]] = []
+        self.unkept: list[UnkeptPromise] = []
         self._validated: Ruleset | None = None
         self.now: datetime | None = None  # the moment examples are computed from (None: the clock)
 

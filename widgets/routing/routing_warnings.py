@@ -1,9 +1,9 @@
-"""The routing page's warnings: promises a team's schedule cannot keep, and the validator's and
-analysis' findings sorted under the teams table, the offline box and each priority's SLA row.
+"""The routing page's warnings: the validator's problems, analysis findings and the promises a
+team's schedule cannot keep (`builder.analysis.promises`, the same ones `handoff-builder validate`
+prints), each sorted under the field it concerns: the teams table, the offline box, an SLA row.
 
-Why its own module: `unkept_promises` is a question about schedules and promises (Qt-free: it asks
-only `builder.handoff.routing` and `OpenHours`), and sorting findings to the field they concern is separate
-from editing; the routing page keeps the edits.
+Why its own module: sorting and rendering warnings is separate from editing; the routing page
+keeps the edits, and the core decides what is wrong.
 """
 
 from __future__ import annotations
@@ -15,68 +15,21 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QTableWidget
 
+from builder.analysis.promises import UnkeptPromise
 from builder.editing.document import Document
-from builder.format.model import PRIORITIES, Ruleset
-from builder.handoff.routing import duration_text, team_hours
+from builder.format.model import PRIORITIES
 from rules_schema import Problem
-from rules_schema.catalog import catalog
 from widgets.common.form_helpers import set_text
 
 ERROR_COLOUR, WARNING_COLOUR = "#dc2626", "#b45309"
 TEAM_CODES = {"team_without_schedule", "escalation_unknown_team"}
 OFFLINE_CODES = {"offline_callback_disabled", "offline_mode_missing"}
-LOOKAHEAD_DAYS = 14
 
 
 def sample_moment(zone_now: datetime) -> datetime:
     """The next Friday 17:30 after `zone_now` (same zone): the moment promises most often break."""
     days = (4 - zone_now.weekday()) % 7 or 7
     return (zone_now + timedelta(days=days)).replace(hour=17, minute=30, second=0, microsecond=0)
-
-
-def unkept_promises(ruleset: Ruleset, now: datetime) -> list[tuple[str, str]]:
-    """(priority, sentence) for promises a team's schedule cannot keep: no opening within a year,
-    or a calendar-time promise shorter than the team's longest closed stretch with no backup
-    contact to bridge it (the visitor is then promised the next opening instead).
-
-    Qt-free; asks only `builder.hours.schedule.OpenHours` (spans) and `builder.handoff.routing`."""
-    out: list[tuple[str, str]] = []
-    routing = ruleset.routing
-    for priority, sla in routing.sla:
-        label = catalog().priorities.get(priority, {}).get("label", priority).lower()
-        promise = f"{duration_text(sla.minutes)} {'calendar-time' if sla.clock == 'calendar' else 'business-hours'}"
-        never: list[str] = []
-        gaps: list[str] = []
-        for team in routing.teams:
-            hours = team_hours(ruleset, team.id)
-            if hours is None:
-                continue  # analysis reports a team without hours
-            if hours.next_open(now) is None:
-                never.append(team.name)
-                continue
-            if sla.clock != "calendar" or team.backup_contact or routing.backup_contact:
-                continue
-            longest, start, previous = timedelta(0), None, None
-            for begin, end in hours.spans(now, days=LOOKAHEAD_DAYS):
-                if previous is not None and begin - previous > longest:
-                    longest, start = begin - previous, previous
-                previous = end
-            if start is not None and longest > timedelta(minutes=sla.minutes):
-                local = start.astimezone(hours.zone)
-                gaps.append(f"{team.name} up to {duration_text(longest.total_seconds() / 60)} "
-                            f"(from {local.strftime('%A %H:%M')})")
-        if never:
-            out.append((priority, (f"{_names(never)} never open{'s' if len(never) == 1 else ''} (no opening within "
-                                   f"a year), so the {promise} promise for {label} priority can never be kept.")))
-        if gaps:
-            out.append((priority, (f"Closed longer than the {promise} promise for {label} priority: "
-                                   f"{'; '.join(gaps)}. With no backup contact, visitors are then promised the next "
-                                   "opening instead: add a backup contact or count business hours.")))
-    return out
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _line(colour: str, text: str) -> str:
@@ -89,7 +42,7 @@ class RoutingWarningsMixin:
     document: Document
     problems: list[Problem]
     findings: list[Any]
-    unkept: list[tuple[str, str]]
+    unkept: list[UnkeptPromise]
     team_table: QTableWidget
     team_problems: QLabel
     offline_problems: QLabel
@@ -132,8 +85,8 @@ class RoutingWarningsMixin:
                     bad_rows.add(int(found.group(1)))
             elif finding.code in OFFLINE_CODES:
                 offline_lines.append(_line(WARNING_COLOUR, finding.message))
-        for priority, sentence in self.unkept:
-            sla_lines.setdefault(priority, []).append(_line(WARNING_COLOUR, sentence))
+        for promise in self.unkept:
+            sla_lines.setdefault(promise.priority, []).append(_line(WARNING_COLOUR, promise.message))
         self._set_lines(self.team_problems, team_lines)
         self._set_lines(self.offline_problems, offline_lines)
         for priority, fields in self.sla_rows.items():

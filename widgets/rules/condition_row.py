@@ -1,6 +1,6 @@
 """One condition of the IF sentence: "[⠿] [not] [fact ▾] [param] [operator ▾] [value] [✕]".
 
-A `LeafRow` turns each gesture into a new `Leaf` and hands it to its `ConditionEditor`, which
+A `LeafRow` turns each gesture into a new `Leaf` and hands it to its editor (`ConditionEdits`), which
 turns it into one new tree and one undo step; it never changes the model itself. The small pieces
 a group header shares with a row (drag handle, "not" toggle, delete button, inline problem label)
 live here too, so the editor imports them from one place and rows stay testable on their own.
@@ -9,23 +9,44 @@ live here too, so the editor imports them from one place and rows stay testable 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QDrag, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget,
 )
 
 from builder.editing.condition_edits import Path
-from builder.format.model import Leaf
+from builder.format.model import Leaf, Ruleset
+from rules_schema.catalog import Catalog
 from widgets.rules.chips import Picker
 from widgets.rules.value_editors import (
     ChoiceListEditor, PatternEditor, PhraseEditor, ValueEditor, default_value, make_value_editor, value_fits,
 )
 
-if TYPE_CHECKING:
-    from widgets.rules.condition_editor import ConditionEditor
+
+
+class ConditionEdits(Protocol):
+    """What a row asks of the editor that holds it (`ConditionEditor` is one): the catalog and
+    schedules it offers, and the edits it turns gestures into. Rows are handed their editor, so
+    this module never imports the editor module."""
+
+    catalog: Catalog
+    fact_items: list[tuple[str, Any, str]]
+    ruleset: Ruleset | None
+
+    def edit_leaf(self, path: Path, leaf: Leaf, text: str, merge_key: str | None = None) -> None: ...
+
+    def set_negated(self, node_path: Path, negated: bool) -> None: ...
+
+    def delete(self, node_path: Path) -> None: ...
+
+    def move_node_to(self, src: Path, group_path: Path, index: int) -> None: ...
+
+    def moves_for(self, node_path: Path) -> list[tuple[str, Path, int]]: ...
+
+    def mime_for(self, node_path: Path) -> QMimeData: ...
 
 
 def small_button(text: str, name: str, tip: str) -> QToolButton:
@@ -82,7 +103,7 @@ def show_inline_problem(label: QLabel, message: str, severity: str) -> None:
 class DragHandle(QLabel):
     """⠿ — drag to move a condition or group to another group; right-click for the same moves."""
 
-    def __init__(self, editor: ConditionEditor, node_path: Path) -> None:
+    def __init__(self, editor: ConditionEdits, node_path: Path) -> None:
         super().__init__("⠿")
         self.setObjectName("dragHandle")
         self.setToolTip("Drag to move into another group (right-click: move up, down or out)")
@@ -120,7 +141,7 @@ class DragHandle(QLabel):
 class LeafRow(QFrame):
     """One condition: handle, not, fact, param, operator, value, delete, and an inline problem."""
 
-    def __init__(self, editor: ConditionEditor, leaf: Leaf, path: Path, negated: bool) -> None:
+    def __init__(self, editor: ConditionEdits, leaf: Leaf, path: Path, negated: bool) -> None:
         super().__init__()
         self.setObjectName("conditionRow")
         self.editor, self.leaf, self.path = editor, leaf, path

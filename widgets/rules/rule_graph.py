@@ -1,5 +1,5 @@
 """The rule drawn as blocks, for people who think in pictures: the condition tree from left to right
-(ALL / ANY / NOT nodes, one block per condition in plain words), then an arrow to the actions.
+(ALL / ANY / NOT nodes, one block per condition in the words the rule list uses), then an arrow to the actions.
 
 Read-only: the rule editor calls `set_rule` whenever the shown rule changes, and the whole scene
 is redrawn (a rule has tens of nodes, not thousands).
@@ -7,64 +7,27 @@ is redrawn (a rule has tens of nodes, not thousands).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem, QGraphicsView, QWidget
 
-from builder.format.model import Action, Condition, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, SetPriority, Tag
+from builder.analysis.wording import action_text, leaf_text, sentence_case
+from builder.format.model import Action, Condition, Group, Leaf, Rule, Ruleset
 from rules_schema.catalog import catalog
 
 LEAF_WIDTH, NODE_WIDTH, GAP_X, GAP_Y, PAD = 250.0, 58.0, 36.0, 10.0, 8.0
+MAX_PHRASES = 6  # phrases of a list drawn in a block before "+N more"
 _GROUP_COLOURS = {"all": "#2563eb", "any": "#d97706", "not": "#dc2626"}
 
 
-def format_value(value: Any, unit: str | None = None, limit: int = 6) -> str:
-    """A condition's value in words: phrases quoted, lists shortened, numbers with their unit."""
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        if len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
-            return f"{value[0]} and {value[1]}" + (f" {unit}" if unit else "")
-        shown = ", ".join(f"“{v}”" for v in value[:limit])
-        return shown + (f" +{len(value) - limit} more" if len(value) > limit else "") if value else "(nothing yet)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return f"{value} {unit}" if unit and unit not in ("ratio", "score") else str(value)
-    return f"“{value}”"
-
-
 def describe_leaf(leaf: Leaf) -> str:
-    """'Latest visitor message contains any of “refund”, “cancel”' — the sentence a manager reads."""
-    cat = catalog()
-    fact, op = cat.facts.get(leaf.fact), cat.operators.get(leaf.op)
-    subject = fact.label if fact else leaf.fact
-    if leaf.param:
-        subject += f" ({leaf.param})"
-    words = [subject, op.label if op else leaf.op, format_value(leaf.value, fact.unit if fact else None)]
-    return " ".join(w for w in words if w)
+    """A condition block: the shared wording (`builder.analysis.wording`), capitalised."""
+    return sentence_case(leaf_text(leaf, max_items=MAX_PHRASES))
 
 
 def describe_action(action: Action, ruleset: Ruleset | None = None) -> str:
-    cat = catalog()
-    if isinstance(action, Escalate):
-        team = ruleset.routing.team(action.team) if ruleset else None
-        mode = cat.handoff_modes.get(action.handoff, {}).get("label", action.handoff)
-        priority = cat.priorities.get(action.priority, {}).get("label", action.priority)
-        return f"{mode} to {team.name if team else action.team} ({priority} priority)"
-    if isinstance(action, Reply):
-        template = ruleset.template(action.template) if ruleset else None
-        return f"Reply “{template.name if template else action.template}”"
-    if isinstance(action, Tag):
-        return "Tag " + ", ".join(action.tags) if action.tags else "Tag (no tags yet)"
-    if isinstance(action, SetPriority):
-        return f"Set priority to {cat.priorities.get(action.priority, {}).get('label', action.priority)}"
-    if isinstance(action, Notify):
-        channel = ruleset.channel(action.channel) if ruleset else None
-        return f"Notify {channel.name if channel else action.channel}"
-    return str(action)
+    """An action block: the shared wording, capitalised."""
+    return sentence_case(action_text(action, ruleset))
 
 
 class RuleGraph(QGraphicsView):

@@ -18,6 +18,7 @@ from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
 from builder.analysis.summary import rule_facts, summarize_rule
 from rules_schema.catalog import catalog
+from widgets.common.editor_page import subscribe
 from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand
 
 MIME_TYPE = "application/x-handoff-rule-ids"
@@ -47,20 +48,15 @@ class RuleListModel(QAbstractListModel):
         self.undo_stack = undo_stack
         self._summaries: dict[int, tuple[Rule, str]] = {}  # id(rule) -> sentence; rules are immutable
         self._problems: dict[str, str] = {}
-        document.rule_inserted.connect(self._on_inserted)
-        document.rule_removed.connect(self._on_removed)
-        document.rule_moved.connect(self._on_moved)
-        document.rule_replaced.connect(self._on_replaced)
-        document.ruleset_replaced.connect(self._on_ruleset_replaced)
+        self._subscriptions = subscribe(self, [
+            (document.rule_inserted, self._on_inserted), (document.rule_removed, self._on_removed),
+            (document.rule_moved, self._on_moved), (document.rule_replaced, self._on_replaced),
+            (document.ruleset_replaced, self._on_ruleset_replaced)])
 
     def disconnect_document(self) -> None:
-        """Stop listening (when the window that owns this model closes)."""
-        for event, callback in (
-            (self.document.rule_inserted, self._on_inserted), (self.document.rule_removed, self._on_removed),
-            (self.document.rule_moved, self._on_moved), (self.document.rule_replaced, self._on_replaced),
-            (self.document.ruleset_replaced, self._on_ruleset_replaced),
-        ):
-            event.disconnect(callback)
+        """Stop listening (also done when the model is destroyed; safe to call twice)."""
+        for subscription in self._subscriptions:
+            subscription.disconnect()
 
     # --- reading -----------------------------------------------------------------------------
 

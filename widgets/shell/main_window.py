@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
+from builder.format.io import ruleset_to_edit
 from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
+from widgets.common.editor_page import subscribe
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.common.error_dialog import show_error
 from widgets.shell.menus import build_menus, build_toolbar, make_action
@@ -39,7 +41,7 @@ from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.saving import SavingWindow
-from widgets.shell.startup import read_ruleset_file, ruleset_from
+from widgets.shell.startup import read_ruleset_file
 from widgets.common.style import icon
 
 _icon = icon  # add_page has a parameter named icon
@@ -130,7 +132,7 @@ class MainWindow(SavingWindow):
         self.problems_panel.problems_changed.connect(self._on_problems_changed)
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._on_edited)
-        self.document.changed.connect(self._update_rule_count)
+        subscribe(self, [(self.document.changed, self._update_rule_count)])
         self.resize(QSize(1280, 800))
         self._update_title()
         self._update_rule_count()
@@ -335,7 +337,7 @@ class MainWindow(SavingWindow):
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
                 project = self.workspace.project(name, use_backup=True)
-            ruleset = ruleset_from(project.current())
+            ruleset = ruleset_to_edit(project.current())
         except (WorkspaceError, ValueError) as exc:
             show_error(self, "Cannot open the project", str(exc))
             return False
@@ -363,7 +365,7 @@ class MainWindow(SavingWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                ruleset = ruleset_from(recovered)
+                ruleset = ruleset_to_edit(recovered)
             except ValueError as exc:
                 show_error(self, "Cannot restore", str(exc))
                 return
@@ -375,7 +377,7 @@ class MainWindow(SavingWindow):
     def open_file(self, path: Path) -> bool:
         """Open a ruleset JSON file; Save then writes back to it."""
         try:
-            ruleset = ruleset_from(read_ruleset_file(path))
+            ruleset = ruleset_to_edit(read_ruleset_file(path))
         except ValueError as exc:
             show_error(self, "Cannot open the file", f"{path.name}: {exc}")
             return False

@@ -7,17 +7,39 @@ they appear: the File, Edit, View and Help menus and the toolbar's order and lab
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QMenuBar, QToolBar, QWidget
 
 from widgets.common.style import icon
 
-if TYPE_CHECKING:
-    from widgets.shell.main_window import MainWindow
+
+class CommandWindow(Protocol):
+    """What the menus and the toolbar are built from: the window's commands (made with
+    `make_action`), its undo stack and problems dock, and the places to put them. The window
+    passes itself; this module never imports it."""
+
+    open_action: QAction
+    save_action: QAction
+    export_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    new_action: QAction
+    duplicate_action: QAction
+    delete_action: QAction
+    find_action: QAction
+    shortcuts_action: QAction
+    about_action: QAction
+    undo_stack: QUndoStack
+    problems_dock: QDockWidget
+
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - QMainWindow's name
+
+    def addToolBar(self, area: Qt.ToolBarArea, toolbar: QToolBar) -> None: ...  # noqa: N802 - QMainWindow's name
 
 
 class _TwinAction(QAction):
@@ -59,7 +81,7 @@ def make_action(window: QWidget, text: str, slot: Callable[..., Any], shortcuts:
     return action
 
 
-def build_menus(window: MainWindow) -> None:
+def build_menus(window: CommandWindow) -> None:
     """File, Edit, View and Help, from the window's actions."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -80,17 +102,17 @@ def build_menus(window: MainWindow) -> None:
     help_menu.addActions([window.shortcuts_action, window.about_action])
 
 
-def build_toolbar(window: MainWindow) -> QToolBar:
+def build_toolbar(window: CommandWindow) -> QToolBar:
     """The toolbar, added to the top of `window`: rule commands, undo/redo, save/export, find."""
-    bar = QToolBar("Main toolbar", window)
+    bar = QToolBar("Main toolbar")
     bar.setObjectName("mainToolbar")
     bar.setMovable(False)
     bar.setIconSize(QSize(18, 18))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     bar.addActions([window.new_action, window.duplicate_action, window.delete_action])
     bar.addSeparator()
-    bar.addActions([_toolbar_twin(window, window.undo_action, "Undo", window.undo_stack.canUndoChanged),
-                    _toolbar_twin(window, window.redo_action, "Redo", window.undo_stack.canRedoChanged)])
+    bar.addActions([_toolbar_twin(bar, window.undo_action, "Undo", window.undo_stack.canUndoChanged),
+                    _toolbar_twin(bar, window.redo_action, "Redo", window.undo_stack.canRedoChanged)])
     bar.addSeparator()
     bar.addActions([window.save_action, window.export_action])
     bar.addSeparator()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem,
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
 from rules_schema import Problem, validate
+from widgets.common.editor_page import subscribe
 from widgets.common.background import run_in_background
 from widgets.common.style import icon
 
@@ -143,7 +144,7 @@ class ProblemsPanel(QWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.validate_now)
-        document.changed.connect(self.schedule_validation)
+        self._subscriptions = subscribe(self, [(document.changed, self.schedule_validation)])
         self._show([])
         self.summary.setText("Checking…")
 
@@ -182,7 +183,8 @@ class ProblemsPanel(QWidget):
         self._start_full(ruleset)
 
     def disconnect_document(self) -> None:
-        self.document.changed.disconnect(self.schedule_validation)
+        for subscription in self._subscriptions:
+            subscription.disconnect()
         self.timer.stop()
 
     # --- background full pass ------------------------------------------------------------------------

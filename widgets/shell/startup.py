@@ -1,24 +1,32 @@
-"""Files and start-up: reading a ruleset file, opening the workspace and first project, `run_app`.
+"""Start-up pieces: reading a ruleset file, opening the workspace and the first project, the
+QApplication.
 
-Kept apart from the window so the window module is only the window; `widgets.app` imports
-`run_app` from here when a window is wanted. Nothing here imports the window at module level
-(the window imports `read_ruleset_file` / `ruleset_from` from here).
+Below the window: the window imports `read_ruleset_file` from here, and `open_start_project` is
+handed the window (anything that can open a project or load a ruleset), so nothing here imports
+the window. `widgets.app.run_app` builds the window and puts these pieces together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from builder.format.io import ruleset_to_edit
 from builder.format.model import Ruleset
 
-if TYPE_CHECKING:
-    from widgets.shell.main_window import MainWindow
 
+class StartWindow(Protocol):
+    """What `open_start_project` needs of the window: its workspace and two ways to show a ruleset."""
 
+    @property
+    def workspace(self) -> Any: ...
+
+    def open_project(self, name: str) -> bool: ...
+
+    def load_ruleset(self, ruleset: Ruleset) -> None: ...
 
 
 def read_ruleset_file(path: Path) -> dict[str, Any]:
@@ -31,24 +39,6 @@ def read_ruleset_file(path: Path) -> dict[str, Any]:
         return read_checked(path)
     except RulesetFileError as exc:
         raise ValueError(str(exc)) from exc
-
-
-def ruleset_from(document: dict[str, Any]) -> Ruleset:
-    """A Ruleset from a document; ValueError in words when its shape is too broken to edit."""
-    try:
-        from rules_schema import migrate
-
-        document = migrate(document)
-    except Exception as exc:  # noqa: BLE001 - a newer or unknown version is explained below
-        raise ValueError(f"this ruleset's format version cannot be read ({exc})") from exc
-    try:
-        return Ruleset.from_dict(document)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        from rules_schema import validate
-
-        problems = [p for p in validate(document) if p.severity == "error"][:5]
-        listed = "\n".join(f"• {p.message}" for p in problems)
-        raise ValueError(f"the ruleset is too damaged to edit:\n{listed or exc}") from exc
 
 
 def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
@@ -88,7 +78,7 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
         return None
 
 
-def open_start_project(window: MainWindow) -> bool:
+def open_start_project(window: StartWindow) -> bool:
     """The last project, or on first launch the example playbook imported as a new project."""
     from builder.paths import example_playbook
 
@@ -102,20 +92,10 @@ def open_start_project(window: MainWindow) -> bool:
     document = read_ruleset_file(example_playbook())
     name = str(document.get("metadata", {}).get("name") or "Example playbook")
     if workspace.read_only:
-        window.load_ruleset(ruleset_from(document))
+        window.load_ruleset(ruleset_to_edit(document))
         return True
     workspace.create_project(name, document, "Imported the example playbook")
     return window.open_project(name)
-
-
-def _parse_args(args: Sequence[str]) -> Any:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="handoff-builder", description="Open the Handoff Builder window.")
-    parser.add_argument("ruleset", nargs="?", type=Path, help="a ruleset JSON file to open")
-    parser.add_argument("--workspace", type=Path, default=None, help="workspace file (default: your user data)")
-    parser.add_argument("--project", default=None, help="project to open")
-    return parser.parse_args(list(args))
 
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:
@@ -133,26 +113,3 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     install_excepthook()
     apply_style(app)
     return app
-
-
-def run_app(args: Sequence[str]) -> int:
-    """Open the window (on a file, the last workspace project or the example) and run until closed."""
-    from widgets.shell.main_window import MainWindow
-
-    options = _parse_args(args)
-    app = create_application()
-    if options.ruleset is not None:
-        window = MainWindow()
-        if not window.open_file(options.ruleset):
-            return 2
-    else:
-        workspace = open_workspace(None, options.workspace)
-        if workspace is None:
-            return 0
-        window = MainWindow(workspace)
-        opened = window.open_project(options.project) if options.project else open_start_project(window)
-        if not opened:
-            workspace.close()
-            return 1
-    window.show()
-    return int(app.exec())

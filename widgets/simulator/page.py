@@ -7,7 +7,6 @@ start replays the same script on a fresh session, so the effect of an edit is vi
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 
 from builder.editing.document import Document
 from builder.handoff.routing import describe_next_open
+from widgets.common.editor_page import subscribe
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
 from widgets.simulator.explanation import ExplanationPanel
@@ -111,9 +111,7 @@ class SimulatorPage(QWidget):
         self.library.step_requested.connect(self.step)
         self.library.play_requested.connect(self.play_all)
         self.library.reset_requested.connect(self.new_conversation)
-        document.changed.connect(self._document_changed)
-        self._connected = True
-        self.destroyed.connect(_disconnector(document, self._document_changed))
+        self._subscriptions = subscribe(self, [(document.changed, self._document_changed)])
         self.clock.set_start(start, self.zone)
         self.refresh()
 
@@ -382,22 +380,13 @@ class SimulatorPage(QWidget):
 
     def disconnect_document(self) -> None:
         """Stop following the document (the page is going away; safe to call twice)."""
-        if self._connected:
-            self._connected = False
-            self.document.changed.disconnect(self._document_changed)
+        for subscription in self._subscriptions:
+            subscription.disconnect()
 
 
 def _same(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> bool:
     """Element-wise identity (a Decision or a trace compares by value, which costs a deep walk)."""
     return a is not None and b is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
-def _disconnector(document: Document, callback: Callable[[], None]) -> Callable[..., None]:
-    """A slot that unhooks `callback` when the page is destroyed (it must not reference the page)."""
-    def disconnect(*_: Any) -> None:
-        with contextlib.suppress(ValueError):  # already disconnected by `disconnect_document`
-            document.changed.disconnect(callback)
-    return disconnect
 
 
 def _fired_note(firings: list[Any], names: dict[str, str]) -> str:

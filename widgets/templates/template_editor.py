@@ -35,7 +35,7 @@ from widgets.common.form_helpers import channel_label, set_text, unique_id, uniq
 from widgets.common.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
 from widgets.common.style import icon
 from widgets.templates.template_preview import TemplatePreviewMixin
-from widgets.templates.template_usage import ID_ROLE, TemplateUsageMixin, template_users  # noqa: F401 - re-exported
+from widgets.templates.template_usage import ID_ROLE, TemplateUsageMixin
 
 STARTERS: dict[str, tuple[str | None, str]] = {
     "chat": (None, "Thanks {{visitor.name | there}}! A colleague from our {{team}} team will take over: {{promise}}"),

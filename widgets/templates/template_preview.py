@@ -130,7 +130,7 @@ class TemplatePreviewMixin:
             self._update_zone()
             return
         self._rule_combo_key = key
-        users = {ident for kind, ident, _ in self.users() if kind == "rule"}
+        users = {user.id for user in self.users() if user.kind == "rule"}
         escalating = [r for r in ruleset.rules if r.escalation is not None]
         ordered = [r for r in escalating if r.id in users] + [r for r in escalating if r.id not in users]
         self.rule_combo.blockSignals(True)

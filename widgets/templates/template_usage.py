@@ -1,9 +1,10 @@
 """Who uses a template, and how long it is: the template page's "Used by" list and its counter.
 
-Why its own module: `template_users` answers a question about the ruleset (which rules reply with
-the template, which notify with it, directly or through a channel), cached while rules and
-channels stay the same so typing in the text does not walk every rule; the counter reads the
-channel's limit from the catalog. Neither edits anything.
+Why its own module: who uses a template is a question about the ruleset, answered once by
+`builder.analysis.references.template_users` (the same answer the "unused template" finding
+gives); here it is cached while rules and channels stay the same, so typing in the text does not
+walk every rule, and rendered as a list. The counter reads the channel's limit from the catalog.
+Neither edits anything.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
+from builder.analysis.references import TemplateUser, template_users
 from builder.editing.document import Document
-from builder.format.model import Notify, Reply, Ruleset, Template
+from builder.format.model import Template
 from widgets.common.form_helpers import channel_label, channel_limit, set_text
 from widgets.common.placeholder_highlighter import PlaceholderTextEdit
 from widgets.common.style import icon
@@ -23,24 +25,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 OVER_COLOUR, MUTED_COLOUR = "#dc2626", "#64748b"
 
 
-def template_users(ruleset: Ruleset, template_id: str) -> list[tuple[str, str, str]]:
-    """Who uses the template: (kind "rule"/"channel", id, plain description), in document order."""
-    via_channel = {c.id: c for c in ruleset.channels if c.template == template_id}
-    found: list[tuple[str, str, str]] = []
-    for rule in ruleset.rules:
-        uses: list[str] = []
-        for action in rule.actions:
-            if isinstance(action, Reply) and action.template == template_id:
-                uses.append("chat reply")
-            elif isinstance(action, Notify) and action.template == template_id:
-                uses.append("notification")
-            elif isinstance(action, Notify) and action.template is None and action.channel in via_channel:
-                uses.append(f"notification via {via_channel[action.channel].name}")
-        if uses:
-            found.append(("rule", rule.id, f"{rule.name} — {', '.join(dict.fromkeys(uses))}"))
-    for channel in via_channel.values():
-        found.append(("channel", channel.id, f"Channel “{channel.name}” — its message text"))
-    return found
+def user_text(user: TemplateUser) -> str:
+    """"Visitor asks for a human — chat reply, notification"; "Channel “Support Slack” — its message text"."""
+    if user.kind == "channel":
+        return f"Channel “{user.name}” — its {', '.join(user.uses)}"
+    return f"{user.name} — {', '.join(user.uses)}"
 
 
 class TemplateUsageMixin:
@@ -53,19 +42,19 @@ class TemplateUsageMixin:
     body_edit: PlaceholderTextEdit
     _template_id: str | None
     _used_by_key: object
-    _users_cache: tuple[Any, Any, str | None, list[tuple[str, str, str]]] | None
+    _users_cache: tuple[Any, Any, str | None, list[TemplateUser]] | None
 
     if TYPE_CHECKING:  # provided by the page
         def template(self) -> Template | None: ...
 
-    def users(self) -> list[tuple[str, str, str]]:
-        """`template_users` of the shown template, cached while rules and channels stay the same."""
+    def users(self) -> list[TemplateUser]:
+        """Who uses the shown template, cached while rules and channels stay the same."""
         ruleset, template_id = self.document.ruleset, self._template_id
         cached = self._users_cache
         if cached is not None and cached[0] is ruleset.rules and cached[1] is ruleset.channels \
                 and cached[2] == template_id:
             return cached[3]
-        users = template_users(ruleset, template_id) if template_id else []
+        users = template_users(ruleset).get(template_id, []) if template_id else []
         self._users_cache = (ruleset.rules, ruleset.channels, template_id, users)
         return users
 
@@ -93,10 +82,11 @@ class TemplateUsageMixin:
             return
         self._used_by_key = key
         self.used_by_list.clear()
-        for kind, ident, text in users:
-            item = QListWidgetItem(icon("rules") if kind == "rule" else icon("export"), text)
+        for user in users:
+            text = user_text(user)
+            item = QListWidgetItem(icon("rules") if user.kind == "rule" else icon("export"), text)
             item.setToolTip(text)
-            item.setData(ID_ROLE, (kind, ident))
+            item.setData(ID_ROLE, (user.kind, user.id))
             self.used_by_list.addItem(item)
         if template is not None and not users:
             item = QListWidgetItem("Not used by any rule or channel yet.")

@@ -130,8 +130,8 @@ def test_satisfiable_rule_is_not_reported(when: dict[str, Any]) -> None:
 def test_never_fires_message_names_both_conditions() -> None:
     when = {"all": [leaf("visitor.score", "gt", 80), leaf("visitor.score", "lt", 50)]}
     [found] = only(document(rule("hot", when)), "never_fires")
-    assert found.message.endswith("cannot both hold at once \u2014 Visitor score is more than 80; "
-                                  "Visitor score is less than 50.")
+    assert found.message.endswith("cannot both hold at once \u2014 visitor score is more than 80; "
+                                  "visitor score is less than 50.")  # the rule list's words (wording.py)
     assert found.path == "$.rules[0].when.all[1]"
 
 
@@ -475,3 +475,29 @@ def test_claims_hold_in_the_engine(first: dict[str, Any], extra: dict[str, Any])
             assert _deciding_rules(_ruleset(first)) == set(), finding.message
         elif finding.code == "shadowed":
             assert "r1" not in _deciding_rules(both), finding.message
+
+
+# --- who uses a template (the template page's "Used by" and the unused-template finding) ---------
+
+def test_template_users_name_how_each_rule_and_channel_uses_it() -> None:
+    from dataclasses import replace
+
+    from builder.analysis.references import TemplateUser, template_users, unused
+    from builder.format.model import Channel, Leaf, Notify, Reply, Rule, Template
+
+    base = Ruleset.from_dict({})
+    ruleset = replace(
+        base,
+        templates=(Template("ack", "Ack", "chat", "Hi"), Template("note", "Note", "slack", "x"),
+                   Template("spare", "Spare", "chat", "y")),
+        channels=(Channel("slack", "Support Slack", "slack", template="note"),),
+        rules=(Rule("a", "Asks", "keyword", Leaf("cart.abandoned", "is_true"),
+                    (Reply("ack"), Notify("slack"), Reply("ack"))),
+               Rule("b", "Billing", "keyword", Leaf("cart.abandoned", "is_true"), (Notify("slack", template="ack"),))))
+    users = template_users(ruleset)
+    assert users["ack"] == [TemplateUser("rule", "a", "Asks", ("chat reply",)),
+                            TemplateUser("rule", "b", "Billing", ("notification",))]
+    assert users["note"] == [TemplateUser("rule", "a", "Asks", ("notification via Support Slack",)),
+                             TemplateUser("channel", "slack", "Support Slack", ("message text",))]
+    assert "spare" not in users
+    assert [f.path for f in unused(ruleset) if f.code == "unused_template"] == ["$.templates[2]"]

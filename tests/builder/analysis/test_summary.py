@@ -30,7 +30,7 @@ def test_format_minutes(minutes: int, text: str) -> None:
 
 def test_leaf_uses_catalog_labels() -> None:
     leaf = Leaf("message.text", "contains_any", ("refund", "chargeback", "cancel", "charged twice"))
-    assert describe_leaf(leaf) == 'latest visitor message contains any of "refund", "chargeback" +2 more'
+    assert describe_leaf(leaf) == "latest visitor message contains any of \u201crefund\u201d, \u201cchargeback\u201d +2 more"
 
 
 def test_number_leaf_keeps_unit_once() -> None:
@@ -65,7 +65,8 @@ def test_escalation_mentions_offline_promise_from_sla() -> None:
     ruleset = Ruleset(metadata=replace(Ruleset.from_dict({}).metadata), routing=routing)
     rule = _rule(Leaf("message.frustration", "is_true"), Escalate("instant", "support", "normal"))
     assert summarize_rule(rule, ruleset) == (
-        "When latest message sounds frustrated → transfer now to Support, or e-mail within 4 h when closed"
+        "When latest message sounds frustrated → transfer now to Support (normal priority), "
+        "or e-mail within 4 h when closed"
     )
 
 
@@ -73,7 +74,8 @@ def test_callback_offline_mode() -> None:
     routing = Routing(teams=(Team("sales", "Sales", "h"),), offline_mode="callback", callback_enabled=True)
     ruleset = Ruleset(metadata=Ruleset.from_dict({}).metadata, routing=routing)
     rule = _rule(Leaf("cart.abandoned", "is_true"), Escalate("instant", "sales", "high"))
-    assert summarize_rule(rule, ruleset).endswith("transfer now to Sales, or offer a callback when closed")
+    assert summarize_rule(rule, ruleset).endswith(
+        "transfer now to Sales (high priority), or offer a callback when closed")
 
 
 def test_rule_without_escalation_lists_its_actions(playbook: Ruleset) -> None:

@@ -32,10 +32,42 @@ def broken_fixture(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_example_is_valid() -> None:
+def test_the_example_is_valid_with_its_weekend_promise_warned() -> None:
     result = run(PLAYBOOK)
-    assert (result.returncode, result.stdout) == (0, "")
-    assert "valid, no problems" in result.stderr
+    assert result.returncode == 0
+    [line] = result.stdout.splitlines()  # the same warning the routing page shows under "urgent"
+    assert line.startswith("$.routing.sla.urgent: warning: Closed longer than the 30 minutes calendar-time promise")
+    assert line.endswith(" [analysis.unkept_promise]")
+    assert "valid, 1 warning" in result.stderr
+
+
+def test_unkept_promises_are_warnings_one_a_line(tmp_path: Path) -> None:
+    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
+    document["schedules"][1]["weekly"] = []  # Sales never opens
+    document["routing"]["backup_contact"] = "on-call@example.com"  # bridges the weekend
+    path = tmp_path / "never.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run(path)
+    assert result.returncode == 0  # warnings never fail validation
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("[schedule.never_open]")  # the validator's own warning comes first
+    assert lines[1:] == [
+        f"$.routing.sla.{p}: warning: Sales never opens (no opening within a year), so the {promise} promise for "
+        f"{p} priority can never be kept. [analysis.unkept_promise]"
+        for p, promise in [("low", "24 hours business-hours"), ("normal", "4 hours business-hours"),
+                           ("high", "1 hour business-hours"), ("urgent", "30 minutes calendar-time")]]
+    rows = [json.loads(line) for line in run("--json", path).stdout.splitlines()]
+    assert {(r["code"], r["severity"]) for r in rows[1:]} == {("analysis.unkept_promise", "warning")}
+
+
+def test_a_file_with_errors_gets_no_promise_analysis(tmp_path: Path) -> None:
+    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
+    document["rules"][0]["actions"] = [{"type": "reply", "template": "missing"}]
+    path = tmp_path / "error.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run(path)
+    assert result.returncode == 1
+    assert "unkept_promise" not in result.stdout and "[ref.template]" in result.stdout
 
 
 def test_a_broken_file_lists_every_problem_one_a_line(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ schedules, and the warnings that appear next to what causes them."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,9 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from builder.editing.document import Document
 from builder.format.model import Ruleset, Sla
+from builder.analysis.promises import unkept_promises
 from builder.handoff.routing import route
-from widgets.routing.routing_editor import RoutingEditor, sample_moment, unkept_promises
+from widgets.routing.routing_editor import RoutingEditor, sample_moment
 
 pytestmark = pytest.mark.gui
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
@@ -143,6 +143,8 @@ def test_a_promise_the_schedule_cannot_keep(qtbot: Any, stack: QUndoStack) -> No
     editor = make_editor(qtbot, playbook(never_open), stack)
     normal = editor.sla_rows["normal"]["problems"].text()
     assert "Sales never opens" in normal
+    [core] = [p.message for p in unkept_promises(editor.document.ruleset, NOW) if p.priority == "normal"]
+    assert core in editor.warnings()  # the core's sentence, rendered under its own priority
     assert normal == editor.sla_rows["normal"]["problems"].text() and editor.sla_rows["normal"]["problems"].isVisible()
 
 
@@ -152,13 +154,6 @@ def test_calendar_promise_longer_than_closed_stretch_needs_a_backup(qtbot: Any, 
     qtbot.keyClicks(editor.backup_edit, "oncall@example.com")
     assert editor.document.ruleset.routing.backup_contact == "oncall@example.com"
     qtbot.waitUntil(lambda: not any("calendar-time promise" in w for w in editor.warnings()))
-
-
-def test_unkept_promises_reads_the_schedule() -> None:
-    ruleset = playbook()
-    assert [p for p, _ in unkept_promises(ruleset, NOW)] == ["urgent"]
-    routing = replace(ruleset.routing, sla=(("urgent", Sla(4 * 24 * 60, "calendar")),))
-    assert unkept_promises(replace(ruleset, routing=routing), NOW) == []
 
 
 def test_add_rename_and_delete_a_team(qtbot: Any, stack: QUndoStack) -> None:

@@ -9,32 +9,38 @@ import pytest
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from builder.format.model import Escalate, Group, Leaf, Not, Rule, Ruleset, Tag
-from widgets.rules.rule_graph import RuleGraph, describe_action, describe_leaf, format_value
+from builder.analysis.summary import describe_leaf as summary_leaf
+from builder.analysis.summary import summarize_rule
+from widgets.rules.rule_graph import RuleGraph, describe_action, describe_leaf
 
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
 
 
-def test_leaves_read_as_sentences() -> None:
+def test_blocks_read_as_the_rule_list_does_capitalised() -> None:
     assert describe_leaf(Leaf("message.text", "contains_any", ("refund", "cancel"))) == \
         "Latest visitor message contains any of “refund”, “cancel”"
-    assert describe_leaf(Leaf("time.silence_seconds", "gt", 120)) == "Seconds of silence is more than 120 seconds"
-    assert describe_leaf(Leaf("pages.views_matching", "gte", 1, "/pricing*")) == \
-        "Page views matching a URL pattern (/pricing*) is at least 1 views"
-    assert describe_leaf(Leaf("cart.abandoned", "is_true")) == "Cart abandoned is yes"
+    assert describe_leaf(Leaf("time.silence_seconds", "gt", 120)) == "Seconds of silence is more than 120"
+    assert describe_leaf(Leaf("cart.abandoned", "is_true")) == "Cart abandoned"
+    leaf = Leaf("visitor.score", "gt", 80)
+    assert describe_leaf(leaf) == summary_leaf(leaf).capitalize()  # one wording, two places
 
 
-def test_long_lists_are_shortened() -> None:
-    assert format_value(tuple("abcdefgh")).endswith("+2 more")
-    assert format_value(()) == "(nothing yet)"
-    assert format_value((9, 17), "hour") == "9 and 17 hour"
+def test_long_lists_are_shortened_later_than_in_the_one_line_summary() -> None:
+    leaf = Leaf("message.text", "contains_any", tuple("abcdefgh"))
+    assert describe_leaf(leaf).endswith("“f” +2 more")
+    assert summary_leaf(leaf).endswith("“b” +6 more")
 
 
-def test_actions_use_names_from_the_ruleset() -> None:
+def test_actions_use_names_from_the_ruleset_and_the_shared_words() -> None:
     ruleset = Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8")))
     team = ruleset.routing.teams[-1]
-    assert describe_action(Escalate("email", team.id, "high"), ruleset) == \
-        f"Capture e-mail with a promise to {team.name} (High priority)"
+    escalate = Escalate("email", team.id, "high")
+    assert describe_action(escalate, ruleset).startswith(f"E-mail {team.name} within ")
+    assert describe_action(escalate, ruleset).endswith("(high priority)")
+    rule = Rule("r", "R", "keyword", Leaf("cart.abandoned", "is_true"), (escalate,))
+    assert summarize_rule(rule, ruleset).endswith(describe_action(escalate, ruleset)[1:])
     assert describe_action(Tag(("vip",))) == "Tag vip"
+    assert describe_action(Tag(())) == "Tag (no tags yet)"
 
 
 @pytest.mark.gui
@@ -47,7 +53,7 @@ def test_graph_draws_every_condition_and_action(qtbot) -> None:
                 (Escalate(), Tag(("x",))))
     graph.set_rule(rule)
     texts = [block.toPlainText() for block in graph.blocks]
-    assert texts[:2] == ["Cart abandoned is yes", "Visitor score is more than 5 points"]
+    assert texts[:2] == ["Cart abandoned", "Visitor score is more than 5"]
     assert len(texts) == 4  # two conditions, two actions
     labels = {item.toPlainText() for item in graph.scene().items() if hasattr(item, "toPlainText")}
     assert {"ANY", "NOT", "ALL", "THEN"} <= labels

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, Template
 from rules_schema import Problem
-from widgets.templates.template_editor import TemplateEditor, template_users, unique_id
+from builder.analysis.references import template_users
+from widgets.templates.template_editor import TemplateEditor, unique_id
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
@@ -251,10 +252,12 @@ def test_used_by_lists_rules_and_channels(editor: TemplateEditor, document: Docu
     texts = [editor.used_by_list.item(i).text() for i in range(editor.used_by_list.count())]
     assert any("Visitor asks for a human" in t and "chat reply" in t for t in texts)
     editor.select_template("slack-handoff")
-    users = template_users(document.ruleset, "slack-handoff")
-    assert ("channel", "slack-support") in [(kind, ident) for kind, ident, _ in users]
-    assert ("rule", "explicit-human") in [(kind, ident) for kind, ident, _ in users]  # notifies via the channel
-    assert editor.used_by_list.count() == len(users)
+    users = template_users(document.ruleset)["slack-handoff"]
+    texts = [editor.used_by_list.item(i).text() for i in range(editor.used_by_list.count())]
+    assert ("channel", "slack-support") in [(u.kind, u.id) for u in users]
+    assert ("rule", "explicit-human") in [(u.kind, u.id) for u in users]  # notifies via the channel
+    assert len(texts) == len(users)  # the page renders the core's answer, one line per user
+    assert [t.split(" — ")[0] for t in texts] == [u.name if u.kind == "rule" else f"Channel “{u.name}”" for u in users]
 
 
 def test_editor_follows_undo_of_a_ruleset_replaced_elsewhere(editor: TemplateEditor, document: Document) -> None:
