@@ -157,15 +157,23 @@ def main() -> int:
         cli["per_second"] = round((cli["per_second"] + again["per_second"]) / 2)
         share = app["per_second"] / cli["per_second"]
         print(f"app (dashboard, offscreen): {app['conversations']:,} in {app['wall_s']} s = {app['per_second']:,}/s "
-              f"= {share:.0%} of the CLI path's mean {cli['per_second']:,}/s (target >= 80%); replay thread {app['replay_s']} s", flush=True)
-        print(f"UI: longest event-loop stall {app['max_stall_ms']} ms (10 ms heartbeat); "
-              f"{app['progress_updates']} progress updates = {app['updates_per_s']}/s (limit 20/s)")
-        print(f"cancel after {args.cancel_after:g} s of a second run: worker stopped {app['cancel_stopped_s'] * 1000:.0f} ms "
-              f"after Cancel, page showed it after {app['cancel_shown_s'] * 1000:.0f} ms (target <= 500 ms); "
-              f"stopped at {app['cancelled_at']:,} conversations; longest stall {app['cancel_run_max_stall_ms']} ms")
+              f"= {share:.0%} of the CLI path's mean {cli['per_second']:,}/s (target >= 80%); "
+              f"replay thread {app['replay_s']} s", flush=True)
+        print(
+            f"UI: longest event-loop stall {app['max_stall_ms']} ms (10 ms heartbeat); "
+            f"{app['progress_updates']} progress updates = {app['updates_per_s']}/s (limit 20/s)"
+        )
+        print(
+            f"cancel after {args.cancel_after:g} s of a second run: "
+            f"worker stopped {app['cancel_stopped_s'] * 1000:.0f} ms "
+            f"after Cancel, page showed it after {app['cancel_shown_s'] * 1000:.0f} ms (target <= 500 ms); "
+            f"stopped at {app['cancelled_at']:,} conversations; longest stall {app['cancel_run_max_stall_ms']} ms"
+        )
         print(f"status: {app['cancel_status']}")
-        print(f"peak RSS of the app process (keeps every result for the conversation lists): "
-              f"{app.get('peak_rss_mb')} MB; the CLI path keeping nothing: {cli['peak_rss_mb']} MB")
+        print(
+            f"peak RSS of the app process (keeps every result for the conversation lists): "
+            f"{app.get('peak_rss_mb')} MB; the CLI path keeping nothing: {cli['peak_rss_mb']} MB"
+        )
     return 0
 
 

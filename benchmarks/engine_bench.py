@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ VOCAB_SIZE = 3000
 INTENTS = ["greeting", "order_status", "shipping", "returns", "billing", "pricing", "account", "product",
            "opening_hours", "other"]
 CHUNK = 1000
-START = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
 def vocabulary(rng: random.Random) -> list[str]:
@@ -179,7 +179,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
     wall0 = time.perf_counter()
     stream = conversations(n, seed, phrases)
     while True:
-        chunk = [c for _, c in zip(range(CHUNK), stream)]
+        chunk = [c for _, c in zip(range(CHUNK), stream, strict=False)]
         if not chunk:
             break
         t = time.perf_counter()

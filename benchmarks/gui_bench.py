@@ -82,8 +82,10 @@ def big_document(rules: int) -> dict:
     from builder.paths import example_playbook
 
     base = Ruleset.from_dict(json.loads(example_playbook().read_text(encoding="utf-8")))
-    many = tuple(replace(base.rules[i % len(base.rules)], id=f"rule-{i}", name=f"{base.rules[i % len(base.rules)].name} #{i}")
-                 for i in range(rules))
+    many = tuple(
+        replace(base.rules[i % len(base.rules)], id=f"rule-{i}", name=f"{base.rules[i % len(base.rules)].name} #{i}")
+        for i in range(rules)
+    )
     return replace(base, rules=many).to_dict()
 
 
@@ -120,8 +122,10 @@ def warm(rules: int, repeat: int) -> None:
             window.open_project("Big")
             window.repaint()
             opens.append(time.perf_counter() - began)
-        print(f"open a {rules}-rule project (list shown, editor on rule 1): median {statistics.median(opens):.3f} s "
-              f"(target 1 s)")
+        print(
+            f"open a {rules}-rule project (list shown, editor on rule 1): median {statistics.median(opens):.3f} s "
+            f"(target 1 s)"
+        )
 
         panel = window.problems_panel
         deadline = time.monotonic() + 60
@@ -143,8 +147,10 @@ def warm(rules: int, repeat: int) -> None:
             if not any(p.rule_id == rule.id for p in panel.problems):
                 print("  (the edited rule's problem was not shown yet)")
             times.append(elapsed)
-        print(f"keystroke to updated problems with {rules} rules: median {statistics.median(times) * 1000:.1f} ms, "
-              f"max {max(times) * 1000:.1f} ms (target 100 ms; plus the {150} ms debounce after the last key)")
+        print(
+            f"keystroke to updated problems with {rules} rules: median {statistics.median(times) * 1000:.1f} ms, "
+            f"max {max(times) * 1000:.1f} ms (target 100 ms; plus the {150} ms debounce after the last key)"
+        )
         while panel.busy:
             settle(20)
         window.undo_stack.setClean()

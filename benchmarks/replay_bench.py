@@ -56,9 +56,9 @@ def generate(path: Path, n: int, seed: int) -> float:
 
 
 def run_one(path: Path, processes: int, chunk: int) -> dict[str, Any]:
-    from builder.replay.metrics import MetricsBuilder
     from builder.paths import example_playbook
     from builder.replay.batch import Replay
+    from builder.replay.metrics import MetricsBuilder
     from builder.runtime import read_ruleset
 
     ruleset = read_ruleset(example_playbook())

@@ -9,7 +9,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from builder.format.model import Ruleset, Schedule
@@ -32,7 +32,7 @@ def main() -> None:
     schedule = ruleset.schedule("support-hours")
     assert schedule is not None
     rng = random.Random(7)
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     instants = [base + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60)) for _ in range(20000)]
 
     cold = OpenHours(schedule)

@@ -64,7 +64,9 @@ def make_conversation(n: int, rng: random.Random) -> dict[str, Any]:
             "events": events, "expect": {"escalate": rng.random() < 0.15}}
 
 
-def library_figures(folder: Path, stored: int, rules: int, rng: random.Random) -> tuple[list[float], list[float], float]:
+def library_figures(
+    folder: Path, stored: int, rules: int, rng: random.Random
+) -> tuple[list[float], list[float], float]:
     """(rule save times, add-one-conversation times, project file MB) with `stored` conversations."""
     path = folder / f"lib-{stored}" / "workspace.json"
     ws = Workspace.open(path, author="bench")
@@ -95,13 +97,17 @@ def print_library_table(sizes: list[int], rules: int) -> None:
     rng = random.Random(11)
     ms = 1000.0
     print(f"conversation libraries ({rules} rules, 20 revisions; 10 saves, 5 adds each):")
-    print(f"{'stored':>9} | {'rule save median':>16} | {'max':>8} | {'add one median':>14} | "
-          f"{'max':>8} | {'project file':>12}")
+    print(
+        f"{'stored':>9} | {'rule save median':>16} | {'max':>8} | {'add one median':>14} | "
+        f"{'max':>8} | {'project file':>12}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for stored in sizes:
             saves, adds, size = library_figures(Path(folder), stored, rules, rng)
-            print(f"{stored:>9,} | {statistics.median(saves) * ms:>13.1f} ms | {max(saves) * ms:>5.1f} ms | "
-                  f"{statistics.median(adds) * ms:>11.1f} ms | {max(adds) * ms:>5.1f} ms | {size:>9.2f} MB")
+            print(
+                f"{stored:>9,} | {statistics.median(saves) * ms:>13.1f} ms | {max(saves) * ms:>5.1f} ms | "
+                f"{statistics.median(adds) * ms:>11.1f} ms | {max(adds) * ms:>5.1f} ms | {size:>9.2f} MB"
+            )
     print("bound: a rule save < 60 ms whatever the number of stored conversations")
 
 
@@ -110,8 +116,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--revisions", type=int, default=100)
     parser.add_argument("--rules", type=int, default=200)
-    parser.add_argument("--libraries", default="0,10000,100000",
-                        help="numbers of stored conversations to time a rule save with")
+    parser.add_argument(
+        "--libraries", default="0,10000,100000", help="numbers of stored conversations to time a rule save with"
+    )
     parser.add_argument("--only-libraries", action="store_true", help="skip the history figures")
     args = parser.parse_args()
     print_library_table([int(n) for n in args.libraries.split(",") if n.strip()], args.rules)
@@ -167,18 +174,24 @@ def main() -> None:
         ws.close()
 
     ms = 1000.0
-    print(f"workspace: {args.projects} projects x {args.revisions} revisions x {args.rules} rules, "
-          f"{total_mb:.1f} MB on disk ({one_project:.2f} MB largest project file), "
-          f"built in {build:.1f} s")
+    print(
+        f"workspace: {args.projects} projects x {args.revisions} revisions x {args.rules} rules, "
+        f"{total_mb:.1f} MB on disk ({one_project:.2f} MB largest project file), "
+        f"built in {build:.1f} s"
+    )
     print(f"open workspace + list projects: {open_s * ms:8.1f} ms   (bound 1000 ms)")
     print(f"open one project + current + history: {project_s * ms:8.1f} ms")
-    print(f"save at {args.revisions} revisions: median {statistics.median(full_saves) * ms:.1f} ms, "
-          f"max {max(full_saves) * ms:.1f} ms   (bound 300 ms)")
+    print(
+        f"save at {args.revisions} revisions: median {statistics.median(full_saves) * ms:.1f} ms, "
+        f"max {max(full_saves) * ms:.1f} ms   (bound 300 ms)"
+    )
     p95 = statistics.quantiles(save_times, n=20)[-1]
     slow = sum(t > 0.3 for t in save_times)
-    print(f"save while building: median {statistics.median(save_times) * ms:.1f} ms, "
-          f"p95 {p95 * ms:.1f} ms, max {max(save_times) * ms:.1f} ms, "
-          f"{slow} of {len(save_times)} over 300 ms")
+    print(
+        f"save while building: median {statistics.median(save_times) * ms:.1f} ms, "
+        f"p95 {p95 * ms:.1f} ms, max {max(save_times) * ms:.1f} ms, "
+        f"{slow} of {len(save_times)} over 300 ms"
+    )
     print(f"diff first..last ({len(diff.lines())} differences): {diff_s * ms:.1f} ms")
     print(f"restore: {restore_s * ms:.1f} ms, recovery write: {recovery_s * ms:.1f} ms")
 

@@ -15,7 +15,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 
-
 def resource(*parts: str) -> Traversable:
     """A file shipped in the package's `resources/` (works from a wheel as from a checkout)."""
     node = resources.files("handoff_resources")

@@ -86,7 +86,9 @@ def catalog() -> Catalog:
         )
         for name, f in raw["facts"].items()
     }
-    operators = {name: Operator(name, o["label"], o["value"], o.get("help", "")) for name, o in raw["operators"].items()}
+    operators = {
+        name: Operator(name, o["label"], o["value"], o.get("help", "")) for name, o in raw["operators"].items()
+    }
     return Catalog(
         facts=facts,
         operators=operators,

@@ -148,7 +148,7 @@ def _check_scalars(ctx: Context, where: list[Part], fact: Fact, op: Operator, va
             ctx.add(where, f"{label} must be a single value, not a list", "value.shape")
             return
         values, paths = [value], [where]
-    for item, path in zip(values, paths):
+    for item, path in zip(values, paths, strict=True):
         if fact.type == "number" and not _is_number(item):
             ctx.add(path, f"{_show(item)} is not a number", "value.shape")
         elif fact.type == "number":

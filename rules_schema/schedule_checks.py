@@ -93,7 +93,7 @@ def _check_weekly(ctx: Context, schedule: dict[str, Any], parts: list[Part]) -> 
             spans.append((0, finish - WEEK, k))
     spans.sort()
     reported: set[int] = set()
-    for i, (begin, finish, k) in enumerate(spans):
+    for i, (_begin, finish, k) in enumerate(spans):
         for other_begin, _, other_k in spans[i + 1:]:
             if other_begin >= finish:
                 break

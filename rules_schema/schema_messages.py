@@ -151,7 +151,8 @@ def _range(t: _Translator, e: ValidationError, parts: list[Part]) -> Iterator[Pr
 def _length(t: _Translator, e: ValidationError, parts: list[Part]) -> Iterator[Problem]:
     limit = e.validator_value
     if e.validator in ("minLength", "minItems"):
-        words = "is empty" if limit == 1 else f"needs at least {limit} {'entries' if e.validator == 'minItems' else 'characters'}"
+        unit = "entries" if e.validator == "minItems" else "characters"
+        words = "is empty" if limit == 1 else f"needs at least {limit} {unit}"
     else:
         words = f"is longer than {limit} {'entries' if e.validator == 'maxItems' else 'characters'}"
     yield t.problem(parts, words, "schema.length")
@@ -162,10 +163,21 @@ def _other(t: _Translator, e: ValidationError, parts: list[Part]) -> Iterator[Pr
 
 
 _HANDLERS: dict[str, Callable[[_Translator, ValidationError, list[Part]], Iterator[Problem]]] = {
-    "required": _required, "additionalProperties": _additional, "type": _type, "enum": _enum,
-    "const": _const, "pattern": _pattern, "format": _format, "minimum": _range, "maximum": _range,
-    "exclusiveMinimum": _range, "exclusiveMaximum": _range, "minLength": _length, "maxLength": _length,
-    "minItems": _length, "maxItems": _length,
+    "required": _required,
+    "additionalProperties": _additional,
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "pattern": _pattern,
+    "format": _format,
+    "minimum": _range,
+    "maximum": _range,
+    "exclusiveMinimum": _range,
+    "exclusiveMaximum": _range,
+    "minLength": _length,
+    "maxLength": _length,
+    "minItems": _length,
+    "maxItems": _length,
 }
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from collections.abc import Iterable
 from typing import Any, Literal, Protocol
 
 from jsonschema import Draft202012Validator

@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from builder.replay.metrics import Metrics  # noqa: E402
 from builder.paths import example_playbook, sample_conversations  # noqa: E402
 from builder.replay.batch import Replay  # noqa: E402
+from builder.replay.metrics import Metrics  # noqa: E402
 from builder.replay.report import write_report  # noqa: E402
 from builder.runtime import read_ruleset  # noqa: E402
 

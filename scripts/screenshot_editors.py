@@ -13,26 +13,26 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts._render import application, out_dir, playbook_document, settle  # noqa: E402
+from scripts._render import application, out_dir, playbook_document, settle
 
-MOMENT = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
 
 
 class _Ok(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 

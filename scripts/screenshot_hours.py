@@ -12,14 +12,14 @@ Usage: python scripts/screenshot_hours.py [OUT_DIR]
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts._render import application, out_dir, playbook_document, settle  # noqa: E402
+from scripts._render import application, out_dir, playbook_document, settle
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 CHRISTMAS = datetime(2026, 12, 25, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
 
-from builder.format.model import Leaf  # noqa: E402
-from widgets.common.undo_commands import ReplaceRuleCommand  # noqa: E402
-from widgets.shell.main_window import MainWindow  # noqa: E402
-from widgets.shell.startup import create_application, open_start_project, open_workspace  # noqa: E402
+from builder.format.model import Leaf
+from widgets.common.undo_commands import ReplaceRuleCommand
+from widgets.shell.main_window import MainWindow
+from widgets.shell.startup import create_application, open_start_project, open_workspace
 
 
 def settle(ms: int = 400) -> None:

@@ -17,7 +17,11 @@ from typing import Any
 from builder.analysis.finding import Finding, Severity
 from builder.analysis.references import fires_often, offline_branches, offline_mode_missing, unused
 from builder.analysis.rules import (
-    analysed_rules, never_fires, overlapping_handoffs, phrases_in_two_triggers, shadowed,
+    analysed_rules,
+    never_fires,
+    overlapping_handoffs,
+    phrases_in_two_triggers,
+    shadowed,
 )
 from builder.format.model import Ruleset
 

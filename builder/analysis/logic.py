@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from builder.format.model import Condition, Leaf, Not
 from builder.analysis.phrases import contains_phrase, phrase_list
+from builder.format.model import Condition, Leaf, Not
 from rules_schema.catalog import catalog
 
 MAX_TERMS = 256  # beyond this many alternatives a rule is not analysed (never a false report)

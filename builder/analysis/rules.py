@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from builder.analysis.describe import (
-    fact_label, handoff_label, join_and, literal_text, rule_title, trigger_label, value_text,
+    fact_label,
+    handoff_label,
+    join_and,
+    literal_text,
+    rule_title,
+    trigger_label,
+    value_text,
 )
 from builder.analysis.finding import Finding
 from builder.analysis.logic import Literal, conflict, dnf, implies, states

@@ -134,7 +134,8 @@ def escalation_text(action: Escalate, ruleset: Ruleset | None = None) -> str:
     sla = routing.sla_for(action.priority) if routing else None
     promise = f" within {format_minutes(sla.minutes)}" if sla else ""
     words = HANDOFF_WORDS.get(action.handoff, action.handoff)
-    text = f"{words} {team_name}{promise if action.handoff == 'email' else ''} ({priority_label(action.priority)} priority)"
+    promised = promise if action.handoff == "email" else ""
+    text = f"{words} {team_name}{promised} ({priority_label(action.priority)} priority)"
     if action.handoff == "instant" and routing is not None:
         if routing.offline_mode == "callback" and routing.callback_enabled:
             text += ", or offer a callback when closed"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from importlib import metadata
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

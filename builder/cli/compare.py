@@ -106,17 +106,16 @@ def _as_json(comparison: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.replay.metrics import compare_replays
     from builder.replay.batch import ReplayError
+    from builder.replay.metrics import compare_replays
 
     try:
         ruleset_a, ruleset_b = _load(args.ruleset_a), _load(args.ruleset_b)
     except _Invalid as exc:
         print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
-    from builder.engine import CompileError
-
     from builder.cli.simulate import Progress
+    from builder.engine import CompileError
     from builder.replay.batch import ReplayProgress
 
     bar = Progress(1000)  # drawn on a terminal only; the two runs advance in step

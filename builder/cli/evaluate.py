@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.cli.simulate import Progress, ProblemExit, load_compiled
+    from builder.cli.simulate import ProblemExit, Progress, load_compiled
     from builder.replay.utterances import EvaluationReport, evaluate, format_table, read_utterances
 
     for path in args.utterances:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             base = pooled.total if pooled is not None else 0
             try:
                 report = evaluate(compiled, read_utterances(path), half=args.lines, by=args.by,
-                                  on_item=lambda n: progress.update(base + n))
+                                  on_item=lambda n, base=base: progress.update(base + n))
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"cannot read {path}: {exc}") from None
             for problem in report.problems:

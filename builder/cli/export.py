@@ -12,13 +12,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.cli.validate import format_problem
-from builder.format.io import MAX_BYTES, ExportResult, InvalidRuleset, RulesetFileError, export_ruleset, read_ruleset_file
+from builder.format.io import (
+    MAX_BYTES,
+    ExportResult,
+    InvalidRuleset,
+    RulesetFileError,
+    export_ruleset,
+    read_ruleset_file,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{source}: is a folder; give the workspace file")
     if not output.parent.is_dir():
         raise UsageError(f"{output}: the folder {output.parent} does not exist")
-    stamp = datetime.now(timezone.utc) if args.stamp else None
+    stamp = datetime.now(UTC) if args.stamp else None
     document = _is_ruleset_file(source)
     if document is None and output.exists() and output.resolve() == source.resolve():
         raise UsageError(f"{output}: would overwrite the workspace")

@@ -17,7 +17,13 @@ from typing import IO
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.cli._common import (  # Progress, ProblemExit, load_compiled: also imported from here by others
-    Progress, ProblemExit, Skipped, compile_or_report, load_compiled, open_conversations, valid_conversations,
+    ProblemExit,
+    Progress,
+    Skipped,
+    compile_or_report,
+    load_compiled,
+    open_conversations,
+    valid_conversations,
 )
 
 __all__ = ["Progress", "ProblemExit", "add_arguments", "load_compiled", "open_conversations", "open_output", "run"]

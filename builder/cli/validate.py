@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from builder.analysis.promises import unkept_promises
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except RulesetFileError as exc:
         raise UsageError(str(exc)) from None
     migrated, problems = check_document(document)
-    problems = problems + promise_warnings(migrated, problems, datetime.now(timezone.utc))
+    problems = problems + promise_warnings(migrated, problems, datetime.now(UTC))
     for problem in problems:
         if args.json:
             print(json.dumps({"path": problem.path, "severity": problem.severity, "code": problem.code,

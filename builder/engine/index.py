@@ -202,7 +202,7 @@ def build_index(gates: Iterable[tuple[int, frozenset[Atom] | None]],
     src.line(1, "return found")
     source = "\n".join(src.lines) + "\n"
     namespace = dict(src.names, isinstance=isinstance, str=str)
-    exec(compile(source, "<rule gates>", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(source, "<rule gates>", "exec"), namespace)
     return tuple(always), namespace["gates"], source
 
 

@@ -197,7 +197,8 @@ def registry_problems(signals: Iterable[Signal], cat: Catalog) -> list[str]:
             if ways or s.inline is not None:
                 problems.append(f"{s.fact}: a text fact is read by the text operators, not by its Signal")
         elif len(ways) != 1:
-            problems.append(f"{s.fact}: read {len(ways)} ways (needs exactly one of attribute, method, reader, phrases)")
+            problems.append(f"{s.fact}: read {len(ways)} ways "
+                            "(needs exactly one of attribute, method, reader, phrases)")
         if s.conversation and fact.type != "text":
             problems.append(f"{s.fact}: only a text fact spans the conversation")
         if fact.param is not None and s.reader is None:

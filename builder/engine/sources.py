@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from builder.format.model import Ruleset, Settings
@@ -44,7 +44,7 @@ class Sources:
     conv_pattern_ids: list[int] = field(default_factory=list)
     conv_similar_leaves: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     needs: Needs = field(default_factory=Needs)
-    zone: Any = timezone.utc
+    zone: Any = UTC
     per_message: bool = False  # some conversation-level signal must be updated at every message
     similarity_scorer: Any = None
     scan: Scan | None = None  # None: no patterns to combine with the phrases

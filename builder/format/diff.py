@@ -8,8 +8,9 @@ yet can be compared too: missing or odd fields never raise.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 SECTIONS: tuple[str, ...] = ("templates", "schedules", "routing", "channels", "settings")
 IGNORED_METADATA = frozenset({"exported_at", "content_hash"})

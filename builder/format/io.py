@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,7 @@ def ruleset_to_edit(document: Mapping[str, Any]) -> Ruleset:
     or its shape is too broken to build the model at all."""
     try:
         migrated = migrate(dict(document))
-    except Exception as exc:  # noqa: BLE001 - a newer or unknown version is explained below
+    except Exception as exc:
         raise ValueError(f"this ruleset's format version cannot be read ({exc})") from exc
     try:
         return Ruleset.from_dict(migrated)
@@ -191,7 +191,7 @@ def export_ruleset(ruleset_or_doc: Ruleset | Mapping[str, Any], path: str | os.P
     digest = content_hash(document)
     metadata = dict(document["metadata"])
     if exported_at is not None:
-        when = exported_at if exported_at.tzinfo else exported_at.replace(tzinfo=timezone.utc)
+        when = exported_at if exported_at.tzinfo else exported_at.replace(tzinfo=UTC)
         metadata["exported_at"] = when.isoformat(timespec="seconds").replace("+00:00", "Z")
     metadata["content_hash"] = digest
     document["metadata"] = metadata

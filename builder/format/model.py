@@ -13,7 +13,7 @@ This is the one module callers import the model from. The business-hours values 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from builder.format.hours_model import (
     WEEKDAYS,
@@ -46,8 +46,8 @@ PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
 HANDOFF_MODES: tuple[str, ...] = ("instant", "callback", "email")
 CHANNEL_KINDS: tuple[str, ...] = ("chat", "email", "slack", "teams", "webhook")
 
-Scalar = Union[str, int, float, bool]
-Value = Union[Scalar, tuple[Union[str, int, float], ...], None]
+Scalar = str | int | float | bool
+Value = Scalar | tuple[str | int | float, ...] | None
 
 
 def _freeze(value: Any) -> Value:
@@ -100,7 +100,7 @@ class Not:
         return {"not": self.child.to_dict()}
 
 
-Condition = Union[Leaf, Group, Not]
+Condition = Leaf | Group | Not
 
 
 def condition_from_dict(data: dict[str, Any]) -> Condition:
@@ -175,7 +175,7 @@ class Notify:
         return out
 
 
-Action = Union[Escalate, Reply, Tag, SetPriority, Notify]
+Action = Escalate | Reply | Tag | SetPriority | Notify
 
 
 def action_from_dict(data: dict[str, Any]) -> Action:

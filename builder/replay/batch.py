@@ -24,7 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from builder.format.conversation import Conversation, LineError, read_conversations
 from builder.format.model import Ruleset
@@ -32,7 +32,7 @@ from builder.format.model import Ruleset
 __all__ = ["CsvFormatError", "Replay", "ReplayError", "ReplayProgress", "ReplayResult", "replay",
            "read_library", "expectation_misses"]
 
-Source = Union[str, Path, IO[str], Iterable[Union[Conversation, Mapping[str, Any]]]]
+Source = str | Path | IO[str] | Iterable[Conversation | Mapping[str, Any]]
 COMPARED = ("escalate", "rule", "turn", "trigger", "handoff", "team", "priority", "tags")
 
 
@@ -164,7 +164,9 @@ def read_csv_conversations(source: str | Path | IO[str]) -> Iterator[Conversatio
     yield from _grouped(iter(rows), totals)
 
 
-def _grouped(rows: Iterator[tuple[int, str, dict[str, Any]]], counts: dict[str, int]) -> Iterator[Conversation | LineError]:
+def _grouped(
+    rows: Iterator[tuple[int, str, dict[str, Any]]], counts: dict[str, int]
+) -> Iterator[Conversation | LineError]:
     open_: dict[str, tuple[int, list[dict[str, Any]]]] = {}
     order: deque[str] = deque()
     finished: set[str] = set()
@@ -195,14 +197,19 @@ def decide(compiled: Any, conversation: Conversation, index: int = 0) -> ReplayR
     misses = tuple(expectation_misses(expect, data)) if expect is not None else ()
     routing = decision.routing
     return ReplayResult(
-        index=index, conversation_id=conversation.id, decision=data, expect=expect,
+        index=index,
+        conversation_id=conversation.id,
+        decision=data,
+        expect=expect,
         passed=None if expect is None else not misses,
         open=bool(routing.open) if decision.escalated and routing is not None else None,
-        line=conversation.line, misses=misses,
+        line=conversation.line,
+        misses=misses,
     )
 
 
 # --- reading -------------------------------------------------------------------------------------
+
 
 def _is_csv(source: Source, fmt: str | None) -> bool:
     if fmt is not None:
@@ -284,21 +291,32 @@ def _pool_context() -> Any:
         context = get_context("forkserver")
     except ValueError:
         return get_context("spawn")
-    context.set_forkserver_preload(["builder.replay.batch", "builder.engine", "builder.handoff.routing", "builder.handoff.templates"])
+    context.set_forkserver_preload(
+        ["builder.replay.batch", "builder.engine", "builder.handoff.routing", "builder.handoff.templates"]
+    )
     return context
 
 
 # --- the replay ----------------------------------------------------------------------------------
 
+
 class Replay:
     """Iterate to run; afterwards `errors` lists unreadable lines, `cancelled` tells whether the
     run stopped early and, with `keep=True`, `results` holds every result. Iterate once."""
 
-    def __init__(self, ruleset: Ruleset | Any, source: Source, *, fmt: str | None = None,
-                 processes: int | None = 1, chunk_size: int = 200,
-                 cancel: Callable[[], bool] | None = None,
-                 progress: Callable[[ReplayProgress], None] | None = None,
-                 progress_every: int = 200, keep: bool = False) -> None:
+    def __init__(
+        self,
+        ruleset: Ruleset | Any,
+        source: Source,
+        *,
+        fmt: str | None = None,
+        processes: int | None = 1,
+        chunk_size: int = 200,
+        cancel: Callable[[], bool] | None = None,
+        progress: Callable[[ReplayProgress], None] | None = None,
+        progress_every: int = 200,
+        keep: bool = False,
+    ) -> None:
         from builder.engine import CompiledRuleset, compile_ruleset
 
         if isinstance(ruleset, CompiledRuleset):
@@ -422,8 +440,9 @@ class Replay:
                     return None
 
     def _pooled(self) -> Iterator[ReplayResult]:
-        executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=_pool_context(),
-                                       initializer=_init_worker, initargs=(self.ruleset,))
+        executor = ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=_pool_context(), initializer=_init_worker, initargs=(self.ruleset,)
+        )
         pending: deque[Future[list[ReplayResult | LineError]]] = deque()
         chunks = self._chunks()
         limit = self.processes * 3

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -189,7 +189,7 @@ class MetricsBuilder:
             if at_text:
                 at = datetime.fromisoformat(str(at_text).replace("Z", "+00:00"))
                 if at.tzinfo is None:
-                    at = at.replace(tzinfo=timezone.utc)
+                    at = at.replace(tzinfo=UTC)
                 self.by_hour[at.astimezone(self.zone).hour] += 1
                 is_open = result.open if result.open is not None else self._default_open(at)
                 if is_open is True:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from builder.analysis import Finding
-from builder.replay.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW, Metrics, MetricsBuilder
 from builder.format.model import Ruleset
 from builder.replay.batch import ReplayResult
+from builder.replay.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW, Metrics, MetricsBuilder
 from rules_schema.catalog import catalog
 
 CSV_COLUMNS = ("index", "conversation_id", "escalated", "rule", "trigger", "turn", "at", "handoff", "team",
@@ -120,19 +120,26 @@ def svg_rate(rate: float | None, *, width: int = 640) -> str:
     def x(v: float) -> float:
         return left + span * min(v, scale) / scale
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 70" role="img" '
-             f'aria-label="escalation rate against the healthy band" class="chart">{SVG_STYLE}',
-             f'<rect x="{left}" y="18" width="{span}" height="18" fill="#f1f5f9"/>',
-             f'<rect x="{x(WARN_LOW):.1f}" y="18" width="{x(WARN_HIGH) - x(WARN_LOW):.1f}" height="18" fill="#fef9c3"/>',
-             f'<rect x="{x(HEALTHY_LOW):.1f}" y="18" width="{x(HEALTHY_HIGH) - x(HEALTHY_LOW):.1f}" height="18" '
-             f'fill="#bbf7d0"><title>healthy 10-20%</title></rect>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 70" role="img" '
+        f'aria-label="escalation rate against the healthy band" class="chart">{SVG_STYLE}',
+        f'<rect x="{left}" y="18" width="{span}" height="18" fill="#f1f5f9"/>',
+        f'<rect x="{x(WARN_LOW):.1f}" y="18" width="{x(WARN_HIGH) - x(WARN_LOW):.1f}" height="18" fill="#fef9c3"/>',
+        f'<rect x="{x(HEALTHY_LOW):.1f}" y="18" width="{x(HEALTHY_HIGH) - x(HEALTHY_LOW):.1f}" height="18" '
+        f'fill="#bbf7d0"><title>healthy 10-20%</title></rect>',
+    ]
     for tick in (0, 0.05, *(t / 10 for t in range(1, round(scale * 10) + 1))):
         parts.append(f'<text x="{x(tick):.1f}" y="52" text-anchor="middle" class="l">{tick:.0%}</text>')
     if rate is not None:
-        colour = "#16a34a" if HEALTHY_LOW <= rate <= HEALTHY_HIGH else (
-            "#dc2626" if rate < WARN_LOW or rate > WARN_HIGH else "#ca8a04")
-        parts.append(f'<rect x="{x(rate) - 2:.1f}" y="10" width="4" height="34" fill="{colour}">'
-                     f'<title>{pct(rate)}</title></rect>')
+        colour = (
+            "#16a34a"
+            if HEALTHY_LOW <= rate <= HEALTHY_HIGH
+            else ("#dc2626" if rate < WARN_LOW or rate > WARN_HIGH else "#ca8a04")
+        )
+        parts.append(
+            f'<rect x="{x(rate) - 2:.1f}" y="10" width="4" height="34" fill="{colour}">'
+            f"<title>{pct(rate)}</title></rect>"
+        )
         parts.append(f'<text x="{x(rate):.1f}" y="8" text-anchor="middle" class="v">{pct(rate)}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -147,16 +154,28 @@ def charts_svg(m: Metrics, ruleset: Ruleset) -> dict[str, str]:
     modes = catalog().handoff_modes
     return {
         "rate": svg_rate(m.rate),
-        "by_trigger": svg_rows([(kinds.get(k, {}).get("label", k), v, kinds.get(k, {}).get("colour", ACCENT))
-                                for k, v in m.by_trigger.items()], title="escalations by trigger kind"),
-        "by_rule": svg_rows([(names.get(r, r), v, ACCENT if v else MUTED) for r, v in m.by_rule.items()],
-                            title="escalations by rule"),
-        "by_turn": svg_columns([m.by_turn.get(t, 0) for t in turns], [str(t) for t in turns],
-                               title="turn of the escalation"),
-        "by_hour": svg_columns(list(m.by_hour), [f"{h:02d}" if h % 3 == 0 else "" for h in range(24)],
-                               shaded=m.open_hours, title="escalations by hour of day"),
-        "by_handoff": svg_rows([(modes.get(k, {}).get("label", k), v, ACCENT) for k, v in m.by_handoff.items()],
-                               title="handoff modes"),
+        "by_trigger": svg_rows(
+            [
+                (kinds.get(k, {}).get("label", k), v, kinds.get(k, {}).get("colour", ACCENT))
+                for k, v in m.by_trigger.items()
+            ],
+            title="escalations by trigger kind",
+        ),
+        "by_rule": svg_rows(
+            [(names.get(r, r), v, ACCENT if v else MUTED) for r, v in m.by_rule.items()], title="escalations by rule"
+        ),
+        "by_turn": svg_columns(
+            [m.by_turn.get(t, 0) for t in turns], [str(t) for t in turns], title="turn of the escalation"
+        ),
+        "by_hour": svg_columns(
+            list(m.by_hour),
+            [f"{h:02d}" if h % 3 == 0 else "" for h in range(24)],
+            shaded=m.open_hours,
+            title="escalations by hour of day",
+        ),
+        "by_handoff": svg_rows(
+            [(modes.get(k, {}).get("label", k), v, ACCENT) for k, v in m.by_handoff.items()], title="handoff modes"
+        ),
     }
 
 
@@ -187,10 +206,14 @@ def _tests_section(m: Metrics) -> str:
     if not m.tested:
         return ""
     kinds = catalog().trigger_kinds
-    out = [f"<h2>Expectations</h2><p><b>{m.passed} passed, {m.failed} failed</b> of {m.tested} conversations "
-           f"with an expectation.</p>"]
-    rows = [(kinds.get(k, {}).get("label", k), s.expected, s.actual, s.correct, pct(s.precision), pct(s.recall))
-            for k, s in m.scores.items()]
+    out = [
+        f"<h2>Expectations</h2><p><b>{m.passed} passed, {m.failed} failed</b> of {m.tested} conversations "
+        f"with an expectation.</p>"
+    ]
+    rows = [
+        (kinds.get(k, {}).get("label", k), s.expected, s.actual, s.correct, pct(s.precision), pct(s.recall))
+        for k, s in m.scores.items()
+    ]
     if m.overall is not None:
         o = m.overall
         rows.append(("Any escalation", o.expected, o.actual, o.correct, pct(o.precision), pct(o.recall)))
@@ -202,9 +225,16 @@ def _tests_section(m: Metrics) -> str:
     return "".join(out)
 
 
-def render_html(m: Metrics, ruleset: Ruleset, *, title: str = "", library: str = "",
-                findings: Sequence[Finding] = (), charts: Mapping[str, str] | None = None,
-                csv_name: str | None = "decisions.csv") -> str:
+def render_html(
+    m: Metrics,
+    ruleset: Ruleset,
+    *,
+    title: str = "",
+    library: str = "",
+    findings: Sequence[Finding] = (),
+    charts: Mapping[str, str] | None = None,
+    csv_name: str | None = "decisions.csv",
+) -> str:
     """The report page; `charts` maps CHART_KEYS to PNG files to use instead of inline SVG."""
     svg = charts_svg(m, ruleset)
     names = {r.id: r.name for r in ruleset.rules}
@@ -224,9 +254,11 @@ def render_html(m: Metrics, ruleset: Ruleset, *, title: str = "", library: str =
     if m.tested:
         parts.append(f"<div>Expectations<b>{m.passed} passed, {m.failed} failed</b></div>")
     parts.append("</div>")
-    parts.append(f"<h2>Escalation rate</h2><p class='{status_class}'>{esc(m.rate_message)}</p>"
-                 f"{_chart('rate', svg, charts, 'escalation rate')}<p class=note>Green: the healthy 10-20% "
-                 f"band; yellow: 5-30%; outside it the rate needs attention.</p>")
+    parts.append(
+        f"<h2>Escalation rate</h2><p class='{status_class}'>{esc(m.rate_message)}</p>"
+        f"{_chart('rate', svg, charts, 'escalation rate')}<p class=note>Green: the healthy 10-20% "
+        f"band; yellow: 5-30%; outside it the rate needs attention.</p>"
+    )
     parts.append(f"<h2>By trigger kind</h2>{_chart('by_trigger', svg, charts, 'escalations by trigger kind')}")
     parts.append(f"<h2>By rule</h2>{_chart('by_rule', svg, charts, 'escalations by rule')}")
     if m.never_fired:
@@ -234,14 +266,22 @@ def render_html(m: Metrics, ruleset: Ruleset, *, title: str = "", library: str =
         parts.append(f"<p class=warn>Rules that never fired: {listed}.</p>")
     else:
         parts.append("<p class=note>Every enabled rule fired at least once.</p>")
-    parts.append(f"<h2>Turn of the escalation</h2>{_chart('by_turn', svg, charts, 'turn of the escalation')}"
-                 "<p class=note>Visitor messages before the handoff (0: a timer fired before the first).</p>")
-    parts.append(f"<h2>Hour of day</h2>{_chart('by_hour', svg, charts, 'escalations by hour of day')}"
-                 f"<p class=note>Shaded: hours the default schedule is open. {m.business} escalations in "
-                 f"business hours, {m.offline} outside.</p>")
+    parts.append(
+        f"<h2>Turn of the escalation</h2>{_chart('by_turn', svg, charts, 'turn of the escalation')}"
+        "<p class=note>Visitor messages before the handoff (0: a timer fired before the first).</p>"
+    )
+    parts.append(
+        f"<h2>Hour of day</h2>{_chart('by_hour', svg, charts, 'escalations by hour of day')}"
+        f"<p class=note>Shaded: hours the default schedule is open. {m.business} escalations in "
+        f"business hours, {m.offline} outside.</p>"
+    )
     parts.append(f"<h2>Handoff modes</h2>{_chart('by_handoff', svg, charts, 'handoff modes')}")
-    parts.append(_table(("Rule", "escalations", "share of conversations"),
-                        [(names.get(r, r), n, pct(n / m.total if m.total else None)) for r, n in m.by_rule.items()]))
+    parts.append(
+        _table(
+            ("Rule", "escalations", "share of conversations"),
+            [(names.get(r, r), n, pct(n / m.total if m.total else None)) for r, n in m.by_rule.items()],
+        )
+    )
     parts.append(_tests_section(m))
     if findings:
         parts.append("<h2>Rule analysis</h2><ul>" + "".join(f"<li>{esc(f.message)}</li>" for f in findings) + "</ul>")
@@ -258,9 +298,17 @@ class ReportFiles:
     metrics: Metrics
 
 
-def write_report(directory: str | Path, results: Iterable[ReplayResult], ruleset: Ruleset, *,
-                 title: str = "", library: str = "", charts: Mapping[str, str] | None = None,
-                 with_findings: bool = True, svg_files: bool = False) -> ReportFiles:
+def write_report(
+    directory: str | Path,
+    results: Iterable[ReplayResult],
+    ruleset: Ruleset,
+    *,
+    title: str = "",
+    library: str = "",
+    charts: Mapping[str, str] | None = None,
+    with_findings: bool = True,
+    svg_files: bool = False,
+) -> ReportFiles:
     """Write `report.html` and `decisions.csv` into `directory` in one pass over `results`;
     with `svg_files` also each chart as `charts/<key>.svg` (for a README to show)."""
     from builder.analysis import analyse
@@ -284,6 +332,8 @@ def write_report(directory: str | Path, results: Iterable[ReplayResult], ruleset
         for key, svg in charts_svg(m, ruleset).items():
             (folder / "charts" / f"{key}.svg").write_text(svg + "\n", encoding="utf-8")
     html_path = folder / "report.html"
-    html_path.write_text(render_html(m, ruleset, title=title, library=library, findings=findings,
-                                     charts=charts, csv_name=csv_path.name), encoding="utf-8")
+    html_path.write_text(
+        render_html(m, ruleset, title=title, library=library, findings=findings, charts=charts, csv_name=csv_path.name),
+        encoding="utf-8",
+    )
     return ReportFiles(html_path, csv_path, m)

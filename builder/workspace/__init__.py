@@ -26,10 +26,10 @@ from builder.workspace.errors import (
     WorkspaceVersionError,
     WorkspaceWriteError,
 )
+from builder.workspace.opening import CorruptionNotice
 from builder.workspace.project import Project, ProjectInfo
 from builder.workspace.recovery import RecoveryEntry
 from builder.workspace.revisions import ExportRecord, Revision, canonical_json, content_hash
-from builder.workspace.opening import CorruptionNotice
 from builder.workspace.settings import Settings
 from builder.workspace.workspace import Workspace, default_path
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Anything bigger is not a file this program wrote; reading it could exhaust memory."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from builder.workspace.corruption import (
     StorageCorrupt,
@@ -34,8 +35,9 @@ def restore_backup(path: Path, backup: Path) -> None:
     atomic_write_bytes(path, backup.read_bytes())
 
 
-def load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
-                  check: Check, corrupt: Callable[..., Exception]) -> tuple[dict[str, Any] | None, CorruptionNotice | None]:
+def load_checked(
+    path: Path, what: str, *, read_only: bool, use_backup: bool, check: Check, corrupt: Callable[..., Exception]
+) -> tuple[dict[str, Any] | None, CorruptionNotice | None]:
     """Parse `path`; on damage move it aside and raise `corrupt(...)` or open the backup."""
     try:
         data = read_database(path)
@@ -49,8 +51,9 @@ def load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
         if backup is None:
             return None, None
         if not use_backup or read_only:
-            raise corrupt(f"The {what} {path} is missing, but {describe_backup(backup)}.",
-                          None, backup, "it is missing")
+            raise corrupt(
+                f"The {what} {path} is missing, but {describe_backup(backup)}.", None, backup, "it is missing"
+            )
         moved_to = None
         reason = "it was missing"
     else:
@@ -59,14 +62,14 @@ def load_checked(path: Path, what: str, *, read_only: bool, use_backup: bool,
             raise corrupt(corruption_message(what, path, reason, None, backup), None, backup, reason)
         moved_to = move_aside(path)
         if not use_backup or backup is None:
-            raise corrupt(corruption_message(what, path, reason, moved_to, backup), moved_to,
-                          backup, reason)
+            raise corrupt(corruption_message(what, path, reason, moved_to, backup), moved_to, backup, reason)
     restore_backup(path, backup)
     data = read_database(path)
     notice = CorruptionNotice(
-        path, moved_to, backup,
+        path,
+        moved_to,
+        backup,
         f"The {what} {path} could not be read because {reason}, so its last good copy "
-        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}."
-                                                 if moved_to else "."),
+        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}." if moved_to else "."),
     )
     return data, notice

@@ -15,22 +15,22 @@ does not import the workspace that imports it.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from builder.format.diff import RulesetDiff, diff_rulesets
+from builder.workspace import deltas
+from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
 from builder.workspace.errors import (
     RevisionNotFound,
     WorkspaceError,
     WorkspaceReadOnly,
 )
-from builder.workspace import deltas
-from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
 from builder.workspace.libraries import Libraries, check_records
 from builder.workspace.recovery import RecoveryEntry, RecoveryFile
 from builder.workspace.revisions import (

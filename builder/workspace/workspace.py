@@ -21,6 +21,7 @@ from typing import Any
 import platformdirs
 from tinydb import Query, TinyDB
 
+from builder.workspace.corruption import move_aside
 from builder.workspace.errors import (
     ProjectCorrupt,
     ProjectExists,
@@ -31,16 +32,19 @@ from builder.workspace.errors import (
     WorkspaceVersionError,
     WorkspaceWriteError,
 )
-from builder.workspace.corruption import move_aside
 from builder.workspace.layout import (
-    is_confined, libraries_folder, projects_folder, relative, slug,
+    is_confined,
+    libraries_folder,
+    projects_folder,
+    relative,
+    slug,
 )
 from builder.workspace.lock import APP, WorkspaceLock, pid_alive
 from builder.workspace.opening import CorruptionNotice, load_checked
 from builder.workspace.project import Project, ProjectInfo, rule_count
 from builder.workspace.recovery import RecoveryFile
-from builder.workspace.settings import Settings
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
+from builder.workspace.settings import Settings
 from builder.workspace.storage import AtomicStorage, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"

@@ -24,12 +24,22 @@ def test_from_a_zipped_install_the_resources_are_extracted_to_real_files(tmp_pat
             for path in (ROOT / package).rglob("*"):
                 if path.is_file() and "__pycache__" not in path.parts:
                     name = path.relative_to(ROOT).as_posix()
-                    zf.write(path, name.replace("resources/", "handoff_resources/", 1) if package == "resources" else name)
-    script = ("import json, sys\nfrom builder.paths import example_playbook, sample_conversations\n"
-              "p = example_playbook()\nprint(json.dumps([str(p), p.is_file(), sample_conversations().is_file(),"
-              " json.loads(p.read_text('utf-8'))['metadata']['name']]))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env={"PYTHONPATH": str(archive), "PATH": "/usr/bin:/bin"}, timeout=60)
+                    zf.write(
+                        path, name.replace("resources/", "handoff_resources/", 1) if package == "resources" else name
+                    )
+    script = (
+        "import json, sys\nfrom builder.paths import example_playbook, sample_conversations\n"
+        "p = example_playbook()\nprint(json.dumps([str(p), p.is_file(), sample_conversations().is_file(),"
+        " json.loads(p.read_text('utf-8'))['metadata']['name']]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(archive), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     path, is_file, samples_is_file, name = json.loads(result.stdout)
     assert not path.startswith(str(archive)) and is_file and samples_is_file

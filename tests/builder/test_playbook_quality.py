@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from builder.engine import CompiledRuleset, Decision, compile_ruleset, simulate
-from builder.replay.utterances import EvaluationReport, evaluate, evaluation_instant, read_utterances
 from builder.paths import example_playbook
+from builder.replay.utterances import EvaluationReport, evaluate, evaluation_instant, read_utterances
 from builder.runtime import read_ruleset
 from tests.conftest import DEV_DATA
 

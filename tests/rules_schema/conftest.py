@@ -53,7 +53,9 @@ MINIMAL: dict[str, Any] = {
         "callback_enabled": False,
         "sla": {"normal": {"minutes": 60, "clock": "business"}},
     },
-    "channels": [{"id": "slack", "name": "Support Slack", "type": "slack", "url_env": "SLACK_URL", "template": "alert"}],
+    "channels": [
+        {"id": "slack", "name": "Support Slack", "type": "slack", "url_env": "SLACK_URL", "template": "alert"}
+    ],
 }
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from strategies import broken, json_values  # this folder's helper module
 
 from rules_schema.fastcheck import Compiler, FastValidator, SchemaError, Unsupported, equal
 from rules_schema.formats import format_checker
 from rules_schema.schemas import SCHEMA_NAMES, fast_validator, load_schema, validator
-from strategies import broken, json_values  # this folder's helper module
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema.exceptions import ValidationError
+from strategies import broken, json_values  # this folder's helper module
 
 from rules_schema import Problem, content_hash, validate
 from rules_schema.schema_messages import translate_errors
-from strategies import broken, json_values  # this folder's helper module
 
 Doc = dict[str, Any]
 PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"

@@ -98,7 +98,8 @@ class ChannelTestMixin:
             return
         message = sample_notification(self.document.ruleset, channel)
         if channel.type == "email":
-            text = f"To: {message.get('to') or '(no address yet)'}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
+            to = message.get("to") or "(no address yet)"
+            text = f"To: {to}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
         else:
             text = json.dumps(message, indent=2, ensure_ascii=False)
         if self.sent_preview.toPlainText() != text:
@@ -112,13 +113,24 @@ class ChannelTestMixin:
             return
         if channel.type == "email":
             self._update_sent_preview()
-            coloured(self.status_label, MUTED_COLOUR, "E-mail is sent by your chatbot's mailer; below is the "
-                      f"message it would send to {channel.address or '(no address yet)'}.")
+            coloured(
+                self.status_label,
+                MUTED_COLOUR,
+                "E-mail is sent by your chatbot's mailer; below is the "
+                f"message it would send to {channel.address or '(no address yet)'}.",
+            )
             return
         url = os.environ.get(channel.url_env or "", "").strip() if channel.url_env else ""
         if not url:
-            self._finish(SendResult(False, None, f"Set the environment variable {channel.url_env or '(none named)'} "
-                                    "to the webhook URL first; nothing was sent.", 0.0))
+            self._finish(
+                SendResult(
+                    False,
+                    None,
+                    f"Set the environment variable {channel.url_env or '(none named)'} "
+                    "to the webhook URL first; nothing was sent.",
+                    0.0,
+                )
+            )
             return
         body = sample_notification(self.document.ruleset, channel)
         timeout = self.send_timeout
@@ -134,7 +146,8 @@ class ChannelTestMixin:
         self.sending = False
         self.last_result = result
         self.send_button.setEnabled(self.channel() is not None)
-        coloured(self.status_label, OK_COLOUR if result.ok else ERROR_COLOUR,
-                  ("✓ " if result.ok else "✗ ") + result.message)
+        coloured(
+            self.status_label, OK_COLOUR if result.ok else ERROR_COLOUR, ("✓ " if result.ok else "✗ ") + result.message
+        )
         self.status_label.setProperty("ok", result.ok)
         self.test_finished.emit(result)

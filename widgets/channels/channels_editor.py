@@ -22,8 +22,17 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.document import Document
@@ -32,8 +41,20 @@ from builder.handoff.notify import SendResult
 from rules_schema import Problem
 from widgets.channels.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
 from widgets.common.editor_page import (
-    focus_item, item_problem_lines, problem_html, RowVisibility, SettingsValidation, add_button, debounce_timer,
-    problems_label, push_ruleset, replaced, split_page, subscribe, use_fallback_style, without,
+    RowVisibility,
+    SettingsValidation,
+    add_button,
+    debounce_timer,
+    focus_item,
+    item_problem_lines,
+    problem_html,
+    problems_label,
+    push_ruleset,
+    replaced,
+    split_page,
+    subscribe,
+    use_fallback_style,
+    without,
 )
 from widgets.common.form_helpers import channel_label, set_text, unique_id, unique_name
 from widgets.common.placeholder_highlighter import route_undo_to_window
@@ -122,7 +143,8 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Channel name")
-        self.name_edit.textEdited.connect(lambda text: self._edit("name", text, "Rename channel") if text.strip() else None)
+        self.name_edit.textEdited.connect(
+            lambda text: self._edit("name", text, "Rename channel") if text.strip() else None)
         form.addRow("Name", self.name_edit)
         self.id_label = QLabel()
         self.id_label.setObjectName("previewNote")
@@ -199,7 +221,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
     def _on_ruleset_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
@@ -239,8 +261,11 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         try:
             if (channel, self.sending) != self._shown:
                 self._shown = (channel, self.sending)
-                for widget, enabled in ((self.form_box, channel is not None), (self.delete_button, channel is not None),
-                                        (self.send_button, channel is not None and not self.sending)):
+                for widget, enabled in (
+                    (self.form_box, channel is not None),
+                    (self.delete_button, channel is not None),
+                    (self.send_button, channel is not None and not self.sending),
+                ):
                     if widget.isEnabled() != enabled:
                         widget.setEnabled(enabled)
                 set_text(self.name_edit, channel.name if channel else "")
@@ -308,8 +333,9 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         channel = self.channel()
         if self._loading or channel is None or getattr(channel, field) == value:
             return
-        self._replace_channel(replace(channel, **{field: value}), f"{text} '{channel.name}'",
-                              f"channel:{channel.id}:{field}")
+        self._replace_channel(
+            replace(channel, **{field: value}), f"{text} '{channel.name}'", f"channel:{channel.id}:{field}"
+        )
 
     def _env_edited(self, text: str) -> None:
         upper = text.upper()
@@ -327,8 +353,10 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             return
         url_env = None if kind == "email" else (channel.url_env or self._default_env(channel.id))
         address = channel.address if kind == "email" else None
-        self._replace_channel(replace(channel, type=kind, url_env=url_env, address=address),  # type: ignore[arg-type]
-                              f"Make '{channel.name}' a {TYPES[kind]} channel")
+        self._replace_channel(
+            replace(channel, type=kind, url_env=url_env, address=address),  # type: ignore[arg-type]
+            f"Make '{channel.name}' a {TYPES[kind]} channel",
+        )
 
     def _template_chosen(self, index: int) -> None:
         value = self.template_combo.itemData(index)
@@ -344,9 +372,13 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         name = unique_name(f"{TYPES.get(kind, kind)} channel", {c.name for c in ruleset.channels})
         channel_id = unique_id(name, {c.id for c in ruleset.channels}, "channel")
         template = next((t.id for t in ruleset.templates if t.channel == TEMPLATE_CHANNEL.get(kind)), None)
-        channel = Channel(channel_id, name, kind,  # type: ignore[arg-type]
-                          url_env=None if kind == "email" else self._default_env(channel_id),
-                          template=template)
+        channel = Channel(
+            channel_id,
+            name,
+            kind,  # type: ignore[arg-type]
+            url_env=None if kind == "email" else self._default_env(channel_id),
+            template=template,
+        )
         self._push(replace(ruleset, channels=(*ruleset.channels, channel)), f"Add channel '{name}'")
         self.select_channel(channel_id)
         self.name_edit.setFocus()
@@ -379,5 +411,6 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         if part is None:
             return False
         {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
-            part, self.name_edit).setFocus()
+            part, self.name_edit
+        ).setFocus()
         return True

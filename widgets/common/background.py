@@ -45,7 +45,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             self.result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is lost
+        except Exception as exc:
             self.error = exc
         QMetaObject.invokeMethod(self.bridge, "_report", Qt.ConnectionType.QueuedConnection)
 

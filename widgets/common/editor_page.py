@@ -21,9 +21,9 @@ from builder.editing.document import Document
 from builder.editing.events import Event, Subscription
 from builder.format.model import Ruleset
 from rules_schema import Problem, validate
-from widgets.common.undo_commands import SetRulesetCommand
 from widgets.common.form_helpers import bullet, escape_html
 from widgets.common.style import icon
+from widgets.common.undo_commands import SetRulesetCommand
 
 VALIDATE_DEBOUNCE_MS = 150
 
@@ -170,7 +170,7 @@ class SettingsValidation:
     _stale: bool
 
     if TYPE_CHECKING:  # provided by the page (QWidget and the page's own display)
-        def isVisible(self) -> bool: ...  # noqa: N802 - QWidget's
+        def isVisible(self) -> bool: ...
 
         def _show_problems(self) -> None: ...
 
@@ -205,7 +205,9 @@ def problem_html(lines: Sequence[tuple[str, str]], *, once: bool = True) -> list
             for severity, text in (dict.fromkeys(lines) if once else lines)]
 
 
-def focus_item(problem: Problem, collection: str, items: Sequence[_HasId], select: Callable[[str], object]) -> str | None:
+def focus_item(
+    problem: Problem, collection: str, items: Sequence[_HasId], select: Callable[[str], object]
+) -> str | None:
     """Select the item of `collection` a problem points at; its field ("" for the item itself),
     or None when the problem is not about one of `items`."""
     target = problem_target(problem.path, collection, len(items))

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QHelpEvent, QKeyEvent, QKeySequence, QSyntaxHighlighter, QTextCharFormat, QTextDocument,
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -73,7 +80,7 @@ def is_undo_override(event: QEvent) -> bool:
 
 
 class _UndoPassThrough(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         return is_undo_override(event)
 
 
@@ -98,7 +105,7 @@ class PlaceholderHighlighter(QSyntaxHighlighter):
         self.problem_format.setUnderlineColor(QColor(PROBLEM_COLOUR))
         self.problem_format.setForeground(QColor(PROBLEM_COLOUR))
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+    def highlightBlock(self, text: str) -> None:
         for match in PLACEHOLDER_RE.finditer(text):
             if match.group(1) in catalog().placeholders:
                 self.setFormat(match.start(), match.end() - match.start(), self.known_format)
@@ -133,7 +140,7 @@ class PlaceholderTextEdit(QPlainTextEdit):
             return None
         return TextProblem(found.start + block.position(), found.end + block.position(), found.message)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cursor = self.cursorForPosition(event.pos())
             found = self.problem_at(cursor.position())

@@ -70,10 +70,10 @@ class ReplaceRuleCommand(QUndoCommand):
         self.new_rule = new_rule
         self._id = _merge_id(merge_key)
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return self._id
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, ReplaceRuleCommand) or other.old_id != self.new_id:
             return False
         self.new_rule, self.new_id = other.new_rule, other.new_id
@@ -96,10 +96,10 @@ class SetRulesetCommand(QUndoCommand):
         self.old_ruleset, self.new_ruleset = document.ruleset, new_ruleset
         self._id = _merge_id(merge_key)
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return self._id
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetRulesetCommand):
             return False
         self.new_ruleset = other.new_ruleset

@@ -21,8 +21,19 @@ from functools import cache
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTime, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
 from PySide6.QtWidgets import (
-    QCalendarWidget, QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QTimeEdit, QVBoxLayout, QWidget,
+    QCalendarWidget,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.format.model import Closure, HolidaySet, Schedule, SpecialOpening
@@ -321,9 +332,12 @@ class SpecialDaysPanel(QWidget):
         with QSignalBlocker(self.entries):
             self.entries.clear()
             if schedule is not None:
-                rows = [(c.date, f"{c.date} — closed" + (f": {c.name}" if c.name else ""), "c") for c in schedule.closures]
-                rows += [(s.date, f"{s.date} — open {s.start}–{s.end}" + (f": {s.name}" if s.name else ""), "s")
-                         for s in schedule.special_openings]
+                rows = [(c.date, f"{c.date} — closed" + (f": {c.name}" if c.name else ""), "c")
+                        for c in schedule.closures]
+                rows += [
+                    (s.date, f"{s.date} — open {s.start}–{s.end}" + (f": {s.name}" if s.name else ""), "s")
+                    for s in schedule.special_openings
+                ]
                 for day, text, kind in sorted(rows):
                     item = QListWidgetItem(text)
                     item.setData(DATE_ROLE, (kind, day))
@@ -376,7 +390,9 @@ class SpecialDaysPanel(QWidget):
         elif not spans:
             text = "closed (no weekly hours on this day)"
         else:
-            times = ", ".join(f"{clock(s)}–{clock(e if e == DAY_MINUTES else e % DAY_MINUTES)}" for s, e in sorted(spans))
+            times = ", ".join(
+                f"{clock(s)}–{clock(e if e == DAY_MINUTES else e % DAY_MINUTES)}" for s, e in sorted(spans)
+            )
             text = ("special opening " if special else "open ") + times
         self.day_label.setText(f"<b>{heading}</b>: {text}")
 
@@ -385,8 +401,13 @@ class SpecialDaysPanel(QWidget):
         if schedule is None:
             return
         key = lambda entry: entry.date  # noqa: E731 - a sort key
-        self.edited.emit(replace(schedule, closures=tuple(sorted(closures, key=key)),
-                                   special_openings=tuple(sorted(openings, key=key))), text, None)
+        self.edited.emit(
+            replace(
+                schedule, closures=tuple(sorted(closures, key=key)), special_openings=tuple(sorted(openings, key=key))
+            ),
+            text,
+            None,
+        )
 
     def close_day(self) -> None:
         """Close the selected day (replacing a special opening on it)."""
@@ -395,8 +416,11 @@ class SpecialDaysPanel(QWidget):
             return
         iso = self.selected_day().isoformat()
         closure = Closure(iso, self.name_edit.text().strip())
-        self._replace((*[c for c in schedule.closures if c.date != iso], closure),
-                      tuple(s for s in schedule.special_openings if s.date != iso), f"Close on {iso}")
+        self._replace(
+            (*[c for c in schedule.closures if c.date != iso], closure),
+            tuple(s for s in schedule.special_openings if s.date != iso),
+            f"Close on {iso}",
+        )
 
     def open_day(self) -> None:
         """Open the selected day at the chosen hours only (an end before the start runs overnight)."""
@@ -409,8 +433,11 @@ class SpecialDaysPanel(QWidget):
             return
         iso = self.selected_day().isoformat()
         opening = SpecialOpening(iso, start, end, self.name_edit.text().strip())
-        self._replace(tuple(c for c in schedule.closures if c.date != iso),
-                      (*[s for s in schedule.special_openings if s.date != iso], opening), f"Open on {iso}")
+        self._replace(
+            tuple(c for c in schedule.closures if c.date != iso),
+            (*[s for s in schedule.special_openings if s.date != iso], opening),
+            f"Open on {iso}",
+        )
 
     def remove_selected(self) -> None:
         schedule, item = self.schedule, self.entries.currentItem()
@@ -418,11 +445,17 @@ class SpecialDaysPanel(QWidget):
             return
         kind, iso = item.data(DATE_ROLE)
         if kind == "c":
-            self._replace(tuple(c for c in schedule.closures if c.date != iso), schedule.special_openings,
-                          f"Remove closure on {iso}")
+            self._replace(
+                tuple(c for c in schedule.closures if c.date != iso),
+                schedule.special_openings,
+                f"Remove closure on {iso}",
+            )
         else:
-            self._replace(schedule.closures, tuple(s for s in schedule.special_openings if s.date != iso),
-                          f"Remove special opening on {iso}")
+            self._replace(
+                schedule.closures,
+                tuple(s for s in schedule.special_openings if s.date != iso),
+                f"Remove special opening on {iso}",
+            )
 
     def _jump(self, item: QListWidgetItem) -> None:
         _kind, iso = item.data(DATE_ROLE)

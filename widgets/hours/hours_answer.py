@@ -47,7 +47,9 @@ class WhatHappensMixin:
         self.moment_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.moment_edit.setTimeZone(QTimeZone.utc())  # wall time of the schedule's zone: never in a DST gap
         now = datetime.now()
-        self.moment_edit.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, 0), QTimeZone.utc()))
+        self.moment_edit.setDateTime(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, 0), QTimeZone.utc())
+        )
         self.moment_edit.dateTimeChanged.connect(lambda *_: self.update_answer())
         row.addWidget(self.moment_edit, 1)
         self.zone_note = QLabel()
@@ -89,8 +91,9 @@ class WhatHappensMixin:
             except ScheduleError:
                 pass
         local = at.astimezone(zone)
-        self.moment_edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
-                                               QTimeZone.utc()))
+        self.moment_edit.setDateTime(
+            QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute), QTimeZone.utc())
+        )
 
     def moment(self) -> datetime | None:
         """The picked wall time as an aware instant in the schedule's zone (None without a usable one)."""
@@ -129,12 +132,16 @@ class WhatHappensMixin:
             label = labels.get(handoff.mode, {}).get("label", handoff.mode)
             promise = f" · promise “{escape(handoff.promise)}”" if handoff.promise else " · no promise"
             extra = " · a callback is offered" if handoff.callback_offered and handoff.mode != "callback" else ""
-            lines.append(f"<b>{escape(team.name)}</b>: {escape(label)}{promise}{extra}"
-                         f"<br><span style='color:#64748b'>{escape(handoff.reason)}</span>")
+            lines.append(
+                f"<b>{escape(team.name)}</b>: {escape(label)}{promise}{extra}"
+                f"<br><span style='color:#64748b'>{escape(handoff.reason)}</span>"
+            )
         if not teams:
             nxt = describe_next_open(hours, at)
-            lines.append("No team works by this schedule; " + (f"it opens {escape(nxt)}." if nxt else
-                                                                 "it does not open within a year."))
+            lines.append(
+                "No team works by this schedule; "
+                + (f"it opens {escape(nxt)}." if nxt else "it does not open within a year.")
+            )
         set_text(self.answer, "<br><br>".join(lines))
 
     def _status_line(self, schedule: Schedule, at: datetime) -> str:

@@ -22,8 +22,17 @@ from html import escape
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTabWidget,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.document import Document
@@ -32,14 +41,22 @@ from builder.handoff.routing import team_schedule
 from builder.hours.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
 from rules_schema import Problem
 from widgets.common.editor_page import (
-    focus_item, SettingsValidation, split_page, debounce_timer, problems_label, problems_under, push_ruleset, replaced,
-    subscribe, without,
+    SettingsValidation,
+    debounce_timer,
+    focus_item,
+    problems_label,
+    problems_under,
+    push_ruleset,
+    replaced,
+    split_page,
+    subscribe,
+    without,
 )
 from widgets.common.form_helpers import set_text, unique_id, unique_name
-from widgets.hours.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
-from widgets.hours.hours_answer import ERROR_COLOUR, WhatHappensMixin, coloured
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
+from widgets.hours.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
+from widgets.hours.hours_answer import ERROR_COLOUR, WhatHappensMixin, coloured
 from widgets.hours.week_grid import WeekGrid
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -199,7 +216,7 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
     def _on_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()

@@ -18,14 +18,34 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen,
+    QColor,
+    QFocusEvent,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from builder.format.model import WEEKDAYS, Interval
 from builder.hours.week_slots import (
-    DAY_MINUTES, SLOT_MINUTES, SLOTS_PER_DAY, WEEK_SLOTS, Slots, clock, interval_minutes, paint, rectangle,
-    slot_text, slots_to_intervals, stretch, summary,
+    DAY_MINUTES,
+    SLOT_MINUTES,
+    SLOTS_PER_DAY,
+    WEEK_SLOTS,
+    Slots,
+    clock,
+    interval_minutes,
+    paint,
+    rectangle,
+    slot_text,
+    slots_to_intervals,
+    stretch,
+    summary,
 )
 from widgets.common.style import is_dark
 
@@ -129,10 +149,10 @@ class WeekGrid(QWidget):
             return None
         return min(6, max(0, int(x))), min(SLOTS_PER_DAY - 1, max(0, int(y)))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(self.GUTTER + 7 * 90 + self.MARGIN, self.HEADER + SLOTS_PER_DAY * 6 + self.MARGIN)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         return QSize(self.GUTTER + 7 * 40 + self.MARGIN, self.HEADER + SLOTS_PER_DAY * 3 + self.MARGIN)
 
     # --- gestures ---------------------------------------------------------------------------------
@@ -147,7 +167,7 @@ class WeekGrid(QWidget):
         self._blocks = slots_to_intervals(self._preview)
         self.update()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         cell = self.cell_at(event.position())
         if event.button() != Qt.MouseButton.LeftButton or cell is None:
             super().mousePressEvent(event)
@@ -159,7 +179,7 @@ class WeekGrid(QWidget):
         self._continuous = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         self._update_preview()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._anchor is not None:
             cell = self.cell_at(event.position(), clamp=True)
             if cell is not None and cell != self._current:
@@ -167,7 +187,7 @@ class WeekGrid(QWidget):
                 self._update_preview()
         self._set_hover(self.cell_at(event.position()))
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._anchor is None:
             super().mouseReleaseEvent(event)
             return
@@ -189,19 +209,19 @@ class WeekGrid(QWidget):
         self._blocks = slots_to_intervals(self._base)
         self.update()
 
-    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def leaveEvent(self, event: QEvent) -> None:
         self._set_hover(None)
         super().leaveEvent(event)
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         self.update()
         super().focusOutEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+    def focusInEvent(self, event: QFocusEvent) -> None:
         self.update()
         super().focusInEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         day, quarter = self.cursor_cell
         moves = {Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1), Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
@@ -273,7 +293,7 @@ class WeekGrid(QWidget):
 
     # --- painting ---------------------------------------------------------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         colours = self._colours
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

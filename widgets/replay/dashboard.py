@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
-from builder.replay.metrics import Metrics, select
 from builder.replay.batch import ReplayResult, read_library
+from builder.replay.metrics import Metrics, select
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import subscribe
 from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
@@ -191,7 +191,7 @@ class ReplayDashboard(QWidget):
         if project is not None:
             try:
                 names = project.libraries()
-            except Exception:  # noqa: BLE001 - a damaged workspace must not hide the samples
+            except Exception:
                 names = []
             for name in names:
                 self.library.addItem(f"Project library: {name}", f"project:{name}")
@@ -329,17 +329,29 @@ class ReplayDashboard(QWidget):
             lambda: self.summary.setHtml(summary_html(m, names, self.kind_labels, self.mode_labels, findings)),
             lambda: self.gauge.set_rate(m.rate),
             lambda: charts["by_trigger"].set_bars(
-                list(m.by_trigger), [self.kind_labels.get(k, k) for k in m.by_trigger], list(m.by_trigger.values()),
-                [self.kind_colours.get(k, ACCENT) for k in m.by_trigger]),
+                list(m.by_trigger),
+                [self.kind_labels.get(k, k) for k in m.by_trigger],
+                list(m.by_trigger.values()),
+                [self.kind_colours.get(k, ACCENT) for k in m.by_trigger],
+            ),
             lambda: charts["by_rule"].set_bars(
-                list(m.by_rule), [short(names.get(r, r)) for r in m.by_rule], list(m.by_rule.values()),
-                [ACCENT if v else MUTED for v in m.by_rule.values()]),
-            lambda: charts["by_turn"].set_bars(turns, [str(t) for t in turns], [m.by_turn.get(t, 0) for t in turns],
-                                               label_every=max(1, len(turns) // 12)),
-            lambda: charts["by_hour"].set_bars(list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour),
-                                               shaded=m.open_hours, label_every=3),
-            lambda: charts["by_handoff"].set_bars(list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff],
-                                                  list(m.by_handoff.values())),
+                list(m.by_rule),
+                [short(names.get(r, r)) for r in m.by_rule],
+                list(m.by_rule.values()),
+                [ACCENT if v else MUTED for v in m.by_rule.values()],
+            ),
+            lambda: charts["by_turn"].set_bars(
+                turns,
+                [str(t) for t in turns],
+                [m.by_turn.get(t, 0) for t in turns],
+                label_every=max(1, len(turns) // 12),
+            ),
+            lambda: charts["by_hour"].set_bars(
+                list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour), shaded=m.open_hours, label_every=3
+            ),
+            lambda: charts["by_handoff"].set_bars(
+                list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff], list(m.by_handoff.values())
+            ),
         ]
         if self.worker.running:
             # While the replay holds the GIL most of the time every Python call of a chart redraw
@@ -362,16 +374,24 @@ class ReplayDashboard(QWidget):
             self.list_title.setText("The list is ready when the replay has finished.")
             return []
         criteria: dict[str, Any] = {
-            "by_trigger": {"trigger": key}, "by_rule": {"rule": key}, "by_turn": {"turn": key},
-            "by_hour": {"hour": key, "zone": self.metrics.timezone}, "by_handoff": {"handoff": key},
+            "by_trigger": {"trigger": key},
+            "by_rule": {"rule": key},
+            "by_turn": {"turn": key},
+            "by_hour": {"hour": key, "zone": self.metrics.timezone},
+            "by_handoff": {"handoff": key},
         }[chart_key]
         self.shown = select(self.outcome.results, **criteria)
         names = {r.id: r.name for r in self.outcome.ruleset.rules}
-        label = {"by_trigger": lambda: self.kind_labels.get(key, key), "by_rule": lambda: names.get(key, key),
-                 "by_turn": lambda: f"turn {key}", "by_hour": lambda: f"{key:02d}:00–{key:02d}:59",
-                 "by_handoff": lambda: self.mode_labels.get(key, key)}[chart_key]()
-        self.list_title.setText(f"{len(self.shown):,} conversations escalated by “{label}”. Double-click one to "
-                                f"open it in the simulator.")
+        label = {
+            "by_trigger": lambda: self.kind_labels.get(key, key),
+            "by_rule": lambda: names.get(key, key),
+            "by_turn": lambda: f"turn {key}",
+            "by_hour": lambda: f"{key:02d}:00–{key:02d}:59",
+            "by_handoff": lambda: self.mode_labels.get(key, key),
+        }[chart_key]()
+        self.list_title.setText(
+            f"{len(self.shown):,} conversations escalated by “{label}”. Double-click one to open it in the simulator."
+        )
         self._fill_table(self.shown)
         return self.shown
 
@@ -382,9 +402,16 @@ class ReplayDashboard(QWidget):
         for row, r in enumerate(results[:limit]):
             d = r.decision
             expectation = "" if r.passed is None else ("passed" if r.passed else "failed")
-            cells = (r.conversation_id, "yes" if d.get("escalated") else "no", d.get("rule") or "",
-                     self.kind_labels.get(d.get("trigger") or "", d.get("trigger") or ""), str(d.get("turn") or ""),
-                     str(d.get("at") or "")[:16].replace("T", " "), self.mode_labels.get(d.get("handoff") or "", ""), expectation)
+            cells = (
+                r.conversation_id,
+                "yes" if d.get("escalated") else "no",
+                d.get("rule") or "",
+                self.kind_labels.get(d.get("trigger") or "", d.get("trigger") or ""),
+                str(d.get("turn") or ""),
+                str(d.get("at") or "")[:16].replace("T", " "),
+                self.mode_labels.get(d.get("handoff") or "", ""),
+                expectation,
+            )
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(str(text)))
 
@@ -426,8 +453,13 @@ class ReplayDashboard(QWidget):
         pngs = {"rate": self.gauge.save_png(folder / "charts" / "rate.png")}
         for key, chart in self.charts.items():
             pngs[key] = chart.save_png(folder / "charts" / f"{key}.png")
-        return write_report(folder, self.outcome.results, self.outcome.ruleset, library=self.source_name,
-                            charts={k: f"charts/{p.name}" for k, p in pngs.items()})
+        return write_report(
+            folder,
+            self.outcome.results,
+            self.outcome.ruleset,
+            library=self.source_name,
+            charts={k: f"charts/{p.name}" for k, p in pngs.items()},
+        )
 
     def open_compare(self) -> None:
         from widgets.replay.compare_dialog import CompareDialog

@@ -25,9 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
 from builder.format.model import Ruleset
 from builder.replay.batch import Replay, ReplayProgress, ReplayResult
+from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
 
 __all__ = ["ReplayOutcome", "ReplayWorker"]
 
@@ -134,7 +134,7 @@ class ReplayWorker(QObject):
         try:
             with GC_FREEZE.running():
                 body()
-        except Exception as exc:  # noqa: BLE001 - every failure reaches the user as a sentence
+        except Exception as exc:
             with self._lock:
                 self._state.error = _message(exc)
         finally:

@@ -6,7 +6,8 @@ open, so after-hours visitors are "transferred" to nobody; a 30-minute calendar 
 at 2 a.m. on a Sunday). The editor shows, next to the field that causes it, what
 `builder.analysis` (team without schedule, offline callback disabled…), `rules_schema.validate`
 (unknown schedule, no promise for a priority a rule uses), `builder.analysis.promises` (a promise the
-schedule cannot keep) and `builder.handoff.routing` (the promise a visitor would get) say. Every promise example is computed by `builder.handoff.routing.route`.
+schedule cannot keep) and `builder.handoff.routing` (the promise a visitor would get) say. Every
+promise example is computed by `builder.handoff.routing.route`.
 
 Every edit is one `SetRulesetCommand` (typing in a field merges); the view mirrors the document.
 """
@@ -21,8 +22,23 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -33,11 +49,11 @@ from builder.format.model import PRIORITIES, Ruleset, Sla, Team
 from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import debounce_timer, problems_label, push_ruleset, subscribe
-from widgets.routing.routing_examples import RoutingExamplesMixin
-from widgets.routing.routing_warnings import RoutingWarningsMixin, sample_moment  # noqa: F401 - re-exported
+from widgets.common.form_helpers import set_text, unique_id, unique_name
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
-from widgets.common.form_helpers import set_text, unique_id, unique_name
+from widgets.routing.routing_examples import RoutingExamplesMixin
+from widgets.routing.routing_warnings import RoutingWarningsMixin, sample_moment  # noqa: F401 - re-exported
 
 ERROR_COLOUR, WARNING_COLOUR, MUTED_COLOUR = "#dc2626", "#b45309", "#64748b"
 CLOCKS = (("business", "business hours"), ("calendar", "calendar time"))
@@ -112,10 +128,12 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         self.offline_group = QButtonGroup(self)
         self.offline_group.addButton(self.email_radio)
         self.offline_group.addButton(self.callback_radio)
-        self.email_radio.toggled.connect(lambda on: self._set_routing("offline_mode", "email", "Offline: e-mail") if on
-                                         else None)
-        self.callback_radio.toggled.connect(lambda on: self._set_routing("offline_mode", "callback", "Offline: callback")
-                                            if on else None)
+        self.email_radio.toggled.connect(
+            lambda on: self._set_routing("offline_mode", "email", "Offline: e-mail") if on else None
+        )
+        self.callback_radio.toggled.connect(
+            lambda on: self._set_routing("offline_mode", "callback", "Offline: callback") if on else None
+        )
         modes_row = QHBoxLayout()
         modes_row.addWidget(self.email_radio)
         modes_row.addWidget(self.callback_radio)
@@ -123,7 +141,8 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         form.addRow("Offline mode", modes_row)
         self.callback_check = QCheckBox("Offer a callback while closed")
         self.callback_check.toggled.connect(
-            lambda on: self._set_routing("callback_enabled", on, "Offer callbacks" if on else "No callbacks"))
+            lambda on: self._set_routing("callback_enabled", on, "Offer callbacks" if on else "No callbacks")
+        )
         form.addRow("", self.callback_check)
         self.default_combo = QComboBox()
         self.default_combo.setAccessibleName("Default schedule")
@@ -133,8 +152,10 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         self.backup_edit.setAccessibleName("Routing backup contact")
         self.backup_edit.setPlaceholderText("e.g. on-call: +49 30 1234567 or oncall@example.com")
         self.backup_edit.textEdited.connect(
-            lambda text: self._set_routing("backup_contact", text.strip() or None, "Edit backup contact",
-                                           "routing:backup_contact"))
+            lambda text: self._set_routing(
+                "backup_contact", text.strip() or None, "Edit backup contact", "routing:backup_contact"
+            )
+        )
         form.addRow("Backup contact", self.backup_edit)
         self.closed_example = QLabel()
         self.closed_example.setObjectName("previewNote")
@@ -148,8 +169,10 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
     def _build_sla(self) -> QWidget:
         box = QGroupBox("Response-time promise per priority")
         outer = QVBoxLayout(box)
-        note = QLabel("What the visitor is promised when a rule hands over with this priority. Business hours count "
-                      "only while the team is open; calendar time counts every minute.")
+        note = QLabel(
+            "What the visitor is promised when a rule hands over with this priority. Business hours count "
+            "only while the team is open; calendar time counts every minute."
+        )
         note.setObjectName("previewNote")
         note.setWordWrap(True)
         outer.addWidget(note)
@@ -190,8 +213,14 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
             grid.addWidget(clock, base, 3)
             grid.addWidget(example, base + 1, 1, 1, 4)
             grid.addWidget(problems, base + 2, 0, 1, 5)
-            self.sla_rows[priority] = {"check": check, "value": value, "unit": unit, "clock": clock,
-                                       "example": example, "problems": problems}
+            self.sla_rows[priority] = {
+                "check": check,
+                "value": value,
+                "unit": unit,
+                "clock": clock,
+                "example": example,
+                "problems": problems,
+            }
         outer.addLayout(grid)
         outer.addStretch(1)
         return box
@@ -204,7 +233,7 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
     def _on_changed(self) -> None:
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
@@ -245,13 +274,15 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
                 if combo.findData(team.schedule) < 0:
                     combo.addItem(f"⚠ unknown schedule '{team.schedule}'", team.schedule)
                 combo.setCurrentIndex(combo.findData(team.schedule))
-                combo.activated.connect(lambda i, tid=team.id, c=combo: self._team_edit(tid, "schedule",
-                                                                                       str(c.itemData(i))))
+                combo.activated.connect(
+                    lambda i, tid=team.id, c=combo: self._team_edit(tid, "schedule", str(c.itemData(i)))
+                )
                 backup = QLineEdit(team.backup_contact or "")
                 backup.setPlaceholderText("uses the routing backup")
                 backup.setAccessibleName(f"Backup contact of team {team.id}")
-                backup.textEdited.connect(lambda text, tid=team.id: self._team_edit(tid, "backup_contact",
-                                                                                    text.strip() or None))
+                backup.textEdited.connect(
+                    lambda text, tid=team.id: self._team_edit(tid, "backup_contact", text.strip() or None)
+                )
                 route_undo_to_window(name, backup)
                 for column, widget in enumerate((name, combo, backup)):
                     table.setCellWidget(row, column, widget)
@@ -340,15 +371,19 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         new = replace(team, **{field: value})
         teams = tuple(new if t.id == team_id else t for t in ruleset.routing.teams)
         words = {"name": "Rename team", "schedule": "Change schedule of", "backup_contact": "Edit backup contact of"}
-        self._push(replace(ruleset, routing=replace(ruleset.routing, teams=teams)), f"{words[field]} '{team.name}'",
-                   f"team:{team_id}:{field}" if field != "schedule" else None)
+        self._push(
+            replace(ruleset, routing=replace(ruleset.routing, teams=teams)),
+            f"{words[field]} '{team.name}'",
+            f"team:{team_id}:{field}" if field != "schedule" else None,
+        )
 
     def _default_chosen(self, index: int) -> None:
         ruleset = self.document.ruleset
         value = self.default_combo.itemData(index)
         if value != ruleset.settings.default_schedule:
-            self._push(replace(ruleset, settings=replace(ruleset.settings, default_schedule=value)),
-                       "Change default schedule")
+            self._push(
+                replace(ruleset, settings=replace(ruleset.settings, default_schedule=value)), "Change default schedule"
+            )
 
     def _sla_toggled(self, priority: str, on: bool) -> None:
         if self._loading:
@@ -357,8 +392,9 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         sla = dict(ruleset.routing.sla)
         if on:
             row = self.sla_rows[priority]
-            sla[priority] = Sla(max(1, row["value"].value()) * int(row["unit"].currentData()),
-                                str(row["clock"].currentData()))  # type: ignore[arg-type]
+            sla[priority] = Sla(
+                max(1, row["value"].value()) * int(row["unit"].currentData()), str(row["clock"].currentData())
+            )  # type: ignore[arg-type]
         else:
             sla.pop(priority, None)
         self._set_sla(sla, f"{'Promise' if on else 'No promise'} for {priority} priority")
@@ -370,10 +406,10 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         if not row["check"].isChecked():
             return
         sla = dict(self.document.ruleset.routing.sla)
-        sla[priority] = Sla(row["value"].value() * int(row["unit"].currentData()),
-                            str(row["clock"].currentData()))  # type: ignore[arg-type]
-        self._set_sla(sla, f"Change promise for {priority} priority",
-                      f"sla:{priority}:amount" if part == "amount" else None)
+        sla[priority] = Sla(row["value"].value() * int(row["unit"].currentData()), str(row["clock"].currentData()))  # type: ignore[arg-type]
+        self._set_sla(
+            sla, f"Change promise for {priority} priority", f"sla:{priority}:amount" if part == "amount" else None
+        )
 
     def _set_sla(self, sla: dict[str, Sla], text: str, merge_key: str | None = None) -> None:
         ordered = tuple((p, sla[p]) for p in PRIORITIES if p in sla)
@@ -385,8 +421,10 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         team_id = unique_id(name, {t.id for t in ruleset.routing.teams}, "team")
         default = ruleset.schedule(None) or next(iter(ruleset.schedules), None)
         team = Team(team_id, name, default.id if default else "")
-        self._push(replace(ruleset, routing=replace(ruleset.routing, teams=(*ruleset.routing.teams, team))),
-                   f"Add team '{name}'")
+        self._push(
+            replace(ruleset, routing=replace(ruleset.routing, teams=(*ruleset.routing.teams, team))),
+            f"Add team '{name}'",
+        )
         self.team_table.selectRow(len(self.document.ruleset.routing.teams) - 1)
         return team_id
 

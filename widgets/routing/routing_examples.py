@@ -9,7 +9,7 @@ document.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import QLabel
@@ -32,13 +32,13 @@ class RoutingExamplesMixin:
     sla_rows: dict[str, dict[str, Any]]
 
     def _now(self) -> datetime:
-        return self.now if self.now is not None else datetime.now(timezone.utc)
+        return self.now if self.now is not None else datetime.now(UTC)
 
     def _show_examples(self) -> None:
         ruleset = self.document.ruleset
         team = ruleset.routing.teams[0] if ruleset.routing.teams else None
         hours = team_hours(ruleset, team.id) if team else None
-        zone = hours.zone if hours is not None else timezone.utc
+        zone = hours.zone if hours is not None else UTC
         at = sample_moment(self._now().astimezone(zone))
         set_text(self.example_note, f"The promise a visitor reads (→) when {team.name} gets a handoff on "
                  f"{at.strftime('%A %H:%M')} ({zone}):"

@@ -70,13 +70,27 @@ class RoutingWarningsMixin:
                 priority = getattr(action, "priority", None)
                 if isinstance(priority, str) and found:
                     missing.setdefault(priority, []).append(ruleset.rules[int(found.group(1))].name)
-            elif problem.path.startswith(("$.routing.sla", "$.routing.offline", "$.routing.callback",
-                                          "$.routing.backup", "$.settings.default_schedule")) or problem.path == "$.routing":
+            elif (
+                problem.path.startswith(
+                    (
+                        "$.routing.sla",
+                        "$.routing.offline",
+                        "$.routing.callback",
+                        "$.routing.backup",
+                        "$.settings.default_schedule",
+                    )
+                )
+                or problem.path == "$.routing"
+            ):
                 offline_lines.append(_line(colour, problem.message))
         for priority, rules in missing.items():
             names = ", ".join(f"“{n}”" for n in rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
-            sla_lines.setdefault(priority, []).append(_line(WARNING_COLOUR, f"{len(rules)} rule(s) hand over with "
-                                                            f"{priority} priority but there is no promise for it: {names}."))
+            sla_lines.setdefault(priority, []).append(
+                _line(
+                    WARNING_COLOUR,
+                    f"{len(rules)} rule(s) hand over with {priority} priority but there is no promise for it: {names}.",
+                )
+            )
         for finding in self.findings:
             if finding.code in TEAM_CODES:
                 team_lines.append(_line(WARNING_COLOUR, finding.message))
@@ -104,9 +118,18 @@ class RoutingWarningsMixin:
         """Every warning line shown, as plain text (for tests and the screen reader)."""
         labels = [self.team_problems, self.offline_problems, *(row["problems"] for row in self.sla_rows.values())]
         text = "<br>".join(label.text() for label in labels if label.text())
-        return [re.sub(r"<[^>]+>", "", part).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-                .replace("&quot;", '"').replace("&#x27;", "'").lstrip("● ").strip()
-                for part in text.split("<br>") if part]
+        return [
+            re.sub(r"<[^>]+>", "", part)
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
+            .replace("&#x27;", "'")
+            .lstrip("● ")
+            .strip()
+            for part in text.split("<br>")
+            if part
+        ]
 
     @staticmethod
     def _set_lines(label: QLabel, lines: list[str]) -> None:

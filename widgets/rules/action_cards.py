@@ -12,7 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.format.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority, Tag
@@ -36,7 +42,7 @@ def reply_preview(ruleset: Ruleset | None, template_id: str, rule_id: str | None
         return template.body
     try:
         return str(render_template(template, sample_context(ruleset, rule_id=rule_id)).body)
-    except Exception:  # noqa: BLE001 - a preview must never break editing; show the source instead
+    except Exception:
         return template.body
 
 

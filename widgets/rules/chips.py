@@ -36,35 +36,35 @@ class FlowLayout(QLayout):
         self._spacing = spacing
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
-    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
+    def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
+    def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+    def heightForWidth(self, width: int) -> int:
         return self._arrange(QRect(0, 0, width, 0), apply=False)
 
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
+    def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._arrange(rect, apply=True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return self.minimumSize()
 
-    def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSize(self) -> QSize:
         size = QSize()
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
@@ -178,7 +178,7 @@ class ChipsEdit(QFrame):
             width = self._widths[value] = min(self.MAX_CHIP_W, self.PAD_X + text_w + self.CLOSE_W + 4)
         return width
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._widths.clear()
             self._forget_layout()
@@ -209,7 +209,8 @@ class ChipsEdit(QFrame):
             self._rects.append((chip, QRect(chip.right() - self.CLOSE_W - 1, y + 3, self.CLOSE_W, self.CHIP_H - 6)))
             x += w + self.GAP
         hidden = len(self._values) - len(self._rects)
-        self._toggle_text = f"+{hidden} more" if hidden else ("show fewer" if self.expanded and line >= self.MAX_LINES else "")
+        fewer = "show fewer" if self.expanded and line >= self.MAX_LINES else ""
+        self._toggle_text = f"+{hidden} more" if hidden else fewer
         self._toggle_rect = QRect()
         if self._toggle_text:
             toggle_w = self.fontMetrics().horizontalAdvance(self._toggle_text) + 2 * self.PAD_X
@@ -227,21 +228,21 @@ class ChipsEdit(QFrame):
         self._input_rect = QRect(x, y + (self.CHIP_H - input_h) // 2, max(self.INPUT_MIN_W, width - m - x), input_h)
         return y + max(self.CHIP_H, input_h) + 3
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+    def heightForWidth(self, width: int) -> int:
         height = self._heights.get(width)
         return height if height is not None else self._arrange(width)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         width = max(self.width(), 320)
         return QSize(width, self._arrange(width))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         return QSize(self.INPUT_MIN_W + 8, self.CHIP_H + 6)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange(self.width())
         self.line_edit.setGeometry(self._input_rect)
@@ -255,7 +256,7 @@ class ChipsEdit(QFrame):
         self.update()
 
     # --- painting and mouse
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         self._arrange(self.width())
         painter = QPainter(self)
@@ -268,9 +269,11 @@ class ChipsEdit(QFrame):
 
     def _close_at(self, pos: QPoint) -> int:
         self._arrange(self.width())
-        return next((i for i, (_chip, close) in enumerate(self._rects) if close.adjusted(-2, -2, 2, 2).contains(pos)), -1)
+        return next(
+            (i for i, (_chip, close) in enumerate(self._rects) if close.adjusted(-2, -2, 2, 2).contains(pos)), -1
+        )
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         hover = self._close_at(pos)
         clickable = hover >= 0 or self._toggle_rect.contains(pos)
@@ -281,7 +284,7 @@ class ChipsEdit(QFrame):
             self.setToolTip(f"Remove “{chip}”" if hover >= 0 else chip)
             self.update()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         index = self._close_at(event.position().toPoint())
         if self._toggle_rect.contains(event.position().toPoint()):
             self.set_expanded(not self.expanded)
@@ -303,10 +306,15 @@ class ChipsEdit(QFrame):
             self.line_edit.setText(parts[-1].lstrip())
             self.add_values(p for p in parts[:-1])
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (watched is self.line_edit and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Backspace
-                and not self.line_edit.text() and self._values):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.line_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Backspace
+            and not self.line_edit.text()
+            and self._values
+        ):
             self.remove_value(self._values[-1])
             return True
         return super().eventFilter(watched, event)
@@ -322,8 +330,9 @@ class Picker(QToolButton):
 
     picked = Signal(object)
 
-    def __init__(self, items: Sequence[tuple[str, Any, str]], current: Any, name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, items: Sequence[tuple[str, Any, str]], current: Any, name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("picker")
         self.setProperty("picker", True)  # styled as a drop-down by `QToolButton[picker="true"]`

@@ -19,12 +19,27 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from builder.editing.condition_edits import (
-    Path, children, insert_at, move_node, node_at, parse_suffix, remove_at, replace_at, shape,
+    Path,
+    children,
+    insert_at,
+    move_node,
+    node_at,
+    parse_suffix,
+    remove_at,
+    replace_at,
+    shape,
 )
 from builder.format.model import Condition, Group, Leaf, Not, Ruleset
 from rules_schema.catalog import Catalog, catalog
 from widgets.rules.chips import Picker
-from widgets.rules.condition_row import DragHandle, LeafRow, not_toggle, problem_label, show_inline_problem, small_button
+from widgets.rules.condition_row import (
+    DragHandle,
+    LeafRow,
+    not_toggle,
+    problem_label,
+    show_inline_problem,
+    small_button,
+)
 from widgets.rules.value_editors import default_value
 
 MIME = "application/x-handoff-condition"
@@ -126,12 +141,12 @@ class GroupBox(QFrame):
                 return index
         return len(self.child_widgets)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.editor.path_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
             self._highlight(True)
 
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._highlight(False)
 
     def _highlight(self, on: bool) -> None:
@@ -140,11 +155,11 @@ class GroupBox(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
-    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def dragMoveEvent(self, event: Any) -> None:
         if self.editor.path_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event: QDropEvent) -> None:
         self._highlight(False)
         src = self.editor.path_from_mime(event.mimeData())
         if src is None:

@@ -14,7 +14,16 @@ from typing import Any, Protocol
 from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QDrag, QMouseEvent
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.condition_edits import Path
@@ -22,9 +31,14 @@ from builder.format.model import Leaf, Ruleset
 from rules_schema.catalog import Catalog
 from widgets.rules.chips import Picker
 from widgets.rules.value_editors import (
-    ChoiceListEditor, PatternEditor, PhraseEditor, ValueEditor, default_value, make_value_editor, value_fits,
+    ChoiceListEditor,
+    PatternEditor,
+    PhraseEditor,
+    ValueEditor,
+    default_value,
+    make_value_editor,
+    value_fits,
 )
-
 
 
 class ConditionEdits(Protocol):
@@ -110,10 +124,10 @@ class DragHandle(QLabel):
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.editor, self.node_path, self._press = editor, node_path, QPoint()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if (event.position().toPoint() - self._press).manhattanLength() < QApplication.startDragDistance():
             return
         drag = QDrag(self)
@@ -132,7 +146,7 @@ class DragHandle(QLabel):
                                      self.editor.move_node_to(self.node_path, g, i))
         return menu
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.build_menu()
         if not menu.isEmpty():
             menu.exec(event.globalPos())

@@ -17,16 +17,28 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
-    QScrollArea, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.document import Document
 from builder.editing.events import Event
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
-from widgets.rules.action_cards import ActionCards
 from widgets.common.undo_commands import ReplaceRuleCommand
+from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
 from widgets.rules.rule_graph import RuleGraph
 
@@ -188,7 +200,8 @@ class RuleEditor(QWidget):
         self.name_edit.textEdited.connect(lambda t: self._edit("name", t, "Rename rule", "name"))
         self.enabled_box = QCheckBox("Enabled")
         self.enabled_box.setObjectName("enabledSwitch")
-        self.enabled_box.toggled.connect(lambda on: self._edit("enabled", on, "Switch rule on" if on else "Switch rule off"))
+        self.enabled_box.toggled.connect(
+            lambda on: self._edit("enabled", on, "Switch rule on" if on else "Switch rule off"))
         top.addWidget(self.name_edit, 1)
         top.addWidget(self.enabled_box)
         grid.addLayout(top)
@@ -197,7 +210,8 @@ class RuleEditor(QWidget):
         self.description_edit.setPlaceholderText("What this rule is for (optional)")
         self.description_edit.setAccessibleName("Rule description")
         self.description_edit.textEdited.connect(
-            lambda t: self._edit("description", t, "Edit description", "description"))
+            lambda t: self._edit("description", t, "Edit description", "description")
+        )
         grid.addWidget(self.description_edit)
         row = QHBoxLayout()
         row.setSpacing(6)
@@ -208,7 +222,8 @@ class RuleEditor(QWidget):
         for kind, info in cat.trigger_kinds.items():
             self.trigger_combo.addItem(_trigger_icon(kind, info.get("colour", "#64748b")), info["label"], kind)
         self.trigger_combo.currentIndexChanged.connect(
-            lambda _i: self._edit("trigger", self.trigger_combo.currentData(), "Change trigger kind"))
+            lambda _i: self._edit("trigger", self.trigger_combo.currentData(), "Change trigger kind")
+        )
         row.addWidget(self.trigger_combo)
         row.addSpacing(12)
         row.addWidget(QLabel("Fires"))
@@ -324,7 +339,7 @@ class RuleEditor(QWidget):
         keep what follows the validator's location prefix for the shown rule."""
         owner = f"Rule '{self._rule.name}'" if self._rule is not None else None
         if owner and message.startswith(owner):
-            _, sep, words = message[len(owner):].partition(": ")
+            _, sep, words = message[len(owner) :].partition(": ")
             if sep and words:
                 return words[0].upper() + words[1:]
         return message
@@ -333,10 +348,12 @@ class RuleEditor(QWidget):
         """Show the message inline next to the field the path names; return that field."""
         match = _RULE_PATH.match(getattr(problem, "path", "") or "")
         rest = match.group(2) if match else ""
-        message, severity = self._inline_text(str(getattr(problem, "message", ""))), \
-            str(getattr(problem, "severity", "error"))
+        message, severity = (
+            self._inline_text(str(getattr(problem, "message", ""))),
+            str(getattr(problem, "severity", "error")),
+        )
         if rest.startswith(".when"):
-            return self.condition_editor.show_problem(rest[len(".when"):], message, severity)
+            return self.condition_editor.show_problem(rest[len(".when") :], message, severity)
         if (action := re.match(r"^\.actions\[(\d+)\]\.?(\w*)", rest)) is not None:
             return self.action_cards.show_problem(int(action.group(1)), action.group(2), message, severity)
         show_inline_problem(self.header_problem, message, severity)
@@ -370,14 +387,16 @@ class RuleEditor(QWidget):
             self.description_edit.setText(rule.description)
             if not self.description_edit.hasFocus():
                 self.description_edit.setCursorPosition(0)  # show the start of a long description
-        for widget, setter in ((self.enabled_box, lambda: self.enabled_box.setChecked(rule.enabled)),
-                               (self.stop_box, lambda: self.stop_box.setChecked(rule.stop)),
-                               (self.trigger_combo, lambda: self.trigger_combo.setCurrentIndex(
-                                   self.trigger_combo.findData(rule.trigger))),
-                               (self.cooldown_combo, lambda: self.cooldown_combo.setCurrentIndex(
-                                   max(0, self.cooldown_combo.findData(rule.cooldown.policy)))),
-                               (self.cooldown_minutes, lambda: self.cooldown_minutes.setValue(
-                                   rule.cooldown.minutes or 10))):
+        for widget, setter in (
+            (self.enabled_box, lambda: self.enabled_box.setChecked(rule.enabled)),
+            (self.stop_box, lambda: self.stop_box.setChecked(rule.stop)),
+            (self.trigger_combo, lambda: self.trigger_combo.setCurrentIndex(self.trigger_combo.findData(rule.trigger))),
+            (
+                self.cooldown_combo,
+                lambda: self.cooldown_combo.setCurrentIndex(max(0, self.cooldown_combo.findData(rule.cooldown.policy))),
+            ),
+            (self.cooldown_minutes, lambda: self.cooldown_minutes.setValue(rule.cooldown.minutes or 10)),
+        ):
             widget.blockSignals(True)
             setter()
             widget.blockSignals(False)
@@ -413,10 +432,15 @@ class RuleEditor(QWidget):
 
     # --- problems
     def _header_field(self, rest: str) -> QWidget:
-        fields: dict[str, QWidget] = {".name": self.name_edit, ".description": self.description_edit,
-                                      ".trigger": self.trigger_combo, ".enabled": self.enabled_box,
-                                      ".stop": self.stop_box, ".cooldown": self.cooldown_combo,
-                                      ".cooldown.minutes": self.cooldown_minutes}
+        fields: dict[str, QWidget] = {
+            ".name": self.name_edit,
+            ".description": self.description_edit,
+            ".trigger": self.trigger_combo,
+            ".enabled": self.enabled_box,
+            ".stop": self.stop_box,
+            ".cooldown": self.cooldown_combo,
+            ".cooldown.minutes": self.cooldown_minutes,
+        }
         return fields.get(rest, fields.get(rest.split(".minutes")[0], self.name_edit))
 
     def _clear_problems(self) -> None:

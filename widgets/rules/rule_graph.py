@@ -140,6 +140,6 @@ class RuleGraph(QGraphicsView):
         self.resetTransform()
         self.scale(max(0.5, scale), max(0.5, scale))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()

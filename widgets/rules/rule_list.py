@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from rules_schema.catalog import catalog
-from widgets.rules.rule_list_model import RuleListModel, RuleRoles
 from widgets.common.style import icon, icon_pixmap
+from widgets.rules.rule_list_model import RuleListModel, RuleRoles
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -71,7 +71,7 @@ class RuleFilterProxy(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._words or self._kind)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         source = self.sourceModel()
         index = source.index(source_row, 0, source_parent)
         if self._kind and source.data(index, RuleRoles.KIND) != self._kind:
@@ -83,7 +83,7 @@ class RuleFilterProxy(QSortFilterProxyModel):
 class RuleDelegate(QStyledItemDelegate):
     """Paints one rule row; a click on the switch toggles the rule (through the model's command)."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return QSize(max(240, option.rect.width()), ROW_HEIGHT)
 
     @staticmethod
@@ -109,7 +109,9 @@ class RuleDelegate(QStyledItemDelegate):
             highlight = QColor(palette.color(QPalette.ColorRole.Highlight))
             highlight.setAlpha(40)
             painter.fillRect(rect, highlight)
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), palette.color(QPalette.ColorRole.Highlight))
+            painter.fillRect(
+                QRect(rect.left(), rect.top(), 3, rect.height()), palette.color(QPalette.ColorRole.Highlight)
+            )
         elif option.state & QStyle.StateFlag.State_MouseOver:
             hover = QColor(palette.color(QPalette.ColorRole.Text))
             hover.setAlpha(12)
@@ -126,8 +128,7 @@ class RuleDelegate(QStyledItemDelegate):
         path.addRoundedRect(badge, 8, 8)
         painter.fillPath(path, tint)
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        pix = icon_pixmap(str(index.data(RuleRoles.KIND) or ""), 18,
-                          colour.name() if enabled else "#94a3b8", ratio)
+        pix = icon_pixmap(str(index.data(RuleRoles.KIND) or ""), 18, colour.name() if enabled else "#94a3b8", ratio)
         painter.drawPixmap(badge.left() + 7, badge.top() + 7, pix)
 
         text_colour = palette.color(QPalette.ColorRole.Text)
@@ -166,8 +167,9 @@ class RuleDelegate(QStyledItemDelegate):
 
         # second line: the plain-language summary
         summary_rect = QRect(name_rect.left(), name_rect.bottom() + 2, rect.right() - PAD - name_rect.left(), 18)
-        summary = small_metrics.elidedText(str(index.data(RuleRoles.SUMMARY) or ""), Qt.TextElideMode.ElideRight,
-                                           summary_rect.width())
+        summary = small_metrics.elidedText(
+            str(index.data(RuleRoles.SUMMARY) or ""), Qt.TextElideMode.ElideRight, summary_rect.width()
+        )
         painter.setPen(muted)
         painter.drawText(summary_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), summary)
 
@@ -187,18 +189,19 @@ class RuleDelegate(QStyledItemDelegate):
         painter.setBrush(QColor("#ffffff"))
         painter.drawEllipse(QRect(knob_x, rect.top() + 2, knob, knob))
 
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
-                    index: AnyIndex) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick) and isinstance(
-                event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton:
+    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: AnyIndex) -> bool:
+        if (
+            event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             if self.switch_rect(option.rect).adjusted(-4, -4, 4, 4).contains(event.position().toPoint()):
                 if event.type() == QEvent.Type.MouseButtonRelease:
                     toggle(model, index)
                 return True
         return False
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
-                             index: AnyIndex) -> None:
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         editor.setGeometry(self.name_rect(option.rect).adjusted(-4, -2, 0, 2))
 
 
@@ -226,7 +229,7 @@ class RuleListView(QListView):
         self.setAccessibleName("Rules in priority order")
         self.setObjectName("ruleListView")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
         if event.key() == Qt.Key.Key_Space and index.isValid() and self.state() != QAbstractItemView.State.EditingState:
             toggle(self.model(), index)
@@ -335,8 +338,11 @@ class RuleList(QWidget):
         filtered = self.proxy.active
         self.view.setDragEnabled(not filtered)
         self.view.setAcceptDrops(not filtered)
-        self.hint.setText("Clear the search to drag rules into a new order." if filtered else
-                          "Drag rules to change their priority: the first rule that matches wins.")
+        self.hint.setText(
+            "Clear the search to drag rules into a new order."
+            if filtered
+            else "Drag rules to change their priority: the first rule that matches wins."
+        )
         self._update_count()
 
     def _update_count(self, *_: object) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 
+from builder.analysis.summary import rule_facts, summarize_rule
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
-from builder.analysis.summary import rule_facts, summarize_rule
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import subscribe
 from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand
@@ -60,7 +60,7 @@ class RuleListModel(QAbstractListModel):
 
     # --- reading -----------------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt override
         return 0 if parent.isValid() else len(self.document.rules)
 
     def rule_at(self, row: int) -> Rule:
@@ -139,7 +139,7 @@ class RuleListModel(QAbstractListModel):
 
     # --- editing: every change is an undo command ---------------------------------------------
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
         rule = self.document.rules[index.row()]
@@ -165,26 +165,26 @@ class RuleListModel(QAbstractListModel):
 
     # --- drag and drop: reorder = priority ------------------------------------------------------
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+    def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802 - Qt override
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
         ids = [self.document.rules[i.row()].id for i in sorted(indexes, key=lambda i: i.row()) if i.isValid()]
         mime = QMimeData()
         mime.setData(MIME_TYPE, QByteArray(json.dumps(ids).encode("utf-8")))
         return mime
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,  # noqa: N802
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: AnyIndex) -> bool:
         return data.hasFormat(MIME_TYPE) and action == Qt.DropAction.MoveAction and not parent.isValid()
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,  # noqa: N802
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: AnyIndex) -> bool:
         """Dropping rule ids before `row` moves them there: one undoable step for the gesture."""
         if not self.canDropMimeData(data, action, row, column, parent):
@@ -222,7 +222,7 @@ class RuleListModel(QAbstractListModel):
             self.undo_stack.endMacro()
         return True
 
-    def removeRows(self, row: int, count: int, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+    def removeRows(self, row: int, count: int, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         """Refused: a finished drag must not delete rows (the move already happened via a command)."""
         return False
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.format.diff import diff_rulesets
 from builder.editing.document import Document
+from builder.format.diff import diff_rulesets
 from builder.format.model import Ruleset
 from rules_schema import Problem, canonical_json, content_hash, validate
 from widgets.common.background import run_in_background
@@ -151,7 +151,7 @@ class ExportDialog(QDialog):
             return
         try:
             previous = self.project.revision_document(last.revision)
-        except Exception as exc:  # noqa: BLE001 - history that cannot be read only hides the diff
+        except Exception as exc:
             self.changes.addItem(f"The previous export cannot be compared ({exc}).")
             return
         diff = diff_rulesets(previous, self.ruleset.to_dict())
@@ -238,7 +238,7 @@ class ExportDialog(QDialog):
         if self.project is not None and revision is not None:
             try:
                 self.project.record_export(path, revision.number, digest)
-            except Exception as exc:  # noqa: BLE001 - the file is written; say the history was not
+            except Exception as exc:
                 QMessageBox.warning(self, "Export not recorded", f"The file was written, but the export "
                                     f"history could not be updated: {exc}")
         self.exported_to = path

@@ -33,16 +33,16 @@ from builder.format.io import ruleset_to_edit
 from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
 from widgets.common.editor_page import subscribe
-from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.common.error_dialog import show_error
-from widgets.shell.menus import build_menus, build_toolbar, make_action
-from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
+from widgets.common.style import icon
+from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
+from widgets.shell.menus import build_menus, build_toolbar, make_action
+from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
-from widgets.common.style import icon
 
 _icon = icon  # add_page has a parameter named icon
 
@@ -353,7 +353,7 @@ class MainWindow(SavingWindow):
             return
         try:
             recovered = self.project.recovery()
-        except Exception as exc:  # noqa: BLE001 - a damaged recovery file must not block opening
+        except Exception as exc:
             log.warning("recovery unreadable: %s", exc)
             return
         if recovered is None or content_hash(recovered) == content_hash(self.document.ruleset.to_dict()):
@@ -394,7 +394,7 @@ class MainWindow(SavingWindow):
 
     # --- closing -----------------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return

@@ -37,9 +37,9 @@ class CommandWindow(Protocol):
     undo_stack: QUndoStack
     problems_dock: QDockWidget
 
-    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - QMainWindow's name
+    def menuBar(self) -> QMenuBar: ...
 
-    def addToolBar(self, area: Qt.ToolBarArea, toolbar: QToolBar) -> None: ...  # noqa: N802 - QMainWindow's name
+    def addToolBar(self, area: Qt.ToolBarArea, toolbar: QToolBar) -> None: ...
 
 
 class _TwinAction(QAction):

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem,
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
 from rules_schema import Problem, validate
-from widgets.common.editor_page import subscribe
 from widgets.common.background import run_in_background
+from widgets.common.editor_page import subscribe
 from widgets.common.style import icon
 
 DEBOUNCE_MS = 150
@@ -236,7 +236,8 @@ class ProblemsPanel(QWidget):
             self.summary.setText("No problems: ready to export.")
             self.summary_icon.setPixmap(icon("ok").pixmap(16, 16))
         else:
-            parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+            counts = ((errors, "error"), (warnings, "warning"))
+            parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n]
             self.summary.setText(", ".join(parts) + (": fix errors before exporting." if errors else "."))
             self.summary_icon.setPixmap(icon("error" if errors else "warning").pixmap(16, 16))
         self.problems_changed.emit(list(problems))
@@ -274,7 +275,7 @@ def split_message(problem: Problem, document: Document) -> tuple[str, str]:
     cut = text.find(": ", start)
     if cut < 0:
         return "", text
-    return text[:cut], text[cut + 2:]
+    return text[:cut], text[cut + 2 :]
 
 
 def rule_id_of(problem: Problem, document: Document) -> str | None:

@@ -47,7 +47,7 @@ class SavingWindow(QMainWindow):
             if wait:
                 try:
                     revision = self.project.save(document)
-                except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+                except Exception as exc:
                     show_error(self, "Could not save", str(exc))
                     return False
                 self._saved(revision, index)
@@ -92,7 +92,7 @@ class SavingWindow(QMainWindow):
                     self.project.clear_recovery()
             else:
                 self.project.write_recovery(self.document.ruleset.to_dict())
-        except Exception as exc:  # noqa: BLE001 - recovery is best effort, never an interruption
+        except Exception as exc:
             log.warning("could not write the recovery file: %s", exc)
 
     def _clear_recovery(self) -> None:
@@ -101,7 +101,7 @@ class SavingWindow(QMainWindow):
             return
         try:
             self.project.clear_recovery()
-        except Exception as exc:  # noqa: BLE001 - best effort, as writing it
+        except Exception as exc:
             log.warning("could not clear the recovery file: %s", exc)
 
     def export(self) -> None:

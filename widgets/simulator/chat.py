@@ -47,11 +47,13 @@ def _bubble(line: ChatLine) -> str:
     align, bg, fg = _STYLE.get(line.role, _STYLE["bot"])
     who = {"visitor": "Visitor", "bot": "Bot", "handoff": "Bot · handoff reply"}.get(line.role, line.role)
     pad_left, pad_right = ("60", "0") if align == "right" else ("0", "60")
-    return (f"<table width='100%' cellspacing='0' cellpadding='0' style='margin:3px 0'><tr>"
-            f"<td width='{pad_left}'></td><td align='{align}'>"
-            f"<table cellpadding='7' style='background:{bg}'><tr><td style='color:{fg}'>{text}</td></tr></table>"
-            f"<p align='{align}' style='color:#94a3b8;font-size:8pt;margin:0'>{who} {html.escape(line.time)}{detail}</p>"
-            f"</td><td width='{pad_right}'></td></tr></table>")
+    return (
+        f"<table width='100%' cellspacing='0' cellpadding='0' style='margin:3px 0'><tr>"
+        f"<td width='{pad_left}'></td><td align='{align}'>"
+        f"<table cellpadding='7' style='background:{bg}'><tr><td style='color:{fg}'>{text}</td></tr></table>"
+        f"<p align='{align}' style='color:#94a3b8;font-size:8pt;margin:0'>{who} {html.escape(line.time)}{detail}</p>"
+        f"</td><td width='{pad_right}'></td></tr></table>"
+    )
 
 
 class ChatPane(QWidget):
@@ -95,14 +97,15 @@ class ChatPane(QWidget):
         if lines == self.lines:
             return
         old, self.lines = self.lines, list(lines)
-        if old and len(lines) > len(old) and lines[:len(old)] == old:
+        if old and len(lines) > len(old) and lines[: len(old)] == old:
             cursor = self.view.textCursor()
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml("".join(_bubble(line) for line in lines[len(old):]))
+            cursor.insertHtml("".join(_bubble(line) for line in lines[len(old) :]))
         else:
             body = "".join(_bubble(line) for line in lines) or (
                 "<p style='color:#94a3b8' align='center'>The conversation is empty. Type what a visitor would say "
-                "below; insert page views, bot replies and other events from the side panel.</p>")
+                "below; insert page views, bot replies and other events from the side panel.</p>"
+            )
             self.view.setHtml(f"<html><body style='font-size:10pt'>{body}</body></html>")
         self._scroll_to_end()
         QTimer.singleShot(0, self._scroll_to_end)  # again once the new lines are laid out

@@ -106,7 +106,7 @@ class ClockBar(QFrame):
     def selected_zone(self) -> ZoneInfo:
         try:
             return ZoneInfo(self.zone.currentText().strip())
-        except Exception:  # noqa: BLE001 - a typo in the zone box keeps UTC rather than failing
+        except Exception:
             return ZoneInfo("UTC")
 
     def start(self) -> datetime:
@@ -289,14 +289,19 @@ class EventPanel(QWidget):
         layout.addWidget(site)
         layout.addWidget(chatbot)
         layout.addStretch(1)
-        page.clicked.connect(lambda: self.event_requested.emit({"type": "page_view", "url": self.url.text().strip() or "/"}))
+        page.clicked.connect(
+            lambda: self.event_requested.emit({"type": "page_view", "url": self.url.text().strip() or "/"}))
         cart.clicked.connect(lambda: self.event_requested.emit({"type": "cart", "action": "abandon"}))
         resolved.clicked.connect(lambda: self.event_requested.emit({"type": "resolved"}))
         bot.clicked.connect(self._bot)
 
     def _bot(self) -> None:
-        event: dict[str, Any] = {"type": "bot", "text": self.bot_text.text(), "fallback": self.fallback.isChecked(),
-                                 "confidence": round(self.confidence.value(), 2)}
+        event: dict[str, Any] = {
+            "type": "bot",
+            "text": self.bot_text.text(),
+            "fallback": self.fallback.isChecked(),
+            "confidence": round(self.confidence.value(), 2),
+        }
         if self.intent.text().strip():
             event["intent"] = self.intent.text().strip()
         self.event_requested.emit(event)

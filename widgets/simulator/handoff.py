@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.handoff import payload as payloads
 from builder.format.model import Ruleset
+from builder.handoff import payload as payloads
 from rules_schema.catalog import catalog
 
 MODE_COLOUR = {"instant": "#15803d", "callback": "#b45309", "email": "#1d4ed8"}
@@ -52,16 +52,20 @@ def slack_html(message: Mapping[str, Any]) -> str:
         if kind == "header":
             parts.append(f"<h3 style='margin:2px 0'>{html.escape(block['text']['text'])}</h3>")
         elif kind == "section" and "fields" in block:
-            cells = [f"<td width='50%' style='padding:3px 8px 3px 0'>{_mrkdwn(f['text'])}</td>" for f in block["fields"]]
-            rows = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
+            cells = [
+                f"<td width='50%' style='padding:3px 8px 3px 0'>{_mrkdwn(f['text'])}</td>" for f in block["fields"]
+            ]
+            rows = ["<tr>" + "".join(cells[i : i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
             parts.append("<table width='100%'>" + "".join(rows) + "</table>")
         elif kind == "section":
             parts.append(f"<p>{_mrkdwn(block['text']['text'])}</p>")
         elif kind == "context":
             text = " · ".join(html.escape(e.get("text", "")) for e in block.get("elements") or [])
             parts.append(f"<p style='color:#64748b;font-size:8pt'>{text}</p>")
-    return ("<div style='border-left:4px solid #4a154b;padding-left:8px'>"
-            "<p style='color:#4a154b;font-weight:600'>Slack</p>" + "".join(parts) + "</div>")
+    return (
+        "<div style='border-left:4px solid #4a154b;padding-left:8px'>"
+        "<p style='color:#4a154b;font-weight:600'>Slack</p>" + "".join(parts) + "</div>"
+    )
 
 
 def teams_html(message: Mapping[str, Any]) -> str:
@@ -71,34 +75,58 @@ def teams_html(message: Mapping[str, Any]) -> str:
     for item in card.get("body") or []:
         if item.get("type") == "TextBlock":
             weight = "font-weight:600;" if item.get("weight") == "Bolder" else ""
-            size = "font-size:12pt;" if item.get("size") == "Medium" else "font-size:8pt;" if item.get("size") == "Small" else ""
+            size = (
+                "font-size:12pt;"
+                if item.get("size") == "Medium"
+                else "font-size:8pt;"
+                if item.get("size") == "Small"
+                else ""
+            )
             text = html.escape(item.get("text", "")).replace("\n", "<br>")
             parts.append(f"<p style='{weight}{size}margin:3px 0'>{text}</p>")
         elif item.get("type") == "FactSet":
-            rows = "".join(f"<tr><td style='color:#475569;padding-right:12px'><b>{html.escape(f['title'])}</b></td>"
-                           f"<td>{html.escape(f['value'])}</td></tr>" for f in item.get("facts") or [])
+            rows = "".join(
+                f"<tr><td style='color:#475569;padding-right:12px'><b>{html.escape(f['title'])}</b></td>"
+                f"<td>{html.escape(f['value'])}</td></tr>"
+                for f in item.get("facts") or []
+            )
             parts.append(f"<table>{rows}</table>")
-    return ("<div style='border:1px solid #c7d2fe;padding:8px'>"
-            "<p style='color:#4f46e5;font-weight:600'>Microsoft Teams · Adaptive Card</p>" + "".join(parts) + "</div>")
+    return (
+        "<div style='border:1px solid #c7d2fe;padding:8px'>"
+        "<p style='color:#4f46e5;font-weight:600'>Microsoft Teams · Adaptive Card</p>" + "".join(parts) + "</div>"
+    )
 
 
 def email_html(subject: str, body: str) -> str:
-    return (f"<p><b>Subject:</b> {html.escape(subject)}</p><hr>"
-            f"<pre style='white-space:pre-wrap;font-family:sans-serif'>{html.escape(body)}</pre>")
+    return (
+        f"<p><b>Subject:</b> {html.escape(subject)}</p><hr>"
+        f"<pre style='white-space:pre-wrap;font-family:sans-serif'>{html.escape(body)}</pre>"
+    )
 
 
 def webhook_html(body: Mapping[str, Any]) -> str:
     """The webhook POST in brief: what a helpdesk or CRM receives, field by field."""
     handoff = body.get("handoff") or {}
-    rows = [("event", body.get("event")), ("conversation_id", body.get("conversation_id")),
-            ("rule", (body.get("rule") or {}).get("name")), ("trigger", (body.get("trigger") or {}).get("label")),
-            ("priority", body.get("priority")), ("handoff.mode", handoff.get("mode")),
-            ("handoff.team", handoff.get("team_name")), ("handoff.promise", handoff.get("promise")),
-            ("visitor", ", ".join(f"{k}: {v}" for k, v in (body.get("visitor") or {}).items())),
-            ("tags", ", ".join(body.get("tags") or [])), ("pages", len(body.get("pages") or [])),
-            ("transcript", f"{len(body.get('transcript') or [])} messages")]
-    cells = "".join(f"<tr><td style='color:#475569;padding-right:12px'><code>{html.escape(k)}</code></td>"
-                    f"<td>{html.escape(str(v))}</td></tr>" for k, v in rows if v not in (None, ""))
+    rows = [
+        ("event", body.get("event")),
+        ("conversation_id", body.get("conversation_id")),
+        ("rule", (body.get("rule") or {}).get("name")),
+        ("trigger", (body.get("trigger") or {}).get("label")),
+        ("priority", body.get("priority")),
+        ("handoff.mode", handoff.get("mode")),
+        ("handoff.team", handoff.get("team_name")),
+        ("handoff.promise", handoff.get("promise")),
+        ("visitor", ", ".join(f"{k}: {v}" for k, v in (body.get("visitor") or {}).items())),
+        ("tags", ", ".join(body.get("tags") or [])),
+        ("pages", len(body.get("pages") or [])),
+        ("transcript", f"{len(body.get('transcript') or [])} messages"),
+    ]
+    cells = "".join(
+        f"<tr><td style='color:#475569;padding-right:12px'><code>{html.escape(k)}</code></td>"
+        f"<td>{html.escape(str(v))}</td></tr>"
+        for k, v in rows
+        if v not in (None, "")
+    )
     return "<p style='font-weight:600'>Webhook · POST application/json</p><table>" + cells + "</table>"
 
 
@@ -106,14 +134,19 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
-def channel_messages(ruleset: Ruleset, decision: Mapping[str, Any], conversation: Mapping[str, Any],
-                     handoff: Any = None) -> dict[str, Any]:
+def channel_messages(
+    ruleset: Ruleset, decision: Mapping[str, Any], conversation: Mapping[str, Any], handoff: Any = None
+) -> dict[str, Any]:
     """Per receiver kind, what it gets: the notified channel's message when the rule notifies one of
     that kind (its template rendered in), else the plain format of the payload."""
     payload = payloads.build_payload(decision, conversation, ruleset=ruleset, handoff=handoff)
-    out: dict[str, Any] = {"payload": payload, "slack": payloads.slack_message(payload),
-                           "teams": payloads.teams_card(payload), "email": payloads.email_message(payload),
-                           "webhook": payloads.webhook_body(payload)}
+    out: dict[str, Any] = {
+        "payload": payload,
+        "slack": payloads.slack_message(payload),
+        "teams": payloads.teams_card(payload),
+        "email": payloads.email_message(payload),
+        "webhook": payloads.webhook_body(payload),
+    }
     for channel_id in decision.get("notify") or []:
         channel = ruleset.channel(channel_id)
         if channel is None:
@@ -181,32 +214,48 @@ class HandoffView(QWidget):
         colour = MODE_COLOUR.get(decision.handoff or "", "#0f172a")
         when = "a timer" if decision.timer else f"turn {decision.turn}"
         team = handoff.team_name if handoff else decision.team or ""
-        lines = [(f"<b style='color:{colour};font-size:11pt'>{html.escape(label)}</b> to <b>{html.escape(team)}</b>, "
-                  f"{html.escape(decision.priority or '')} priority — rule "
-                  f"<b>{html.escape(decision.rule_name or '')}</b> at {when}")]
+        lines = [
+            (
+                f"<b style='color:{colour};font-size:11pt'>{html.escape(label)}</b> to <b>{html.escape(team)}</b>, "
+                f"{html.escape(decision.priority or '')} priority — rule "
+                f"<b>{html.escape(decision.rule_name or '')}</b> at {when}"
+            )
+        ]
         if handoff is not None:
             state = "open" if handoff.open else "closed"
             lines.append(f"<span style='color:#475569'>Why: {html.escape(handoff.reason)} (team {state})</span>")
         promise = decision.promise or "—"
-        lines.append(f"<b>Visitor sees:</b> {html.escape(decision.reply or '(no reply template)')}"
-                     f"<br><b>Promise:</b> {html.escape(promise)}")
+        lines.append(
+            f"<b>Visitor sees:</b> {html.escape(decision.reply or '(no reply template)')}"
+            f"<br><b>Promise:</b> {html.escape(promise)}"
+        )
         try:
             messages = channel_messages(ruleset, data, conversation, handoff)
-        except Exception as exc:  # noqa: BLE001 - a payload bug must not take the simulator down
-            self.summary.setText("<br>".join(lines) + f"<br><span style='color:#b91c1c'>Payload: {html.escape(str(exc))}</span>")
+        except Exception as exc:
+            self.summary.setText(
+                "<br>".join(lines) + f"<br><span style='color:#b91c1c'>Payload: {html.escape(str(exc))}</span>"
+            )
             return
         if messages.get("notified"):
             lines.append("<b>Notifies:</b> " + html.escape(", ".join(messages["notified"])))
         self.summary.setText("<br>".join(lines))
         self.tabs.setEnabled(True)
         subject, body = messages["email"]
-        rendered = {"slack": slack_html(messages["slack"]), "teams": teams_html(messages["teams"]),
-                    "email": email_html(subject, body),
-                    "webhook": webhook_html(messages["webhook"])}
-        raw = {"slack": _pretty(messages["slack"]), "teams": _pretty(messages["teams"]),
-               "email": _pretty({"subject": subject, "body": body}), "webhook": _pretty(messages["webhook"])}
+        rendered = {
+            "slack": slack_html(messages["slack"]),
+            "teams": teams_html(messages["teams"]),
+            "email": email_html(subject, body),
+            "webhook": webhook_html(messages["webhook"]),
+        }
+        raw = {
+            "slack": _pretty(messages["slack"]),
+            "teams": _pretty(messages["teams"]),
+            "email": _pretty({"subject": subject, "body": body}),
+            "webhook": _pretty(messages["webhook"]),
+        }
         for key, (visual, raw_view) in self.views.items():
-            raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if key == "email"
-                                     else QPlainTextEdit.LineWrapMode.NoWrap)
+            raw_view.setLineWrapMode(
+                QPlainTextEdit.LineWrapMode.WidgetWidth if key == "email" else QPlainTextEdit.LineWrapMode.NoWrap
+            )
             visual.setHtml(rendered[key])
             raw_view.setPlainText(raw[key])

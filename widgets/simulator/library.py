@@ -109,7 +109,7 @@ class LibraryBar(QWidget):
         if project is not None:
             try:
                 libraries = list(project.libraries())
-            except Exception:  # noqa: BLE001 - a damaged library must not hide the samples
+            except Exception:
                 libraries = []
         current = self.library.currentText() or DEFAULT_LIBRARY
         self.library.clear()
@@ -120,7 +120,7 @@ class LibraryBar(QWidget):
         for library in libraries:
             try:
                 conversations = project.conversations(library)
-            except Exception:  # noqa: BLE001, S112 - one unreadable library must not hide the others
+            except Exception:
                 continue
             for conversation in conversations:
                 self._choices.append(conversation)

@@ -222,7 +222,7 @@ class SimulatorPage(QWidget):
                     return None
                 append_jsonl(path, conversation)
                 where = str(path)
-        except Exception as exc:  # noqa: BLE001 - shown in words (read-only workspace, disk full…)
+        except Exception as exc:
             self.status.setText(f"Could not save the test: {exc}")
             return None
         expect = conversation["expect"]

@@ -19,8 +19,20 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMenu, QPushButton, QToolButton,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.document import Document
@@ -28,8 +40,20 @@ from builder.format.model import CHANNEL_KINDS, Ruleset, Template
 from rules_schema import Problem
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import (
-    focus_item, item_problem_lines, problem_html, SettingsValidation, add_button, split_page, RowVisibility,
-    debounce_timer, problems_label, push_ruleset, replaced, subscribe, use_fallback_style, without,
+    RowVisibility,
+    SettingsValidation,
+    add_button,
+    debounce_timer,
+    focus_item,
+    item_problem_lines,
+    problem_html,
+    problems_label,
+    push_ruleset,
+    replaced,
+    split_page,
+    subscribe,
+    use_fallback_style,
+    without,
 )
 from widgets.common.form_helpers import channel_label, set_text, unique_id, unique_name
 from widgets.common.placeholder_highlighter import PlaceholderTextEdit, problems_in, route_undo_to_window
@@ -231,7 +255,7 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidatio
     def _on_changed(self) -> None:
         self.validate_timer.start()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
@@ -395,7 +419,7 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidatio
         else:
             self.body_edit.insert_placeholder(name)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             self._last_text_field = watched
         return super().eventFilter(watched, event)

@@ -8,14 +8,24 @@ zone of the chosen rule's team, so the manager reads the sentence the visitor wo
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QToolButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from builder.editing.document import Document
@@ -41,7 +51,7 @@ def _zone(name: str) -> timezone | ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 class TemplatePreviewMixin:
@@ -88,7 +98,7 @@ class TemplatePreviewMixin:
         self.now_button = QToolButton()
         self.now_button.setText("Now")
         self.now_button.setToolTip("Preview at the current time")
-        self.now_button.clicked.connect(lambda: self.set_moment(datetime.now(timezone.utc).replace(second=0, microsecond=0)))
+        self.now_button.clicked.connect(lambda: self.set_moment(datetime.now(UTC).replace(second=0, microsecond=0)))
         moment.addWidget(self.now_button)
         self.zone_label = QLabel()
         self.zone_label.setObjectName("previewNote")
@@ -113,7 +123,7 @@ class TemplatePreviewMixin:
         self.preview_note.setObjectName("previewNote")
         self.preview_note.setWordWrap(True)
         layout.addWidget(self.preview_note)
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
         self._set_moment_silently(now)
         return box
 
@@ -178,7 +188,7 @@ class TemplatePreviewMixin:
 
     def _set_moment_silently(self, at: datetime) -> None:
         if at.tzinfo is None:
-            at = at.replace(tzinfo=timezone.utc)
+            at = at.replace(tzinfo=UTC)
         local = at.astimezone(_zone(self.zone_label.text() or "UTC"))
         self.moment_edit.blockSignals(True)
         self.moment_edit.setDateTime(QDateTime.fromString(local.strftime("%Y-%m-%d %H:%M"), "yyyy-MM-dd HH:mm"))
@@ -213,7 +223,8 @@ class TemplatePreviewMixin:
         if self.preview_body.toPlainText() != rendered.body:
             self.preview_body.setPlainText(rendered.body)
         promise = context.get("promise") or "no promise"
-        set_text(self.preview_note, f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
+        set_text(self.preview_note,
+                 f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")
 
     def preview_text(self) -> str:
         return self.preview_body.toPlainText()

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from builder.analysis.summary import describe_condition, describe_leaf, format_minutes, rule_facts, summarize_rule
 from builder.format.model import Escalate, Group, Leaf, Not, Notify, Reply, Routing, Rule, Ruleset, Sla, Tag, Team
 from builder.paths import example_playbook
-from builder.analysis.summary import describe_condition, describe_leaf, format_minutes, rule_facts, summarize_rule
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,10 @@ def test_format_minutes(minutes: int, text: str) -> None:
 
 def test_leaf_uses_catalog_labels() -> None:
     leaf = Leaf("message.text", "contains_any", ("refund", "chargeback", "cancel", "charged twice"))
-    assert describe_leaf(leaf) == "latest visitor message contains any of \u201crefund\u201d, \u201cchargeback\u201d +2 more"
+    assert (
+        describe_leaf(leaf)
+        == "latest visitor message contains any of \u201crefund\u201d, \u201cchargeback\u201d +2 more"
+    )
 
 
 def test_number_leaf_keeps_unit_once() -> None:
@@ -48,11 +51,14 @@ def test_label_with_capitals_is_not_lowercased() -> None:
 
 
 def test_nested_groups_are_bracketed_and_long_groups_shortened() -> None:
-    tree = Group("any", (
-        Leaf("visitor.returning", "is_true"),
-        Group("all", (Leaf("visitor.score", "gt", 80), Leaf("cart.abandoned", "is_true"))),
-        Leaf("message.frustration", "is_true"),
-    ))
+    tree = Group(
+        "any",
+        (
+            Leaf("visitor.returning", "is_true"),
+            Group("all", (Leaf("visitor.score", "gt", 80), Leaf("cart.abandoned", "is_true"))),
+            Leaf("message.frustration", "is_true"),
+        ),
+    )
     assert describe_condition(tree) == (
         "returning visitor or (visitor score is more than 80 and cart abandoned) or 1 more"
     )
@@ -60,8 +66,7 @@ def test_nested_groups_are_bracketed_and_long_groups_shortened() -> None:
 
 
 def test_escalation_mentions_offline_promise_from_sla() -> None:
-    routing = Routing(teams=(Team("support", "Support", "h"),), offline_mode="email",
-                      sla=(("normal", Sla(240)),))
+    routing = Routing(teams=(Team("support", "Support", "h"),), offline_mode="email", sla=(("normal", Sla(240)),))
     ruleset = Ruleset(metadata=replace(Ruleset.from_dict({}).metadata), routing=routing)
     rule = _rule(Leaf("message.frustration", "is_true"), Escalate("instant", "support", "normal"))
     assert summarize_rule(rule, ruleset) == (
@@ -75,7 +80,8 @@ def test_callback_offline_mode() -> None:
     ruleset = Ruleset(metadata=Ruleset.from_dict({}).metadata, routing=routing)
     rule = _rule(Leaf("cart.abandoned", "is_true"), Escalate("instant", "sales", "high"))
     assert summarize_rule(rule, ruleset).endswith(
-        "transfer now to Sales (high priority), or offer a callback when closed")
+        "transfer now to Sales (high priority), or offer a callback when closed"
+    )
 
 
 def test_rule_without_escalation_lists_its_actions(playbook: Ruleset) -> None:

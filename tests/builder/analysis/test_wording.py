@@ -9,7 +9,14 @@ import pytest
 from builder.analysis.describe import literal_text
 from builder.analysis.logic import Literal
 from builder.analysis.wording import (
-    action_text, actions_text, condition_text, escalation_text, leaf_text, lower_first, sentence_case, value_text,
+    action_text,
+    actions_text,
+    condition_text,
+    escalation_text,
+    leaf_text,
+    lower_first,
+    sentence_case,
+    value_text,
 )
 from builder.format.model import Escalate, Leaf, Notify, Reply, Routing, Ruleset, SetPriority, Sla, Tag, Team
 from builder.paths import example_playbook

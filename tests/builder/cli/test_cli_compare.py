@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from builder.cli import main
-from builder.replay.metrics import compare_replays
 from builder.format.model import Ruleset
+from builder.replay.metrics import compare_replays
 
 
 def document(*rules: tuple[str, list[str]]) -> dict[str, Any]:

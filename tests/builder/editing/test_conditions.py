@@ -9,17 +9,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.editing.condition_edits import (
-    Path, children, insert_at, json_suffix, move_node, node_at, parse_suffix, remove_at, replace_at, shape,
+    Path,
+    children,
+    insert_at,
+    json_suffix,
+    move_node,
+    node_at,
+    parse_suffix,
+    remove_at,
+    replace_at,
+    shape,
     with_children,
 )
 from builder.format.model import Condition, Group, Leaf, Not, iter_leaves
 
-A, B, C = Leaf("visitor.score", "gt", 80), Leaf("cart.abandoned", "is_true"), Leaf("message.text", "contains_any", ("x",))
+A, B, C = (
+    Leaf("visitor.score", "gt", 80),
+    Leaf("cart.abandoned", "is_true"),
+    Leaf("message.text", "contains_any", ("x",)),
+)
 D = Leaf("bot.fallback_count", "eq", 3)
 TREE = Group("any", (A, Group("all", (B, Not(C)))))
 
 
 # --- one function at a time --------------------------------------------------------------------
+
 
 def test_children_of_each_kind_of_node() -> None:
     assert children(TREE) == (A, Group("all", (B, Not(C))))
@@ -96,8 +110,12 @@ def test_parse_suffix_returns_the_deepest_node_and_the_field() -> None:
 
 # --- properties over random trees --------------------------------------------------------------
 
-LEAVES = st.builds(Leaf, st.sampled_from(["visitor.score", "cart.abandoned", "message.text"]),
-                   st.sampled_from(["gt", "eq"]), st.integers(0, 9))
+LEAVES = st.builds(
+    Leaf,
+    st.sampled_from(["visitor.score", "cart.abandoned", "message.text"]),
+    st.sampled_from(["gt", "eq"]),
+    st.integers(0, 9),
+)
 
 
 def _extend(inner: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
@@ -105,8 +123,9 @@ def _extend(inner: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]
     return st.one_of(groups, st.builds(Not, inner))
 
 
-TREES = st.builds(Group, st.sampled_from(["all", "any"]),
-                  st.lists(st.recursive(LEAVES, _extend, max_leaves=8), max_size=4).map(tuple))
+TREES = st.builds(
+    Group, st.sampled_from(["all", "any"]), st.lists(st.recursive(LEAVES, _extend, max_leaves=8), max_size=4).map(tuple)
+)
 
 
 def _paths(node: Condition, path: Path = ()) -> list[Path]:
@@ -152,8 +171,9 @@ def test_move_node_keeps_every_leaf(tree: Group, data: st.DataObject) -> None:
     group_path, index = _drop_target(tree, data)
     moved = move_node(tree, src, group_path, index) if movable else None
     if moved is None:  # refused only into itself or where it already is
-        assert not movable or group_path[:len(src)] == src or (
-            group_path == src[:-1] and index in (src[-1], src[-1] + 1))
+        assert (
+            not movable or group_path[: len(src)] == src or (group_path == src[:-1] and index in (src[-1], src[-1] + 1))
+        )
         return
     assert _leaf_counts(moved) == _leaf_counts(tree)
     assert node_at(tree, src) in [node_at(moved, p) for p in _paths(moved)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+
 import pytest
 
 from builder.editing.document import Document

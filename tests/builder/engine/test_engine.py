@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from tests.builder.engine.reference_engine import events, make_ruleset
 
-from builder.format.conversation import read_conversations
 from builder.engine import CompileError, compile_ruleset, render_trace, simulate
+from builder.format.conversation import read_conversations
 from builder.format.model import Ruleset
 from builder.paths import example_playbook, sample_conversations
 from rules_schema.catalog import catalog
 from rules_schema.schemas import schema_errors
+from tests.builder.engine.reference_engine import events, make_ruleset
 
 START = "2026-11-24T09:00:00Z"
 

@@ -8,12 +8,12 @@ from typing import Any
 import test_engine_reference as ref
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
 
 from builder.engine import compile_ruleset
 from builder.engine.compile import CompiledRuleset
 from builder.engine.index import without_index
 from builder.engine.session import Session
+from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
 
 START = "2026-11-24T09:00:00Z"
 
@@ -163,13 +163,22 @@ def test_every_inline_reading_equals_the_facts_own_reader() -> None:
     conditions = [{"fact": fact, "op": "gte", "value": 1} for fact in
                   ("time.minutes_since_start", "time.silence_seconds", "conversation.message_count",
                    "conversation.visitor_message_count", "bot.fallback_count", "pages.view_count")]
-    conditions += [{"fact": "pages.views_matching", "param": p, "op": "gte", "value": 1} for p in ("/pricing*", "/docs")]
+    conditions += [{"fact": "pages.views_matching", "param": p, "op": "gte", "value": 1}
+                   for p in ("/pricing*", "/docs")]
     compiled = compile_ruleset(make_ruleset(_tag_rules(conditions), evaluation_mode="all_matches"))
     leaves = [leaf for rule in compiled.rules for leaf in rule.leaves]
     session = Session(compiled, "c", {"score": 3})
     checked = 0
-    for event in [None, *events(START, (0, "page_view", {"url": "/pricing/team"}), (30, "visitor", {"text": "hi"}),
-                                (95, "bot", {"text": "ok"}), (100, "page_view", {"url": "/docs"}))]:
+    for event in [
+        None,
+        *events(
+            START,
+            (0, "page_view", {"url": "/pricing/team"}),
+            (30, "visitor", {"text": "hi"}),
+            (95, "bot", {"text": "ok"}),
+            (100, "page_view", {"url": "/docs"}),
+        ),
+    ]:
         if event is not None:
             session.observe(event)
         for timer in (False, True):
@@ -177,7 +186,7 @@ def test_every_inline_reading_equals_the_facts_own_reader() -> None:
             for leaf in leaves:
                 expression = leaf.inline
                 assert expression is not None, leaf.leaf.fact
-                value = eval(expression, {"st": session.state})  # noqa: S307
+                value = eval(expression, {"st": session.state})
                 assert value == leaf.actual(session.state), expression
                 never_none = signal(leaf.leaf.fact).never_none  # type: ignore[union-attr]
                 assert value is not None or not never_none, expression  # no None check there

@@ -7,9 +7,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
 
 from builder.engine import compile_ruleset, simulate
+from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
 
 PHRASES = ["refund", "refunds please", "cancel*", "talk to a human", "not helpful", "order", "price",
            "human", "don't", "help me", "😡"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,7 @@ _INSTANTS = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200
 
 def _reference(text: str) -> float:
     at = datetime.fromisoformat(text)
-    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
 @given(at=_INSTANTS, offset=st.integers(-14 * 60, 14 * 60),
@@ -46,7 +46,7 @@ def test_text_that_is_not_an_instant_is_a_value_error(text: str) -> None:
 
 
 def test_datetimes_are_accepted_as_well() -> None:
-    assert epoch_seconds(datetime(2026, 11, 24, 8, tzinfo=timezone.utc)) == epoch_seconds("2026-11-24T08:00:00Z")
+    assert epoch_seconds(datetime(2026, 11, 24, 8, tzinfo=UTC)) == epoch_seconds("2026-11-24T08:00:00Z")
     assert epoch_seconds(datetime(2026, 11, 24, 8)) == epoch_seconds("2026-11-24T08:00:00Z")
     with pytest.raises(ValueError, match="not an ISO 8601 instant"):
         epoch_seconds(12)

@@ -7,12 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from tests.builder.engine.reference_engine import make_ruleset
 
 from builder.engine import CompileError, compile_ruleset
 from builder.engine.index import gate
 from builder.engine.registry import BY_FACT, SIGNALS, Signal, registry_problems
 from rules_schema.catalog import catalog
+from tests.builder.engine.reference_engine import make_ruleset
 
 
 def test_every_catalog_fact_has_exactly_one_signal_and_every_signal_a_fact() -> None:
@@ -30,20 +30,27 @@ def test_a_missing_duplicated_or_unknown_signal_is_named() -> None:
     assert registry_problems(extra, cat) == ["visitor.mood: a Signal for a fact the catalog does not know"]
 
 
-@pytest.mark.parametrize(("fact", "change", "problem"), [
-    ("visitor.score", {"attribute": "scor"}, "the State has no attribute 'scor'"),
-    ("message.sentiment", {"method": "sentimental"}, "the State has no method 'sentimental'"),
-    ("visitor.score", {"method": "caps"}, "read 2 ways"),
-    ("message.text", {"attribute": "text"}, "read by the text operators"),
-    ("pages.views_matching", {"reader": None, "attribute": "views"}, "a fact with a param (url_pattern) needs a reader"),
-    ("visitor.score", {"never_none": True, "attribute": "returning"}, None),  # a number may be never None
-    ("visitor.returning", {"never_none": True}, "only a number can be never None"),
-    ("time.silence_seconds", {"timer": None}, "the catalog says it is a timer"),
-    ("visitor.score", {"timer": "start"}, "the catalog does not say it is a timer"),
-    ("time.silence_seconds", {"timer": "end"}, "a timer counts from 'start' or 'silence'"),
-    ("conversation.lowest_sentiment", {"needs": "lowest"}, "no accumulator 'lowest'"),
-    ("bot.intent", {"conversation": True}, "only a text fact spans the conversation"),
-])
+@pytest.mark.parametrize(
+    ("fact", "change", "problem"),
+    [
+        ("visitor.score", {"attribute": "scor"}, "the State has no attribute 'scor'"),
+        ("message.sentiment", {"method": "sentimental"}, "the State has no method 'sentimental'"),
+        ("visitor.score", {"method": "caps"}, "read 2 ways"),
+        ("message.text", {"attribute": "text"}, "read by the text operators"),
+        (
+            "pages.views_matching",
+            {"reader": None, "attribute": "views"},
+            "a fact with a param (url_pattern) needs a reader",
+        ),
+        ("visitor.score", {"never_none": True, "attribute": "returning"}, None),  # a number may be never None
+        ("visitor.returning", {"never_none": True}, "only a number can be never None"),
+        ("time.silence_seconds", {"timer": None}, "the catalog says it is a timer"),
+        ("visitor.score", {"timer": "start"}, "the catalog does not say it is a timer"),
+        ("time.silence_seconds", {"timer": "end"}, "a timer counts from 'start' or 'silence'"),
+        ("conversation.lowest_sentiment", {"needs": "lowest"}, "no accumulator 'lowest'"),
+        ("bot.intent", {"conversation": True}, "only a text fact spans the conversation"),
+    ],
+)
 def test_a_signal_that_cannot_read_its_fact_is_named(fact: str, change: dict[str, Any], problem: str | None) -> None:
     signals = tuple(replace(s, **change) if s.fact == fact else s for s in SIGNALS)
     problems = registry_problems(signals, catalog())
@@ -64,8 +71,7 @@ _ATOM_OF_TYPE = {"number": ("gt", 1, "num"), "boolean": ("is_true", None, "bool"
 _PARAMS = {"url_pattern": "/pricing*", "attribute": "plan", "schedule": None}
 
 
-@pytest.mark.parametrize("fact", [f for f in catalog().facts.values() if f.type in _ATOM_OF_TYPE],
-                         ids=lambda f: f.name)
+@pytest.mark.parametrize("fact", [f for f in catalog().facts.values() if f.type in _ATOM_OF_TYPE], ids=lambda f: f.name)
 def test_the_index_class_of_a_fact_follows_its_catalog_type_and_signal(fact: Any) -> None:
     op, value, kind = _ATOM_OF_TYPE[fact.type]
     leaf: dict[str, Any] = {"fact": fact.name, "op": op, "value": value}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from builder.engine import compile_ruleset, simulate
 from tests.builder.engine.reference_engine import events, make_ruleset
 
-from builder.engine import compile_ruleset, simulate
-
-UTC = timezone.utc
+UTC = UTC
 START = "2026-11-24T09:00:00Z"
 BERLIN = {"id": "berlin", "name": "Berlin", "timezone": "Europe/Berlin",
           "weekly": [{"day": d, "start": "08:00", "end": "18:00"} for d in ("mon", "tue", "wed", "thu", "fri")]}

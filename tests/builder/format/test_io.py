@@ -19,8 +19,27 @@ from hypothesis import strategies as st
 from builder.format import io
 from builder.format.io import InvalidRuleset, RulesetFileError, export_ruleset, load_ruleset, read_ruleset_file
 from builder.format.model import (
-    Channel, Condition, Cooldown, Escalate, Group, HolidaySet, Interval, Leaf, Metadata, Not, Notify, Reply, Routing,
-    Rule, Ruleset, Schedule, Settings, Sla, Tag, Team, Template,
+    Channel,
+    Condition,
+    Cooldown,
+    Escalate,
+    Group,
+    HolidaySet,
+    Interval,
+    Leaf,
+    Metadata,
+    Not,
+    Notify,
+    Reply,
+    Routing,
+    Rule,
+    Ruleset,
+    Schedule,
+    Settings,
+    Sla,
+    Tag,
+    Team,
+    Template,
 )
 from rules_schema import content_hash, validate
 
@@ -52,9 +71,14 @@ def leaves(draw: st.DrawFn) -> Leaf:
         low, high = sorted(draw(st.lists(numbers, min_size=2, max_size=2)))
         return Leaf("conversation.message_count", "between", (low, high))
     if kind == "bool":
-        return Leaf(draw(st.sampled_from(["cart.abandoned", "visitor.returning"])), draw(st.sampled_from(["is_true", "is_false"])))
+        return Leaf(
+            draw(st.sampled_from(["cart.abandoned", "visitor.returning"])),
+            draw(st.sampled_from(["is_true", "is_false"])),
+        )
     if kind == "choices":
-        return Leaf("bot.intent", draw(st.sampled_from(["in", "not_in"])), tuple(draw(st.lists(words, min_size=1, max_size=3))))
+        return Leaf(
+            "bot.intent", draw(st.sampled_from(["in", "not_in"])), tuple(draw(st.lists(words, min_size=1, max_size=3)))
+        )
     if kind == "attribute":
         return Leaf("visitor.attribute", "eq", draw(words), param=draw(ids))
     if kind == "pages":
@@ -66,8 +90,10 @@ conditions: st.SearchStrategy[Condition] = st.recursive(
     leaves(),
     lambda inner: st.one_of(
         st.builds(Group, st.sampled_from(["all", "any"]), st.lists(inner, min_size=1, max_size=3).map(tuple)),
-        st.builds(Not, inner)),
-    max_leaves=6)
+        st.builds(Not, inner),
+    ),
+    max_leaves=6,
+)
 
 
 @st.composite
@@ -78,7 +104,9 @@ def schedules(draw: st.DrawFn, ident: str) -> Schedule:
         start = draw(st.integers(0, 22))
         end = draw(st.integers(start + 1, 24))
         weekly.append(Interval(day, f"{start:02d}:00", f"{end:02d}:00"))
-    holidays = draw(st.sampled_from([None, HolidaySet("DE", "BE"), HolidaySet("US"), HolidaySet("FR", None, ("2026-07-14",))]))
+    holidays = draw(
+        st.sampled_from([None, HolidaySet("DE", "BE"), HolidaySet("US"), HolidaySet("FR", None, ("2026-07-14",))])
+    )
     zone = draw(st.sampled_from(["Europe/Berlin", "America/New_York", "UTC", "Asia/Tokyo"]))
     return Schedule(ident, draw(words), zone, tuple(weekly), holidays)
 
@@ -88,47 +116,97 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
     schedule_ids = draw(st.lists(ids, min_size=1, max_size=2, unique=True))
     schedule_list = tuple(draw(schedules(i)) for i in schedule_ids)
     team_ids = draw(st.lists(ids, min_size=1, max_size=2, unique=True))
-    teams = tuple(Team(t, draw(words), draw(st.sampled_from(schedule_ids)),
-                       draw(st.one_of(st.none(), words))) for t in team_ids)
+    teams = tuple(
+        Team(t, draw(words), draw(st.sampled_from(schedule_ids)), draw(st.one_of(st.none(), words))) for t in team_ids
+    )
     template_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     templates = tuple(
-        Template(t, draw(words), "chat",
-                 "".join(draw(st.lists(st.one_of(words, st.sampled_from(PLACEHOLDERS).map(lambda p: f"{{{{{p}}}}}")),
-                                       min_size=1, max_size=4))))
-        for t in template_ids)
+        Template(
+            t,
+            draw(words),
+            "chat",
+            "".join(
+                draw(
+                    st.lists(
+                        st.one_of(words, st.sampled_from(PLACEHOLDERS).map(lambda p: f"{{{{{p}}}}}")),
+                        min_size=1,
+                        max_size=4,
+                    )
+                )
+            ),
+        )
+        for t in template_ids
+    )
     channels = (Channel("alerts", "Alerts", "slack", url_env="ALERTS_URL"),) if draw(st.booleans()) else ()
     rule_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     rules = []
     for rid in rule_ids:
-        actions: list[Any] = [Escalate(draw(st.sampled_from(["instant", "callback", "email"])),
-                                       draw(st.sampled_from(team_ids)),
-                                       draw(st.sampled_from(["low", "normal", "high", "urgent"])))]
+        actions: list[Any] = [
+            Escalate(
+                draw(st.sampled_from(["instant", "callback", "email"])),
+                draw(st.sampled_from(team_ids)),
+                draw(st.sampled_from(["low", "normal", "high", "urgent"])),
+            )
+        ]
         if draw(st.booleans()):
             actions.append(Reply(draw(st.sampled_from(template_ids))))
         if draw(st.booleans()):
             actions.append(Tag(tuple(draw(st.lists(words.map(lambda w: w[:60]), min_size=1, max_size=2)))))
         if channels and draw(st.booleans()):
             actions.append(Notify("alerts"))
-        cooldown = draw(st.sampled_from([Cooldown("once"), Cooldown("every_turn"), Cooldown("after_minutes", 5),
-                                         Cooldown("after_minutes", 2.5)]))
-        rules.append(Rule(rid, draw(words), draw(st.sampled_from(["keyword", "emotional", "time_based"])),
-                          draw(conditions), tuple(actions), draw(st.booleans()), draw(st.one_of(st.just(""), words)),
-                          draw(st.booleans()), cooldown))
-    sla = tuple((p, Sla(draw(st.integers(1, 2000)), draw(st.sampled_from(["business", "calendar"]))))
-                for p in ["low", "normal", "high", "urgent"])
+        cooldown = draw(
+            st.sampled_from(
+                [Cooldown("once"), Cooldown("every_turn"), Cooldown("after_minutes", 5), Cooldown("after_minutes", 2.5)]
+            )
+        )
+        rules.append(
+            Rule(
+                rid,
+                draw(words),
+                draw(st.sampled_from(["keyword", "emotional", "time_based"])),
+                draw(conditions),
+                tuple(actions),
+                draw(st.booleans()),
+                draw(st.one_of(st.just(""), words)),
+                draw(st.booleans()),
+                cooldown,
+            )
+        )
+    sla = tuple(
+        (p, Sla(draw(st.integers(1, 2000)), draw(st.sampled_from(["business", "calendar"]))))
+        for p in ["low", "normal", "high", "urgent"]
+    )
     return Ruleset(
-        metadata=Metadata(draw(words), draw(st.one_of(st.just(""), words)), draw(st.sampled_from(["1.0.0", "2.3"])),
-                          draw(st.one_of(st.just(""), words))),
-        settings=Settings(draw(st.sampled_from(["first_match", "all_matches"])), schedule_ids[0],
-                          draw(st.sampled_from([85, 90.5, 50])), draw(st.integers(1, 20)), "en"),
-        rules=tuple(rules), templates=templates, schedules=schedule_list,
-        routing=Routing(teams, draw(st.sampled_from(["email", "callback"])), draw(st.booleans()), sla,
-                        draw(st.one_of(st.none(), words))),
-        channels=channels)
+        metadata=Metadata(
+            draw(words),
+            draw(st.one_of(st.just(""), words)),
+            draw(st.sampled_from(["1.0.0", "2.3"])),
+            draw(st.one_of(st.just(""), words)),
+        ),
+        settings=Settings(
+            draw(st.sampled_from(["first_match", "all_matches"])),
+            schedule_ids[0],
+            draw(st.sampled_from([85, 90.5, 50])),
+            draw(st.integers(1, 20)),
+            "en",
+        ),
+        rules=tuple(rules),
+        templates=templates,
+        schedules=schedule_list,
+        routing=Routing(
+            teams,
+            draw(st.sampled_from(["email", "callback"])),
+            draw(st.booleans()),
+            sla,
+            draw(st.one_of(st.none(), words)),
+        ),
+        channels=channels,
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(ruleset=rulesets())
 def test_export_import_export_is_byte_identical(tmp_path: Path, ruleset: Ruleset) -> None:
     errors = [str(p) for p in validate(ruleset.to_dict()) if p.is_error]
@@ -142,6 +220,7 @@ def test_export_import_export_is_byte_identical(tmp_path: Path, ruleset: Ruleset
 
 
 # --- export ------------------------------------------------------------------------------------------
+
 
 def test_export_is_deterministic_and_carries_its_hash(tmp_path: Path) -> None:
     document = read_ruleset_file(PLAYBOOK)
@@ -198,25 +277,29 @@ def test_export_returns_warnings_without_refusing(tmp_path: Path) -> None:
 
 # --- import ------------------------------------------------------------------------------------------
 
+
 def _file(tmp_path: Path, content: str | bytes) -> Path:
     path = tmp_path / "ruleset.json"
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return path
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    ("{\"rules\": [", "not JSON (line 1"),
-    ("", "not JSON"),
-    ("[1, 2]", "holds a list, not a ruleset"),
-    ("\"text\"", "holds a string"),
-    ("3", "holds a number"),
-    ("null", "holds null"),
-    ("{\"a\": NaN}", "NaN is not a number JSON allows"),
-    ("{\"a\": 1, \"a\": 2}", "the key 'a' appears twice"),
-    ("[" * 65 + "]" * 65, "nested too deeply"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    (b"\xff\xfe{}", "not a text file in UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('{"rules": [', "not JSON (line 1"),
+        ("", "not JSON"),
+        ("[1, 2]", "holds a list, not a ruleset"),
+        ('"text"', "holds a string"),
+        ("3", "holds a number"),
+        ("null", "holds null"),
+        ('{"a": NaN}', "NaN is not a number JSON allows"),
+        ('{"a": 1, "a": 2}', "the key 'a' appears twice"),
+        ("[" * 65 + "]" * 65, "nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (b"\xff\xfe{}", "not a text file in UTF-8"),
+    ],
+)
 def test_unreadable_files_get_one_line(tmp_path: Path, content: str | bytes, words: str) -> None:
     path = _file(tmp_path, content)
     with pytest.raises(RulesetFileError) as caught:
@@ -226,7 +309,7 @@ def test_unreadable_files_get_one_line(tmp_path: Path, content: str | bytes, wor
 
 
 def test_nesting_up_to_the_limit_is_accepted(tmp_path: Path) -> None:
-    path = _file(tmp_path, "{\"a\": " + "[" * 63 + "]" * 63 + "}")
+    path = _file(tmp_path, '{"a": ' + "[" * 63 + "]" * 63 + "}")
     assert read_ruleset_file(path) == {"a": _nested(62)}  # 64 levels: the object and 63 lists
 
 
@@ -253,7 +336,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 
 
 def test_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
-    assert read_ruleset_file(_file(tmp_path, "\ufeff{\"a\": 1}")) == {"a": 1}
+    assert read_ruleset_file(_file(tmp_path, '\ufeff{"a": 1}')) == {"a": 1}
 
 
 def test_load_ruleset_validates(tmp_path: Path) -> None:
@@ -270,12 +353,13 @@ def test_load_ruleset_validates(tmp_path: Path) -> None:
 
 # --- atomic write --------------------------------------------------------------------------------------
 
+
 def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     target.write_text("old", encoding="utf-8")
     os.chmod(target, 0o640)
     io.atomic_write_text(target, "new é\n")
-    assert target.read_bytes() == "new é\n".encode("utf-8")
+    assert target.read_bytes() == "new é\n".encode()
     assert os.stat(target).st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 

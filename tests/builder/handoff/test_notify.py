@@ -8,7 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 server.received.append((self.path, dict(self.headers), self.rfile.read(length)))
                 route = server.routes.get(self.path, (200, {}, b"ok"))
@@ -49,7 +49,7 @@ class Server:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client stopped reading at its cap, as it should
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -84,7 +84,9 @@ def ruleset() -> Ruleset:
     rules = (Rule("quiet", "Quiet rule", "keyword", asks, (Escalate("instant", "sales", "low"),)),
              Rule("explicit-human", "Visitor asks for a human", "explicit_request", asks,
                   (Escalate("instant", "support", "high"), Tag(("human",)), Notify("slack-support"))))
-    templates = (Template("slack-handoff", "Slack alert", "slack", "New {{priority}} handoff for {{team}}: {{promise}}"),)
+    templates = (
+        Template("slack-handoff", "Slack alert", "slack", "New {{priority}} handoff for {{team}}: {{promise}}"),
+    )
     channels = (Channel("slack-support", "Support Slack", "slack", "HANDOFF_TEST_SLACK_URL", template="slack-handoff"),)
     return replace(playbook, rules=rules, templates=templates, channels=channels)
 
@@ -146,7 +148,9 @@ def test_http_error_status_says_what_the_server_said(server: Server) -> None:
     assert "400" in result.message and "invalid_payload" in result.message
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "javascript:alert(1)", "hooks.slack.com/x"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/x", "javascript:alert(1)", "hooks.slack.com/x"]
+)
 def test_non_http_urls_are_refused_without_a_request(url: str) -> None:
     result = send(url, {})
     assert not result.ok and result.status is None
@@ -177,8 +181,9 @@ def test_unknown_host_is_a_plain_message() -> None:
 
 # --- the sample notification --------------------------------------------------------------------
 
+
 def test_sample_payload_is_a_real_handoff_at_the_moment(ruleset: Ruleset) -> None:
-    evening = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)  # Wednesday 22:00 in Berlin: closed
+    evening = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # Wednesday 22:00 in Berlin: closed
     payload = sample_payload(ruleset, ruleset.channel("slack-support"), at=evening)
     assert payload["rule"]["id"] == "explicit-human"  # the rule that notifies this channel
     assert payload["rule"]["name"].endswith("(test notification)")
@@ -188,7 +193,7 @@ def test_sample_payload_is_a_real_handoff_at_the_moment(ruleset: Ruleset) -> Non
 
 
 def test_sample_notification_uses_the_channel_format_and_template(ruleset: Ruleset) -> None:
-    evening = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
+    evening = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
     slack = sample_notification(ruleset, ruleset.channel("slack-support"), at=evening)  # type: ignore[arg-type]
     assert slack["blocks"][0]["type"] == "header"
     assert slack["text"] == "New high handoff for Support: by tomorrow 09:00"  # the channel's template

@@ -12,6 +12,7 @@ import pytest
 
 from builder.cli import main
 from builder.engine import compile_ruleset
+from builder.format.model import Ruleset
 from builder.replay.utterances import (
     REFERENCE_DAY,
     EvaluationReport,
@@ -24,29 +25,56 @@ from builder.replay.utterances import (
     read_utterances,
     utterance_conversation,
 )
-from builder.format.model import Ruleset
 
 DOCUMENT: dict[str, Any] = {
     "schema_version": 1,
     "metadata": {"name": "Tiny"},
     "settings": {"default_schedule": "office"},
     "rules": [
-        {"id": "human", "name": "Asks for a human", "enabled": True, "trigger": "explicit_request",
-         "when": {"fact": "message.text", "op": "contains_any", "value": ["human"]},
-         "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "high"}]},
-        {"id": "refund", "name": "Refunds", "enabled": True, "trigger": "complex",
-         "when": {"fact": "message.text", "op": "contains_any", "value": ["refund"]},
-         "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "normal"}]},
-        {"id": "open-only", "name": "Only while open", "enabled": True, "trigger": "keyword",
-         "when": {"all": [{"fact": "message.text", "op": "contains_any", "value": ["hours"]},
-                          {"fact": "time.in_business_hours", "op": "is_true"}]},
-         "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "low"}]},
+        {
+            "id": "human",
+            "name": "Asks for a human",
+            "enabled": True,
+            "trigger": "explicit_request",
+            "when": {"fact": "message.text", "op": "contains_any", "value": ["human"]},
+            "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "high"}],
+        },
+        {
+            "id": "refund",
+            "name": "Refunds",
+            "enabled": True,
+            "trigger": "complex",
+            "when": {"fact": "message.text", "op": "contains_any", "value": ["refund"]},
+            "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "normal"}],
+        },
+        {
+            "id": "open-only",
+            "name": "Only while open",
+            "enabled": True,
+            "trigger": "keyword",
+            "when": {
+                "all": [
+                    {"fact": "message.text", "op": "contains_any", "value": ["hours"]},
+                    {"fact": "time.in_business_hours", "op": "is_true"},
+                ]
+            },
+            "actions": [{"type": "escalate", "handoff": "instant", "team": "support", "priority": "low"}],
+        },
     ],
     "templates": [],
-    "schedules": [{"id": "office", "name": "Office", "timezone": "America/New_York",
-                   "weekly": [{"day": d, "start": "09:00", "end": "17:00"} for d in ("mon", "tue", "wed", "thu", "fri")]}],
-    "routing": {"teams": [{"id": "support", "name": "Support", "schedule": "office"}], "offline_mode": "email",
-                "sla": {"normal": {"minutes": 60, "clock": "business"}}},
+    "schedules": [
+        {
+            "id": "office",
+            "name": "Office",
+            "timezone": "America/New_York",
+            "weekly": [{"day": d, "start": "09:00", "end": "17:00"} for d in ("mon", "tue", "wed", "thu", "fri")],
+        }
+    ],
+    "routing": {
+        "teams": [{"id": "support", "name": "Support", "schedule": "office"}],
+        "offline_mode": "email",
+        "sla": {"normal": {"minutes": 60, "clock": "business"}},
+    },
     "channels": [],
 }
 
@@ -74,8 +102,15 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_reading_reports_bad_lines_with_their_number() -> None:
-    lines = ['{"text": "hi", "trigger": "none"}\n', "\n", "not json\n", '["a list"]\n',
-             '{"text": 3, "trigger": "none"}\n', '{"text": "x"}\n', '{"text": "y", "trigger": "urgency", "label": 7}\n']
+    lines = [
+        '{"text": "hi", "trigger": "none"}\n',
+        "\n",
+        "not json\n",
+        '["a list"]\n',
+        '{"text": 3, "trigger": "none"}\n',
+        '{"text": "x"}\n',
+        '{"text": "y", "trigger": "urgency", "label": 7}\n',
+    ]
     items = list(read_utterances(lines))
     assert items[0] == Utterance("hi", "none", "", 1)
     problems = [i for i in items if isinstance(i, LineProblem)]
@@ -143,8 +178,13 @@ def test_reports_merge_and_serialise(files: tuple[Path, Path]) -> None:
     data = one.to_dict()
     assert data["total"] == 12
     assert list(data["labels"]) == ["human_request", "refund_cancel_billing", "none"]
-    assert data["labels"]["human_request"] == {"count": 4, "escalated": 4, "rate": 1.0,
-                                               "kinds": {"explicit_request": 4}, "rules": {"human": 4}}
+    assert data["labels"]["human_request"] == {
+        "count": 4,
+        "escalated": 4,
+        "rate": 1.0,
+        "kinds": {"explicit_request": 4},
+        "rules": {"human": 4},
+    }
     assert json.loads(json.dumps(data)) == data
 
 
@@ -171,8 +211,9 @@ def test_command_prints_a_table_or_json(files: tuple[Path, Path], capsys: pytest
     assert data["total"] == 6 and data["labels"]["human_request"]["count"] == 4  # lines 1 and 3, twice
 
 
-def test_command_skips_bad_lines_and_exits_1(files: tuple[Path, Path], tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_skips_bad_lines_and_exits_1(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "human", "trigger": "human_request"}\n{oops\n', encoding="utf-8")
     assert main(["evaluate", str(files[0]), str(broken)]) == 1

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, WorkspaceError, deltas
 from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
 from builder.workspace.revisions import canonical_json
-from ws_helpers import small_ruleset
 
 
 def _records(project_file: Path) -> dict[int, dict[str, Any]]:

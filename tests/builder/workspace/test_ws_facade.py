@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ws_helpers import lock_is_free, small_ruleset
 
 from builder.workspace import (
     ProjectExists,
@@ -18,8 +19,6 @@ from builder.workspace import (
     content_hash,
     default_path,
 )
-
-from ws_helpers import lock_is_free, small_ruleset
 
 
 def test_create_project_holds_revision_one(ws: Workspace, playbook: dict[str, Any]) -> None:

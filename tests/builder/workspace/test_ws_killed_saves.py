@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, content_hash
-from ws_helpers import small_ruleset
 
 KILLS = 200
 

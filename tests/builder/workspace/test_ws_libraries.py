@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ws_helpers import small_ruleset
 
 from builder.format.conversation import read_conversations
 from builder.workspace import (
@@ -21,7 +22,6 @@ from builder.workspace import (
     WorkspaceWriteError,
 )
 from builder.workspace import libraries as libraries_module
-from ws_helpers import small_ruleset
 
 
 def conversation(n: int) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""One writer per workspace: a second instance is refused (and told who writes) or reads only; the\nOS releases a dead owner's lock, whatever its owner file says."""
+"""One writer per workspace: a second instance is refused (and told who writes) or reads only; the
+OS releases a dead owner's lock, whatever its owner file says."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from ws_helpers import lock_is_free, small_ruleset
 
 from builder.workspace import Workspace, WorkspaceLocked
 from builder.workspace.lock import WorkspaceLock, pid_alive
-from ws_helpers import lock_is_free, small_ruleset
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,8 +47,9 @@ ws.close()
 
 def _python(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stdin=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], env=env, text=True, stdout=subprocess.PIPE, stdin=subprocess.PIPE, **kwargs
+    )  # type: ignore[call-overload]
 
 
 FOREIGN_HOLDER = """

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, WorkspaceError, WorkspaceWriteError
 from builder.workspace import storage as storage_module
 from builder.workspace.storage import AtomicStorage, atomic_write_bytes
-from ws_helpers import small_ruleset
 
 
 def _fail(*_args: Any) -> None:

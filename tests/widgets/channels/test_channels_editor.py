@@ -19,8 +19,8 @@ from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Template
 from builder.handoff.notify import SendResult
 from rules_schema import Problem
-from widgets.common.background import pending_tasks
 from widgets.channels.channels_editor import ChannelsEditor, env_hint
+from widgets.common.background import pending_tasks
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
@@ -35,7 +35,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append((self.path, self.headers.get("Content-Type", ""), json.loads(body)))
                 self.send_response(status)
@@ -43,7 +43,7 @@ class Receiver:
                 self.end_headers()
                 self.wfile.write(answer)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

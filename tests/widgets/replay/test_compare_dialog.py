@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from builder.editing.document import Document
-from builder.replay.metrics import compare_replays
 from builder.paths import example_playbook, sample_conversations
+from builder.replay.metrics import compare_replays
 from builder.runtime import read_ruleset
 
 pytestmark = pytest.mark.gui

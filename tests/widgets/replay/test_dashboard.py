@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from builder.format.conversation import read_conversations
 from builder.editing.document import Document
-from builder.replay.metrics import compute, select
+from builder.format.conversation import read_conversations
 from builder.paths import example_playbook, sample_conversations
 from builder.replay.batch import Replay
+from builder.replay.metrics import compute, select
 from builder.runtime import read_ruleset
 from tests.widgets.replay.replay_library import write_library
 
@@ -114,7 +114,7 @@ def test_click_a_bar_lists_its_conversations(qtbot: Any, dashboard: Any, ruleset
 def test_a_click_between_bars_lists_nothing_new(qtbot: Any, dashboard: Any) -> None:
     run_to_end(qtbot, dashboard)
     chart = dashboard.charts["by_turn"]
-    empty = next(t for t, v in zip(chart.keys, chart.values) if v == 0)
+    empty = next(t for t, v in zip(chart.keys, chart.values, strict=True) if v == 0)
     qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_viewport_pos(empty))
     assert dashboard.table.rowCount() == 0
 

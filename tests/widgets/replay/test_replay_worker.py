@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from builder.replay.metrics import compute
 from builder.paths import example_playbook, sample_conversations
 from builder.replay.batch import Replay
+from builder.replay.metrics import compute
 from builder.runtime import read_ruleset
 from tests.widgets.replay.replay_library import write_library
 
@@ -40,7 +40,9 @@ def test_replay_finishes_with_the_same_metrics_as_the_core(qtbot: Any, worker: A
     outcome = blocker.args[0]
     expected = compute(Replay(ruleset, sample_conversations()), ruleset)
     assert outcome.metrics == expected
-    assert [r.conversation_id for r in outcome.results] == [r.conversation_id for r in Replay(ruleset, sample_conversations())]
+    assert [r.conversation_id for r in outcome.results] == [
+        r.conversation_id for r in Replay(ruleset, sample_conversations())
+    ]
     assert not outcome.cancelled
     assert seen and seen[-1][0] == expected.total
     assert not worker.running
@@ -81,8 +83,9 @@ def test_cancel_stops_the_replay_where_it_was_and_reports_cancelled(qtbot: Any, 
     assert not worker.running
 
 
-def test_kept_results_are_frozen_only_while_the_replay_runs(qtbot: Any, worker: Any,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_results_are_frozen_only_while_the_replay_runs(
+    qtbot: Any, worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from widgets.replay import replay_worker
 
     monkeypatch.setattr(replay_worker, "FREEZE_EVERY", 50)
@@ -99,8 +102,9 @@ def test_kept_results_are_frozen_only_while_the_replay_runs(qtbot: Any, worker: 
     assert gc.get_freeze_count() == 0  # cancel: nothing stays frozen
 
 
-def test_a_finished_and_a_failed_replay_leave_nothing_frozen(qtbot: Any, worker: Any, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_finished_and_a_failed_replay_leave_nothing_frozen(
+    qtbot: Any, worker: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from widgets.replay import replay_worker
 
     monkeypatch.setattr(replay_worker, "FREEZE_EVERY", 5)

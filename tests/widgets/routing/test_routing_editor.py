@@ -4,7 +4,7 @@ schedules, and the warnings that appear next to what causes them."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +13,15 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from builder.analysis.promises import unkept_promises
 from builder.editing.document import Document
 from builder.format.model import Ruleset, Sla
-from builder.analysis.promises import unkept_promises
 from builder.handoff.routing import route
 from widgets.routing.routing_editor import RoutingEditor, sample_moment
 
 pytestmark = pytest.mark.gui
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)  # a Wednesday
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # a Wednesday
 
 
 def playbook(edit: Any = None) -> Ruleset:

@@ -16,17 +16,21 @@ from widgets.rules.condition_row import DragHandle, LeafRow
 from widgets.rules.value_editors import NumberEditor, PhraseEditor
 
 
-
 def gui(test):  # type: ignore[no-untyped-def]
     """GUI test: needs a QApplication; the offscreen plugin's size-hint notice is not a failure."""
     return pytest.mark.gui(pytest.mark.qt_log_ignore("propagateSizeHints")(test))
 
 
-A, B, C = Leaf("visitor.score", "gt", 80), Leaf("cart.abandoned", "is_true"), Leaf("message.text", "contains_any", ("x",))
+A, B, C = (
+    Leaf("visitor.score", "gt", 80),
+    Leaf("cart.abandoned", "is_true"),
+    Leaf("message.text", "contains_any", ("x",)),
+)
 TREE = Group("any", (A, Group("all", (B, Not(C)))))
 
 
 # --- pure tree edits ---------------------------------------------------------------------------
+
 
 def test_json_suffix_and_parse_suffix_are_inverse() -> None:
     assert json_suffix(TREE, (1, 1, 0)) == ".any[1].all[1].not"
@@ -59,6 +63,7 @@ def test_move_within_the_same_group_keeps_every_node() -> None:
 
 
 # --- the widget --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def editor(qtbot) -> ConditionEditor:
@@ -118,8 +123,13 @@ def test_build_a_condition_tree_by_clicking(editor: ConditionEditor, qtbot) -> N
     spin.selectAll()
     qtbot.keyClicks(spin, "3")
     assert node_at(_root(editor), (1,)) == Group("all", (Leaf("bot.fallback_count", "eq", 3),))
-    assert _root(editor) == Group("all", (Leaf("conversation.text", "contains_none", ("refund", "cancel")),
-                                          Group("all", (Leaf("bot.fallback_count", "eq", 3),))))
+    assert _root(editor) == Group(
+        "all",
+        (
+            Leaf("conversation.text", "contains_none", ("refund", "cancel")),
+            Group("all", (Leaf("bot.fallback_count", "eq", 3),)),
+        ),
+    )
 
 
 @gui
@@ -132,8 +142,10 @@ def test_fact_dropdown_is_grouped_with_tooltips(editor: ConditionEditor) -> None
     assert {"Message", "Emotion", "Visitor", "Time"} <= set(sections)
     facts = {a.data(): a for a in menu.actions() if a.isCheckable()}
     assert sorted(facts) == sorted(catalog().facts)  # every fact, once, under its group
-    assert facts["visitor.score"].isChecked() and facts["visitor.score"].toolTip() == \
-        catalog().facts["visitor.score"].description
+    assert (
+        facts["visitor.score"].isChecked()
+        and facts["visitor.score"].toolTip() == catalog().facts["visitor.score"].description
+    )
     assert row.fact_picker.text().startswith(catalog().facts["visitor.score"].label)
 
 
@@ -197,12 +209,14 @@ def test_drag_a_condition_into_another_group(editor: ConditionEditor, qtbot) -> 
     # enter event (the group must accept it) and then the drop, with the handle's mime data.
     with warnings.catch_warnings():  # PySide marks the only QDragEnterEvent constructor deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(drop_at.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
+        enter = QDragEnterEvent(
+            drop_at.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
     target.dragEnterEvent(enter)
     assert enter.isAccepted() and target.property("dropTarget") is True  # highlighted while over it
-    drop = QDropEvent(drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        drop_at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     target.dropEvent(drop)
     assert _root(editor) == Group("any", (Group("all", (B, Not(C), A)),))
     assert editor.edits[-1] == "Move condition"

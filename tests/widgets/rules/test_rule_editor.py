@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox
 
 from builder.editing.document import Document
 from builder.format.model import Escalate, Group, Leaf, Reply, Rule, Ruleset, Tag
-from widgets.rules.chips import Picker
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
+from widgets.rules.chips import Picker
 from widgets.rules.condition_editor import GroupBox
 from widgets.rules.condition_row import LeafRow
 from widgets.rules.rule_editor import RuleEditor
@@ -324,5 +324,6 @@ def test_show_problems_marks_every_field_of_the_shown_rule(editor: RuleEditor, d
 def test_inline_message_leaves_out_the_location(editor: RuleEditor, document: Document) -> None:
     index = document.index_of("t-nested")
     editor.focus_problem(problem(f"$.rules[{index}].when.any[0].value",
-                                 f"Rule '{NESTED.name}', condition on 'Latest visitor message': the phrase list is empty"))
+                                 f"Rule '{NESTED.name}', condition on 'Latest visitor message': "
+                                 "the phrase list is empty"))
     assert _leaf_row(editor, (0,)).problem_label.text() == "✖ The phrase list is empty"

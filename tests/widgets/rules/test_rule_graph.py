@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from builder.format.model import Escalate, Group, Leaf, Not, Rule, Ruleset, Tag
 from builder.analysis.summary import describe_leaf as summary_leaf
 from builder.analysis.summary import summarize_rule
+from builder.format.model import Escalate, Group, Leaf, Not, Rule, Ruleset, Tag
 from widgets.rules.rule_graph import RuleGraph, describe_action, describe_leaf
 
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QUndoStack
 
+from builder.analysis.summary import summarize_rule
 from builder.editing.document import Document
 from builder.format.model import Ruleset
 from builder.paths import example_playbook
-from builder.analysis.summary import summarize_rule
 from widgets.common.undo_commands import InsertRuleCommand, MoveRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
 from widgets.rules.rule_list import RuleDelegate, RuleList
 from widgets.rules.rule_list_model import RuleListModel, RuleRoles

@@ -9,7 +9,13 @@ from PySide6.QtGui import QGuiApplication
 from rules_schema.catalog import catalog
 from widgets.rules.chips import ChipsEdit, split_list
 from widgets.rules.value_editors import (
-    ChoiceListEditor, NumberEditor, PatternEditor, PhraseEditor, RangeEditor, default_value, make_value_editor,
+    ChoiceListEditor,
+    NumberEditor,
+    PatternEditor,
+    PhraseEditor,
+    RangeEditor,
+    default_value,
+    make_value_editor,
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

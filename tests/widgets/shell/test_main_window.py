@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 
 from builder.paths import example_playbook
+from widgets.rules.rule_list import RuleDelegate
 from widgets.shell.main_window import MainWindow
 from widgets.shell.startup import open_start_project
-from widgets.rules.rule_list import RuleDelegate
 
 pytestmark = pytest.mark.gui
 

@@ -326,7 +326,8 @@ def test_main_window_opens_the_condition_in_the_rule_editor(qtbot: Any, window: 
     set_start(page, "2026-11-24 10:00")
     say(qtbot, page, "I want a refund")
     assert page.sim.decision is not None
-    page.condition_activated.emit("billing-refund", f"$.rules[{window.document.index_of('billing-refund')}].when.any[0]")
+    index = window.document.index_of("billing-refund")
+    page.condition_activated.emit("billing-refund", f"$.rules[{index}].when.any[0]")
     assert window.pages.currentWidget() is window.rules_page
     assert window.rule_list.selected_rule_id() == "billing-refund"
     assert window.rule_editor.current_rule_id == "billing-refund"
@@ -344,13 +345,28 @@ def test_start_time_field_reads_in_the_chosen_zone(qtbot: Any, page: Any) -> Non
 def test_a_rule_that_only_replies_shows_its_rendered_reply(qtbot: Any, page: Any, document: Document) -> None:
     from builder.format.model import Rule, Template
 
-    template = Template.from_dict({"id": "shipping-info", "name": "Shipping info", "channel": "chat",
-                                   "body": "Hi {{visitor.name | there}}, parcels ship within 2 days."})
+    template = Template.from_dict(
+        {
+            "id": "shipping-info",
+            "name": "Shipping info",
+            "channel": "chat",
+            "body": "Hi {{visitor.name | there}}, parcels ship within 2 days.",
+        }
+    )
     document.set_ruleset(replace(document.ruleset, templates=(*document.ruleset.templates, template)))
-    document.insert_rule(0, Rule.from_dict({
-        "id": "shipping-faq", "name": "Shipping question", "trigger": "keyword", "stop": False,
-        "when": {"fact": "message.text", "op": "contains_any", "value": ["shipping"]},
-        "actions": [{"type": "reply", "template": "shipping-info"}, {"type": "tag", "tags": ["shipping"]}]}))
+    document.insert_rule(
+        0,
+        Rule.from_dict(
+            {
+                "id": "shipping-faq",
+                "name": "Shipping question",
+                "trigger": "keyword",
+                "stop": False,
+                "when": {"fact": "message.text", "op": "contains_any", "value": ["shipping"]},
+                "actions": [{"type": "reply", "template": "shipping-info"}, {"type": "tag", "tags": ["shipping"]}],
+            }
+        ),
+    )
     qtbot.waitUntil(lambda: not page.rerun_timer.isActive(), timeout=2000)
     set_start(page, "2026-11-24 10:00")
     page.side.setCurrentWidget(page.visitor)
@@ -379,10 +395,18 @@ def test_edits_while_hidden_rerun_when_the_page_is_shown_again(qtbot: Any, page:
 def test_a_ruleset_that_cannot_compile_is_explained_not_crashed(qtbot: Any, page: Any, document: Document) -> None:
     from builder.format.model import Rule
 
-    document.insert_rule(0, Rule.from_dict({
-        "id": "broken", "name": "Broken pattern", "trigger": "keyword",
-        "when": {"fact": "message.text", "op": "matches", "value": "(unclosed"},
-        "actions": [{"type": "tag", "tags": ["x"]}]}))
+    document.insert_rule(
+        0,
+        Rule.from_dict(
+            {
+                "id": "broken",
+                "name": "Broken pattern",
+                "trigger": "keyword",
+                "when": {"fact": "message.text", "op": "matches", "value": "(unclosed"},
+                "actions": [{"type": "tag", "tags": ["x"]}],
+            }
+        ),
+    )
     page.rerun()
     say(qtbot, page, "hello")
     assert page.sim.session is None and page.sim.decision is None
@@ -393,19 +417,35 @@ def test_a_ruleset_that_cannot_compile_is_explained_not_crashed(qtbot: Any, page
     assert page.sim.session is not None and page.chat.lines[-1].text == "hello"
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    ({"fired": True, "held": True, "conditions_held": 1, "conditions_total": 4}, ("Fired · 1 of 4 conditions held", "fired")),
-    ({"fired": False, "held": False, "conditions_held": 3, "conditions_total": 4},
-     ("Near miss · 3 of 4 conditions held", "near")),
-    ({"fired": False, "held": False, "conditions_held": 1, "conditions_total": 4},
-     ("Not fired · 1 of 4 conditions held", "failed")),
-    ({"fired": False, "held": False, "conditions_held": 0, "conditions_total": 1},
-     ("Not fired · 0 of 1 conditions held", "failed")),
-    ({"fired": False, "held": True, "cooldown": True, "conditions_held": 1, "conditions_total": 1},
-     ("Already fired (cooling down)", "cooldown")),
-    ({"fired": False, "held": False, "evaluated": False, "conditions_held": 2, "conditions_total": 2},
-     ("Skipped: an earlier rule stopped", "skipped")),
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            {"fired": True, "held": True, "conditions_held": 1, "conditions_total": 4},
+            ("Fired · 1 of 4 conditions held", "fired"),
+        ),
+        (
+            {"fired": False, "held": False, "conditions_held": 3, "conditions_total": 4},
+            ("Near miss · 3 of 4 conditions held", "near"),
+        ),
+        (
+            {"fired": False, "held": False, "conditions_held": 1, "conditions_total": 4},
+            ("Not fired · 1 of 4 conditions held", "failed"),
+        ),
+        (
+            {"fired": False, "held": False, "conditions_held": 0, "conditions_total": 1},
+            ("Not fired · 0 of 1 conditions held", "failed"),
+        ),
+        (
+            {"fired": False, "held": True, "cooldown": True, "conditions_held": 1, "conditions_total": 1},
+            ("Already fired (cooling down)", "cooldown"),
+        ),
+        (
+            {"fired": False, "held": False, "evaluated": False, "conditions_held": 2, "conditions_total": 2},
+            ("Skipped: an earlier rule stopped", "skipped"),
+        ),
+    ],
+)
 def test_rule_status_names_near_misses(rule: dict[str, Any], expected: tuple[str, str]) -> None:
     from widgets.simulator.explanation import rule_status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,17 +13,17 @@ from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime
 from PySide6.QtGui import QHelpEvent, QKeySequence, QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from builder.analysis.references import template_users
 from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, Template
 from rules_schema import Problem
-from builder.analysis.references import template_users
 from widgets.templates.template_editor import TemplateEditor, unique_id
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
 # Wednesday 25 Nov 2026, 22:00 in Berlin: support (Mon-Fri 08:00-18:00) is closed; a high-priority
 # promise of 60 business minutes runs from the 08:00 opening: "by tomorrow 09:00".
-EVENING = datetime(2026, 11, 25, 21, 0, tzinfo=timezone.utc)
+EVENING = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
 
 
 TEMPLATES = (
@@ -323,7 +323,8 @@ def test_ctrl_z_in_the_text_undoes_through_the_window_stack(qtbot, editor: Templ
     assert stack.index() == 0
 
 
-@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # the offscreen platform cannot raise the tooltip window
+# the offscreen platform cannot raise the tooltip window
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")
 def test_hovering_a_typo_shows_the_problem_as_tooltip(qtbot, editor: TemplateEditor) -> None:
     editor.select_template("handoff-ack")
     clear_body(qtbot, editor)
