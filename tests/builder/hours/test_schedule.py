@@ -202,6 +202,47 @@ def test_no_opening_and_never_closing() -> None:
     assert always.add_business_minutes(at, 90) == at + timedelta(minutes=90)
 
 
+# --- the promise: `minutes` of open time after an instant ---------------------------------------
+
+OFFICE = Schedule("office", "Office", "Europe/Berlin",
+                  tuple(Interval(d, "09:00", "17:00") for d in WEEKDAYS[:5]) + (Interval("sat", "22:00", "06:00"),),
+                  HolidaySet("DE", "BE"))
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        ((2026, 11, 23, 16, 0), 60, (2026, 11, 23, 17, 0)),  # lands exactly at close: today, not tomorrow
+        ((2026, 11, 23, 16, 0), 59, (2026, 11, 23, 16, 59)),  # one minute before close
+        ((2026, 11, 23, 16, 0), 61, (2026, 11, 24, 9, 1)),  # one minute past: the rest tomorrow
+        ((2026, 11, 23, 16, 59), 1, (2026, 11, 23, 17, 0)),  # the last open minute
+        ((2026, 11, 23, 17, 0), 1, (2026, 11, 24, 9, 1)),  # at close: counts from the next opening
+        ((2026, 11, 23, 8, 0), 480, (2026, 11, 23, 17, 0)),  # before opening: the whole day, to close
+        ((2026, 11, 23, 9, 0), 481, (2026, 11, 24, 9, 1)),  # a whole day and a minute
+        ((2026, 11, 23, 12, 0), 0, (2026, 11, 23, 12, 0)),  # nothing to add while open
+        ((2026, 11, 27, 16, 30), 60, (2026, 11, 28, 22, 30)),  # Friday evening: the Saturday night shift
+        ((2026, 11, 28, 23, 0), 420, (2026, 11, 29, 6, 0)),  # overnight span to its close on Sunday
+        ((2026, 11, 28, 23, 0), 421, (2026, 11, 30, 9, 1)),  # past it: Monday
+        # across Christmas (Fri 25th and Sat 26th are holidays; the night shift starts on the 26th)
+        ((2026, 12, 24, 16, 30), 60, (2026, 12, 28, 9, 30)),
+        # DST: the Saturday night shift of 28 March runs 22:00 CET to 06:00 CEST, seven hours
+        ((2026, 3, 28, 22, 0), 420, (2026, 3, 29, 6, 0)),
+        ((2026, 3, 28, 22, 0), 419, (2026, 3, 29, 5, 59)),
+        ((2026, 3, 28, 22, 0), 421, (2026, 3, 30, 9, 1)),
+        # the one of 24 October runs 22:00 CEST to 06:00 CET, nine hours
+        ((2026, 10, 24, 22, 0), 540, (2026, 10, 25, 6, 0)),
+        ((2026, 10, 24, 22, 0), 480, (2026, 10, 25, 5, 0)),
+    ],
+)
+def test_add_business_minutes_boundaries(start: tuple[int, ...], minutes: int, expected: tuple[int, ...]) -> None:
+    """The promise a visitor reads ("we answer by 17:00"): reaching the close is still today."""
+    hours = OpenHours(OFFICE)
+    at = local(BERLIN, *start)
+    assert hours.add_business_minutes(at, minutes) == local(BERLIN, *expected)
+    if minutes:  # and it is the inverse of counting open minutes
+        assert hours.business_minutes(at, local(BERLIN, *expected)) == minutes
+
+
 def test_adjacent_intervals_merge() -> None:
     hours = OpenHours(Schedule("s", "S", "UTC", (Interval("mon", "22:00", "24:00"), Interval("tue", "00:00", "06:00"))))
     monday = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
