@@ -57,24 +57,33 @@ class PhraseError(ValueError):
     """A phrase that cannot match anything (no words in it)."""
 
 
+# Words that look inflected but are not (from Snowball's English stemmer's exception lists):
+# stripping would make them another common word ("news" -> "new", "outing" -> "out").
+_INVARIANT = frozenset({"news", "inning", "outing", "canning", "herring", "earring"})
+_VOWELS = frozenset("aeiouy")
+
+
 def _stem_uncached(word: str) -> str:
+    """One suffix (-ing, -ed, -ies to -y, -s), then a final e, then one of a doubled final
+    consonant. Minimum lengths keep short words whole ("doing", "aged", "ads"); -ing and -ed need
+    a vowel in what is left (Porter's rule), so "string" is not "str". There is no -es rule: -s
+    then the final e does the same ("boxes" -> "box") and keeps "employees" = "employee"."""
     w = word
     n = len(w)
-    if n <= 3 or not w.isalpha():
+    if not w.isalpha() or w in _INVARIANT:
         return w
-    if w.endswith("ing") and n - 3 >= 3:
+    if w.endswith("ing") and n - 3 >= 3 and not _VOWELS.isdisjoint(w[:-3]):
         w = w[:-3]
-    elif w.endswith("ed") and n - 2 >= 3:
+    elif w.endswith("ed") and n - 2 >= 3 and not _VOWELS.isdisjoint(w[:-2]):
         w = w[:-2]
     elif w.endswith("ies") and n - 3 >= 2:
         w = w[:-3] + "y"
-    elif w.endswith("es") and n - 2 >= 3:
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith("ss") and n - 1 >= 3:
+    elif w.endswith("s") and n - 1 >= 3:  # -ss too: "glass" -> "glas", as undoubling would
         w = w[:-1]
     if len(w) >= 4 and w.endswith("e"):
         w = w[:-1]
-    if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "aeiou":
+    # Undoubling leaves at least 3 letters, as a 3-letter word is never stemmed: eggs = egg.
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiou":
         w = w[:-1]
     return w
 
@@ -190,7 +199,7 @@ def word_forms(word_stem: str) -> tuple[str, ...]:
     candidates: set[str] = set()
     for e in (s, s + s[-1]):
         for b in (e, e + "e"):
-            candidates.update((b, b + "ing", b + "ed", b + "es", b + "s"))
+            candidates.update((b, b + "ing", b + "ed", b + "s"))
             if b.endswith("y"):
                 candidates.add(b[:-1] + "ies")
     return tuple(sorted(w for w in candidates if _stem_uncached(w) == s))

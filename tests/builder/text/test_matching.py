@@ -147,6 +147,61 @@ def test_stemmer_folds_simple_inflections_only() -> None:
     assert stem("cancellation") != stem("cancel")
 
 
+# Every rule of the stemmer at the edge of its minimum length, one row each side where it has one.
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("bed", "bed"), ("see", "see"),  # three letters or fewer: never stemmed
+        ("mp3s", "mp3s"), ("24h", "24h"),  # not all letters: never stemmed
+        ("eating", "eat"), ("refunding", "refund"),  # -ing leaving three letters
+        ("doing", "doing"), ("being", "being"),  # -ing would leave two
+        ("string", "string"), ("spring", "spring"),  # -ing would leave no vowel
+        ("flying", "fly"), ("crying", "cry"),  # y is a vowel there
+        ("owned", "own"), ("refunded", "refund"),  # -ed leaving three letters
+        ("aged", "aged"), ("used", "used"),  # -ed would leave two
+        ("shred", "shred"),  # -ed would leave no vowel
+        ("shoed", "sho"), ("shoe", "sho"),  # the vowel may be the last letter left
+        ("flies", "fly"), ("cherries", "cherry"),  # -ies to -y, leaving two letters or more
+        ("ties", "tie"),  # -ies would leave one: the -s rule applies instead
+        ("bugs", "bug"), ("refunds", "refund"),  # -s leaving three letters
+        ("ads", "ads"),  # -s would leave two
+        ("boxes", "box"), ("goes", "goe"),  # -es: the -s, then the final e when four letters are left
+        ("employees", "employe"), ("employee", "employe"),  # so -ees keeps its e: employees = employee
+        ("glass", "glas"), ("glasses", "glas"),  # -ss: one s goes either way
+        ("cake", "cak"), ("cakes", "cak"),  # a final e, at four letters
+        ("charge", "charg"), ("charged", "charg"), ("charges", "charg"),  # a final e, at four letters
+        ("use", "use"), ("uses", "use"),  # a final e that would leave two letters stays
+        ("cancelled", "cancel"), ("stopped", "stop"), ("bills", "bil"),  # a doubled consonant
+        ("eggs", "egg"), ("adds", "add"),  # undoubling would leave two letters: eggs = egg
+        ("coffee", "coffe"), ("sees", "see"),  # a doubled vowel stays
+        ("news", "news"), ("outing", "outing"), ("herring", "herring"),  # not inflections
+        ("cancellation", "cancellation"),  # derived nouns are not folded
+    ],
+)
+def test_stem_table(word: str, expected: str) -> None:
+    assert stem(word) == expected
+    assert word in word_forms(expected)  # the anchor scan spells the stem out as this word too
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("news", "new"), ("string", "str"), ("strings", "str"), ("spring", "spr"), ("outing", "out"),
+     ("herring", "her"), ("cancellation", "cancel"), ("doing", "do"), ("aged", "ag"), ("goes", "go")],
+)
+def test_false_friends_do_not_conflate(a: str, b: str) -> None:
+    assert stem(a) != stem(b)
+    assert found(a, b) == [] and found(b, a) == []
+
+
+@pytest.mark.parametrize("family", [
+    ("egg", "eggs"), ("add", "adds", "added", "adding"), ("string", "strings"), ("news",),
+    ("fly", "flies", "flying"), ("employee", "employees"), ("agree", "agrees"), ("coffee", "coffees"), ("stop", "stops", "stopped", "stopping"), ("use", "uses"), ("charge", "charges", "charged", "charging"),
+])
+def test_inflections_conflate(family: tuple[str, ...]) -> None:
+    assert len({stem(w) for w in family}) == 1
+    assert all(found(w, family[0]) for w in family)
+
+
 def test_patterns_are_case_insensitive_re2() -> None:
     patterns = PatternSet()
     order = patterns.add(r"order\s*#?\d{4,}")
