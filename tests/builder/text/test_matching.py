@@ -16,6 +16,7 @@ from builder.text.matching import (
     word_forms,
 )
 from builder.text.patterns import PatternSet
+from tests.builder.engine import reference_engine
 
 
 def found(text: str, *phrases: str) -> list[str]:
@@ -200,6 +201,31 @@ def test_false_friends_do_not_conflate(a: str, b: str) -> None:
 def test_inflections_conflate(family: tuple[str, ...]) -> None:
     assert len({stem(w) for w in family}) == 1
     assert all(found(w, family[0]) for w in family)
+
+
+@given(_WORDS | st.text(alphabet="aeioucdlnrstyg", min_size=1, max_size=12) | st.sampled_from(
+    ["news", "string", "herring", "coffees", "employees", "cherries", "cancelled", "eggs", "shoed", "24h"]))
+@settings(max_examples=3000, deadline=None)
+def test_stem_agrees_with_the_reference_engine_stemmer(word: str) -> None:
+    """The reference engine has its own stemmer (a table of the same rules), so that the
+    engine-versus-reference property tests check the production stemmer instead of sharing it."""
+    assert stem(word) == reference_engine.stem(word)
+
+
+@given(phrases=st.lists(st.lists(_WORDS | _WORDS.map(lambda w: w + "*"), min_size=1, max_size=3).map(" ".join),
+                        min_size=1, max_size=5, unique=True),
+       words=st.lists(_WORDS, max_size=10), ending=st.sampled_from(["", "s", "es", "ed", "ing", "ies", "e"]))
+@settings(max_examples=300, deadline=None)
+def test_matcher_agrees_with_the_reference_engine_phrase_search(
+        phrases: list[str], words: list[str], ending: str) -> None:
+    """The matcher's machinery (anchors, RE2 scan, word forms) and its stemmer find what a
+    word-by-word search with the reference's own stemmer finds, inflections included."""
+    planted = [w.rstrip("*") + ending for w in phrases[0].split()]
+    text = " ".join(words[:3] + planted + words[3:])
+    matcher = PhraseMatcher()
+    ids = {phrase: matcher.add(phrase) for phrase in phrases}
+    hits = matcher.match_text(text)
+    assert {p for p, pid in ids.items() if pid in hits} == {p for p in phrases if reference_engine.phrase_in(text, p)}
 
 
 def test_patterns_are_case_insensitive_re2() -> None:
