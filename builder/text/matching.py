@@ -124,10 +124,6 @@ class Tokens:
             self._spans = [m.span() for m in _WORD.finditer(self.text)]
         return self._spans
 
-    @property
-    def normalised(self) -> str:
-        return " ".join(self.words)
-
 
 def words_of(text: str) -> list[str]:
     """The normalised words of `text` (casefolded, apostrophes dropped), in order."""
@@ -161,10 +157,6 @@ def parse_phrase(phrase: str) -> tuple[PhraseWord, ...]:
     if not words:
         raise PhraseError(f"the phrase {phrase!r} has no words to match")
     return words
-
-
-def _word_matches(pw: PhraseWord, token_stem: str) -> bool:
-    return token_stem.startswith(pw.stem) if pw.prefix else token_stem == pw.stem
 
 
 @dataclass(frozen=True)
@@ -203,13 +195,6 @@ def word_forms(word_stem: str) -> tuple[str, ...]:
             if b.endswith("y"):
                 candidates.add(b[:-1] + "ies")
     return tuple(sorted(w for w in candidates if _stem_uncached(w) == s))
-
-
-def _normalised_bytes(text: str) -> bytes:
-    """The words of `text` separated by spaces, as UTF-8 (ASCII: one C-speed translation)."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_WORDS, b"'")
-    return " ".join(words_of(text)).encode("utf-8")
 
 
 def anchor_search_set(case_sensitive: bool = True) -> Any:
