@@ -260,7 +260,9 @@ def test_naive_time_and_unknown_zone_are_readable_errors() -> None:
         OpenHours(Schedule("x", "X", "UTC", (Interval("mon", "9am", "17:00"),)))
     problems = check_schedule(Schedule("x", "X", "Mars/Olympus", holidays=HolidaySet("DE", "ZZ")))
     assert len(problems) == 2
-    assert "subdivision ZZ" in problems[1]
+    assert problems[0] == "unknown time zone 'Mars/Olympus' (expected an IANA name like Europe/Berlin)"
+    assert problems[1].startswith("holidays: ") and "subdivision ZZ" in problems[1]
+    assert check_schedule(support_hours().schedule) == []
 
 
 @pytest.mark.parametrize(
@@ -268,14 +270,43 @@ def test_naive_time_and_unknown_zone_are_readable_errors() -> None:
     [
         ((2026, 11, 27, 16, 30), "today 16:30"),
         ((2026, 11, 28, 9, 0), "tomorrow 09:00"),
+        ((2026, 11, 29, 9, 0), "Sunday 09:00"),  # two days ahead: the weekday
         ((2026, 11, 30, 9, 0), "Monday 09:00"),
+        ((2026, 12, 3, 9, 0), "Thursday 09:00"),  # six days ahead: still the weekday
+        ((2026, 12, 4, 9, 0), "4 December 09:00"),  # a week ahead: the date
         ((2027, 1, 2, 9, 0), "2 January 09:00"),
+        ((2027, 9, 23, 9, 0), "23 September 09:00"),  # 300 days ahead: no year yet
+        ((2027, 9, 24, 9, 0), "24 September 2027 09:00"),  # 301 days ahead: with the year
         ((2027, 11, 2, 9, 0), "2 November 2027 09:00"),
+        ((2026, 11, 26, 9, 0), "26 November 2026 09:00"),  # in the past: the full date
     ],
 )
 def test_relative_time(when: tuple[int, ...], expected: str) -> None:
     now = local(BERLIN, 2026, 11, 27, 10, 0)  # a Friday
     assert relative_time(local(BERLIN, *when), now, BERLIN) == expected
+
+
+def test_relative_time_counts_days_in_the_schedules_zone() -> None:
+    """23 November 20:00 UTC is already the 24th in Auckland: a time on the 24th is "today" there."""
+    auckland = ZoneInfo("Pacific/Auckland")
+    now = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+    assert relative_time(local(auckland, 2026, 11, 24, 10, 0), now, auckland) == "today 10:00"
+    assert relative_time(local(auckland, 2026, 11, 25, 10, 0), now, auckland) == "tomorrow 10:00"
+
+
+def test_unnamed_closure_and_reversed_or_split_spans() -> None:
+    schedule = Schedule("s", "S", "UTC", (Interval("mon", "09:00", "12:00"), Interval("mon", "12:00", "14:00"),
+                                          Interval("mon", "15:00", "17:00")),
+                        closures=(Closure("2026-11-30"),))
+    hours = OpenHours(schedule)
+    assert hours.closed_reason(date(2026, 11, 30)) == "closed"
+    assert hours.closed_reason(date(2026, 11, 23)) is None
+    monday, tuesday = datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC)
+    # adjacent spans merge, and the day's later span is still counted after the merge
+    assert hours.business_minutes(monday, tuesday) == 7 * 60
+    assert hours.next_close(monday + timedelta(hours=10)) == monday + timedelta(hours=14)
+    assert hours.next_open(monday + timedelta(hours=14)) == monday + timedelta(hours=15)
+    assert hours.business_minutes(tuesday, monday) == 0.0  # b before a
 
 
 # --- property: the fast schedule agrees with a minute-by-minute reference -------------------------
