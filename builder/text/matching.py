@@ -4,7 +4,8 @@ Semantics (shared with the playbook and the editor's help text): case-insensitiv
 punctuation is a word boundary, apostrophes inside words are dropped ("don't" = "dont"), whole
 words only, and a light suffix stemmer folds simple inflections on both sides (refund = refunds =
 refunded = refunding; cancel = cancelled; charge = charged = charges) without touching derived
-nouns ("cancellation" is not "cancel"). A trailing `*` on a phrase word is a prefix match on the
+nouns ("cancellation" is not "cancel") or words that only look inflected ("news" is not "new",
+"string" is not "str"). A trailing `*` on a phrase word is a prefix match on the
 word's stem ("cancel*" matches "cancellation"). Emoji count as one-character words.
 
 Each phrase is filed under one of its words; one RE2 scan finds whether a message holds any such
