@@ -161,6 +161,8 @@ def test_ignored_holiday_is_a_working_day() -> None:
     assert hours.is_open(local(BERLIN, 2026, 12, 25, 10, 0))
     assert date(2026, 12, 25) in hours.computed_holidays(2026)
     assert date(2026, 12, 25) not in hours.holidays(2026)
+    assert date(2026, 3, 8) in hours.computed_holidays(2026)  # Women's Day: Berlin's own holiday
+    assert date(2026, 3, 8) not in OpenHours(Schedule("s", "S", "Europe/Berlin", (), HolidaySet("DE"))).holidays(2026)
 
 
 def test_next_open_across_the_easter_weekend() -> None:

@@ -113,6 +113,32 @@ def test_every_occurrence_is_reported() -> None:
 def test_prefix_word_inside_a_phrase() -> None:
     assert found("please cancelling my subscriptions", "cancel* my subscription") == ["cancel* my subscription"]
     assert found("please cancel your subscription", "cancel* my subscription") == []
+    # the `word*` is not the phrase's anchor here: it is checked as a prefix beside "subscription"
+    assert found("cancellation of my subscription", "cancel* of my subscription") == ["cancel* of my subscription"]
+    matcher = PhraseMatcher()
+    pid = matcher.add("cancel* of my subscription")
+    assert matcher.match_text("Cancellation of my subscription!") == {pid}
+
+
+def test_a_word_equal_to_a_prefix_is_one_match() -> None:
+    assert found("cancel it", "cancel*") == ["cancel*"]
+    assert found("cancelled, cancellation", "cancel*") == ["cancel*", "cancel*"]
+
+
+def test_a_longer_phrase_is_filed_under_a_word_looked_for_anyway() -> None:
+    """With "refund" a phrase of its own, "refund my subscription" is anchored at "refund": the
+    anchor scan then looks for nothing more than the refund forms."""
+    matcher = PhraseMatcher()
+    matcher.add_all(["refund", "refund my subscription"])
+    matcher.build()
+    exact, prefixes = matcher.anchor_patterns(" ")
+    assert exact is not None and "refund" in exact and "subscription" not in exact
+    assert prefixes is None
+    alone = PhraseMatcher()
+    alone.add("refund my subscription")  # alone, the rarest-looking word is the anchor
+    alone.build()
+    exact_alone, _ = alone.anchor_patterns(" ")
+    assert exact_alone is not None and "subscription" in exact_alone and "refund" not in exact_alone
 
 
 def test_one_matcher_for_many_phrases_reports_ids() -> None:
