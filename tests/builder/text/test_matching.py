@@ -27,6 +27,7 @@ def found(text: str, *phrases: str) -> list[str]:
     ("text", "phrase", "hit"),
     [
         ("REFUND!!!", "refund", True),
+        ("EXTRA TAX", "extra tax", True),  # every capital letter survives the ASCII fast path
         ("I want a Refund.", "refund", True),
         ("refunds", "refund", True),
         ("refunded yesterday", "refund", True),
