@@ -2,7 +2,8 @@
 
 Qt-free and builder-free: a chatbot's runtime or a CI script can validate a ruleset with this
 package alone. Names are imported lazily, so a process that only needs the catalog (the engine,
-a replay worker) does not pay for jsonschema.
+a replay worker) does not pay for jsonschema. Importing it changes nothing else in the process:
+a host chatbot's own jsonschema keeps every format checker it has.
 """
 
 from __future__ import annotations
@@ -10,14 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from rules_schema._startup import skip_slow_format_libraries
-
-skip_slow_format_libraries()
-
-from rules_schema.canonical import canonical_json, content_hash  # noqa: E402
-from rules_schema.catalog import Catalog, Fact, Operator, catalog  # noqa: E402
-from rules_schema.migrate import LATEST_VERSION, document_version, migrate  # noqa: E402
-from rules_schema.problems import ERROR, WARNING, Problem, Severity, has_errors  # noqa: E402
+from rules_schema.canonical import canonical_json, content_hash
+from rules_schema.catalog import Catalog, Fact, Operator, catalog
+from rules_schema.migrate import LATEST_VERSION, document_version, migrate
+from rules_schema.problems import ERROR, WARNING, Problem, Severity, has_errors
 
 # These need jsonschema (about 0.1-0.2 s to import): loaded on first use only.
 _LAZY: dict[str, str] = {

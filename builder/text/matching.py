@@ -4,7 +4,8 @@ Semantics (shared with the playbook and the editor's help text): case-insensitiv
 punctuation is a word boundary, apostrophes inside words are dropped ("don't" = "dont"), whole
 words only, and a light suffix stemmer folds simple inflections on both sides (refund = refunds =
 refunded = refunding; cancel = cancelled; charge = charged = charges) without touching derived
-nouns ("cancellation" is not "cancel"). A trailing `*` on a phrase word is a prefix match on the
+nouns ("cancellation" is not "cancel") or words that only look inflected ("news" is not "new",
+"string" is not "str"). A trailing `*` on a phrase word is a prefix match on the
 word's stem ("cancel*" matches "cancellation"). Emoji count as one-character words.
 
 Each phrase is filed under one of its words; one RE2 scan finds whether a message holds any such
@@ -57,24 +58,33 @@ class PhraseError(ValueError):
     """A phrase that cannot match anything (no words in it)."""
 
 
+# Words that look inflected but are not (from Snowball's English stemmer's exception lists):
+# stripping would make them another common word ("news" -> "new", "outing" -> "out").
+_INVARIANT = frozenset({"news", "inning", "outing", "canning", "herring", "earring"})
+_VOWELS = frozenset("aeiouy")
+
+
 def _stem_uncached(word: str) -> str:
+    """One suffix (-ing, -ed, -ies to -y, -s), then a final e, then one of a doubled final
+    consonant. Minimum lengths keep short words whole ("doing", "aged", "ads"); -ing and -ed need
+    a vowel in what is left (Porter's rule), so "string" is not "str". There is no -es rule: -s
+    then the final e does the same ("boxes" -> "box") and keeps "employees" = "employee"."""
     w = word
     n = len(w)
-    if n <= 3 or not w.isalpha():
+    if not w.isalpha() or w in _INVARIANT:
         return w
-    if w.endswith("ing") and n - 3 >= 3:
+    if w.endswith("ing") and n - 3 >= 3 and not _VOWELS.isdisjoint(w[:-3]):
         w = w[:-3]
-    elif w.endswith("ed") and n - 2 >= 3:
+    elif w.endswith("ed") and n - 2 >= 3 and not _VOWELS.isdisjoint(w[:-2]):
         w = w[:-2]
     elif w.endswith("ies") and n - 3 >= 2:
         w = w[:-3] + "y"
-    elif w.endswith("es") and n - 2 >= 3:
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith("ss") and n - 1 >= 3:
+    elif w.endswith("s") and n - 1 >= 3:  # -ss too: "glass" -> "glas", as undoubling would
         w = w[:-1]
     if len(w) >= 4 and w.endswith("e"):
         w = w[:-1]
-    if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "aeiou":
+    # Undoubling leaves at least 3 letters, as a 3-letter word is never stemmed: eggs = egg.
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiou":
         w = w[:-1]
     return w
 
@@ -115,10 +125,6 @@ class Tokens:
             self._spans = [m.span() for m in _WORD.finditer(self.text)]
         return self._spans
 
-    @property
-    def normalised(self) -> str:
-        return " ".join(self.words)
-
 
 def words_of(text: str) -> list[str]:
     """The normalised words of `text` (casefolded, apostrophes dropped), in order."""
@@ -154,10 +160,6 @@ def parse_phrase(phrase: str) -> tuple[PhraseWord, ...]:
     return words
 
 
-def _word_matches(pw: PhraseWord, token_stem: str) -> bool:
-    return token_stem.startswith(pw.stem) if pw.prefix else token_stem == pw.stem
-
-
 @dataclass(frozen=True)
 class Match:
     """One phrase found in a message: its id, text and character span in the original text."""
@@ -190,17 +192,10 @@ def word_forms(word_stem: str) -> tuple[str, ...]:
     candidates: set[str] = set()
     for e in (s, s + s[-1]):
         for b in (e, e + "e"):
-            candidates.update((b, b + "ing", b + "ed", b + "es", b + "s"))
+            candidates.update((b, b + "ing", b + "ed", b + "s"))
             if b.endswith("y"):
                 candidates.add(b[:-1] + "ies")
     return tuple(sorted(w for w in candidates if _stem_uncached(w) == s))
-
-
-def _normalised_bytes(text: str) -> bytes:
-    """The words of `text` separated by spaces, as UTF-8 (ASCII: one C-speed translation)."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_WORDS, b"'")
-    return " ".join(words_of(text)).encode("utf-8")
 
 
 def anchor_search_set(case_sensitive: bool = True) -> Any:

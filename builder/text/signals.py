@@ -123,12 +123,6 @@ def _scorer() -> Any:
     return fuzz.token_sort_ratio
 
 
-def similarity(a: str, b: str) -> float:
-    """rapidfuzz token-sort similarity (0-100) of two normalised texts."""
-    score: float = _scorer()(a, b)
-    return score
-
-
 class RepeatTracker:
     """Counts visitor messages that are near-copies of an earlier visitor message.
 

@@ -2,9 +2,10 @@
 
 Naive on purpose: every phrase is searched word by word in every message, every fact is
 recomputed from the whole event prefix at every evaluation, timer crossings are recomputed from
-scratch after every step of the clock. It shares only the *definitions* with the engine (the stemmer, the caps
-and sentiment functions, the schedule), never its machinery (phrase table, indexes, closures,
-incremental state, deadline scheduling). Also holds small builders used by the engine tests.
+scratch after every step of the clock. It shares only the *definitions* with the engine (the caps and sentiment
+functions, the schedule), never its machinery (phrase table, indexes, closures, incremental state,
+deadline scheduling). The stemmer is written out again here from the matcher's documented rules, so
+that a mistake in the production stemmer shows up as a disagreement instead of being copied. Also holds small builders used by the engine tests.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from zoneinfo import ZoneInfo
 import re2
 from rapidfuzz import fuzz
 
-from builder.text.matching import stem
 from builder.format.model import Condition, Group, Leaf, Not, Rule, Ruleset
 from builder.text.signals import FRUSTRATION_PHRASES, caps_ratio, sentiment, url_path
 
@@ -63,6 +63,29 @@ def events(start: str, *items: tuple[float, str, dict[str, Any]]) -> list[dict[s
 
 
 # --- naive text -------------------------------------------------------------------------------
+
+# The matcher's light stemmer, as a table: (suffix, what replaces it, fewest letters left, whether
+# what is left needs a vowel). The first row that fits applies; then a final e goes and a doubled
+# final consonant is undoubled, each only when four letters or more are there.
+_SUFFIX_RULES = (("ing", "", 3, True), ("ed", "", 3, True), ("ies", "y", 2, False), ("s", "", 3, False))
+_NOT_INFLECTED = {"news", "inning", "outing", "canning", "herring", "earring"}
+
+
+def stem(word: str) -> str:
+    if not word.isalpha() or word in _NOT_INFLECTED:
+        return word
+    for suffix, replacement, fewest, needs_vowel in _SUFFIX_RULES:
+        left = word[: len(word) - len(suffix)]
+        if word.endswith(suffix) and len(left) >= fewest and (
+                not needs_vowel or any(letter in "aeiouy" for letter in left)):
+            word = left + replacement
+            break
+    if len(word) >= 4 and word[-1] == "e":
+        word = word[:-1]
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]
+    return word
+
 
 def words(text: str) -> list[str]:
     return [w.casefold().replace("'", "").replace("\u2019", "") for w in _WORD.findall(text)]

@@ -161,6 +161,8 @@ def test_ignored_holiday_is_a_working_day() -> None:
     assert hours.is_open(local(BERLIN, 2026, 12, 25, 10, 0))
     assert date(2026, 12, 25) in hours.computed_holidays(2026)
     assert date(2026, 12, 25) not in hours.holidays(2026)
+    assert date(2026, 3, 8) in hours.computed_holidays(2026)  # Women's Day: Berlin's own holiday
+    assert date(2026, 3, 8) not in OpenHours(Schedule("s", "S", "Europe/Berlin", (), HolidaySet("DE"))).holidays(2026)
 
 
 def test_next_open_across_the_easter_weekend() -> None:
@@ -202,6 +204,47 @@ def test_no_opening_and_never_closing() -> None:
     assert always.add_business_minutes(at, 90) == at + timedelta(minutes=90)
 
 
+# --- the promise: `minutes` of open time after an instant ---------------------------------------
+
+OFFICE = Schedule("office", "Office", "Europe/Berlin",
+                  tuple(Interval(d, "09:00", "17:00") for d in WEEKDAYS[:5]) + (Interval("sat", "22:00", "06:00"),),
+                  HolidaySet("DE", "BE"))
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        ((2026, 11, 23, 16, 0), 60, (2026, 11, 23, 17, 0)),  # lands exactly at close: today, not tomorrow
+        ((2026, 11, 23, 16, 0), 59, (2026, 11, 23, 16, 59)),  # one minute before close
+        ((2026, 11, 23, 16, 0), 61, (2026, 11, 24, 9, 1)),  # one minute past: the rest tomorrow
+        ((2026, 11, 23, 16, 59), 1, (2026, 11, 23, 17, 0)),  # the last open minute
+        ((2026, 11, 23, 17, 0), 1, (2026, 11, 24, 9, 1)),  # at close: counts from the next opening
+        ((2026, 11, 23, 8, 0), 480, (2026, 11, 23, 17, 0)),  # before opening: the whole day, to close
+        ((2026, 11, 23, 9, 0), 481, (2026, 11, 24, 9, 1)),  # a whole day and a minute
+        ((2026, 11, 23, 12, 0), 0, (2026, 11, 23, 12, 0)),  # nothing to add while open
+        ((2026, 11, 27, 16, 30), 60, (2026, 11, 28, 22, 30)),  # Friday evening: the Saturday night shift
+        ((2026, 11, 28, 23, 0), 420, (2026, 11, 29, 6, 0)),  # overnight span to its close on Sunday
+        ((2026, 11, 28, 23, 0), 421, (2026, 11, 30, 9, 1)),  # past it: Monday
+        # across Christmas (Fri 25th and Sat 26th are holidays; the night shift starts on the 26th)
+        ((2026, 12, 24, 16, 30), 60, (2026, 12, 28, 9, 30)),
+        # DST: the Saturday night shift of 28 March runs 22:00 CET to 06:00 CEST, seven hours
+        ((2026, 3, 28, 22, 0), 420, (2026, 3, 29, 6, 0)),
+        ((2026, 3, 28, 22, 0), 419, (2026, 3, 29, 5, 59)),
+        ((2026, 3, 28, 22, 0), 421, (2026, 3, 30, 9, 1)),
+        # the one of 24 October runs 22:00 CEST to 06:00 CET, nine hours
+        ((2026, 10, 24, 22, 0), 540, (2026, 10, 25, 6, 0)),
+        ((2026, 10, 24, 22, 0), 480, (2026, 10, 25, 5, 0)),
+    ],
+)
+def test_add_business_minutes_boundaries(start: tuple[int, ...], minutes: int, expected: tuple[int, ...]) -> None:
+    """The promise a visitor reads ("we answer by 17:00"): reaching the close is still today."""
+    hours = OpenHours(OFFICE)
+    at = local(BERLIN, *start)
+    assert hours.add_business_minutes(at, minutes) == local(BERLIN, *expected)
+    if minutes:  # and it is the inverse of counting open minutes
+        assert hours.business_minutes(at, local(BERLIN, *expected)) == minutes
+
+
 def test_adjacent_intervals_merge() -> None:
     hours = OpenHours(Schedule("s", "S", "UTC", (Interval("mon", "22:00", "24:00"), Interval("tue", "00:00", "06:00"))))
     monday = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
@@ -219,7 +262,9 @@ def test_naive_time_and_unknown_zone_are_readable_errors() -> None:
         OpenHours(Schedule("x", "X", "UTC", (Interval("mon", "9am", "17:00"),)))
     problems = check_schedule(Schedule("x", "X", "Mars/Olympus", holidays=HolidaySet("DE", "ZZ")))
     assert len(problems) == 2
-    assert "subdivision ZZ" in problems[1]
+    assert problems[0] == "unknown time zone 'Mars/Olympus' (expected an IANA name like Europe/Berlin)"
+    assert problems[1].startswith("holidays: ") and "subdivision ZZ" in problems[1]
+    assert check_schedule(support_hours().schedule) == []
 
 
 @pytest.mark.parametrize(
@@ -227,14 +272,43 @@ def test_naive_time_and_unknown_zone_are_readable_errors() -> None:
     [
         ((2026, 11, 27, 16, 30), "today 16:30"),
         ((2026, 11, 28, 9, 0), "tomorrow 09:00"),
+        ((2026, 11, 29, 9, 0), "Sunday 09:00"),  # two days ahead: the weekday
         ((2026, 11, 30, 9, 0), "Monday 09:00"),
+        ((2026, 12, 3, 9, 0), "Thursday 09:00"),  # six days ahead: still the weekday
+        ((2026, 12, 4, 9, 0), "4 December 09:00"),  # a week ahead: the date
         ((2027, 1, 2, 9, 0), "2 January 09:00"),
+        ((2027, 9, 23, 9, 0), "23 September 09:00"),  # 300 days ahead: no year yet
+        ((2027, 9, 24, 9, 0), "24 September 2027 09:00"),  # 301 days ahead: with the year
         ((2027, 11, 2, 9, 0), "2 November 2027 09:00"),
+        ((2026, 11, 26, 9, 0), "26 November 2026 09:00"),  # in the past: the full date
     ],
 )
 def test_relative_time(when: tuple[int, ...], expected: str) -> None:
     now = local(BERLIN, 2026, 11, 27, 10, 0)  # a Friday
     assert relative_time(local(BERLIN, *when), now, BERLIN) == expected
+
+
+def test_relative_time_counts_days_in_the_schedules_zone() -> None:
+    """23 November 20:00 UTC is already the 24th in Auckland: a time on the 24th is "today" there."""
+    auckland = ZoneInfo("Pacific/Auckland")
+    now = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+    assert relative_time(local(auckland, 2026, 11, 24, 10, 0), now, auckland) == "today 10:00"
+    assert relative_time(local(auckland, 2026, 11, 25, 10, 0), now, auckland) == "tomorrow 10:00"
+
+
+def test_unnamed_closure_and_reversed_or_split_spans() -> None:
+    schedule = Schedule("s", "S", "UTC", (Interval("mon", "09:00", "12:00"), Interval("mon", "12:00", "14:00"),
+                                          Interval("mon", "15:00", "17:00")),
+                        closures=(Closure("2026-11-30"),))
+    hours = OpenHours(schedule)
+    assert hours.closed_reason(date(2026, 11, 30)) == "closed"
+    assert hours.closed_reason(date(2026, 11, 23)) is None
+    monday, tuesday = datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC)
+    # adjacent spans merge, and the day's later span is still counted after the merge
+    assert hours.business_minutes(monday, tuesday) == 7 * 60
+    assert hours.next_close(monday + timedelta(hours=10)) == monday + timedelta(hours=14)
+    assert hours.next_open(monday + timedelta(hours=14)) == monday + timedelta(hours=15)
+    assert hours.business_minutes(tuesday, monday) == 0.0  # b before a
 
 
 # --- property: the fast schedule agrees with a minute-by-minute reference -------------------------

@@ -16,6 +16,7 @@ from builder.text.matching import (
     word_forms,
 )
 from builder.text.patterns import PatternSet
+from tests.builder.engine import reference_engine
 
 
 def found(text: str, *phrases: str) -> list[str]:
@@ -26,6 +27,7 @@ def found(text: str, *phrases: str) -> list[str]:
     ("text", "phrase", "hit"),
     [
         ("REFUND!!!", "refund", True),
+        ("EXTRA TAX", "extra tax", True),  # every capital letter survives the ASCII fast path
         ("I want a Refund.", "refund", True),
         ("refunds", "refund", True),
         ("refunded yesterday", "refund", True),
@@ -112,6 +114,32 @@ def test_every_occurrence_is_reported() -> None:
 def test_prefix_word_inside_a_phrase() -> None:
     assert found("please cancelling my subscriptions", "cancel* my subscription") == ["cancel* my subscription"]
     assert found("please cancel your subscription", "cancel* my subscription") == []
+    # the `word*` is not the phrase's anchor here: it is checked as a prefix beside "subscription"
+    assert found("cancellation of my subscription", "cancel* of my subscription") == ["cancel* of my subscription"]
+    matcher = PhraseMatcher()
+    pid = matcher.add("cancel* of my subscription")
+    assert matcher.match_text("Cancellation of my subscription!") == {pid}
+
+
+def test_a_word_equal_to_a_prefix_is_one_match() -> None:
+    assert found("cancel it", "cancel*") == ["cancel*"]
+    assert found("cancelled, cancellation", "cancel*") == ["cancel*", "cancel*"]
+
+
+def test_a_longer_phrase_is_filed_under_a_word_looked_for_anyway() -> None:
+    """With "refund" a phrase of its own, "refund my subscription" is anchored at "refund": the
+    anchor scan then looks for nothing more than the refund forms."""
+    matcher = PhraseMatcher()
+    matcher.add_all(["refund", "refund my subscription"])
+    matcher.build()
+    exact, prefixes = matcher.anchor_patterns(" ")
+    assert exact is not None and "refund" in exact and "subscription" not in exact
+    assert prefixes is None
+    alone = PhraseMatcher()
+    alone.add("refund my subscription")  # alone, the rarest-looking word is the anchor
+    alone.build()
+    exact_alone, _ = alone.anchor_patterns(" ")
+    assert exact_alone is not None and "subscription" in exact_alone and "refund" not in exact_alone
 
 
 def test_one_matcher_for_many_phrases_reports_ids() -> None:
@@ -145,6 +173,86 @@ def test_stemmer_folds_simple_inflections_only() -> None:
     assert {stem(w) for w in ["cancel", "cancels", "cancelled", "canceled", "cancelling"]} == {"cancel"}
     assert {stem(w) for w in ["charge", "charged", "charges"]} == {stem("charge")}
     assert stem("cancellation") != stem("cancel")
+
+
+# Every rule of the stemmer at the edge of its minimum length, one row each side where it has one.
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("bed", "bed"), ("see", "see"),  # three letters or fewer: never stemmed
+        ("mp3s", "mp3s"), ("24h", "24h"),  # not all letters: never stemmed
+        ("eating", "eat"), ("refunding", "refund"),  # -ing leaving three letters
+        ("doing", "doing"), ("being", "being"),  # -ing would leave two
+        ("string", "string"), ("spring", "spring"),  # -ing would leave no vowel
+        ("flying", "fly"), ("crying", "cry"),  # y is a vowel there
+        ("owned", "own"), ("refunded", "refund"),  # -ed leaving three letters
+        ("aged", "aged"), ("used", "used"),  # -ed would leave two
+        ("shred", "shred"),  # -ed would leave no vowel
+        ("shoed", "sho"), ("shoe", "sho"),  # the vowel may be the last letter left
+        ("flies", "fly"), ("cherries", "cherry"),  # -ies to -y, leaving two letters or more
+        ("ties", "tie"),  # -ies would leave one: the -s rule applies instead
+        ("bugs", "bug"), ("refunds", "refund"),  # -s leaving three letters
+        ("ads", "ads"),  # -s would leave two
+        ("boxes", "box"), ("goes", "goe"),  # -es: the -s, then the final e when four letters are left
+        ("employees", "employe"), ("employee", "employe"),  # so -ees keeps its e: employees = employee
+        ("glass", "glas"), ("glasses", "glas"),  # -ss: one s goes either way
+        ("cake", "cak"), ("cakes", "cak"),  # a final e, at four letters
+        ("charge", "charg"), ("charged", "charg"), ("charges", "charg"),  # a final e, at four letters
+        ("use", "use"), ("uses", "use"),  # a final e that would leave two letters stays
+        ("cancelled", "cancel"), ("stopped", "stop"), ("bills", "bil"),  # a doubled consonant
+        ("eggs", "egg"), ("adds", "add"),  # undoubling would leave two letters: eggs = egg
+        ("coffee", "coffe"), ("sees", "see"),  # a doubled vowel stays
+        ("news", "news"), ("outing", "outing"), ("herring", "herring"),  # not inflections
+        ("cancellation", "cancellation"),  # derived nouns are not folded
+    ],
+)
+def test_stem_table(word: str, expected: str) -> None:
+    assert stem(word) == expected
+    assert word in word_forms(expected)  # the anchor scan spells the stem out as this word too
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("news", "new"), ("string", "str"), ("strings", "str"), ("spring", "spr"), ("outing", "out"),
+     ("herring", "her"), ("cancellation", "cancel"), ("doing", "do"), ("aged", "ag"), ("goes", "go")],
+)
+def test_false_friends_do_not_conflate(a: str, b: str) -> None:
+    assert stem(a) != stem(b)
+    assert found(a, b) == [] and found(b, a) == []
+
+
+@pytest.mark.parametrize("family", [
+    ("egg", "eggs"), ("add", "adds", "added", "adding"), ("string", "strings"), ("news",),
+    ("fly", "flies", "flying"), ("employee", "employees"), ("agree", "agrees"), ("coffee", "coffees"), ("stop", "stops", "stopped", "stopping"), ("use", "uses"), ("charge", "charges", "charged", "charging"),
+])
+def test_inflections_conflate(family: tuple[str, ...]) -> None:
+    assert len({stem(w) for w in family}) == 1
+    assert all(found(w, family[0]) for w in family)
+
+
+@given(_WORDS | st.text(alphabet="aeioucdlnrstyg", min_size=1, max_size=12) | st.sampled_from(
+    ["news", "string", "herring", "coffees", "employees", "cherries", "cancelled", "eggs", "shoed", "24h"]))
+@settings(max_examples=3000, deadline=None)
+def test_stem_agrees_with_the_reference_engine_stemmer(word: str) -> None:
+    """The reference engine has its own stemmer (a table of the same rules), so that the
+    engine-versus-reference property tests check the production stemmer instead of sharing it."""
+    assert stem(word) == reference_engine.stem(word)
+
+
+@given(phrases=st.lists(st.lists(_WORDS | _WORDS.map(lambda w: w + "*"), min_size=1, max_size=3).map(" ".join),
+                        min_size=1, max_size=5, unique=True),
+       words=st.lists(_WORDS, max_size=10), ending=st.sampled_from(["", "s", "es", "ed", "ing", "ies", "e"]))
+@settings(max_examples=300, deadline=None)
+def test_matcher_agrees_with_the_reference_engine_phrase_search(
+        phrases: list[str], words: list[str], ending: str) -> None:
+    """The matcher's machinery (anchors, RE2 scan, word forms) and its stemmer find what a
+    word-by-word search with the reference's own stemmer finds, inflections included."""
+    planted = [w.rstrip("*") + ending for w in phrases[0].split()]
+    text = " ".join(words[:3] + planted + words[3:])
+    matcher = PhraseMatcher()
+    ids = {phrase: matcher.add(phrase) for phrase in phrases}
+    hits = matcher.match_text(text)
+    assert {p for p, pid in ids.items() if pid in hits} == {p for p in phrases if reference_engine.phrase_in(text, p)}
 
 
 def test_patterns_are_case_insensitive_re2() -> None:
