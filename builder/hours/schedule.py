@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,7 +35,7 @@ import holidays as holidays_lib
 
 from builder.format.model import WEEKDAYS, HolidaySet, Schedule
 
-UTC = timezone.utc
+UTC = UTC
 SEARCH_DAYS = 366
 _DAY = timedelta(days=1)
 

@@ -2,10 +2,11 @@
 
 Naive on purpose: every phrase is searched word by word in every message, every fact is
 recomputed from the whole event prefix at every evaluation, timer crossings are recomputed from
-scratch after every step of the clock. It shares only the *definitions* with the engine (the caps and sentiment
-functions, the schedule), never its machinery (phrase table, indexes, closures, incremental state,
-deadline scheduling). The stemmer is written out again here from the matcher's documented rules, so
-that a mistake in the production stemmer shows up as a disagreement instead of being copied. Also holds small builders used by the engine tests.
+scratch after every step of the clock. It shares only the *definitions* with the engine (the caps
+and sentiment functions, the schedule), never its machinery (phrase table, indexes, closures,
+incremental state, deadline scheduling). The stemmer is written out again here from the matcher's
+documented rules, so that a mistake in the production stemmer shows up as a disagreement instead of
+being copied. Also holds small builders used by the engine tests.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz
 from builder.format.model import Condition, Group, Leaf, Not, Rule, Ruleset
 from builder.text.signals import FRUSTRATION_PHRASES, caps_ratio, sentiment, url_path
 
-UTC = timezone.utc
+UTC = UTC
 EPS = 1e-6
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")

@@ -11,8 +11,19 @@ from hypothesis import strategies as st
 from builder.format.model import WEEKDAYS, Interval, Schedule
 from builder.hours.schedule import OpenHours
 from builder.hours.week_slots import (
-    SLOTS_PER_DAY, WEEK_SLOTS, edit_intervals, interval_slots, intervals_to_slots, on_grid, paint,
-    rectangle, runs, slot_text, slots_to_intervals, stretch, summary,
+    SLOTS_PER_DAY,
+    WEEK_SLOTS,
+    edit_intervals,
+    interval_slots,
+    intervals_to_slots,
+    on_grid,
+    paint,
+    rectangle,
+    runs,
+    slot_text,
+    slots_to_intervals,
+    stretch,
+    summary,
 )
 from rules_schema import validate
 

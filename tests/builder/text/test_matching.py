@@ -223,7 +223,8 @@ def test_false_friends_do_not_conflate(a: str, b: str) -> None:
 
 @pytest.mark.parametrize("family", [
     ("egg", "eggs"), ("add", "adds", "added", "adding"), ("string", "strings"), ("news",),
-    ("fly", "flies", "flying"), ("employee", "employees"), ("agree", "agrees"), ("coffee", "coffees"), ("stop", "stops", "stopped", "stopping"), ("use", "uses"), ("charge", "charges", "charged", "charging"),
+    ("fly", "flies", "flying"), ("employee", "employees"), ("agree", "agrees"), ("coffee", "coffees"),
+    ("stop", "stops", "stopped", "stopping"), ("use", "uses"), ("charge", "charges", "charged", "charging"),
 ])
 def test_inflections_conflate(family: tuple[str, ...]) -> None:
     assert len({stem(w) for w in family}) == 1

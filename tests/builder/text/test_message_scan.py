@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.text.matching import PhraseMatcher
-from builder.text.patterns import PatternSet
 from builder.text.message_scan import MessageScan
+from builder.text.patterns import PatternSet
 
 _WORDS = st.text(alphabet="abdeginsy", min_size=1, max_size=8)
 _PATTERNS = [r"\b\d{4,}\b", r"order\s*#?\d+", r"[a-z]+@[a-z]+\.[a-z]{2,}", r"\bref[- ]?\d+", r"Gin\b"]

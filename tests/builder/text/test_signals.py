@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.builder.engine.reference_engine import events, make_ruleset
 
 from builder.engine import compile_ruleset
-from builder.text.signals import RepeatTracker, caps_ratio, compile_url_pattern, has_sentiment_words, sentiment, url_path
+from builder.text.signals import (
+    RepeatTracker,
+    caps_ratio,
+    compile_url_pattern,
+    has_sentiment_words,
+    sentiment,
+    url_path,
+)
+from tests.builder.engine.reference_engine import events, make_ruleset
 
 
 @pytest.mark.parametrize(
