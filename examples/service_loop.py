@@ -18,13 +18,12 @@ import heapq
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from builder import runtime
 from builder.engine import Decision, Session
 
-UTC = timezone.utc
 HandOver = Callable[[Decision, Mapping[str, Any]], object]
 
 
