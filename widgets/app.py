@@ -7,6 +7,7 @@ the window and hands it to the start-up pieces below it (`widgets.shell.startup`
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if is_subcommand(args):
         return cli_main(args)
+    missing = missing_gui_package()
+    if missing is not None:
+        print(f"handoff-builder: the desktop app needs {missing}, which is not installed: "
+              f'pip install "handoff-builder[gui]" (subcommands such as validate and simulate work without it)',
+              file=sys.stderr)
+        return 2
     return run_app(args)
+
+
+#: What the window needs beyond the core: the `gui` extra of pyproject.toml.
+GUI_PACKAGES = ("PySide6", "pyqtgraph")
+
+
+def missing_gui_package() -> str | None:
+    """The first package of the `gui` extra that cannot be found (None: the window can open).
+
+    `pip install handoff-builder` installs the runtime and the CLI only, so a bare
+    `handoff-builder` says how to get the window instead of failing with an ImportError."""
+    for name in GUI_PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # ValueError: blocked with sys.modules[name] = None
+            found = False
+        if not found:
+            return name
+    return None
 
 
 def _parse_args(args: Sequence[str]) -> argparse.Namespace:
