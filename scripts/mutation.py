@@ -3,9 +3,9 @@
 Runs mutmut (the `mutation` extra: pip install -e '.[test,mutation]') on a throw-away copy of the
 tree, so the work tree never holds `mutants/` or a mutmut section in `pyproject.toml`. mutmut runs,
 for each mutant, only the tests (of the folders below) that executed the mutated function. A file
-has hundreds of mutants and each costs seconds on this machine, so by default a fixed-seed sample of each file's mutants,
-spread over the whole file, is tested (`--sample 0`: all of them); each file also gets a
-wall-clock budget, and mutants not reached in time count as "not checked", never as killed.
+has hundreds of mutants and each costs seconds on this machine, so by default a fixed-seed sample
+of each file's mutants, spread over the whole file, is tested (`--sample 0`: all of them); each
+file also gets a wall-clock budget, and mutants not reached in time count as "not checked", never as killed.
 
     .venv/bin/python scripts/mutation.py                      # the work tree as it is now
     .venv/bin/python scripts/mutation.py --rev d7f01d0        # a commit
