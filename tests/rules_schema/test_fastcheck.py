@@ -13,6 +13,7 @@ from strategies import broken, json_values  # this folder's helper module
 from rules_schema.fastcheck import Compiler, FastValidator, SchemaError, Unsupported, equal
 from rules_schema.formats import format_checker
 from rules_schema.schemas import SCHEMA_NAMES, fast_validator, load_schema, validator
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
@@ -29,21 +30,21 @@ def test_every_schema_compiles(name: str) -> None:
     assert isinstance(fast_validator(name), FastValidator)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=broken(PLAYBOOK))
 def test_same_errors_as_jsonschema_on_broken_rulesets(document: Any) -> None:
     assert _signature(fast_validator("ruleset").iter_errors(document)) == \
         _signature(validator("ruleset").iter_errors(document))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=broken(CONVERSATION))
 def test_same_errors_as_jsonschema_on_broken_conversations(document: Any) -> None:
     assert _signature(fast_validator("conversation").iter_errors(document)) == \
         _signature(validator("conversation").iter_errors(document))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(document=json_values)
 def test_same_errors_as_jsonschema_on_arbitrary_json(document: Any) -> None:
     for name in SCHEMA_NAMES:

@@ -16,6 +16,7 @@ from strategies import broken, json_values  # this folder's helper module
 
 from rules_schema import Problem, content_hash, validate
 from rules_schema.schema_messages import translate_errors
+from tests.conftest import examples
 
 Doc = dict[str, Any]
 PLAYBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "playbook.json"
@@ -236,7 +237,7 @@ def _table_codes() -> set[str]:
     return set(re.findall(r"^\| `([a-z0-9_.]+)` \|", PROBLEMS_MD.read_text(encoding="utf-8"), re.MULTILINE))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=broken(json.loads(PLAYBOOK.read_text(encoding="utf-8"))))
 def test_validate_never_raises_and_uses_only_documented_codes(document: Any) -> None:
     problems = validate(document)
@@ -244,7 +245,7 @@ def test_validate_never_raises_and_uses_only_documented_codes(document: Any) -> 
     assert all(p.path.startswith("$") and p.message and "\n" not in p.message for p in problems)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(document=json_values)
 def test_validate_never_raises_on_arbitrary_json(document: Any) -> None:
     assert validate(document)  # an empty list is impossible: none of these is a whole ruleset

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from builder.analysis import Finding, analyse, analyse_document
 from builder.format.model import Ruleset
 from builder.paths import example_playbook
+from tests.conftest import examples
 
 
 def leaf(fact: str, op: str, value: Any = None, param: str | None = None) -> dict[str, Any]:
@@ -426,7 +427,7 @@ def _ruleset(*whens: dict[str, Any]) -> Ruleset:
                               "routing": {"teams": [], "offline_mode": "email", "sla": {}}})
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(conditions, st.one_of(conditions, st.builds(lambda x, a: ("narrowed", x), conditions, st.none())))
 def test_never_fires_and_shadowed_are_sound(first: dict[str, Any], second: Any) -> None:
     if isinstance(second, tuple):  # "first and something more": a rule that first surely shadows
@@ -465,7 +466,7 @@ def _deciding_rules(ruleset: Ruleset) -> set[str]:
     return {d.rule for d in (simulate(compiled, case) for case in ENGINE_CASES) if d.rule is not None}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(conditions, st.builds(lambda x: {"all": [x]}, conditions))
 def test_claims_hold_in_the_engine(first: dict[str, Any], extra: dict[str, Any]) -> None:
     second = {"all": [extra, first]}  # surely shadowed by `first`

@@ -22,6 +22,7 @@ from builder.editing.condition_edits import (
     with_children,
 )
 from builder.format.model import Condition, Group, Leaf, Not, iter_leaves
+from tests.conftest import examples
 
 A, B, C = (
     Leaf("visitor.score", "gt", 80),
@@ -150,7 +151,7 @@ def _drop_target(tree: Condition, data: st.DataObject) -> tuple[Path, int]:
     return group_path, data.draw(st.integers(0, len(children(node_at(tree, group_path)))))
 
 
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=examples(60), deadline=None)
 
 
 @PROPERTY

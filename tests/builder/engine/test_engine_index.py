@@ -14,6 +14,7 @@ from builder.engine.compile import CompiledRuleset
 from builder.engine.index import without_index
 from builder.engine.session import Session
 from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
+from tests.conftest import examples
 
 START = "2026-11-24T09:00:00Z"
 
@@ -136,7 +137,8 @@ indexed_conditions = st.recursive(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(40), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(ref.rules(), min_size=0, max_size=3), st.lists(indexed_conditions, min_size=1, max_size=14),
        st.sampled_from(["first_match", "all_matches"]), ref.conversations(), st.data())
 def test_the_index_changes_no_result(escalating: list[dict[str, Any]], conditions: list[dict[str, Any]], mode: str,

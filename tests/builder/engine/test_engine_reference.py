@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from builder.engine import compile_ruleset, simulate
 from tests.builder.engine.reference_engine import events, make_ruleset, reference_run
+from tests.conftest import examples
 
 PHRASES = ["refund", "refunds please", "cancel*", "talk to a human", "not helpful", "order", "price",
            "human", "don't", "help me", "😡"]
@@ -126,7 +127,8 @@ def conversations(draw: Any) -> dict[str, Any]:
     return {"id": "c", "visitor": visitor, "events": events("2026-03-29T00:59:00Z", *items)}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(rules(), min_size=1, max_size=4), st.sampled_from(["first_match", "all_matches"]), conversations())
 def test_compiled_engine_agrees_with_reference(rule_list: list[dict[str, Any]], mode: str,
                                                conversation: dict[str, Any]) -> None:

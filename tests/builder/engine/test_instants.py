@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.engine.instants import epoch_seconds
+from tests.conftest import examples
 
 _INSTANTS = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1))
 
@@ -20,7 +21,7 @@ def _reference(text: str) -> float:
 
 @given(at=_INSTANTS, offset=st.integers(-14 * 60, 14 * 60),
        form=st.sampled_from(["Z", "+00:00", "offset", "naive", "space", "micro"]))
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 def test_every_form_gives_the_exact_timestamp(at: datetime, offset: int, form: str) -> None:
     base = at.replace(microsecond=0).isoformat()
     text = {

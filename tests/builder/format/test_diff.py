@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from builder.format.diff import diff_rulesets
 from builder.paths import example_playbook
+from tests.conftest import examples
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_drafts_without_ids_or_rules_never_raise() -> None:
 rule_ids = st.lists(st.sampled_from("abcdefgh"), unique=True, max_size=8)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(old=rule_ids, new=rule_ids)
 def test_moved_rules_are_a_minimal_set(old: list[str], new: list[str]) -> None:
     """Rules not reported as moved keep their relative order, and no smaller set would do."""

@@ -42,6 +42,7 @@ from builder.format.model import (
     Template,
 )
 from rules_schema import content_hash, validate
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
@@ -205,7 +206,9 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ruleset=rulesets())
 def test_export_import_export_is_byte_identical(tmp_path: Path, ruleset: Ruleset) -> None:

@@ -24,6 +24,7 @@ from builder.handoff.payload import (
     webhook_body,
 )
 from builder.handoff.routing import route
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -247,7 +248,7 @@ def test_notifications_per_channel(playbook: Ruleset) -> None:
     assert plain["event"] == "handoff.created"
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=4000), min_size=1, max_size=6), st.text(max_size=300))
 def test_any_conversation_gives_valid_slack_and_teams(messages: list[str], name: str) -> None:
     events = [{"at": f"2026-11-27T02:00:{i:02d}Z", "type": "visitor", "text": t} for i, t in enumerate(messages)]

@@ -23,6 +23,7 @@ from builder.handoff.templates import (
     unknown_placeholders,
 )
 from rules_schema.catalog import catalog
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[3]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -151,13 +152,13 @@ def templates(draw: st.DrawFn) -> tuple[str, list[str | tuple[str, str | None]]]
     return text, pieces
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(max_size=60), st.dictionaries(st.text(max_size=12), st.text(max_size=12), max_size=5))
 def test_render_never_raises(text: str, context: dict[str, str]) -> None:
     assert isinstance(render(text, context), str)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(templates(), st.dictionaries(names, st.text(alphabet=st.characters(blacklist_characters="\x00"),
                                                    max_size=6), max_size=6))
 def test_render_uses_only_whitelisted_names(template: tuple[str, list[str | tuple[str, str | None]]],

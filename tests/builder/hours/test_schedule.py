@@ -20,6 +20,7 @@ from builder.hours.schedule import (
     relative_time,
     wall_to_utc,
 )
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[3]
 UTC = UTC
@@ -362,7 +363,7 @@ def reference_walls(schedule: Schedule, first: date, last: date) -> list[tuple[d
     return out
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(schedules(), st.sampled_from(WINDOW_STARTS))
 def test_is_open_agrees_with_minute_by_minute_reference(schedule: Schedule, window: datetime) -> None:
     """The reference walks minute by minute: an interval starts at the first minute whose wall time

@@ -26,6 +26,7 @@ from builder.hours.week_slots import (
     summary,
 )
 from rules_schema import validate
+from tests.conftest import examples
 
 slot_sets = st.frozensets(st.integers(0, WEEK_SLOTS - 1), max_size=200)
 # Blocky sets (a few long runs) reach overnight and multi-day shapes that random slots rarely do.
@@ -47,7 +48,7 @@ def schedule_doc(intervals: tuple[Interval, ...]) -> dict[str, object]:
             "routing": {"teams": [], "offline_mode": "email", "sla": {}}, "channels": []}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(any_slots)
 def test_slots_round_trip_exactly(slots: frozenset[int]) -> None:
     intervals = slots_to_intervals(slots)
@@ -55,7 +56,7 @@ def test_slots_round_trip_exactly(slots: frozenset[int]) -> None:
     assert slots_to_intervals(intervals_to_slots(intervals)) == intervals
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(any_slots)
 def test_intervals_are_valid_and_disjoint_for_the_validator(slots: frozenset[int]) -> None:
     problems = [p for p in validate(schedule_doc(slots_to_intervals(slots)))
@@ -63,7 +64,7 @@ def test_intervals_are_valid_and_disjoint_for_the_validator(slots: frozenset[int
     assert problems == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(any_slots)
 def test_intervals_mean_the_painted_slots_to_the_schedule_engine(slots: frozenset[int]) -> None:
     """Reference: the real OpenHours, asked at the middle of every slot of a week (UTC zone)."""
@@ -74,7 +75,7 @@ def test_intervals_mean_the_painted_slots_to_the_schedule_engine(slots: frozense
     assert opened == slots
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(any_slots)
 def test_one_interval_per_run_unless_a_run_is_a_day_or_longer(slots: frozenset[int]) -> None:
     found = slots_to_intervals(slots)

@@ -17,6 +17,7 @@ from builder.text.matching import (
 )
 from builder.text.patterns import PatternSet
 from tests.builder.engine import reference_engine
+from tests.conftest import examples
 
 
 def found(text: str, *phrases: str) -> list[str]:
@@ -68,7 +69,7 @@ _WORDS = st.text(alphabet="abdeginsy", min_size=1, max_size=9)
 
 
 @given(_WORDS)
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 def test_word_forms_lists_every_word_with_that_stem(word: str) -> None:
     forms = word_forms(stem(word))
     assert word in forms
@@ -78,7 +79,7 @@ def test_word_forms_lists_every_word_with_that_stem(word: str) -> None:
 @given(phrases=st.lists(st.lists(_WORDS | _WORDS.map(lambda w: w + "*"), min_size=1, max_size=3).map(" ".join),
                         min_size=1, max_size=6, unique=True),
        words=st.lists(_WORDS, max_size=12), punctuation=st.sampled_from([" ", ", ", "! ", "  "]))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_the_hot_path_finds_exactly_the_phrases_the_spans_show(
         phrases: list[str], words: list[str], punctuation: str) -> None:
     planted = words[: len(words) // 2] + phrases[0].replace("*", "s").split() + words[len(words) // 2:]
@@ -233,7 +234,7 @@ def test_inflections_conflate(family: tuple[str, ...]) -> None:
 
 @given(_WORDS | st.text(alphabet="aeioucdlnrstyg", min_size=1, max_size=12) | st.sampled_from(
     ["news", "string", "herring", "coffees", "employees", "cherries", "cancelled", "eggs", "shoed", "24h"]))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 def test_stem_agrees_with_the_reference_engine_stemmer(word: str) -> None:
     """The reference engine has its own stemmer (a table of the same rules), so that the
     engine-versus-reference property tests check the production stemmer instead of sharing it."""
@@ -243,7 +244,7 @@ def test_stem_agrees_with_the_reference_engine_stemmer(word: str) -> None:
 @given(phrases=st.lists(st.lists(_WORDS | _WORDS.map(lambda w: w + "*"), min_size=1, max_size=3).map(" ".join),
                         min_size=1, max_size=5, unique=True),
        words=st.lists(_WORDS, max_size=10), ending=st.sampled_from(["", "s", "es", "ed", "ing", "ies", "e"]))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_matcher_agrees_with_the_reference_engine_phrase_search(
         phrases: list[str], words: list[str], ending: str) -> None:
     """The matcher's machinery (anchors, RE2 scan, word forms) and its stemmer find what a

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from builder.text.matching import PhraseMatcher
 from builder.text.message_scan import MessageScan
 from builder.text.patterns import PatternSet
+from tests.conftest import examples
 
 _WORDS = st.text(alphabet="abdeginsy", min_size=1, max_size=8)
 _PATTERNS = [r"\b\d{4,}\b", r"order\s*#?\d+", r"[a-z]+@[a-z]+\.[a-z]{2,}", r"\bref[- ]?\d+", r"Gin\b"]
@@ -38,7 +39,7 @@ def _agrees(scan: MessageScan, matcher: PhraseMatcher, patterns: PatternSet, tex
        words=st.lists(_WORDS | st.sampled_from(["order #1234", "a@b.cd", "REF-77", "gin", "12345"]), max_size=12),
        between=st.sampled_from([" ", ", ", "!? ", "-", "_", "\t", "  "]),
        exact_only=st.booleans())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_one_pass_finds_what_the_two_scans_find(phrases: list[str], words: list[str], between: str,
                                                 exact_only: bool) -> None:
     if exact_only:  # without `word*` phrases the matcher takes its exact-word path

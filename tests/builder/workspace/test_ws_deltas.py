@@ -15,6 +15,7 @@ from ws_helpers import small_ruleset
 from builder.workspace import Workspace, WorkspaceError, deltas
 from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
 from builder.workspace.revisions import canonical_json
+from tests.conftest import examples
 
 
 def _records(project_file: Path) -> dict[int, dict[str, Any]]:
@@ -106,7 +107,7 @@ docs = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(base=docs, document=docs)
 def test_a_delta_is_exact_or_not_used(base: dict[str, Any], document: dict[str, Any]) -> None:
     text = _encode_any_size(Keyframe(1, base), document)

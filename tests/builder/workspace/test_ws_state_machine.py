@@ -19,6 +19,7 @@ from hypothesis.stateful import (
 )
 
 from builder.workspace import Workspace, content_hash, deltas
+from tests.conftest import examples
 
 RULE_IDS = ("a", "b", "c", "d", "e")
 
@@ -151,7 +152,7 @@ class WorkspaceModel(RuleBasedStateMachine):
 
 
 WorkspaceModel.TestCase.settings = settings(
-    max_examples=15, stateful_step_count=15, deadline=None,
+    max_examples=examples(15), stateful_step_count=15, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestWorkspaceModel = WorkspaceModel.TestCase
