@@ -30,6 +30,7 @@ def test_every_schema_compiles(name: str) -> None:
     assert isinstance(fast_validator(name), FastValidator)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=broken(PLAYBOOK))
 def test_same_errors_as_jsonschema_on_broken_rulesets(document: Any) -> None:

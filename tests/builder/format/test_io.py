@@ -210,6 +210,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(ruleset=rulesets())
 def test_export_import_export_is_byte_identical(tmp_path: Path, ruleset: Ruleset) -> None:
     errors = [str(p) for p in validate(ruleset.to_dict()) if p.is_error]

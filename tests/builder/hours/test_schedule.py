@@ -363,6 +363,7 @@ def reference_walls(schedule: Schedule, first: date, last: date) -> list[tuple[d
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(50), deadline=None)
 @given(schedules(), st.sampled_from(WINDOW_STARTS))
 def test_is_open_agrees_with_minute_by_minute_reference(schedule: Schedule, window: datetime) -> None:

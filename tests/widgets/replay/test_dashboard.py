@@ -71,6 +71,7 @@ def test_run_the_samples_shows_the_metrics(qtbot: Any, dashboard: Any, ruleset: 
 LARGE = 8000
 
 
+@pytest.mark.slow
 def test_cancel_a_large_run_then_run_again(qtbot: Any, dashboard: Any, tmp_path: Path) -> None:
     library = write_library(tmp_path / "large.jsonl", LARGE)
     dashboard.set_library_file(library)
