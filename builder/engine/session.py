@@ -368,8 +368,6 @@ class Session:
         """The transcript as (who, text); a visitor message without text is an empty one."""
         said = []
         for event in self.transcript:
-            if event["type"] == "page_view":
-                continue
             text = event.get("text")
             if type(text) is str:
                 said.append((event["type"], text))
