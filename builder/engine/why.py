@@ -41,9 +41,7 @@ def explain_briefly(cr: CRule, st: State) -> str:
 
 
 def _collect(node: CNode, st: State, reasons: list[str], guards: list[str], mentioned: list[str]) -> None:
-    if isinstance(node, CGroup):
-        if node.kind == "not":
-            return
+    if isinstance(node, CGroup):  # the children that held (under a `not` that held, none did)
         for child in node.children:
             if node.kind == "all" or child.test(st):
                 _collect(child, st, reasons, guards, mentioned)

@@ -143,6 +143,12 @@ def test_why_names_only_what_held_in_an_any_and_nothing_from_a_not() -> None:
     assert why(rule, "I want a refund") == "The rule: the message mentions “refund”"
     only_not = {"not": leaf("message.text", "contains_any", ["thanks"])}
     assert why(only_not, "hello", trigger="explicit_request") == "The rule (asks for a human)"
+    # "refund" held inside a group that failed: not a reason, neither under `any` nor under `not`
+    refund_early = {"all": [leaf("message.text", "contains_any", ["refund"]),
+                            leaf("conversation.visitor_message_count", "gte", 5)]}
+    assert why({"any": [refund_early, leaf("message.text", "contains_any", ["money"])]}, "refund my money") == \
+        "The rule: the message mentions “money”"
+    assert why({"not": refund_early}, "refund") == "The rule (keyword)"
 
 
 def test_why_of_patterns_conversation_text_and_frustration() -> None:
@@ -166,6 +172,10 @@ def test_why_of_a_timer_says_the_time_without_the_instant_after_the_deadline() -
 
 
 def test_why_keeps_to_three_reasons() -> None:
+    three = {"all": [leaf("conversation.visitor_message_count", "gte", 1), leaf("visitor.returning", "is_true"),
+                     leaf("visitor.email_known", "is_true")]}
+    assert why(three, "hi", visitor={"returning": True, "email": "a@b.c"}) == \
+        "The rule: visitor messages: 1 (at least 1); returning visitor; visitor's e-mail is known"
     rule = {"all": [leaf("conversation.visitor_message_count", "gte", 1), leaf("conversation.message_count", "gte", 1),
                     leaf("visitor.returning", "is_true"), leaf("visitor.email_known", "is_true")]}
     text = why(rule, "hi", visitor={"returning": True, "email": "a@b.c"})

@@ -133,6 +133,18 @@ def test_no_payload_without_an_escalation_or_a_session(rules: runtime.Runtime) -
     assert Decision(id="bare", escalated=True, rule="r", at=T0).payload is None
 
 
+def test_the_payload_is_the_conversation_as_seen_at_the_decision(rules: runtime.Runtime) -> None:
+    """Events the session records after deciding stay out, even one stamped earlier (a late event)."""
+    session = rules.session("c-3", VISITOR)
+    decision = None
+    for event in EVENTS:
+        decision = session.observe(event)
+    assert decision is not None
+    session.transcript.append({"at": stamp(20), "type": "visitor", "text": "late, recorded after the decision"})
+    payload = decision.payload
+    assert payload is not None and payload["transcript"][-1]["text"] == "Can I talk to a human please?"
+
+
 def test_each_read_is_a_fresh_dict(rules: runtime.Runtime) -> None:
     decision = decide(rules, EVENTS)
     first = decision.payload
