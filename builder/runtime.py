@@ -14,6 +14,13 @@
 
 Importing this module is cheap (no Qt, nothing heavy); the engine, rapidfuzz and the schedule
 load inside `load()`. The Decision is the same object `handoff-builder simulate` prints.
+Around the Decision: `decision.why` is one plain line for the log ("Visitor asks for a human: the
+message mentions “agent”"); `decision.payload` is everything the human agent receives (transcript
+with the deciding message, pages, profile, rule, summary, promise), ready for
+`builder.handoff.payload.notification` (Slack, Teams, e-mail, webhook). `rules.session(...,
+on_fire=..., on_decision=...)` reports every firing and Decision as it happens. `rules.content_hash`,
+`version`, `exported_at` and `warnings` say which rules run; `RulesetHolder` reloads a file while
+conversations are in flight.
 """
 
 from __future__ import annotations
