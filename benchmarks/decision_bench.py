@@ -21,17 +21,17 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from builder import runtime  # noqa: E402
-from builder.engine.why import explain_briefly  # noqa: E402
-from builder.paths import example_playbook  # noqa: E402
+from builder import runtime
+from builder.engine.why import explain_briefly
+from builder.paths import example_playbook
 
-START = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=timezone.utc)
+START = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=UTC)
 FILLER = ["hi", "where is my order", "it says shipped", "ok thanks", "how long does delivery take",
           "can I change the address", "the tracking page is empty", "what about returns"]
 TRIGGERS = ["Can I talk to a human please?", "I want a refund for this", "this is useless, nothing works!!",
@@ -42,7 +42,7 @@ TRIGGERS = ["Can I talk to a human please?", "I want a refund for this", "this i
 def conversations(n: int, seed: int) -> list[list[dict[str, Any]]]:
     rng = random.Random(seed)
     out = []
-    for c in range(n):
+    for _ in range(n):
         at = START + timedelta(seconds=rng.randint(0, 86400 * 5), microseconds=rng.randint(0, 999999))
         texts = [rng.choice(FILLER) for _ in range(rng.randint(1, 7))]
         if rng.random() < 0.9:
@@ -91,7 +91,7 @@ def main() -> None:
             explain_briefly(cr, st)
 
     def decides() -> None:
-        for session, (cr, st) in zip(decided, pairs):
+        for session, (cr, st) in zip(decided, pairs, strict=True):
             session._decide(cr, st.now, False)
 
     def payloads() -> None:
@@ -109,7 +109,7 @@ def main() -> None:
     for i in range(args.repeat):  # alternating, so drift on a shared machine hits both alike
         for hooks in ([{}, {"on_fire": noop, "on_decision": noop}] if i % 2 == 0
                       else [{"on_fire": noop, "on_decision": noop}, {}]):
-            (hooked if hooks else plain).append(len(convs) / cpu(lambda: run(**hooks)))
+            (hooked if hooks else plain).append(len(convs) / cpu(lambda given=hooks: run(**given)))
     print(f"{len(convs):,} conversations, {per:,} escalations (playbook, {len(rules.compiled.rules)} rules)")
     print(f"why per decision          {why_us:8.1f} µs")
     print(f"whole Decision            {decide_us:8.1f} µs  (routing, reply, why, payload snapshot)")

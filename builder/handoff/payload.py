@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from builder.format.model import Ruleset
@@ -106,8 +106,10 @@ def build_payload(decision: Mapping[str, Any], conversation: Mapping[str, Any], 
     routing result) adds the promise instant, the next opening and the backup contact; `until`
     (the Decision's own `at`, to the microsecond) is where the transcript stops, instead of the
     dict's `at` read to the end of its millisecond."""
-    at = until.astimezone(timezone.utc) if until is not None and until.tzinfo is not None else (
-        until.replace(tzinfo=timezone.utc) if until is not None else decision_instant(decision.get("at")))
+    if until is not None:
+        at: datetime | None = until if until.tzinfo is not None else until.replace(tzinfo=UTC)
+    else:
+        at = decision_instant(decision.get("at"))
     events = events_until(conversation, at)
     visitor = conversation.get("visitor") or {}
     if not isinstance(visitor, Mapping):

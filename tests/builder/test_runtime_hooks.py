@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.builder.engine.reference_engine import make_ruleset
 
 from builder import runtime
 from builder.engine import Decision, Firing
 from builder.paths import example_playbook
+from tests.builder.engine.reference_engine import make_ruleset
 
-T0 = datetime(2026, 11, 24, 9, 0, 0, 250000, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, 0, 250000, tzinfo=UTC)
 
 
 def at(seconds: float) -> str:

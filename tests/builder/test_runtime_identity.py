@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def codes(rules: runtime.Runtime) -> list[str]:
 # --- identity ------------------------------------------------------------------------------------
 
 def test_identity_of_an_exported_file(tmp_path: Path) -> None:
-    when = datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     result = export_ruleset(playbook(), tmp_path / "rules.json", exported_at=when)
     rules = runtime.load(result.path)
     assert rules.content_hash == result.content_hash

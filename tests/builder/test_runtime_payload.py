@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -19,7 +19,7 @@ from builder.handoff import notify
 from builder.handoff.payload import build_payload, notification
 from builder.paths import example_playbook
 
-T0 = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=timezone.utc)  # a Tuesday: support is open
+T0 = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=UTC)  # a Tuesday: support is open
 VISITOR = {"name": "Ana", "email": "ana@example.com", "score": 40, "attributes": {"plan": "pro"}}
 
 
@@ -183,7 +183,7 @@ class _Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:  # http.server's name
                 receiver.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 receiver.arrived.set()
                 receiver.release.wait(5)
@@ -192,7 +192,7 @@ class _Receiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:  # the stdlib's signature
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
