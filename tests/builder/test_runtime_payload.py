@@ -8,9 +8,11 @@ import json
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from builder import runtime
 from builder.engine import Decision
@@ -19,6 +21,8 @@ from builder.handoff import notify
 from builder.handoff.payload import build_payload, notification
 from builder.paths import example_playbook
 
+PAYLOAD_SCHEMA = Draft202012Validator(json.loads(
+    (Path(__file__).parent / "handoff" / "fixtures" / "handoff_payload.schema.json").read_text(encoding="utf-8")))
 T0 = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=UTC)  # a Tuesday: support is open
 VISITOR = {"name": "Ana", "email": "ana@example.com", "score": 40, "attributes": {"plan": "pro"}}
 
@@ -73,6 +77,7 @@ def test_payload_keeps_the_deciding_message_and_the_current_page_with_microsecon
     assert payload["handoff"]["team_name"] == "Support"
     assert payload["reply"] == decision.reply and "Ana" in payload["reply"]
     assert json.loads(json.dumps(payload)) == payload
+    assert [e.message for e in PAYLOAD_SCHEMA.iter_errors(payload)] == []
 
 
 def test_a_decision_dict_with_milliseconds_still_covers_its_deciding_message(rules: runtime.Runtime) -> None:
