@@ -14,17 +14,30 @@
 
 Importing this module is cheap (no Qt, nothing heavy); the engine, rapidfuzz and the schedule
 load inside `load()`. The Decision is the same object `handoff-builder simulate` prints.
+Around the Decision: `decision.why` is one plain line for the log ("Visitor asks for a human: the
+message mentions “agent”"); `decision.payload` is everything the human agent receives (transcript
+with the deciding message, pages, profile, rule, summary, promise), ready for
+`builder.handoff.payload.notification` (Slack, Teams, e-mail, webhook). `rules.session(...,
+on_fire=..., on_decision=...)` reports every firing and Decision as it happens. `rules.content_hash`,
+`version`, `exported_at` and `warnings` say which rules run; `RulesetHolder` reloads a file while
+conversations are in flight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from builder.engine import CompiledRuleset, Session
+    from builder.engine import CompiledRuleset, Decision, Firing, Session
     from builder.format.model import Ruleset
+    from rules_schema import Problem
 
 
 class RulesetLoadError(ValueError):
@@ -57,9 +70,18 @@ def read_ruleset(path: str | Path) -> Ruleset:
 
 
 class Runtime:
-    """A loaded, compiled ruleset: cheap to share between threads' sessions (sessions are not)."""
+    """A loaded, compiled ruleset: cheap to share between threads' sessions (sessions are not).
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    Identity, for logs and for telling which rules decided: `content_hash` (sha256 of the rules as
+    run, the file's `metadata.content_hash` when it was exported unchanged), `version` (the
+    ruleset's own `metadata.version`), `exported_at` (when the file was exported, if it says) and
+    `warnings` (the validator's warnings — e.g. a hand-edited file whose hash no longer matches —
+    plus a ruleset that can never hand over), as `rules_schema.Problem`s: a service logs them at
+    start-up instead of finding out from the traffic.
+    """
+
+    def __init__(self, ruleset: Ruleset, *, exported_at: datetime | None = None,
+                 warnings: tuple[Problem, ...] = ()) -> None:
         from builder.engine import CompileError, compile_ruleset
 
         try:
@@ -67,25 +89,157 @@ class Runtime:
         except CompileError as exc:
             raise RulesetLoadError("the ruleset cannot be evaluated:\n" + "\n".join(exc.problems)) from None
         self.ruleset = ruleset
+        self.exported_at = exported_at
+        self.warnings: tuple[Problem, ...] = warnings + _runtime_warnings(self.compiled)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """`sha256:<hex>` of the canonical ruleset (what export writes as `metadata.content_hash`)."""
+        from rules_schema.canonical import content_hash
+
+        digest: str = content_hash(self.ruleset.to_dict())
+        return digest
+
+    @property
+    def version(self) -> str:
+        """The ruleset's own version (`metadata.version`, e.g. "2.0.0")."""
+        return self.ruleset.metadata.version
 
     def session(self, conversation_id: str = "", visitor: Mapping[str, Any] | None = None, *,
-                trace: bool = False) -> Session:
-        """A new conversation: feed it with `observe(event)`, drive timers with `tick(now)`."""
+                trace: bool = False, on_fire: Callable[[Firing], object] | None = None,
+                on_decision: Callable[[Decision], object] | None = None) -> Session:
+        """A new conversation: feed it with `observe(event)`, drive timers with `tick(now)`.
+
+        `on_fire(firing)` is called for every rule that fires (a `builder.engine.Firing`: rule id,
+        turn, instant, tags, replies, channels, whether it escalated), `on_decision(decision)` for the
+        Decision — e.g. to log `decision.why` and post `decision.payload`. Both run in the caller's
+        thread once the evaluation is complete; an exception they raise reaches the caller.
+        Without them a session costs nothing more."""
         session: Session = self.compiled.session(conversation_id, visitor, trace=trace)
+        if on_fire is not None:
+            session.on_fire = on_fire
+        if on_decision is not None:
+            session.on_decision = on_decision
         return session
 
 
 def load(path: str | Path) -> Runtime:
     """Read, validate and compile a ruleset file once. Raises RulesetLoadError (readable)."""
-    return Runtime(read_ruleset(path))
+    from builder.format.io import RulesetFileError, read_ruleset_file
+
+    try:
+        document = read_ruleset_file(path)
+    except RulesetFileError as exc:
+        raise RulesetUnreadable(str(exc)) from None
+    return _runtime(document, f"{path}: ")
 
 
 def from_document(document: Mapping[str, Any]) -> Runtime:
     """A Runtime from an already-parsed ruleset document (migrated and validated first)."""
+    return _runtime(dict(document), "")
+
+
+def _runtime(document: dict[str, Any], where: str) -> Runtime:
     from builder.format.io import check_document
     from builder.format.model import Ruleset
 
-    migrated, problems = check_document(dict(document))
-    if any(getattr(p, "is_error", False) for p in problems):
-        raise RulesetLoadError("invalid ruleset\n" + _problem_lines(problems))
-    return Runtime(Ruleset.from_dict(migrated))
+    migrated, problems = check_document(document)
+    if any(p.is_error for p in problems):
+        raise RulesetLoadError(f"{where}invalid ruleset\n" + _problem_lines(problems))
+    metadata = migrated.get("metadata")
+    exported = metadata.get("exported_at") if isinstance(metadata, Mapping) else None
+    return Runtime(Ruleset.from_dict(migrated), exported_at=_instant(exported),
+                   warnings=tuple(p for p in problems if not p.is_error))
+
+
+def _instant(text: Any) -> datetime | None:
+    """`exported_at` as an aware UTC datetime (None when absent; the schema checked the format)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _runtime_warnings(compiled: CompiledRuleset) -> tuple[Problem, ...]:
+    """What only loading reveals: a ruleset that can never hand a visitor over."""
+    from rules_schema import WARNING, Problem
+
+    if not compiled.rules:
+        return (Problem("$.rules", "no rule is enabled, so no conversation is ever handed over",
+                        WARNING, "runtime.no_enabled_rule"),)
+    if not any(cr.escalates for cr in compiled.rules):
+        return (Problem("$.rules", "no enabled rule hands over to a human, so no conversation is ever "
+                        "handed over", WARNING, "runtime.no_escalating_rule"),)
+    return ()
+
+
+# --- reloading -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reload:
+    """What `RulesetHolder.reload` did: `ok` False (and `error`, readable) when the file could not be
+    used and the previous ruleset stays; `changed` when the rules now differ (by content hash)."""
+
+    ok: bool
+    changed: bool
+    runtime: Runtime
+    error: str | None = None
+
+
+class RulesetHolder:
+    """The current ruleset of a file, reloadable while conversations run.
+
+        rules = runtime.RulesetHolder("playbook.json")    # raises RulesetLoadError: nothing to keep
+        session = rules.session("c-17", visitor)          # keeps the ruleset it started with
+        result = rules.reload()                           # e.g. on SIGHUP, or poll with only_if_modified
+        if not result.ok:
+            log.error("ruleset not reloaded, still %s: %s", rules.runtime.content_hash, result.error)
+
+    A session holds its own compiled ruleset, so a reload never changes a conversation in flight:
+    sessions opened before keep the old rules, sessions opened after get the new ones. A file that
+    is missing, not JSON, invalid or not compilable leaves the current ruleset in place and says
+    why (`error`, also kept as `last_error` until a reload succeeds). Safe to share between
+    threads: reading `runtime` is one attribute read, reloads are serialised by a lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._stamp = self._file_stamp()
+        self.runtime: Runtime = load(self.path)
+        self.last_error: str | None = None
+
+    def session(self, conversation_id: str = "", visitor: Mapping[str, Any] | None = None,
+                **options: Any) -> Session:
+        """A new conversation on the current ruleset (options as `Runtime.session`)."""
+        return self.runtime.session(conversation_id, visitor, **options)
+
+    def reload(self, *, only_if_modified: bool = False) -> Reload:
+        """Load the file again; on any problem keep the current ruleset and report it.
+
+        `only_if_modified`: skip the work when the file's size and modification time are those of
+        the previous attempt (a cheap check for polling every few seconds)."""
+        with self._lock:
+            current = self.runtime
+            stamp = self._file_stamp()
+            if only_if_modified and stamp is not None and stamp == self._stamp:
+                return Reload(self.last_error is None, False, current, self.last_error)
+            self._stamp = stamp
+            try:
+                fresh = load(self.path)
+            except RulesetLoadError as exc:
+                self.last_error = str(exc)
+                return Reload(False, False, current, self.last_error)
+            self.last_error = None
+            self.runtime = fresh  # even when the rules are the same: `exported_at` may be new
+            return Reload(True, fresh.content_hash != current.content_hash, fresh)
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size

@@ -2,11 +2,19 @@
 
 Handoff mode and promise come from `builder.handoff.routing.route`, the reply from `builder.handoff.templates`;
 both are looked up when the Decision is made (once per escalation, never per turn).
+
+Besides the contract (`to_dict`), a Decision made by a session carries what the human agent needs:
+`why` (one plain line, made with the Decision) and `payload` (the full handoff payload of
+`builder.handoff.payload`, built when read). `at` keeps the instant to the microsecond; only the
+output (`iso`) shows milliseconds. The payload is built on the Decision rather than by the session
+because the Decision is what the host holds when it hands over (returned by `observe`/`tick`, given
+to `on_decision`), it outlives its session, and it records the conversation as the engine had seen
+it at that instant (events applied afterwards are not part of the handoff).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -22,6 +30,30 @@ def iso(at: datetime | None) -> str | None:
         return None
     at = at.astimezone(UTC)
     return at.isoformat(timespec="milliseconds" if at.microsecond else "seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The conversation as the engine had seen it when it decided: the first `count` of `messages`
+    (the session's own transcript list, which only grows, so nothing is copied per decision)."""
+
+    ruleset: Ruleset
+    visitor: Mapping[str, Any]
+    messages: Sequence[Mapping[str, Any]]
+    count: int
+
+    def events(self) -> list[dict[str, Any]]:
+        """The events, `at` as ISO 8601 text to the microsecond (a host may have given datetimes)."""
+        out = []
+        for event in self.messages[: self.count]:
+            at = event.get("at")
+            out.append({**event, "at": _full_iso(at)} if isinstance(at, datetime) else dict(event))
+        return out
+
+
+def _full_iso(at: datetime) -> str:
+    at = at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return at.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,24 @@ class Decision:
     routing: Any = None  # builder.handoff.routing.Handoff when routing ran
     trace: tuple[dict[str, Any], ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    why: str = ""  # "Visitor asks for a human: the message mentions “agent”" (`builder.engine.why`)
+    seen: Seen | None = field(default=None, repr=False, compare=False)  # for `payload`
+
+    @property
+    def payload(self) -> dict[str, Any] | None:
+        """The handoff payload (`builder.handoff.payload.build_payload`): transcript up to and including
+        the deciding message, page views, visitor profile and qualification, rule name and trigger,
+        summary, promise and routing. Built on each read (a new dict; once per handoff is the use);
+        None when nothing escalated or the Decision was not made by a session."""
+        if not self.escalated or self.seen is None:
+            return None
+        from builder.handoff.payload import build_payload
+
+        seen = self.seen
+        decision = self.to_dict(trace=False)
+        decision["rule_name"] = self.rule_name
+        conversation = {"id": self.id, "visitor": dict(seen.visitor), "events": seen.events()}
+        return build_payload(decision, conversation, ruleset=seen.ruleset, handoff=self.routing, until=self.at)
 
     def to_dict(self, *, trace: bool | None = None) -> dict[str, Any]:
         """The decision contract; `trace` is included when recorded (or forced off with False)."""
@@ -103,6 +153,7 @@ def make_decision(
     ruleset: Ruleset, rule: Rule, *, conversation_id: str, turn: int, at: datetime, priority: str | None,
     tags: tuple[str, ...], notify: tuple[str, ...], visitor: Mapping[str, Any],
     transcript: list[tuple[str, str]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
+    why: str = "", seen: Seen | None = None,
 ) -> Decision:
     """The Decision for `rule` escalating at `at` (routing and reply filled when available)."""
     esc = rule.escalation
@@ -115,5 +166,5 @@ def make_decision(
         id=conversation_id, escalated=True, turn=turn, at=at, rule=rule.id, rule_name=rule.name,
         trigger=rule.trigger, handoff=handoff.mode if handoff is not None else esc.handoff, team=esc.team,
         priority=prio, reply=reply, promise=handoff.promise if handoff is not None else None, tags=tags,
-        notify=notify, timer=timer, routing=handoff, trace=trace,
+        notify=notify, timer=timer, routing=handoff, trace=trace, why=why, seen=seen,
     )

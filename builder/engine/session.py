@@ -14,22 +14,27 @@ the first escalation decides; `stop` still ends the turn in both modes. An escal
 conversation's evaluation: the Decision is final and later events are ignored.
 Cooldown: `once` fires at most once; `every_turn` at most once per turn (visitor message);
 `after_minutes` again only when that many minutes passed on the conversation clock.
+Hooks: `on_fire(firing)` for every rule firing and `on_decision(decision)` for the Decision, called
+once the evaluation is complete (firings in order, then the Decision), so an exception raised by a
+hook reaches the caller of `observe`/`tick` with the session already consistent. Unset, they cost
+one attribute test per evaluation.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from builder.engine.compiled import Compiled
-from builder.engine.decision import Decision, make_decision
+from builder.engine.decision import Decision, Seen, make_decision
 from builder.engine.instants import epoch_seconds
 from builder.engine.nodes import CRule
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
+from builder.engine.why import explain_briefly
 
 UTC = timezone.utc
 _fromisoformat = datetime.fromisoformat
@@ -81,7 +86,8 @@ class Session:
 
     __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "_fired",
                  "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
-                 "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence")
+                 "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence",
+                 "on_fire", "on_decision")
 
     def __init__(self, compiled: Compiled, conversation_id: str = "",
                  visitor: Mapping[str, Any] | None = None, *, trace: bool = False) -> None:
@@ -96,7 +102,7 @@ class Session:
         # on demand. Plain values: the garbage collector stops tracking such a tuple, so a long
         # conversation's log costs it nothing.
         self._fired: list[tuple[int, int, float, bool]] = []
-        self.transcript: list[Mapping[str, Any]] = []  # the visitor and bot events, as given
+        self.transcript: list[Mapping[str, Any]] = []  # the visitor, bot and page-view events, as given
         self.clock: float | None = None
         self.next_deadline: float | None = None
         n = len(compiled.rules)
@@ -107,6 +113,8 @@ class Session:
         self._resets_silence = bool(compiled.silence_keys)  # a message moves the silence deadlines
         self._stale = False  # deadlines need working out again (see `_schedule`)
         self._last_trace: tuple[dict[str, Any], ...] | None = None
+        self.on_fire: Callable[[Firing], object] | None = None  # hooks (see the module docstring)
+        self.on_decision: Callable[[Decision], object] | None = None
 
     # --- public -------------------------------------------------------------------------------
 
@@ -199,6 +207,7 @@ class Session:
             url = event.get("url")
             if isinstance(url, str):
                 st.page_view(url)
+                self.transcript.append(event)  # for the handoff payload's pages
         elif kind == "cart":
             action = event.get("action")
             if isinstance(action, str):
@@ -296,6 +305,7 @@ class Session:
             return None
         tests = compiled.tests if st.hits else compiled.quiet_tests  # no phrase: the pre-folded rules
         last_turn, last_at, log = self._last_turn, self._last_at, self._fired
+        mark = len(log)
         turn = st.turn
         first_match = self._first_match
         deciding: CRule | None = None
@@ -324,9 +334,22 @@ class Session:
                 break
         if before is not None:
             self._record(now, timer, before)
-        if deciding is None:
-            return None
-        return self._decide(deciding, now, timer)
+        decision = None if deciding is None else self._decide(deciding, now, timer)
+        if self.on_fire is not None or self.on_decision is not None:
+            self._announce(mark, decision)
+        return decision
+
+    def _announce(self, mark: int, decision: Decision | None) -> None:
+        """Call the hooks: the firings logged since `mark`, then the Decision."""
+        on_fire = self.on_fire
+        if on_fire is not None:
+            rules = self.compiled.rules
+            for pos, turn, now, esc in self._fired[mark:]:
+                cr = rules[pos]
+                on_fire(Firing(cr.rule.id, turn, datetime.fromtimestamp(now, UTC), cr.tags, cr.replies, cr.notify,
+                               esc))
+        if decision is not None and self.on_decision is not None:
+            self.on_decision(decision)
 
     def _decide(self, deciding: CRule, now: float, timer: bool) -> Decision:
         """The escalation: the Decision is final."""
@@ -336,6 +359,8 @@ class Session:
             at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
             transcript=self._said(), timer=timer, trace=self._last_trace if self.tracing else None,
+            why=explain_briefly(deciding, self.state),
+            seen=Seen(self.compiled.ruleset, dict(self.visitor), self.transcript, len(self.transcript)),
         )
         return self.decision
 

@@ -6,10 +6,14 @@ redirects are refused rather than followed (a redirect would replay the body, wh
 visitor's transcript, to an address nobody configured), the response is read up to a size cap and
 the whole exchange is bounded by a timeout. Failures come back as a `SendResult` with one plain
 sentence — never an exception or a traceback — so a window can show it as is.
+
+`send` blocks (at most about `timeout`); an asyncio service awaits `send_async`, which runs it in
+a worker thread (`asyncio.to_thread`) so the event loop keeps serving other conversations.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import ssl
@@ -191,6 +195,12 @@ def send(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
     if truncated:
         message += f" The answer was longer than {_kb(max_response_bytes)}; the rest was not read."
     return SendResult(ok, status, message, elapsed, content, truncated)
+
+
+async def send_async(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
+                     max_response_bytes: int = 65536) -> SendResult:
+    """`send` for asyncio code: the same call in a worker thread, so the event loop is never blocked."""
+    return await asyncio.to_thread(send, url, body, timeout=timeout, max_response_bytes=max_response_bytes)
 
 
 # --- the sample notification ---------------------------------------------------------------------

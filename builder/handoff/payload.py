@@ -5,12 +5,36 @@ webhook shapes (`builder.handoff.payload_formats`, re-exported here) only format
 the agent the same facts. The transcript stops at the decision's instant — in a replay the
 conversation file goes on, but at handoff time nothing later has happened yet. The summary is
 extractive: the visitor message that triggered and up to two visitor messages before it.
+
+The instant is exact: a Decision dict's `at` shows milliseconds only (the decision contract), so a
+three-digit fraction is read as "within that millisecond" — with `datetime.now()` stamps
+(microseconds) the message that caused the handoff, and the page the visitor is on, stay in. Pass
+`until=decision.at` for the exact instant; `Decision.payload` does, from the events the session saw.
+
+In a chatbot service (see `builder.runtime`):
+
+    payload = decision.payload                          # the dict below, JSON-ready
+    for channel_id in decision.notify:                  # the channels the rules chose
+        channel = rules.ruleset.channel(channel_id)
+        body = notification(rules.ruleset, channel, payload)
+        # slack / teams: the JSON to POST to the incoming webhook (Block Kit; Adaptive Card 1.4)
+        # webhook: the payload plus "event": "handoff.created" (or the channel's template, if JSON)
+        # email: {"to", "subject", "body"} for your mailer (plain text; the subject is one line)
+        if channel.type != "email":
+            url = os.environ[channel.url_env]           # secrets stay in the environment
+            result = await asyncio.to_thread(notify.send, url, body)   # never raises; see SendResult
+            if not result.ok:
+                log.warning(result.message)
+
+`builder.handoff.notify.send` blocks for at most its `timeout`; from asyncio run it in a thread as
+above, or use `notify.send_async` which does exactly that.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from builder.format.model import Ruleset
@@ -26,6 +50,8 @@ from builder.handoff.routing import Handoff
 from builder.handoff.templates import ROLES, summary_events, trigger_label
 
 PAYLOAD_VERSION = 1
+_MILLISECONDS = re.compile(r"\.\d{3}(?![0-9])")
+_REST_OF_MILLISECOND = timedelta(microseconds=999)
 
 __all__ = [
     "PAYLOAD_VERSION", "build_payload", "context_from_payload", "email_message", "notification",
@@ -42,6 +68,15 @@ def parse_instant(text: Any) -> datetime | None:
     except ValueError:
         return None
     return at.astimezone(timezone.utc) if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
+def decision_instant(text: Any) -> datetime | None:
+    """The last instant a Decision dict's `at` can stand for: its output keeps milliseconds, so
+    "…:05.123Z" covers up to …:05.123999 (a decision made at …:05.123456 saw its event at that time)."""
+    at = parse_instant(text)
+    if at is not None and _MILLISECONDS.search(text):
+        return at + _REST_OF_MILLISECOND
+    return at
 
 
 def events_until(conversation: Mapping[str, Any], at: datetime | None) -> list[Mapping[str, Any]]:
@@ -63,12 +98,18 @@ def _visitor_profile(visitor: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_payload(decision: Mapping[str, Any], conversation: Mapping[str, Any], *,
-                  ruleset: Ruleset | None = None, handoff: Handoff | None = None) -> dict[str, Any]:
+                  ruleset: Ruleset | None = None, handoff: Handoff | None = None,
+                  until: datetime | None = None) -> dict[str, Any]:
     """The generic handoff payload for `decision` (the Decision dict) on `conversation`.
 
     `ruleset` adds the rule's and team's names when the decision dict lacks them; `handoff` (the
-    routing result) adds the promise instant, the next opening and the backup contact."""
-    at = parse_instant(decision.get("at"))
+    routing result) adds the promise instant, the next opening and the backup contact; `until`
+    (the Decision's own `at`, to the microsecond) is where the transcript stops, instead of the
+    dict's `at` read to the end of its millisecond."""
+    if until is not None:
+        at: datetime | None = until if until.tzinfo is not None else until.replace(tzinfo=UTC)
+    else:
+        at = decision_instant(decision.get("at"))
     events = events_until(conversation, at)
     visitor = conversation.get("visitor") or {}
     if not isinstance(visitor, Mapping):
