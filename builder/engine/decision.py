@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from builder.format.model import Escalate, Reply, Rule, Ruleset
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def iso(at: datetime | None) -> str | None:

@@ -83,7 +83,8 @@ def summary_lines(payload: Mapping[str, Any]) -> list[str]:
 def context_from_payload(payload: Mapping[str, Any]) -> dict[str, str]:
     """The template context for a payload (for notification templates)."""
     handoff = payload.get("handoff") or {}
-    events = [{"type": m.get("role"), "text": m.get("text"), "at": m.get("at")} for m in payload.get("transcript") or []]
+    events = [{"type": m.get("role"), "text": m.get("text"), "at": m.get("at")}
+              for m in payload.get("transcript") or []]
     turn = payload.get("turn")
     return build_context(
         visitor=payload.get("visitor") or {}, events=events, turn=turn if isinstance(turn, int) and turn > 0 else None,
@@ -115,7 +116,8 @@ def slack_message(payload: Mapping[str, Any], text: str | None = None) -> dict[s
     said = summary_lines(payload)
     if said:
         quoted = "\n".join("> " + slack_escape(" ".join(line.split())) for line in said)
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip("*Summary*\n" + quoted, SLACK_MAX_TEXT)}})
+        summary = clip("*Summary*\n" + quoted, SLACK_MAX_TEXT)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": summary}})
     context: list[dict[str, Any]] = []
     pages = [_s(p.get("url")) for p in payload.get("pages") or []]
     if pages:
@@ -123,8 +125,9 @@ def slack_message(payload: Mapping[str, Any], text: str | None = None) -> dict[s
     tags = [_s(t) for t in payload.get("tags") or []]
     if tags:
         context.append({"type": "mrkdwn", "text": clip("Tags: " + slack_escape(", ".join(tags)), SLACK_MAX_TEXT)})
-    context.append({"type": "mrkdwn", "text": clip(f"Conversation {slack_escape(_s(payload.get('conversation_id')))}"
-                                                   f" · {len(payload.get('transcript') or [])} messages", SLACK_MAX_TEXT)})
+    conversation = slack_escape(_s(payload.get("conversation_id")))
+    messages = len(payload.get("transcript") or [])
+    context.append({"type": "mrkdwn", "text": clip(f"Conversation {conversation} · {messages} messages", SLACK_MAX_TEXT)})
     blocks.append({"type": "context", "elements": context[:SLACK_MAX_CONTEXT_ELEMENTS]})
     return {"text": clip(fallback, SLACK_MAX_TEXT), "blocks": blocks[:SLACK_MAX_BLOCKS]}
 

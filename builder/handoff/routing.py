@@ -23,7 +23,7 @@ Choices (so the engine, the simulator and the runtime all say the same thing):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ from builder.format.model import Ruleset, Schedule
 from builder.hours.schedule import OpenHours, ScheduleError, open_hours, relative_time
 from rules_schema.catalog import catalog
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True)

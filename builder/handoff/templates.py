@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -204,7 +204,7 @@ def sample_conversation(at: datetime, visitor: Mapping[str, Any] | None = None) 
     first = at - timedelta(seconds=SAMPLE_MESSAGES[-1][0])
     events: list[dict[str, Any]] = []
     for offset, kind, text in SAMPLE_MESSAGES:
-        stamp = (first + timedelta(seconds=offset)).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        stamp = (first + timedelta(seconds=offset)).astimezone(UTC).isoformat().replace("+00:00", "Z")
         events.append({"at": stamp, "type": kind, "url": text} if kind == "page_view"
                       else {"at": stamp, "type": kind, "text": text})
     return {"id": "c-sample", "visitor": dict(visitor if visitor is not None else SAMPLE_VISITOR), "events": events}
@@ -214,9 +214,9 @@ def sample_context(ruleset: Ruleset, at: datetime | None = None, *, rule_id: str
                    visitor: Mapping[str, Any] | None = None) -> dict[str, str]:
     """A context for live previews: the sample visitor "Ana" and a real promise computed by
     `route` at `at` (now when None) for the chosen rule's escalation (else the first escalating rule)."""
-    at = at if at is not None else datetime.now(timezone.utc)
+    at = at if at is not None else datetime.now(UTC)
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     rules = [r for r in ruleset.rules if r.escalation is not None]
     rule = ruleset.rule(rule_id) if rule_id else None
     if rule is None:
