@@ -127,7 +127,8 @@ def slack_message(payload: Mapping[str, Any], text: str | None = None) -> dict[s
         context.append({"type": "mrkdwn", "text": clip("Tags: " + slack_escape(", ".join(tags)), SLACK_MAX_TEXT)})
     conversation = slack_escape(_s(payload.get("conversation_id")))
     messages = len(payload.get("transcript") or [])
-    context.append({"type": "mrkdwn", "text": clip(f"Conversation {conversation} · {messages} messages", SLACK_MAX_TEXT)})
+    line = f"Conversation {conversation} · {messages} messages"
+    context.append({"type": "mrkdwn", "text": clip(line, SLACK_MAX_TEXT)})
     blocks.append({"type": "context", "elements": context[:SLACK_MAX_CONTEXT_ELEMENTS]})
     return {"text": clip(fallback, SLACK_MAX_TEXT), "blocks": blocks[:SLACK_MAX_BLOCKS]}
 
