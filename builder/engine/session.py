@@ -259,7 +259,7 @@ class Session:
         """This conversation's state as a small JSON-serialisable dict; `Session.restore` (or
         `Runtime.restore`) continues it exactly. What is kept and why: `builder.engine.session_state`."""
         return session_document(self.compiled, self.state, conversation_id=self.conversation_id,
-                                clock=self.clock, deadline=self._deadline, stale=self._stale, fired=self._fired,
+                                clock=self.clock, deadline=self._deadline, fired=self._fired,
                                 transcript=self.transcript, decision=self.decision)
 
     @classmethod
@@ -270,7 +270,7 @@ class Session:
         session = cls(compiled, saved.conversation_id, None, trace=trace)
         fill_facts(session.state, saved.facts)
         session.visitor = session.state.visitor
-        session.clock, session._deadline, session._stale = saved.clock, saved.deadline, saved.stale
+        session.clock, session._deadline = saved.clock, saved.deadline
         session._fired = saved.fired
         for pos, turn, at, _ in saved.fired:
             session._last_turn[pos] = turn

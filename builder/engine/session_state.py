@@ -8,7 +8,8 @@ be pickled (RE2 sets, closures). The document holds only what the next evaluatio
   document, the hash an export writes), and `engine`: a short fingerprint of how this engine
   numbered the ruleset's phrases, patterns and rules; a state made for another ruleset or by an
   engine that numbers them otherwise is refused, since the ids in it would mean something else;
-- the session: conversation id, the clock, the next deadline, the firings (rule position, turn,
+- the session: conversation id, the clock, the next deadline (always worked out when a call
+  returns, so there is no "to be rescheduled" flag to keep), the firings (rule position, turn,
   instant, escalated: cooldowns, tags, priority and `once` deadlines are derived from them), the
   Decision once made (its contract fields; the routing object is not kept);
 - the facts' accumulators (`State`): counters, the latest visitor message's text (a timer
@@ -117,7 +118,7 @@ def facts_state(st: State) -> dict[str, Any]:
 
 
 def session_document(compiled: Compiled, st: State, *, conversation_id: str, clock: float | None,
-                     deadline: float | None, stale: bool, fired: FiredLog,
+                     deadline: float | None, fired: FiredLog,
                      transcript: list[Mapping[str, Any]], decision: Decision | None) -> dict[str, Any]:
     """The whole state document of a session (see the module's docstring for what is kept)."""
     ruleset_hash, engine = identity(compiled)
@@ -125,8 +126,6 @@ def session_document(compiled: Compiled, st: State, *, conversation_id: str, clo
                            "id": conversation_id, "clock": clock}
     if deadline is not None:
         out["deadline"] = deadline
-    if stale:
-        out["stale"] = True
     if fired:
         out["fired"] = [[pos, turn, at, esc] for pos, turn, at, esc in fired]
     if decision is not None:
@@ -225,7 +224,6 @@ class Saved:
     conversation_id: str
     clock: float | None
     deadline: float | None
-    stale: bool
     fired: FiredLog
     transcript: list[Mapping[str, Any]]
     decision: Decision | None
@@ -279,5 +277,5 @@ def read_document(compiled: Compiled, data: Any) -> Saved:
     if not isinstance(transcript, list) or not all(isinstance(e, Mapping) and "type" in e for e in transcript):
         raise _damaged("'transcript' must be a list of events")
     return Saved(cid, _number(data.get("clock"), "'clock'", optional=True),
-                 _number(data.get("deadline"), "'deadline'", optional=True), data.get("stale") is True,
+                 _number(data.get("deadline"), "'deadline'", optional=True),
                  fired, transcript, _decision(data.get("decision"), compiled), data.get("facts", {}))

@@ -195,3 +195,31 @@ def test_samples_split_everywhere_match_simulate() -> None:
                 decision = decision or restored.observe(event)
             outcome = decision.to_dict() if decision is not None else None
             assert outcome == (expected if expected["escalated"] else None), (conversation.id, split)
+
+
+@pytest.mark.parametrize("leaf", [
+    {"fact": "message.text", "op": "contains_any", "value": ["refund"]},
+    {"fact": "message.text", "op": "matches", "value": r"order \d+"},
+])
+def test_a_timer_after_a_restore_still_reads_the_latest_message(leaf: dict[str, Any]) -> None:
+    """The phrase and pattern hits are not saved: they are found again in the saved text."""
+    rules = runtime.from_document(full_ruleset([{"when": {"all": [
+        leaf, {"fact": "time.silence_seconds", "op": "gt", "value": 60}]}}]).to_dict())
+    session = rules.session("c")
+    assert session.observe({"at": START, "type": "visitor", "text": "refund for order 1234 please"}) is None
+    restored = rules.restore(json.loads(json.dumps(session.to_state())))
+    decision = restored.tick(datetime.fromisoformat(START) + timedelta(minutes=5))
+    assert decision is not None and decision.at == datetime.fromisoformat(START) + timedelta(seconds=60)
+
+
+def test_cooldowns_continue_across_a_restore() -> None:
+    rules = runtime.from_document(full_ruleset([{"when": {"fact": "message.text", "op": "contains_any",
+                                                          "value": ["help"]},
+                                                 "actions": [{"type": "tag", "tags": ["asked"]}],
+                                                 "cooldown": {"policy": "after_minutes", "minutes": 2}}]).to_dict())
+    session = rules.session("c")
+    session.observe(events(START, (0, "visitor", {"text": "help"}))[0])
+    restored = rules.restore(json.loads(json.dumps(session.to_state())))
+    for event in events(START, (60, "visitor", {"text": "help"}), (130, "visitor", {"text": "help"})):
+        restored.observe(event)
+    assert [f.turn for f in restored.fired] == [1, 3]  # not at turn 2: one minute after the first
