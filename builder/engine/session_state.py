@@ -17,9 +17,10 @@ be pickled (RE2 sets, closures). The document holds only what the next evaluatio
   earlier questions, the message instants of the last minute, the phrases and patterns seen so
   far, the visitor profile and context as merged by events. Values equal to a new session's are
   left out, which keeps a short conversation's state short;
-- the transcript (visitor and bot events as given): the reply templates render it, and the
-  handoff payload carries it. Page views, cart and other events are not kept: only counters and
-  the current URL are read.
+- the transcript (visitor and bot events: instant, type, text; a `url` if one is there): the
+  reply templates render it and the handoff payload carries it; a bot event's confidence or
+  intent is already in the facts. Page views, cart and other events are not kept: the rules read
+  only their counters and the current URL.
 
 Not kept: traces and per-evaluation records (a restored session may trace from then on), caches.
 """
@@ -78,9 +79,14 @@ def identity(compiled: Compiled) -> tuple[str, str]:
 
 # --- writing ----------------------------------------------------------------------------------
 
+# What the reply templates and the handoff payload read of a transcript event (confidence, intent...
+# are already in the facts).
+TRANSCRIPT_FIELDS = ("at", "type", "text", "url")
+
+
 def _event(event: Mapping[str, Any]) -> dict[str, Any]:
-    """An event as JSON values (a host may give `at` as a datetime)."""
-    out = dict(event)
+    """A transcript event as JSON values, with the fields that are read (a host may give `at` as a datetime)."""
+    out = {key: event[key] for key in TRANSCRIPT_FIELDS if key in event}
     at = out.get("at")
     if isinstance(at, datetime):
         out["at"] = at.isoformat()
