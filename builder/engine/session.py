@@ -268,7 +268,7 @@ class Session:
         one that wrote it would. SessionStateError for a state of another ruleset, engine or format."""
         saved = read_document(compiled, state)
         session = cls(compiled, saved.conversation_id, None, trace=trace)
-        fill_facts(session.state, saved.facts)
+        fill_facts(session.state, saved.facts, saved.transcript)
         session.visitor = session.state.visitor
         session.clock, session._deadline = saved.clock, saved.deadline
         session._fired = saved.fired

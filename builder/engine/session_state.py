@@ -13,8 +13,8 @@ be pickled (RE2 sets, closures). The document holds only what the next evaluatio
   instant, escalated: cooldowns, tags, priority and `once` deadlines are derived from them), the
   Decision once made (its contract fields; the routing object is not kept);
 - the facts' accumulators (`State`): counters, the latest visitor message's text (a timer
-  evaluation still reads it; its phrase hits are found again on restore), the repeat tracker's
-  earlier questions, the message instants of the last minute, the phrases and patterns seen so
+  evaluation still reads it; its phrase hits are found again on restore), the repeat count (the
+  earlier questions it compares with are the transcript's visitor messages), the message instants of the last minute, the phrases and patterns seen so
   far, the visitor profile and context as merged by events. Values equal to a new session's are
   left out, which keeps a short conversation's state short;
 - the transcript (visitor and bot events: instant, type, text; a `url` if one is there): the
@@ -37,6 +37,7 @@ from typing import Any
 from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision
 from builder.engine.state import State
+from builder.text.matching import normalised_text
 from rules_schema.canonical import content_hash
 
 FORMAT = "handoff-builder/session"
@@ -108,8 +109,8 @@ def facts_state(st: State) -> dict[str, Any]:
             out[name] = [[key, *span] for key, span in sorted(spans.items())]
     if st.conv_similar:
         out["conv_similar"] = [[key, score] for key, score in sorted(st.conv_similar.items())]
-    if st.repeat is not None and st.repeat.earlier:
-        out["repeat"] = {"count": st.repeat.count, "earlier": list(st.repeat.earlier)}
+    if st.repeat is not None and st.repeat.count:
+        out["repeat"] = st.repeat.count  # its earlier questions are the transcript's (`_earlier`)
     cutoff = st.now - 60.0  # older instants never count again: the clock only moves forward
     recent = [t for t in st.recent if t > cutoff]
     if recent:
@@ -176,7 +177,19 @@ def _spans(value: Any, what: str) -> dict[int, tuple[int, int, int]]:
     return {int(v[0]): (int(v[1]), int(v[2]), int(v[3])) for v in value}
 
 
-def fill_facts(st: State, facts: Any) -> None:
+def _earlier(transcript: list[Mapping[str, Any]]) -> list[str]:
+    """The repeat tracker's earlier questions, from the visitor messages (as `RepeatTracker.add` files them)."""
+    out = []
+    for event in transcript:
+        text = event.get("text")
+        if event.get("type") == "visitor" and isinstance(text, str):
+            norm = normalised_text(text)
+            if norm.count(" ") >= 1:
+                out.append(norm)
+    return out
+
+
+def fill_facts(st: State, facts: Any, transcript: list[Mapping[str, Any]]) -> None:
     """Set a new session's State from `facts_state` output (SessionStateError when it is not that)."""
     if not isinstance(facts, Mapping):
         raise _damaged("'facts' must be an object")
@@ -196,16 +209,12 @@ def fill_facts(st: State, facts: Any) -> None:
     if not isinstance(similar, list) or not all(isinstance(v, list) and len(v) == 2 for v in similar):
         raise _damaged("facts.conv_similar must be a list of [key, score]")
     st.conv_similar = {int(k): float(s) for k, s in similar}
-    repeat = facts.get("repeat")
-    if repeat is not None:
-        if st.repeat is None or not isinstance(repeat, Mapping):
-            raise _damaged("facts.repeat is not used by this ruleset" if st.repeat is None
-                           else "facts.repeat must be an object")
-        earlier = repeat.get("earlier")
-        if not isinstance(earlier, list) or not all(isinstance(t, str) for t in earlier):
-            raise _damaged("facts.repeat.earlier must be a list of texts")
-        st.repeat.earlier = list(earlier)
-        st.repeat.count = int(_number(repeat.get("count"), "facts.repeat.count") or 0)
+    if st.repeat is not None:
+        count = facts.get("repeat", 0)
+        if not _is("int", count):
+            raise _damaged("facts.repeat must be a whole number")
+        st.repeat.count = count
+        st.repeat.earlier = _earlier(transcript)
     recent = facts.get("recent", [])
     if not isinstance(recent, list):
         raise _damaged("facts.recent must be a list")
