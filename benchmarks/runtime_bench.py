@@ -31,9 +31,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from builder import runtime  # noqa: E402
-from builder.format.conversation import Conversation, read_conversations  # noqa: E402
-from builder.paths import example_playbook, sample_conversations  # noqa: E402
+from builder import runtime
+from builder.format.conversation import Conversation, read_conversations
+from builder.paths import example_playbook, sample_conversations
 
 UTC = timezone.utc
 TOPICS = [
@@ -45,10 +45,15 @@ TOPICS = [
     "deleting old projects", "webhooks for new orders", "the dark mode setting", "gift cards",
     "changing the account owner", "the size guide for jackets", "the loyalty points",
 ]
-FRAMES = ["how does {} work", "I have a question about {}", "can you tell me about {}", "what do I need to know about {}"]
+FRAMES = ["how does {} work", "I have a question about {}", "can you tell me about {}",
+          "what do I need to know about {}"]
 BOT = ["Here is what I found:", "You can do that under Settings.", "Let me check that for you.",
        "Our plans are listed on the pricing page."]
 PAGES = ["/pricing", "/docs/setup", "/account/billing", "/shop/charger", "/help"]
+
+
+def event(at: datetime, kind: str, **fields: Any) -> dict[str, Any]:
+    return {"at": at.isoformat().replace("+00:00", "Z"), "type": kind, **fields}
 
 
 def generated(n: int, seed: int, turns: int = 20) -> Iterator[dict[str, Any]]:
@@ -59,24 +64,21 @@ def generated(n: int, seed: int, turns: int = 20) -> Iterator[dict[str, Any]]:
         at = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 7))
         events: list[dict[str, Any]] = []
         asked: list[str] = []
-
-        def add(kind: str, **fields: Any) -> None:
-            events.append({"at": at.isoformat().replace("+00:00", "Z"), "type": kind, **fields})
-
-        add("page_view", url=rng.choice(PAGES))
+        events.append(event(at, "page_view", url=rng.choice(PAGES)))
         topics = rng.sample(TOPICS, turns)
         for turn in range(turns):
             at += timedelta(seconds=rng.randrange(5, 90))
             text = asked[0] if turn == turns // 2 else rng.choice(FRAMES).format(topics[turn])  # one repeat
             asked.append(text)
-            add("visitor", text=text)
+            events.append(event(at, "visitor", text=text))
             at += timedelta(seconds=rng.randrange(1, 4))
-            add("bot", text=rng.choice(BOT), confidence=round(rng.uniform(0.5, 0.99), 2), intent="faq",
-                resolved=turn == 2)
+            events.append(event(at, "bot", text=rng.choice(BOT), confidence=round(rng.uniform(0.5, 0.99), 2),
+                                intent="faq", resolved=turn == 2))
             if rng.random() < 0.2:
-                add("page_view", url=rng.choice(PAGES))
+                events.append(event(at, "page_view", url=rng.choice(PAGES)))
             if rng.random() < 0.05:
-                add("profile", score=rng.randrange(0, 80), attributes={"plan": rng.choice(["free", "team"])})
+                events.append(event(at, "profile", score=rng.randrange(0, 80),
+                                    attributes={"plan": rng.choice(["free", "team"])}))
         yield {"id": f"g-{i}", "visitor": {"name": "Visitor", "score": rng.randrange(0, 60)}, "events": events}
 
 

@@ -89,7 +89,8 @@ class Evaluation:
 
 
 class Session:
-    """Feed events with `observe`, advance a live clock with `tick`; read `decision`.
+    """Feed events with `observe`, fire timers with `tick` (at `next_deadline`); read `decision`.
+    `to_state()` and `Session.restore` carry it to another process or past a restart.
 
     `observe` raises ValueError for an event whose `at` is not an ISO 8601 instant (the
     conversation reader rejects such lines before they get here).

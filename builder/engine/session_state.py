@@ -14,9 +14,10 @@ be pickled (RE2 sets, closures). The document holds only what the next evaluatio
   Decision once made (its contract fields; the routing object is not kept);
 - the facts' accumulators (`State`): counters, the latest visitor message's text (a timer
   evaluation still reads it; its phrase hits are found again on restore), the repeat count (the
-  earlier questions it compares with are the transcript's visitor messages), the message instants of the last minute, the phrases and patterns seen so
-  far, the visitor profile and context as merged by events. Values equal to a new session's are
-  left out, which keeps a short conversation's state short;
+  earlier questions it compares with are the transcript's visitor messages), the message
+  instants of the last minute, the phrases and patterns seen so far, the visitor profile and
+  context as merged by events. Values equal to a new session's are left out, which keeps a short
+  conversation's state short;
 - the transcript (visitor and bot events: instant, type, text; a `url` if one is there): the
   reply templates render it and the handoff payload carries it; a bot event's confidence or
   intent is already in the facts. Page views, cart and other events are not kept: the rules read

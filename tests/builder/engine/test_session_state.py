@@ -93,7 +93,8 @@ def operations(draw: Any) -> tuple[dict[str, Any], list[Op]]:
 @given(st.lists(rules(), min_size=1, max_size=4), st.booleans(), st.sampled_from(["first_match", "all_matches"]),
        operations())
 def test_a_session_split_at_any_event_decides_as_the_unsplit_one(
-        rule_list: list[dict[str, Any]], plan_rule: bool, mode: str, generated: tuple[dict[str, Any], list[Op]]) -> None:
+        rule_list: list[dict[str, Any]], plan_rule: bool, mode: str,
+        generated: tuple[dict[str, Any], list[Op]]) -> None:
     conversation, ops = generated
     ruleset = full_ruleset(rule_list + ([dict(PLAN_RULE)] if plan_rule else []), evaluation_mode=mode)
     with two_runtimes(ruleset) as (first, second):
