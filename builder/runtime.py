@@ -48,6 +48,11 @@ class RulesetUnreadable(RulesetLoadError):
     """The file is missing, not JSON, too big or too deep (as opposed to a ruleset with errors)."""
 
 
+class SessionStateError(ValueError):
+    """A saved session state that cannot continue on this Runtime: made for another ruleset, by
+    another format version, or damaged. The message says which."""
+
+
 def _problem_lines(problems: Any) -> str:
     errors = [p for p in problems if getattr(p, "is_error", getattr(p, "severity", "error") == "error")]
     lines = [f"{p.path}: {p.message}" for p in errors[:20]]
@@ -120,6 +125,23 @@ class Runtime:
             session.on_fire = on_fire
         if on_decision is not None:
             session.on_decision = on_decision
+        return session
+
+    def restore(self, state: Mapping[str, Any], *, trace: bool = False,
+                on_fire: Callable[[Firing], object] | None = None,
+                on_decision: Callable[[Decision], object] | None = None) -> Session:
+        """The session a `Session.to_state()` dict describes (after `json.loads`, in any process that
+        loaded the same ruleset): it continues exactly as the one that wrote it would have. Hooks as
+        in `session`. Raises SessionStateError for a state of another ruleset or format version, or
+        a damaged one."""
+        from builder.engine import Session
+        from builder.engine.session_state import SessionStateError as Refused
+
+        try:
+            session = Session.restore(self.compiled, state, trace=trace)
+        except Refused as exc:
+            raise SessionStateError(str(exc)) from None
+        session.on_fire, session.on_decision = on_fire, on_decision
         return session
 
 

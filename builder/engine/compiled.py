@@ -41,6 +41,8 @@ class Compiled:
     gates_source: str = ""
     # what the trace lists as an evaluation's facts: (fact key, reader), core signals first
     snapshot: tuple[tuple[str, Getter], ...] = ()
+    # (content hash, engine fingerprint) a session state names, worked out on first use (`session_state`)
+    identity: tuple[str, str] | None = None
 
     @property
     def settings(self) -> Settings:

@@ -5,8 +5,23 @@ instant a time fact (`timer: true` in the catalog) crosses a threshold of some r
 event is applied, the clock advances to each pending deadline in order and the rules are
 evaluated there, so "silence > 2 min" fires at last message + 2 min even when the next event
 comes 10 minutes later. At a deadline a timer counts as expired (its value is taken an instant
-after the deadline, so `>` and `>=` both fire exactly at it). The clock is the conversation's own
-(UTC instants from the events); local weekday and hour come from zoneinfo, so DST is exact.
+after the deadline, so `>` and `>=` both fire exactly at it). Local weekday and hour come from
+zoneinfo, so DST is exact.
+
+One clock: the session's clock is the events' own `at` (UTC instants), never the machine's. It
+moves to each event's instant and to each deadline that fires; `tick(at)` fires the deadlines up to
+`at` but does not move the clock further, so a live session and a replay of its events decide
+alike. `next_deadline` says when to tick. Rules for the awkward cases:
+- a late event (its instant is at or after a deadline nobody ticked): the deadline is decided
+  first, at its own instant; then the event is applied. When the timer escalated, `observe`
+  returns the timer's Decision and the event is in the transcript and the state (the Decision,
+  made at the deadline, does not include it, and no rule is evaluated at it: the Decision is
+  final); otherwise the event is evaluated as usual;
+- clock skew (an event older than the clock): it is applied at the clock, never before, so
+  timers and cooldowns never run backwards; its own `at` stays in the transcript;
+- `tick` before the first event does nothing (the clock starts at the first event).
+Profile and context events change what the visitor facts read from that event on; rules still
+run at visitor messages and deadlines only, so the new score counts at the next of those.
 
 Modes: `first_match` stops at the first rule that fires with `stop` or that escalates;
 `all_matches` lets every rule that holds apply its actions (tags, replies, notify, priority) and
@@ -32,6 +47,7 @@ from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision, Seen, make_decision
 from builder.engine.instants import epoch_seconds
 from builder.engine.nodes import CRule
+from builder.engine.session_state import fill_facts, read_document, session_document
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 from builder.engine.why import explain_briefly
@@ -78,14 +94,15 @@ class Evaluation:
 
 
 class Session:
-    """Feed events with `observe`, advance a live clock with `tick`; read `decision`.
+    """Feed events with `observe`, fire timers with `tick` (at `next_deadline`); read `decision`.
+    `to_state()` and `Session.restore` carry it to another process or past a restart.
 
     `observe` raises ValueError for an event whose `at` is not an ISO 8601 instant (the
     conversation reader rejects such lines before they get here).
     """
 
     __slots__ = ("compiled", "conversation_id", "visitor", "tracing", "state", "decision", "turns", "_fired",
-                 "transcript", "clock", "next_deadline", "_last_turn", "_last_at",
+                 "transcript", "clock", "_deadline", "_last_turn", "_last_at",
                  "_first_match", "_has_timers", "_last_trace", "_stale", "_resets_silence",
                  "on_fire", "on_decision")
 
@@ -104,7 +121,7 @@ class Session:
         self._fired: list[tuple[int, int, float, bool]] = []
         self.transcript: list[Mapping[str, Any]] = []  # the visitor, bot and page-view events, as given
         self.clock: float | None = None
-        self.next_deadline: float | None = None
+        self._deadline: float | None = None  # epoch seconds; `next_deadline` is the public datetime
         n = len(compiled.rules)
         self._last_turn: list[int | None] = [None] * n  # per compiled rule: turn it last fired
         self._last_at: list[float] = [0.0] * n  # and the instant
@@ -156,12 +173,21 @@ class Session:
         return self.state.turn
 
     @property
+    def next_deadline(self) -> datetime | None:
+        """When a timer would fire next (aware, UTC), None when none can: a live host calls
+        `tick(next_deadline)` then. Every event may move it (a message resets the silence): read it
+        again after each `observe` and `tick`."""
+        d = self._deadline
+        return None if d is None or self.decision is not None else datetime.fromtimestamp(d, UTC)
+
+    @property
     def last_trace(self) -> tuple[dict[str, Any], ...] | None:
         """The trace of the latest evaluation (when tracing)."""
         return self._last_trace
 
     def observe(self, event: Mapping[str, Any]) -> Decision | None:
-        """Apply one event; the Decision if a rule escalated at it or at a timer before it."""
+        """Apply one event at its own instant; the Decision if a rule escalated at it or at a deadline
+        that passed before it (the event is applied then too: see the module's clock rules)."""
         if self.decision is not None:
             return None
         try:
@@ -182,13 +208,22 @@ class Session:
         else:
             if t < clock:
                 t = clock  # out of order: the conversation clock never runs backwards
-            deadline = self.next_deadline
+            deadline = self._deadline
             if deadline is not None and deadline <= t:
                 decision = self._run_timers(t)
-                if decision is not None:
+                if decision is not None:  # a late event: applied, not evaluated (the Decision is final)
+                    self.clock = st.now = t
+                    self._apply(kind, event, t)
                     return decision
         self.clock = st.now = t
-        decision = None
+        decision = self._evaluate(t, False) if self._apply(kind, event, t) else None
+        if self._stale and decision is None and self._has_timers:
+            self._schedule(t)
+        return decision
+
+    def _apply(self, kind: Any, event: Mapping[str, Any], t: float) -> bool:
+        """Apply an event to the State; True for a visitor message (a turn: the rules run)."""
+        st = self.state
         if kind == "visitor":
             text = event.get("text")
             if type(text) is not str:
@@ -197,8 +232,8 @@ class Session:
             self.transcript.append(event)
             if self._resets_silence:
                 self._stale = True
-            decision = self._evaluate(t, False)
-        elif kind == "bot":
+            return True
+        if kind == "bot":
             st.bot_message(event, t)
             self.transcript.append(event)
             if self._resets_silence:
@@ -214,19 +249,45 @@ class Session:
                 st.cart(action)
         elif kind == "resolved":
             st.resolved = True
-        if self._stale and decision is None and self._has_timers:
-            self._schedule(t)
-        return decision
+        elif kind == "profile":
+            st.profile(event)
+            self.visitor = st.visitor
+        elif kind == "context":
+            values = event.get("values")
+            if isinstance(values, Mapping):
+                st.set_context(values)
+        return False
 
-    def tick(self, now: datetime) -> Decision | None:
-        """Live use: advance the clock to `now`, firing timers whose deadline has passed."""
+    def tick(self, at: datetime) -> Decision | None:
+        """Fire the deadlines up to `at` (live use: at `next_deadline`, or now and then); the
+        Decision if a timer escalated. The clock moves to each deadline fired, not to `at`."""
         if self.decision is not None:
             return None
-        t = epoch_seconds(now)
-        decision = self._run_timers(t)
-        if decision is None and (self.clock is None or t > self.clock) and self.clock is not None:
-            self.clock = t
-        return decision
+        return self._run_timers(epoch_seconds(at))
+
+    def to_state(self) -> dict[str, Any]:
+        """This conversation's state as a small JSON-serialisable dict; `Session.restore` (or
+        `Runtime.restore`) continues it exactly. What is kept and why: `builder.engine.session_state`."""
+        return session_document(self.compiled, self.state, conversation_id=self.conversation_id,
+                                clock=self.clock, deadline=self._deadline, fired=self._fired,
+                                transcript=self.transcript, decision=self.decision)
+
+    @classmethod
+    def restore(cls, compiled: Compiled, state: Mapping[str, Any], *, trace: bool = False) -> Session:
+        """The session `state` (from `to_state`) describes, on `compiled`: it continues exactly as the
+        one that wrote it would. SessionStateError for a state of another ruleset, engine or format."""
+        saved = read_document(compiled, state)
+        session = cls(compiled, saved.conversation_id, None, trace=trace)
+        fill_facts(session.state, saved.facts, saved.transcript)
+        session.visitor = session.state.visitor
+        session.clock, session._deadline = saved.clock, saved.deadline
+        session._fired = saved.fired
+        for pos, turn, at, _ in saved.fired:
+            session._last_turn[pos] = turn
+            session._last_at[pos] = at
+        session.transcript = saved.transcript
+        session.decision = saved.decision
+        return session
 
     def explain(self, at: datetime | None = None) -> tuple[dict[str, Any], ...]:
         """The trace of every rule at the current state (on demand, e.g. for the simulator)."""
@@ -249,7 +310,7 @@ class Session:
         st = self.state
         start = st.start
         if start is None:
-            self.next_deadline = None
+            self._deadline = None
             return
         compiled = self.compiled
         best = None
@@ -260,7 +321,7 @@ class Session:
             d = self._next_crossing(base, compiled.silence_keys, compiled.silence_points, now)
             if d is not None and (best is None or d < best):
                 best = d
-        self.next_deadline = best
+        self._deadline = best
 
     def _next_crossing(self, base: float, keys: tuple[float, ...], points: tuple[int, ...], now: float) -> float | None:
         """The first `base + key` after `now` whose rule may still fire (a fired `once` rule cannot)."""
@@ -275,7 +336,7 @@ class Session:
 
     def _run_timers(self, until: float) -> Decision | None:
         st = self.state
-        while (d := self.next_deadline) is not None and d <= until:
+        while (d := self._deadline) is not None and d <= until:
             self.clock = st.now = d
             st.eps = TIMER_EPSILON  # a timer is read an instant after its deadline
             decision = self._evaluate(d, True)

@@ -29,7 +29,7 @@ class State:
         "conv_hits", "conv_first", "conv_patterns", "conv_similar", "conv_nonempty",
         "message_count", "visitor_count", "repeat", "recent", "lowest", "resolved",
         "fallbacks", "last_conf", "last_fallback", "intent", "visitor", "score", "returning",
-        "prev_failed", "email_known", "attributes", "url", "views", "pattern_views",
+        "prev_failed", "email_known", "attributes", "context", "url", "views", "pattern_views",
         "cart_abandoned", "_local_at", "_local", "_open", "record_spans",
     )
 
@@ -62,15 +62,12 @@ class State:
         self.last_conf: float | None = None
         self.last_fallback = False
         self.intent: str | None = None
-        v = dict(visitor or {})
-        self.visitor = v
-        score = v.get("score")
-        self.score = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
-        self.returning = v.get("returning") is True
-        self.prev_failed = v.get("previous_chat_failed") is True
-        self.email_known = bool(v.get("email"))
-        attrs = v.get("attributes")
-        self.attributes: Mapping[str, Any] = attrs if isinstance(attrs, Mapping) else {}
+        self.context: dict[str, Any] = {}
+        self.visitor: dict[str, Any] = {}
+        self.score: float | None = None
+        self.returning = self.prev_failed = self.email_known = False
+        self.attributes: Mapping[str, Any] = {}
+        self.set_visitor(dict(visitor or {}))
         self.url: str | None = None
         self.views = 0
         self.pattern_views = [0] * len(src.url_patterns)
@@ -99,6 +96,17 @@ class State:
             self.conv_nonempty = True
         if src.per_message:
             self._accumulate(text, at)
+
+    def reread_message(self) -> None:
+        """Find the latest message's phrases and patterns again: a restored session keeps only its
+        text (timer evaluations still read it), not the ids the scan derives from it."""
+        if self.turn == 0:
+            return
+        src = self.src
+        if src.scan is not None:
+            self.hits, self.patterns_found = src.scan(self.text)
+        else:
+            self.hits = src.matcher.match_text(self.text)
 
     def _accumulate(self, text: str, at: float) -> None:
         """Conversation-level signals, kept only when a rule uses them."""
@@ -146,6 +154,40 @@ class State:
             self.intent = intent if isinstance(intent, str) else None
         if event.get("resolved") is True:
             self.resolved = True
+
+    def set_visitor(self, visitor: dict[str, Any]) -> None:
+        """The visitor profile (at the start, or merged by a `profile` event) and the facts read from it."""
+        self.visitor = v = visitor
+        score = v.get("score")
+        self.score = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+        self.returning = v.get("returning") is True
+        self.prev_failed = v.get("previous_chat_failed") is True
+        self.email_known = bool(v.get("email"))
+        attrs = v.get("attributes")
+        attrs = attrs if isinstance(attrs, Mapping) else {}
+        self.attributes = {**attrs, **self.context} if self.context else attrs
+
+    def profile(self, update: Mapping[str, Any]) -> None:
+        """Merge a `profile` event into the visitor profile: each field given replaces the one known
+        (`attributes` key by key); `at` and `type` are the event's own. Facts read the new profile
+        from this event on, so a score learned mid-chat counts at the next evaluation."""
+        v = dict(self.visitor)
+        for key, value in update.items():
+            if key == "at" or key == "type":
+                continue
+            if key == "attributes" and isinstance(value, Mapping):
+                old = v.get("attributes")
+                v[key] = {**old, **value} if isinstance(old, Mapping) else dict(value)
+            else:
+                v[key] = value
+        self.set_visitor(v)
+
+    def set_context(self, values: Mapping[str, Any]) -> None:
+        """Merge a `context` event's values (what the host knows about this conversation: plan of the
+        account in view, locale, channel...). `visitor.attribute` reads them before the profile's
+        attributes: they describe this conversation, the more specific of the two."""
+        self.context = {**self.context, **values}
+        self.set_visitor(self.visitor)
 
     def page_view(self, url: str) -> None:
         path = url_path(url)

@@ -3,6 +3,12 @@
 `read_conversations` is a generator: memory stays flat however long the file. A malformed line
 becomes a `LineError` with its line number (the caller reports it and goes on); unknown event
 types are kept as they are and ignored by the engine.
+
+Mid-conversation updates: a `profile` event carries visitor fields (as in `visitor`) merged into
+the profile from that event on (`attributes` key by key); a `context` event carries `values`,
+what the host knows about this conversation, read by `visitor.attribute` before the profile's
+attributes. Format version 1 already allowed unknown event types, so these need no new version:
+a reader that predates them keeps and ignores them, as it does any unknown type.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-KNOWN_EVENT_TYPES = ("visitor", "bot", "page_view", "cart", "resolved")
+KNOWN_EVENT_TYPES = ("visitor", "bot", "page_view", "cart", "resolved", "profile", "context")
+_SCALAR = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,43 @@ def _check_event(i: int, event: Any) -> list[str]:
         problems.append(f"{where}.url: a page view needs a url")
     elif kind == "cart" and not isinstance(event.get("action"), str):
         problems.append(f"{where}.action: a cart event needs an action")
+    elif kind == "profile":
+        problems.extend(_check_profile(where, event))
+    elif kind == "context":
+        values = event.get("values")
+        if not isinstance(values, Mapping):
+            problems.append(f"{where}.values: a context event needs values (an object)")
+        else:
+            problems.extend(_check_values(f"{where}.values", values))
+    return problems
+
+
+_PROFILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "name": ((str,), "a text"), "email": ((str,), "a text"), "returning": ((bool,), "true or false"),
+    "previous_chat_failed": ((bool,), "true or false"),
+}
+
+
+def _check_values(where: str, values: Mapping[str, Any]) -> list[str]:
+    return [f"{where}.{key}: must be a text, a number, true/false or null"
+            for key, value in values.items() if not isinstance(value, _SCALAR)]
+
+
+def _check_profile(where: str, profile: Mapping[str, Any]) -> list[str]:
+    """The visitor fields' types, for the `visitor` object and for a `profile` event."""
+    problems: list[str] = []
+    score = profile.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        problems.append(f"{where}.score: must be a number")
+    for key, (types, what) in _PROFILE_TYPES.items():
+        if key in profile and not isinstance(profile[key], types):
+            problems.append(f"{where}.{key}: must be {what}")
+    attrs = profile.get("attributes")
+    if attrs is not None:
+        if not isinstance(attrs, Mapping):
+            problems.append(f"{where}.attributes: must be an object")
+        else:
+            problems.extend(_check_values(f"{where}.attributes", attrs))
     return problems
 
 
@@ -125,12 +169,7 @@ def check_conversation(data: Any) -> list[str]:
         if not isinstance(visitor, Mapping):
             problems.append("$.visitor: must be an object")
         else:
-            score = visitor.get("score")
-            if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
-                problems.append("$.visitor.score: must be a number")
-            attrs = visitor.get("attributes")
-            if attrs is not None and not isinstance(attrs, Mapping):
-                problems.append("$.visitor.attributes: must be an object")
+            problems.extend(_check_profile("$.visitor", visitor))
     expect = data.get("expect")
     if expect is not None:
         if not isinstance(expect, Mapping) or not isinstance(expect.get("escalate"), bool):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -191,3 +192,17 @@ def test_why_on_the_playbook_is_one_line_for_every_escalation() -> None:
         decision = rules.session("c").observe({"at": at(0), "type": "visitor", "text": text})
         assert decision is not None and decision.why.startswith(start), decision.why
         assert "\n" not in decision.why and "why" not in decision.to_dict()
+
+
+
+def test_a_restored_session_calls_the_hooks_it_is_given() -> None:
+    rules = all_matches()
+    first = rules.session("c")
+    events = said("what is the price", "a human about the price")
+    first.observe(events[0])
+    state = json.loads(json.dumps(first.to_state()))
+    calls: list[Firing | Decision] = []
+    again = rules.restore(state, on_fire=calls.append, on_decision=calls.append)
+    returned = again.observe(events[1])
+    assert returned is not None and calls[-1] is returned
+    assert [(c.rule, c.turn) for c in calls if isinstance(c, Firing)] == [("price", 2), ("long", 2), ("human", 2)]
