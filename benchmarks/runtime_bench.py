@@ -25,7 +25,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from builder import runtime
 from builder.format.conversation import Conversation, read_conversations
 from builder.paths import example_playbook, sample_conversations
 
-UTC = timezone.utc
+UTC = UTC
 TOPICS = [
     "the delivery address for parcels", "the opening hours of the Porto shop", "another user on the team plan",
     "the charger for the older model", "delivery times to Lisbon", "student discounts", "the warranty period",

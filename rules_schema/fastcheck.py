@@ -73,7 +73,7 @@ def equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
     if isinstance(a, (list, dict, str)) or isinstance(b, (list, dict, str)):
@@ -187,7 +187,8 @@ class Compiler:
 
     def _limit(self, keyword: str, value: Any, schema: dict[str, Any], holds: Callable[[Any], bool],
                applies: Callable[[Any], bool]) -> Check:
-        return lambda inst, path, out: not applies(inst) or holds(inst) or _fail(out, keyword, value, inst, schema, path)
+        return lambda inst, path, out: (not applies(inst) or holds(inst)
+                                        or _fail(out, keyword, value, inst, schema, path))
 
     def _kw_minimum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
         return self._limit("minimum", v, schema, lambda i: i >= v, _is_number)
@@ -195,22 +196,22 @@ class Compiler:
     def _kw_maximum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
         return self._limit("maximum", v, schema, lambda i: i <= v, _is_number)
 
-    def _kw_exclusiveMinimum(self, v: Any, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_exclusiveMinimum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
         return self._limit("exclusiveMinimum", v, schema, lambda i: i > v, _is_number)
 
-    def _kw_exclusiveMaximum(self, v: Any, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_exclusiveMaximum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
         return self._limit("exclusiveMaximum", v, schema, lambda i: i < v, _is_number)
 
-    def _kw_minLength(self, v: int, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_minLength(self, v: int, schema: dict[str, Any], base: str) -> Check:
         return self._limit("minLength", v, schema, lambda i: len(i) >= v, lambda i: isinstance(i, str))
 
-    def _kw_maxLength(self, v: int, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_maxLength(self, v: int, schema: dict[str, Any], base: str) -> Check:
         return self._limit("maxLength", v, schema, lambda i: len(i) <= v, lambda i: isinstance(i, str))
 
-    def _kw_minItems(self, v: int, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_minItems(self, v: int, schema: dict[str, Any], base: str) -> Check:
         return self._limit("minItems", v, schema, lambda i: len(i) >= v, lambda i: isinstance(i, list))
 
-    def _kw_maxItems(self, v: int, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_maxItems(self, v: int, schema: dict[str, Any], base: str) -> Check:
         return self._limit("maxItems", v, schema, lambda i: len(i) <= v, lambda i: isinstance(i, list))
 
     def _kw_required(self, keys: list[str], schema: dict[str, Any], base: str) -> Check:
@@ -243,7 +244,7 @@ class Compiler:
 
         return properties
 
-    def _kw_additionalProperties(self, extra: Any, schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_additionalProperties(self, extra: Any, schema: dict[str, Any], base: str) -> Check:
         if "patternProperties" in schema:
             raise Unsupported("patternProperties")
         known = frozenset(schema.get("properties", {}))
@@ -281,7 +282,7 @@ class Compiler:
 
         return items
 
-    def _kw_allOf(self, subs: list[Any], schema: dict[str, Any], base: str) -> Check:  # noqa: N802
+    def _kw_allOf(self, subs: list[Any], schema: dict[str, Any], base: str) -> Check:
         checks = [self.compile(sub, base) for sub in subs]
 
         def all_of(inst: Any, path: Path, out: Errors) -> bool:

@@ -40,7 +40,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from builder.engine.compiled import Compiled
@@ -52,7 +52,7 @@ from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 from builder.engine.why import explain_briefly
 
-UTC = timezone.utc
+UTC = UTC
 _fromisoformat = datetime.fromisoformat
 TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from builder.engine.sources import Sources
 from builder.text.matching import Tokens, words_of
 from builder.text.signals import RepeatTracker, caps_ratio, sentiment, url_path
 
-UTC = timezone.utc
+UTC = UTC
 EMPTY: frozenset[int] = frozenset()
 _ABSENT = object()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from tests.builder.engine.reference_engine import events, make_ruleset
 
 from builder import runtime
 from builder.engine import Session, compile_ruleset, simulate
 from builder.format.conversation import Conversation, read_conversations
 from builder.paths import example_playbook, sample_conversations
+from tests.builder.engine.reference_engine import events, make_ruleset
 
-UTC = timezone.utc
+UTC = UTC
 START = "2026-11-24T09:00:00Z"
 T0 = datetime.fromisoformat(START)
 SILENCE = {"id": "silence", "trigger": "time_based", "when": {"fact": "time.silence_seconds", "op": "gt", "value": 120}}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builder.engine.reference_engine import events, make_ruleset
-
 from builder.engine import compile_ruleset, simulate
+from tests.builder.engine.reference_engine import events, make_ruleset
 
 START = "2026-11-24T09:00:00Z"
 HOT_LEAD = {"id": "hot-lead", "when": {"all": [{"fact": "visitor.score", "op": "gte", "value": 80},

@@ -7,15 +7,13 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.builder.engine.reference_engine import events, make_ruleset
-from tests.builder.engine.test_engine_reference import conversations, rules
 
 from builder import runtime
 from builder.engine import Session
@@ -25,8 +23,10 @@ from builder.format.conversation import Conversation, read_conversations
 from builder.format.io import export_ruleset
 from builder.format.model import Ruleset
 from builder.paths import example_playbook, sample_conversations
+from tests.builder.engine.reference_engine import events, make_ruleset
+from tests.builder.engine.test_engine_reference import conversations, rules
 
-UTC = timezone.utc
+UTC = UTC
 START = "2026-11-24T09:00:00Z"
 BERLIN = {"id": "berlin", "name": "Berlin", "timezone": "Europe/Berlin",
           "weekly": [{"day": d, "start": "08:00", "end": "18:00"} for d in ("mon", "tue", "wed", "thu", "fri")]}
