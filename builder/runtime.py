@@ -5,12 +5,14 @@
     rules = runtime.load("playbook.json")           # validated and compiled once
     session = rules.session("c-17", {"name": "Ana", "score": 85})
     for event in incoming_events():                 # {"at": "...Z", "type": "visitor", "text": "..."}
-        decision = session.observe(event)           # a Decision, or None
-        if decision is None:
-            decision = session.tick(datetime.now(timezone.utc))   # timers (silence, waiting time)
+        at = datetime.fromisoformat(event["at"])    # one clock: the events' own timestamps
+        decision = session.tick(at) or session.observe(event)   # timers due by then, then the event
         if decision is not None:
-            hand_over(decision.to_dict())           # handoff, team, priority, reply, promise
+            hand_over(decision.payload)             # transcript, pages, profile, rule, promise
             break
+
+Between events, a host ticks at `session.next_deadline` so silence and waiting-time rules fire on
+time (docs/DEPLOYING.md has a complete service loop).
 
 Importing this module is cheap (no Qt, nothing heavy); the engine, rapidfuzz and the schedule
 load inside `load()`. The Decision is the same object `handoff-builder simulate` prints.
