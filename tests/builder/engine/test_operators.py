@@ -1,5 +1,6 @@
 """The operators, as a specification: for a fact, an operator and its value, which fact values make
-the condition hold. Each table row is (operator, value, the fact's value, holds).
+the condition hold. A table row is (operator, value, the fact's value, holds); for text, the value
+read is what the visitor said.
 
 Everything goes through the public engine (`compile_ruleset` + `simulate` / sessions), so a row
 checks the whole path a condition takes: the fused comparison closures, the merged number loop of
@@ -14,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from builder.engine import CompileError, compile_ruleset, simulate
-from builder.engine.decision import Decision
+from builder.engine import CompileError, Decision, compile_ruleset, simulate
 from tests.builder.engine.reference_engine import events, make_ruleset
 
 START = "2026-11-24T09:00:00Z"
