@@ -63,6 +63,33 @@ def value_text(value: Any, *, unit: str | None = None, max_items: int | None = N
     return "" if value is None else str(value)
 
 
+def reading_text(fact: str, value: Any) -> str:
+    """A value the engine read for a fact, as a manager reads it: −0.62, 0.80, 3×, 125 s, yes/no,
+    unknown (the simulator's explanation and the trace show these next to each condition)."""
+    if value is None:
+        return "unknown"
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(reading_text(fact, v) for v in value)
+    if isinstance(value, (int, float)):
+        entry = catalog().fact(fact)
+        unit = entry.unit if entry else None
+        if unit in ("ratio", "score"):
+            text = f"{value:.2f}"
+        elif unit == "times":
+            text = f"{value:g}×"
+        elif unit == "seconds":
+            text = f"{value:.0f} s"
+        elif unit == "minutes":
+            text = f"{value:.1f} min"
+        else:
+            text = f"{value:g}"
+        return text.replace("-", "−")
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def fact_label(fact: str, param: str | None = None) -> str:
     """"visitor attribute (plan)": the catalog label, mid-sentence, with its parameter."""
     entry = catalog().fact(fact)

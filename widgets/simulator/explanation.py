@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rules_schema.catalog import catalog
+from builder.analysis.wording import condition_text as wording_condition
+from builder.analysis.wording import reading_text, sentence_case
 from widgets.common.style import is_dark
 
 LIGHT = {"held": "#15803d", "failed": "#b91c1c", "near": "#b45309", "muted": "#64748b",
@@ -41,48 +42,10 @@ Index = QModelIndex | QPersistentModelIndex
 AUTO_EXPAND = 4  # fired rules and near misses opened on each turn (the rest one click away)
 
 
-def format_value(fact: str, value: Any) -> str:
-    """A fact's value as a manager reads it: −0.62, 0.80, 3×, 125 s, yes/no, unknown."""
-    if value is None:
-        return "unknown"
-    if value is True or value is False:
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(format_value(fact, v) for v in value)
-    if isinstance(value, (int, float)):
-        info = catalog().fact(fact)
-        unit = info.unit if info else None
-        if unit in ("ratio", "score"):
-            text = f"{value:.2f}"
-        elif unit == "times":
-            text = f"{value:g}×"
-        elif unit == "seconds":
-            text = f"{value:.0f} s"
-        elif unit == "minutes":
-            text = f"{value:.1f} min"
-        else:
-            text = f"{value:g}"
-        return text.replace("-", "−")
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
 def condition_text(node: dict[str, Any]) -> str:
-    """"Share of CAPITALS in the latest message is at least 0.70"; phrase lists are summarised."""
-    fact = catalog().fact(node["fact"])
-    label = fact.label if fact else node["fact"]
-    if "param" in node:
-        label += f" ({node['param']})"
-    op = catalog().operators.get(node["op"])
-    op_label = op.label if op else node["op"]
-    value = node.get("value")
-    if isinstance(value, list) and node["op"] in ("contains_any", "contains_none", "similar_to"):
-        shown = ", ".join(f"“{v}”" for v in value[:3])
-        rest = f" +{len(value) - 3} more" if len(value) > 3 else ""
-        return f"{label} {op_label} {shown}{rest}"
-    if value is None:
-        return f"{label} {op_label}"
-    return f"{label} {op_label} {format_value(node['fact'], value)}"
+    """A trace condition in the rule list's words; phrase lists are summarised after three."""
+    return sentence_case(wording_condition(node["fact"], node["op"], node.get("value"), node.get("param"),
+                                           max_items=3))
 
 
 def actual_text(node: dict[str, Any]) -> str:
@@ -90,7 +53,7 @@ def actual_text(node: dict[str, Any]) -> str:
     if node["fact"] in TEXT_FACTS or "matches" in node:
         found = [m.get("phrase", "") for m in node.get("matches") or []]
         return ("found " + ", ".join(f"“{p}”" for p in found)) if found else "nothing found"
-    return format_value(node["fact"], node.get("actual"))
+    return reading_text(node["fact"], node.get("actual"))
 
 
 def rule_status(rule: dict[str, Any]) -> tuple[str, str]:

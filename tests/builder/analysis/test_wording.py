@@ -15,6 +15,7 @@ from builder.analysis.wording import (
     escalation_text,
     leaf_text,
     lower_first,
+    reading_text,
     sentence_case,
     value_text,
 )
@@ -88,3 +89,13 @@ def test_other_actions_use_the_ruleset_names(playbook: Ruleset) -> None:
     assert action_text(SetPriority("urgent")) == "set priority to urgent"
     assert actions_text((Tag(("x",)), Notify("slack-support")), playbook) == "tag x, notify Support Slack"
     assert actions_text(()) == "do nothing"
+
+
+@pytest.mark.parametrize(("fact", "value", "words"), [
+    ("message.sentiment", -0.6249, "−0.62"), ("message.caps_ratio", 0.8, "0.80"),
+    ("conversation.repeated_question_count", 3, "3×"), ("time.silence_seconds", 125.4, "125 s"),
+    ("time.in_business_hours", False, "no"), ("visitor.score", None, "unknown"), ("visitor.score", 85, "85"),
+    ("bot.intent", "x" * 70, "x" * 57 + "…"),
+])
+def test_a_reading_is_worded_with_its_unit(fact: str, value: object, words: str) -> None:
+    assert reading_text(fact, value) == words

@@ -452,11 +452,12 @@ def test_rule_status_names_near_misses(rule: dict[str, Any], expected: tuple[str
     assert rule_status(rule) == expected
 
 
-def test_values_read_like_the_manager_would_say_them() -> None:
-    from widgets.simulator.explanation import format_value
+def test_the_explanation_words_a_condition_as_the_rule_list_does() -> None:
+    from builder.analysis.wording import condition_text as rule_words
+    from builder.analysis.wording import sentence_case
+    from widgets.simulator.explanation import condition_text
 
-    assert format_value("message.sentiment", -0.6249) == "−0.62"
-    assert format_value("message.caps_ratio", 0.8) == "0.80"
-    assert format_value("conversation.repeated_question_count", 3) == "3×"
-    assert format_value("time.in_business_hours", False) == "no"
-    assert format_value("visitor.score", None) == "unknown"
+    node = {"fact": "message.text", "op": "contains_any", "value": ["refund", "money back", "chargeback", "cancel"]}
+    assert condition_text(node) == "Latest visitor message contains any of “refund”, “money back”, “chargeback” +1 more"
+    caps = {"fact": "message.caps_ratio", "op": "gte", "value": 0.7}
+    assert condition_text(caps) == sentence_case(rule_words("message.caps_ratio", "gte", 0.7))
