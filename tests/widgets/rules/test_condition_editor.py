@@ -56,12 +56,6 @@ def test_move_refuses_a_group_into_itself_and_no_op_moves() -> None:
     assert move_node(TREE, (0,), (), 1) is None
 
 
-def test_move_within_the_same_group_keeps_every_node() -> None:
-    tree = Group("all", (A, B, C))
-    assert move_node(tree, (0,), (), 3) == Group("all", (B, C, A))
-    assert move_node(tree, (2,), (), 0) == Group("all", (C, A, B))
-
-
 # --- the widget --------------------------------------------------------------------------------
 
 
