@@ -43,9 +43,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         for path in args.utterances:
             base = pooled.total if pooled is not None else 0
+
+            def advance(n: int, base: int = base) -> None:  # the bar counts across files
+                progress.update(base + n)
+
             try:
-                report = evaluate(compiled, read_utterances(path), half=args.lines, by=args.by,
-                                  on_item=lambda n, base=base: progress.update(base + n))
+                report = evaluate(compiled, read_utterances(path), half=args.lines, by=args.by, on_item=advance)
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"cannot read {path}: {exc}") from None
             for problem in report.problems:
