@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from builder.cli import is_subcommand
+from builder.cli import main as cli_main
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from builder.cli import is_subcommand
-    from builder.cli import main as cli_main
-
     if is_subcommand(args):
         return cli_main(args)
     missing = missing_gui_package()

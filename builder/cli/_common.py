@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from builder.cli import UsageError
-
-if TYPE_CHECKING:
-    from builder.format.conversation import Conversation
+from builder.engine import CompileError, compile_ruleset
+from builder.format.conversation import Conversation, LineError, read_conversations
+from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
 
 
 class Progress:
@@ -61,9 +61,6 @@ class Progress:
 def load_compiled(path: str) -> Any:
     """Read, validate and compile a ruleset: UsageError (exit 2) when the file cannot be read,
     ProblemExit (exit 1) when the ruleset has errors."""
-    from builder.engine import CompileError, compile_ruleset
-    from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
-
     try:
         ruleset = read_ruleset(path)
     except RulesetUnreadable as exc:
@@ -129,8 +126,6 @@ def valid_conversations(lines: Iterable[str], source: str, *, schema: bool, skip
                         progress: Progress | None = None) -> Iterator[Conversation]:
     """The conversations read from `lines`; a malformed line is reported on stderr as
     "`source`: line N: …" (after clearing `progress`' bar, when given) and counted in `skipped`."""
-    from builder.format.conversation import LineError, read_conversations
-
     for item in read_conversations(lines, schema=schema):
         if isinstance(item, LineError):
             skipped.count += 1

@@ -11,9 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli.simulate import Progress
+from builder.engine import CompileError
+from builder.replay.batch import ReplayError, ReplayProgress
+from builder.replay.metrics import compare_replays
+from builder.runtime import RulesetLoadError, read_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,10 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(path: str) -> Any:
-    from pathlib import Path
-
-    from builder.runtime import RulesetLoadError, read_ruleset
-
     if not Path(path).is_file():
         raise UsageError(f"cannot read {path}: no such file")
     try:
@@ -106,18 +108,11 @@ def _as_json(comparison: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.replay.batch import ReplayError
-    from builder.replay.metrics import compare_replays
-
     try:
         ruleset_a, ruleset_b = _load(args.ruleset_a), _load(args.ruleset_b)
     except _Invalid as exc:
         print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
-    from builder.cli.simulate import Progress
-    from builder.engine import CompileError
-    from builder.replay.batch import ReplayProgress
-
     bar = Progress(1000)  # drawn on a terminal only; the two runs advance in step
 
     def progress(state: ReplayProgress) -> None:

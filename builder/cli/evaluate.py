@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli.simulate import ProblemExit, Progress, load_compiled
+from builder.replay.utterances import EvaluationReport, evaluate, format_table, read_utterances
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,9 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.cli.simulate import ProblemExit, Progress, load_compiled
-    from builder.replay.utterances import EvaluationReport, evaluate, format_table, read_utterances
-
     for path in args.utterances:
         if not Path(path).is_file():
             raise UsageError(f"cannot read {path}: no such file")

@@ -93,6 +93,7 @@ def _write(document: Any, output: Path, stamp: datetime | None) -> ExportResult 
 
 
 def _export_workspace(path: Path, project_name: str | None, output: Path, stamp: datetime | None) -> int:
+    # lazy: start-up; re-exporting a ruleset file never needs the workspace store (tinydb, file locks)
     from builder.workspace import Workspace, WorkspaceError, WorkspaceLocked
 
     notes: list[str] = []

@@ -25,6 +25,7 @@ from builder.cli._common import (  # Progress, ProblemExit, load_compiled: also 
     open_conversations,
     valid_conversations,
 )
+from builder.engine import simulate
 
 __all__ = ["Progress", "ProblemExit", "add_arguments", "load_compiled", "open_conversations", "open_output", "run"]
 
@@ -53,8 +54,6 @@ def open_output(path: str | None) -> Iterator[IO[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.engine import simulate
-
     compiled = compile_or_report(args.ruleset)
     if compiled is None:
         return EXIT_PROBLEMS

@@ -14,6 +14,7 @@ from typing import Any
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS
 from builder.cli._common import Skipped, compile_or_report, open_conversations, valid_conversations
+from builder.engine import render_trace, simulate
 
 COMPARED = ("escalate", "rule", "turn", "trigger", "handoff", "team", "priority", "tags")
 
@@ -49,8 +50,6 @@ def _describe(decision: Mapping[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.engine import render_trace, simulate
-
     compiled = compile_or_report(args.ruleset)
     if compiled is None:
         return EXIT_PROBLEMS

@@ -89,7 +89,7 @@ class Decision:
         None when nothing escalated or the Decision was not made by a session."""
         if not self.escalated or self.seen is None:
             return None
-        from builder.handoff.payload import build_payload
+        from builder.handoff.payload import build_payload  # lazy: start-up; built once per handoff, on read
 
         seen = self.seen
         decision = self.to_dict(trace=False)
@@ -123,6 +123,7 @@ class Decision:
 
 
 def _route(ruleset: Ruleset, esc: Escalate, priority: str, at: datetime) -> Any:
+    # lazy: start-up; runtime.load() compiles without the handoff modules (~19 ms), read on the first escalation
     from builder.handoff.routing import route
 
     return route(ruleset, team=esc.team, priority=priority, handoff=esc.handoff, at=at)
@@ -135,7 +136,7 @@ def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversati
     template = ruleset.template(template_id) if template_id is not None else None
     if template is None:
         return None
-    from builder.handoff import templates
+    from builder.handoff import templates  # lazy: start-up, as `_route`
 
     esc = rule.escalation
     team = ruleset.routing.team(esc.team) if esc is not None else None

@@ -67,6 +67,7 @@ def _business_hours(src: Sources, leaf: Leaf, where: str, problems: list[str]) -
         problems.append(f"{where}: no schedule '{schedule_id}'" if schedule_id else
                         f"{where}: business hours need a schedule (name one, or set a default schedule)")
         return None
+    # lazy: start-up; runtime.load() reads the schedule module only for rulesets that ask about business hours
     from builder.hours.schedule import ScheduleError, open_hours
 
     try:

@@ -58,7 +58,7 @@ class Sources:
         """Business hours through `builder.hours.schedule` (the seam: one place asks the schedule)."""
         hours = self.hours.get(schedule_id)
         if hours is None:
-            from builder.hours.schedule import open_hours
+            from builder.hours.schedule import open_hours  # lazy: start-up (runtime.load), as the registry
 
             schedule = self.ruleset.schedule(schedule_id or None)
             if schedule is None:

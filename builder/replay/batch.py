@@ -26,7 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
-from builder.format.conversation import Conversation, LineError, read_conversations
+from builder.format.conversation import Conversation, ConversationError, LineError, read_conversations
 from builder.format.model import Ruleset
 
 __all__ = ["CsvFormatError", "Replay", "ReplayError", "ReplayProgress", "ReplayResult", "replay",
@@ -129,8 +129,6 @@ def _csv_rows(handle: IO[str]) -> Iterator[tuple[int, str, dict[str, Any]]]:
 
 
 def _csv_conversation(cid: str, line: int, events: list[dict[str, Any]]) -> Conversation | LineError:
-    from builder.format.conversation import ConversationError
-
     if not cid:
         return LineError(line, "a row has no conversation_id")
     try:
@@ -189,6 +187,8 @@ def _grouped(
 
 def decide(compiled: Any, conversation: Conversation, index: int = 0) -> ReplayResult:
     """Run one conversation (the one implementation the CLI path and the pool share)."""
+    # lazy: the dashboard imports this module on the GUI thread to list libraries; the engine loads
+    # in the replay's thread (or preloaded in the fork server), not on the page's first show
     from builder.engine import simulate
 
     decision = simulate(compiled, conversation)
@@ -218,8 +218,6 @@ def _is_csv(source: Source, fmt: str | None) -> bool:
 
 
 def _conversations(items: Iterable[Conversation | Mapping[str, Any]]) -> Iterator[Conversation | LineError]:
-    from builder.format.conversation import ConversationError
-
     for number, item in enumerate(items, start=1):
         if isinstance(item, Conversation):
             yield item
@@ -265,7 +263,7 @@ _WORKER: Any = None
 
 def _init_worker(ruleset: Ruleset) -> None:
     global _WORKER
-    from builder.engine import compile_ruleset
+    from builder.engine import compile_ruleset  # lazy: as `decide`
 
     _WORKER = compile_ruleset(ruleset)
 
@@ -317,7 +315,7 @@ class Replay:
         progress_every: int = 200,
         keep: bool = False,
     ) -> None:
-        from builder.engine import CompiledRuleset, compile_ruleset
+        from builder.engine import CompiledRuleset, compile_ruleset  # lazy: as `decide`
 
         if isinstance(ruleset, CompiledRuleset):
             self.compiled, self.ruleset = ruleset, ruleset.ruleset

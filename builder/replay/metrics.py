@@ -8,6 +8,7 @@ open when the escalation happened (routing's answer), else the default schedule'
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from builder.format.model import HANDOFF_MODES, TRIGGER_KINDS, Ruleset
-from builder.replay.batch import ReplayResult
+from builder.hours.schedule import open_hours
+from builder.replay.batch import Replay, ReplayResult
 
 HEALTHY_LOW, HEALTHY_HIGH = 0.10, 0.20  # the field's healthy escalation rate
 WARN_LOW, WARN_HIGH = 0.05, 0.30  # beyond these, warn
@@ -171,8 +173,6 @@ class MetricsBuilder:
         if schedule is None:
             return None
         if self._hours is None:
-            from builder.hours.schedule import open_hours
-
             self._hours = open_hours(schedule)
         return bool(self._hours.is_open(at))
 
@@ -361,10 +361,6 @@ def compare_results(pairs: Iterable[tuple[ReplayResult, ReplayResult]], ruleset_
 
 def compare_replays(ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, **options: Any) -> Comparison:
     """Replay the same library (a path, read twice in step) with two revisions and compare."""
-    import io
-
-    from builder.replay.batch import Replay
-
     if hasattr(source, "read"):  # a stream can be read once: keep its text for both runs
         text = source.read()
         src_a: Any = io.StringIO(text)

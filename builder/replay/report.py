@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from builder.analysis import Finding
+from builder.analysis import Finding, analyse
 from builder.format.model import Ruleset
 from builder.replay.batch import ReplayResult
 from builder.replay.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW, Metrics, MetricsBuilder
@@ -311,8 +311,6 @@ def write_report(
 ) -> ReportFiles:
     """Write `report.html` and `decisions.csv` into `directory` in one pass over `results`;
     with `svg_files` also each chart as `charts/<key>.svg` (for a README to show)."""
-    from builder.analysis import analyse
-
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     builder = MetricsBuilder(ruleset)

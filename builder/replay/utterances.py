@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from builder.engine import simulate
 from builder.format.model import Ruleset
+from builder.hours.schedule import open_hours
 
 NONE_LABEL = "none"
 Half = Literal["all", "even", "odd"]
@@ -110,8 +112,6 @@ def evaluation_instant(ruleset: Ruleset, hour: int = 10) -> datetime:
     if schedule is None:
         return first
     try:
-        from builder.hours.schedule import open_hours
-
         hours = open_hours(schedule)
     except Exception:  # a schedule the hours module cannot read: keep the plain weekday
         return first
@@ -222,8 +222,6 @@ def evaluate(
     `by="label"` groups by the dataset's own intent label instead of the trigger mapping.
     `on_item(n)` is called after each utterance (progress bars).
     """
-    from builder.engine import simulate
-
     instant = at if at is not None else evaluation_instant(compiled.ruleset)
     report = EvaluationReport(at=instant)
     done = 0

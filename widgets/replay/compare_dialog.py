@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
+from builder.format.io import InvalidRuleset, RulesetFileError, load_ruleset, ruleset_to_edit
 from builder.format.model import Ruleset
 from builder.replay.batch import read_library
 from builder.replay.metrics import Change, Comparison
@@ -144,14 +145,10 @@ class CompareDialog(QDialog):
         if kind == "current":
             return self.document.ruleset
         if kind == "revision":
-            from builder.format.io import ruleset_to_edit
-
             return ruleset_to_edit(self.project.revision_document(int(value)))
         path = self.files.get(combo)
         if path is None:
             raise ValueError("choose a ruleset file first")
-        from builder.format.io import InvalidRuleset, RulesetFileError, load_ruleset
-
         try:
             return load_ruleset(path)
         except InvalidRuleset as exc:

@@ -33,11 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
+from builder.paths import sample_conversations
 from builder.replay.batch import ReplayResult, read_library
 from builder.replay.metrics import Metrics, select
+from builder.replay.report import write_report
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import subscribe
 from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
+from widgets.replay.compare_dialog import CompareDialog
 from widgets.replay.metrics_text import short, summary_html
 from widgets.replay.replay_worker import ReplayOutcome, ReplayWorker
 
@@ -184,8 +187,6 @@ class ReplayDashboard(QWidget):
         """Samples, the current project's libraries, files opened before, then "Open a file…"."""
         current = self.library.currentData()
         self.library.clear()
-        from builder.paths import sample_conversations
-
         self.library.addItem(SAMPLES, f"file:{sample_conversations()}")
         project = self.project_provider()
         if project is not None:
@@ -226,8 +227,6 @@ class ReplayDashboard(QWidget):
             return (project.conversations(value) if project is not None else []), str(value)
         if kind == "file" and value:
             return Path(value), (SAMPLES if self.library.currentIndex() == 0 else Path(value).name)
-        from builder.paths import sample_conversations
-
         return sample_conversations(), SAMPLES
 
     # --- running -------------------------------------------------------------------------------
@@ -445,8 +444,6 @@ class ReplayDashboard(QWidget):
 
     def export_report(self, directory: str | Path) -> Any:
         """report.html with the charts as PNG (charts/*.png) and decisions.csv (builder.replay.report)."""
-        from builder.replay.report import write_report
-
         if self.outcome is None:
             raise ValueError("there is no replay to export yet")
         folder = Path(directory)
@@ -462,8 +459,6 @@ class ReplayDashboard(QWidget):
         )
 
     def open_compare(self) -> None:
-        from widgets.replay.compare_dialog import CompareDialog
-
         source, name = self.library_source()
         dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider)
         dialog.open_in_simulator.connect(self.open_in_simulator.emit)

@@ -25,8 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from builder.analysis import analyse
 from builder.format.model import Ruleset
-from builder.replay.batch import Replay, ReplayProgress, ReplayResult
+from builder.replay.batch import Replay, ReplayError, ReplayProgress, ReplayResult
 from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
 
 __all__ = ["ReplayOutcome", "ReplayWorker"]
@@ -170,8 +171,6 @@ class ReplayWorker(QObject):
         outcome.cancelled = run.cancelled or self._cancel.is_set()
         outcome.seconds = time.perf_counter() - started
         if not outcome.cancelled:
-            from builder.analysis import analyse
-
             outcome.findings = analyse(ruleset, fired=outcome.metrics.by_rule, total=outcome.metrics.total)
         with self._lock:
             self._state.done, self._state.errors = run.done, len(run.errors)
@@ -268,8 +267,6 @@ GC_FREEZE = _FrozenWhileRunning()
 
 def _message(exc: BaseException) -> str:
     """A sentence for the user: the replay's own errors are already worded for people."""
-    from builder.replay.batch import ReplayError
-
     if isinstance(exc, (ReplayError, OSError, ValueError)):
         return str(exc) or exc.__class__.__name__
     return f"The replay stopped unexpectedly ({exc.__class__.__name__}: {exc})."

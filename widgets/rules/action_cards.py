@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from builder.format.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority, Tag
+from builder.handoff.templates import render_template, sample_context
 from rules_schema.catalog import catalog
 from widgets.rules.chips import ChipsEdit, Picker
 from widgets.rules.condition_editor import problem_label, show_inline_problem
@@ -32,14 +33,10 @@ _ICONS = {"escalate": "➜", "reply": "↩", "tag": "#", "set_priority": "⚑", 
 
 def reply_preview(ruleset: Ruleset | None, template_id: str, rule_id: str | None = None) -> str:
     """The template rendered with sample values for the rule's own escalation (team, promise), or
-    its raw text when the renderer is not available."""
+    its raw text when it cannot be rendered."""
     template = ruleset.template(template_id) if ruleset else None
     if template is None or ruleset is None:
         return f"There is no template with the id “{template_id}”." if template_id else ""
-    try:
-        from builder.handoff.templates import render_template, sample_context
-    except ImportError:
-        return template.body
     try:
         return str(render_template(template, sample_context(ruleset, rule_id=rule_id)).body)
     except Exception:

@@ -37,6 +37,7 @@ from builder.editing.document import Document
 from builder.editing.events import Event
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
+from widgets.common.style import icon
 from widgets.common.undo_commands import ReplaceRuleCommand
 from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
@@ -104,10 +105,6 @@ def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
 
 def _trigger_icon(kind: str, colour: str) -> QIcon:
     """The app's icon for the trigger kind in its catalog colour (as in the rule list), else a dot."""
-    try:
-        from widgets.common.style import icon
-    except ImportError:
-        return _dot(colour)
     bundled = icon(kind, colour)
     return bundled if not bundled.isNull() else _dot(colour)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rules_schema.catalog import Fact, Operator
+from rules_schema.formats import re2_error
 from widgets.rules.chips import ChipsEdit, FlowLayout
 
 _DECIMAL_UNITS = {"ratio": 2, "score": 2}
@@ -32,17 +33,7 @@ _DECIMAL_UNITS = {"ratio": 2, "score": 2}
 
 def re2_problem(pattern: str) -> str | None:
     """Why RE2 (the engine's regex library) refuses `pattern`, or None when it compiles."""
-    try:
-        from rules_schema.formats import re2_error  # the validator's wording, when available
-    except ImportError:  # pragma: no cover - only before the format helper's module exists
-        import re2
-
-        try:
-            re2.compile(pattern)
-        except re2.error as exc:
-            return str(exc.args[0] if exc.args else exc)
-        return None
-    return re2_error(pattern)
+    return re2_error(pattern)  # the validator's wording
 
 
 def default_value(fact: Fact, op: Operator) -> Any:

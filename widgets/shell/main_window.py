@@ -40,6 +40,7 @@ from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.menus import build_menus, build_toolbar, make_action
+from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
@@ -101,8 +102,6 @@ class MainWindow(SavingWindow):
         self._lazy_slot: QWidget | None = None
         self.pages.currentChanged.connect(self._on_page_changed)
         self.add_page("Rules", self.rules_page, icon("rules"))
-        from widgets.shell.pages import install_pages
-
         install_pages(self)
         self.pages.setCurrentWidget(self.rules_page)
 
@@ -327,7 +326,7 @@ class MainWindow(SavingWindow):
 
     def open_project(self, name: str) -> bool:
         """Open a workspace project; offers the unsaved edits of a crashed session if there are any."""
-        from builder.workspace import ProjectCorrupt, WorkspaceError
+        from builder.workspace import ProjectCorrupt, WorkspaceError  # lazy: start-up, see startup.open_workspace
 
         try:
             try:

@@ -105,7 +105,7 @@ class SavingWindow(QMainWindow):
             log.warning("could not clear the recovery file: %s", exc)
 
     def export(self) -> None:
-        from widgets.shell.export_dialog import ExportDialog
+        from widgets.shell.export_dialog import ExportDialog  # lazy: start-up, as in `save`
 
         if self.problems_panel.timer.isActive():
             self.problems_panel.validate_now()

@@ -14,8 +14,12 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from builder.format.io import ruleset_to_edit
+from builder.format.io import RulesetFileError, ruleset_to_edit
+from builder.format.io import read_ruleset_file as read_checked
 from builder.format.model import Ruleset
+from builder.paths import example_playbook
+from widgets.common.error_dialog import install_excepthook, setup_logging, show_error
+from widgets.common.style import apply_style
 
 
 class StartWindow(Protocol):
@@ -32,9 +36,6 @@ class StartWindow(Protocol):
 def read_ruleset_file(path: Path) -> dict[str, Any]:
     """The parsed ruleset file (size, depth and JSON checks are `builder.format.io`'s); ValueError with
     its one-line message, the one error type the window's callers handle."""
-    from builder.format.io import RulesetFileError
-    from builder.format.io import read_ruleset_file as read_checked
-
     try:
         return read_checked(path)
     except RulesetFileError as exc:
@@ -48,6 +49,7 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
     opened, without one an empty workspace is started. Any other workspace error (a file from a
     newer version, a folder that cannot be written) is explained in a dialog.
     """
+    # lazy: start-up; a window opened on a ruleset file never loads the workspace store (~65 ms: tinydb, locks)
     from builder.workspace import (
         Workspace,
         WorkspaceCorrupt,
@@ -72,16 +74,12 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
             QMessageBox.warning(window_parent, "Workspace damaged", f"{exc}\n\n{then}")
             return Workspace.open(path, use_backup=True)
     except WorkspaceError as exc:
-        from widgets.common.error_dialog import show_error
-
         show_error(window_parent, "Cannot open the workspace", str(exc))
         return None
 
 
 def open_start_project(window: StartWindow) -> bool:
     """The last project, or on first launch the example playbook imported as a new project."""
-    from builder.paths import example_playbook
-
     workspace = window.workspace
     names = [p.name for p in workspace.projects()]
     last = workspace.settings.get("last_project")
@@ -100,9 +98,6 @@ def open_start_project(window: StartWindow) -> bool:
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:
     """The QApplication with names, style and error handling set up (reused if one exists)."""
-    from widgets.common.error_dialog import install_excepthook, setup_logging
-    from widgets.common.style import apply_style
-
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(["handoff-builder", *argv])

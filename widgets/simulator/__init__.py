@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rules_schema import Problem
 from widgets.simulator.page import SimulatorPage
 
 __all__ = ["SimulatorPage", "install_simulator", "open_condition"]
@@ -24,8 +25,6 @@ def install_simulator(window: Any) -> SimulatorPage:
 
 def open_condition(window: Any, page: SimulatorPage, rule_id: str, path: str) -> None:
     """Show the rule on the rules page and focus the condition, with the value it had as a note."""
-    from rules_schema import Problem
-
     window.pages.setCurrentWidget(window.rules_page)
     window.rule_list.select_rule(rule_id)
     window.rule_editor.show_rule(rule_id)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from builder.editing.document import Document
+from builder.handoff import templates
 from builder.handoff.routing import describe_next_open
 from widgets.common.editor_page import subscribe
 from widgets.simulator.chat import ChatLine, ChatPane
@@ -344,8 +345,6 @@ class SimulatorPage(QWidget):
         """The chat replies of a rule that fired without handing over, rendered by `builder.handoff.templates`."""
         if not firing.replies:
             return []
-        from builder.handoff import templates
-
         rule = self.sim.ruleset.rule(firing.rule)
         events = [e for e in self.sim.events if parse_iso(e["at"]) <= firing.at]
         context = templates.build_context(visitor=self.sim.visitor, events=events, turn=firing.turn,

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from builder.cli import evaluate as evaluate_command
 from builder.cli import main
+from builder.cli._common import Progress
 from builder.engine import compile_ruleset
 from builder.format.model import Ruleset
 from builder.replay.utterances import (
@@ -209,6 +211,22 @@ def test_command_prints_a_table_or_json(files: tuple[Path, Path], capsys: pytest
     assert main(["evaluate", str(ruleset_path), str(utterances), str(utterances), "--json", "--lines", "odd"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["total"] == 6 and data["labels"]["human_request"]["count"] == 4  # lines 1 and 3, twice
+
+
+def test_command_progress_counts_on_across_files(files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """With several files the bar keeps counting: the second file starts where the first ended."""
+    counts: list[int] = []
+
+    class Recording(Progress):
+        def update(self, count: int) -> None:
+            counts.append(count)
+            super().update(count)
+
+    monkeypatch.setattr(evaluate_command, "Progress", Recording)
+    ruleset_path, utterances = files
+    assert main(["evaluate", str(ruleset_path), str(utterances), str(utterances)]) == 0
+    assert counts == list(range(1, 2 * len(LINES) + 1))
 
 
 def test_command_skips_bad_lines_and_exits_1(
