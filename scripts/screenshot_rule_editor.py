@@ -40,12 +40,9 @@ def main(argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication([])
     if "--no-style" not in argv:
-        try:
-            from widgets.common.style import apply_style  # Fusion plus the app's stylesheet, as the app does
-        except ImportError:
-            pass
-        else:
-            apply_style(app)  # type: ignore[arg-type]
+        from widgets.common.style import apply_style  # Fusion plus the app's stylesheet, as the app does
+
+        apply_style(app)  # type: ignore[arg-type]
     data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
     document = Document(Ruleset.from_dict(data))
     editor = RuleEditor(document, QUndoStack())

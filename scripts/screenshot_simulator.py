@@ -26,12 +26,9 @@ def main(argv: list[str]) -> int:
     from widgets.simulator import SimulatorPage
 
     app = QApplication.instance() or QApplication([])
-    try:
-        from widgets.common.style import apply_style
-    except ImportError:
-        pass
-    else:
-        apply_style(app)  # type: ignore[arg-type]
+    from widgets.common.style import apply_style
+
+    apply_style(app)  # type: ignore[arg-type]
     data = json.loads((ROOT / "resources" / "examples" / "playbook.json").read_text(encoding="utf-8"))
     page = SimulatorPage(Document(Ruleset.from_dict(data)))
     page.resize(1280, 800)
