@@ -326,7 +326,7 @@ def test_an_unusable_workspace_is_explained_not_raised(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(Workspace, "open", newer)
     shown: list[str] = []
-    monkeypatch.setattr("widgets.common.error_dialog.show_error", lambda parent, title, message: shown.append(message))
+    monkeypatch.setattr("widgets.shell.startup.show_error", lambda parent, title, message: shown.append(message))
     assert startup.open_workspace(None, None) is None
     assert shown == ["The workspace was written by a newer Handoff Builder."]
 
