@@ -32,19 +32,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems: list[str]) -> Callable[[Any], bool]:
-    """A predicate on a fact value for scalar operators (numbers, categories, booleans)."""
+    """A predicate on a fact value for the scalar operators `_fused` does not compile (a number
+    compared with a number and the yes/no tests are fused with their reader instead)."""
     if op in ("gt", "gte", "lt", "lte"):
-        if not _num(value):
-            problems.append(f"{where}: '{op}' needs a number, got {value!r}")
-            return lambda v: False
-        x = float(value)
-        if op == "gt":
-            return lambda v: v is not None and v > x
-        if op == "gte":
-            return lambda v: v is not None and v >= x
-        if op == "lt":
-            return lambda v: v is not None and v < x
-        return lambda v: v is not None and v <= x
+        problems.append(f"{where}: '{op}' needs a number, got {value!r}")
+        return lambda v: False
     if op == "between":
         if not (isinstance(value, tuple) and len(value) == 2 and all(_num(x) for x in value)):
             problems.append(f"{where}: 'between' needs two numbers [low, high], got {value!r}")
@@ -72,10 +64,6 @@ def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems:
         if op == "in":
             return lambda v: v is not None and member(v)
         return lambda v: v is None or not member(v)
-    if op == "is_true":
-        return lambda v: v is True
-    if op == "is_false":
-        return lambda v: v is not True
     if op == "is_set":
         return lambda v: v is not None and v != ""
     if op == "matches":
