@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "test": "run conversations with expectations and report N passed, N failed",
     "evaluate": "measure a ruleset on labelled one-message utterances",
     "compare": "replay conversations with two rulesets and show what changed",
+    "serve": "run the decision service: chatbots post events over HTTP and get decisions",
 }
 
 

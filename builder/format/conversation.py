@@ -84,7 +84,12 @@ def parse_instant(value: Any) -> datetime:
 
 
 def _check_event(i: int, event: Any) -> list[str]:
-    where = f"$.events[{i}]"
+    return check_event(event, f"$.events[{i}]")
+
+
+def check_event(event: Any, where: str = "$") -> list[str]:
+    """Problems of one event (empty when fine), each `location: message` under `where`: the
+    conversation format's rules for an event, also what the decision service checks a posted one with."""
     if not isinstance(event, dict):
         return [f"{where}: an event must be an object"]
     problems: list[str] = []
@@ -148,6 +153,13 @@ def _check_profile(where: str, profile: Mapping[str, Any]) -> list[str]:
         else:
             problems.extend(_check_values(f"{where}.attributes", attrs))
     return problems
+
+
+def check_visitor(visitor: Any, where: str = "$.visitor") -> list[str]:
+    """Problems of a visitor profile object (empty when fine)."""
+    if not isinstance(visitor, Mapping):
+        return [f"{where}: must be an object"]
+    return _check_profile(where, visitor)
 
 
 def check_conversation(data: Any) -> list[str]:

@@ -1,0 +1,168 @@
+"""What the service does with an event, a tick or a due timer: the one loop of docs/DEPLOYING.md.
+
+Per request: lock the conversation, load it (or open it on the current ruleset), feed the engine
+(`observe` applies the timers due before the event first, exactly as `handoff-builder simulate`
+does), save it (which schedules its next timer), then answer. The answer goes out only after the
+save, so whatever was acknowledged survives a worker that dies next.
+
+Two clocks, chosen when a conversation starts (`"clock"` in its first event):
+- `service` (the default): an event without `at` is stamped on arrival (UTC) and the service fires
+  the conversation's timers itself when their deadline comes, delivering the Decision (`delivery`);
+- `host`: the chatbot drives the clock: every event carries its `at`, timers are decided when an
+  event or a `tick` brings the clock past them, and the service never fires one by itself (this
+  is how recorded conversations replay exactly as `simulate` decides them).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from builder.engine import Decision
+from builder.engine.decision import iso
+from builder.serve.conversation import HOST_CLOCK, SERVICE_CLOCK, Conversation, RecordError
+from builder.serve.logs import log
+from builder.serve.metrics import Metrics
+from builder.serve.requests import EventRequest, Problem
+from builder.serve.rulesets import Rulesets
+from builder.serve.stores import Busy, Store
+
+Deliver = Callable[[Conversation], Awaitable[None]]
+
+
+class Desk:
+    def __init__(self, rulesets: Rulesets, store: Store, metrics: Metrics, deliver: Deliver) -> None:
+        self.rulesets = rulesets
+        self.store = store
+        self.metrics = metrics
+        self.deliver = deliver
+
+    async def event(self, cid: str, request: EventRequest) -> dict[str, Any]:
+        event = request.event
+        async with self._locked(cid):
+            conversation = await self._load(cid)
+            if conversation is None:
+                rules = self.rulesets.current
+                conversation = Conversation(cid, rules.session(cid, request.visitor), rules,
+                                            request.clock or SERVICE_CLOCK)
+            elif request.clock is not None and request.clock != conversation.clock:
+                raise Problem(409, f"$.clock: this conversation runs on the {conversation.clock}'s clock; "
+                              "a conversation keeps the clock it started with")
+            if "at" not in event:
+                if conversation.clock == HOST_CLOCK:
+                    raise Problem(422, "$.event.at: missing; on the host's clock every event needs its time")
+                event["at"] = datetime.now(UTC).isoformat()
+            if conversation.decision is not None:
+                return self._answer(conversation, None)  # handed over: an agent has it, the engine is done
+            decision = conversation.session.observe(event)
+            conversation.events += 1
+            self.metrics.events.labels(event["type"] if event["type"] in _KNOWN else "other").inc()
+            self._settle(conversation, decision)
+            await self.store.save(conversation)
+        return self._answer(conversation, decision)
+
+    async def tick(self, cid: str, at: datetime | None) -> dict[str, Any]:
+        async with self._locked(cid):
+            conversation = await self._load(cid)
+            if conversation is None:
+                raise Problem(404, f"no conversation {cid!r} (never started, closed, or expired)")
+            if at is None:
+                if conversation.clock == HOST_CLOCK:
+                    raise Problem(422, "$.at: missing; on the host's clock a tick needs the time to bring it to")
+                at = datetime.now(UTC)
+            decision = conversation.session.tick(at) if conversation.decision is None else None
+            self._settle(conversation, decision)
+            await self.store.save(conversation)
+        return self._answer(conversation, decision)
+
+    async def summary(self, cid: str) -> dict[str, Any] | None:
+        conversation = await self._load(cid)
+        return None if conversation is None else conversation.summary()
+
+    async def close(self, cid: str) -> bool:
+        """The chat ended: forget it, and its timers never fire."""
+        async with self._locked(cid):
+            return await self.store.drop(cid)
+
+    async def fire_due(self, now: float | None = None, limit: int = 200) -> int:
+        """Fire the service-clock timers that came due; deliver their Decisions. How many fired."""
+        now = time.time() if now is None else now
+        fired = 0
+        for cid in await self.store.claim_due(now, limit):
+            decided = None
+            try:
+                async with self._locked(cid):
+                    conversation = await self._load(cid)
+                    if conversation is None:
+                        await self.store.unschedule(cid)
+                        continue
+                    deadline = conversation.deadline
+                    if deadline is not None and deadline <= now:
+                        decision = conversation.session.tick(datetime.fromtimestamp(now, UTC))
+                        self._settle(conversation, decision)
+                        fired += 1
+                        self.metrics.timers.labels("handed_over" if decision else "no_handoff").inc()
+                        decided = conversation if decision is not None else None
+                    await self.store.save(conversation)  # reschedules (a message may have moved the deadline)
+            except Problem as exc:
+                log(logging.ERROR, "timer not fired", conversation=cid, error=exc.problems[0])
+                continue
+            if decided is not None:
+                await self.deliver(decided)
+        return fired
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _locked(self, cid: str) -> Any:
+        return _Locked(self.store, cid)
+
+    async def _load(self, cid: str) -> Conversation | None:
+        try:
+            return await self.store.load(cid)
+        except RecordError as exc:
+            log(logging.ERROR, "stored conversation cannot continue", conversation=cid, error=str(exc))
+            raise Problem(409, f"conversation {cid!r} cannot continue here: {exc}") from None
+
+    def _settle(self, conversation: Conversation, decision: Decision | None) -> None:
+        conversation.touched = time.time()
+        if decision is None:
+            return
+        conversation.decision = decision.to_dict(trace=False)
+        conversation.payload = decision.payload
+        self.metrics.decisions.labels(decision.rule or "", decision.trigger or "").inc()
+        log(logging.INFO, "handed over", conversation=conversation.id, rule=decision.rule,
+            trigger=decision.trigger, turn=decision.turn, timer=decision.timer, why=decision.why,
+            ruleset=conversation.rules.content_hash)
+
+    @staticmethod
+    def _answer(conversation: Conversation, decision: Decision | None) -> dict[str, Any]:
+        session = conversation.session
+        return {"conversation": conversation.id,
+                "decision": decision.to_dict(trace=False) if decision is not None else None,
+                "handed_over": conversation.decision is not None, "turn": session.turn,
+                "next_deadline": iso(session.next_deadline) if conversation.decision is None else None,
+                "clock": conversation.clock, "ruleset": conversation.rules.content_hash}
+
+
+_KNOWN = frozenset(("visitor", "bot", "page_view", "cart", "profile", "context", "resolved"))
+
+
+class _Locked:
+    """The store's conversation lock, as a 503 the client can retry when another worker holds it."""
+
+    def __init__(self, store: Store, cid: str) -> None:
+        self.inner = store.lock(cid)
+        self.cid = cid
+
+    async def __aenter__(self) -> None:
+        try:
+            await self.inner.__aenter__()
+        except Busy:
+            raise Problem(503, f"conversation {self.cid!r} is busy with another request; retry",
+                          headers={"Retry-After": "1"}) from None
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.inner.__aexit__(*exc)
