@@ -54,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
                                  max_body_bytes=args.max_body, callback_url=args.callback_url,
                                  channel=args.channel, reload_interval_s=args.reload_interval,
                                  log_level=args.log_level, state_file=args.state_file)
-        rules = load(args.ruleset)
-        check_channel(rules, args.channel)
+        if settings.workers > 1:  # one worker loads the file itself; several must not each fail alike
+            check_channel(load(args.ruleset), args.channel)
+        return serve(settings) or EXIT_OK
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     except RulesetUnreadable as exc:
@@ -63,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
     except RulesetLoadError as exc:
         print(f"handoff-builder serve: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    try:
-        return serve(settings) or EXIT_OK
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     except SystemExit as exc:

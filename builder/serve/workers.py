@@ -51,6 +51,11 @@ def serve_worker(settings: Settings, sock: socket.socket) -> None:
     config = uvicorn.Config(app, loop="auto", http="auto", lifespan="on", log_config=None,
                             access_log=False, timeout_graceful_shutdown=int(STOP_GRACE_S) - 5,
                             backlog=2048, server_header=False)
+    # uvicorn raises the stopping signal again once it has shut down gracefully; with a handler of our
+    # own installed, that ends the process normally (exit 0) instead of by the signal.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, lambda *_: None)
     uvicorn.Server(config).run(sockets=[sock])
 
 
