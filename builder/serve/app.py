@@ -171,7 +171,11 @@ class Service:
             if restored:
                 log(logging.INFO, "conversations restored", conversations=restored)
         loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload(only_if_modified=False)))
+        try:
+            loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload(only_if_modified=False)))
+            hup = True
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread (tests), or Windows
+            hup = False
         self._tasks = [asyncio.create_task(self._every(self.settings.timer_poll_s, self.desk.fire_due)),
                        asyncio.create_task(self._every(HOUSEKEEPING_S, self.housekeeping))]
         if self.settings.reload_interval_s > 0:
@@ -181,7 +185,8 @@ class Service:
         try:
             yield
         finally:
-            loop.remove_signal_handler(signal.SIGHUP)
+            if hup:
+                loop.remove_signal_handler(signal.SIGHUP)
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
