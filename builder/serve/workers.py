@@ -23,6 +23,7 @@ import tempfile
 import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import Any
 
 from builder.serve.logs import log, setup
 from builder.serve.settings import Settings
@@ -40,14 +41,15 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
-def serve_worker(settings: Settings, sock: socket.socket) -> None:
-    """One worker: the app on uvicorn (uvloop, httptools), on the already bound socket."""
+def serve_worker(settings: Settings, sock: socket.socket, app: Any = None) -> None:
+    """One worker: the app on uvicorn (uvloop and httptools when installed), on the bound socket."""
     import uvicorn
 
     from builder.serve.app import create_app
 
     setup(settings.log_level)
-    app = create_app(settings)
+    if app is None:
+        app = create_app(settings)
     config = uvicorn.Config(app, loop="auto", http="auto", lifespan="on", log_config=None,
                             access_log=False, timeout_graceful_shutdown=int(STOP_GRACE_S) - 5,
                             backlog=2048, server_header=False)
@@ -70,13 +72,19 @@ def _worker_main(settings: Settings, sock: socket.socket) -> None:
 
 def run(settings: Settings) -> int:
     setup(settings.log_level)
-    sock = bind(settings)
-    host, port = sock.getsockname()[:2]
-    log(logging.INFO, "listening", host=host, port=port, workers=settings.workers, store=_shown_store(settings))
+    app = None
     if settings.workers == 1:
-        serve_worker(settings, sock)
-        return 0
-    return Supervisor(settings, sock).run()
+        from builder.serve.app import create_app
+
+        app = create_app(settings)  # a ruleset that cannot be served is refused before a port is opened
+    with bind(settings) as sock:
+        host, port = sock.getsockname()[:2]
+        log(logging.INFO, "listening", host=host, port=port, workers=settings.workers,
+            store=_shown_store(settings))
+        if app is not None:
+            serve_worker(settings, sock, app)
+            return 0
+        return Supervisor(settings, sock).run()
 
 
 def _shown_store(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -209,12 +210,12 @@ def test_a_conversation_started_before_a_reload_keeps_its_rules(tmp_path: Path) 
         client.post("/v1/conversations/old/events", json={"event": {"type": "visitor", "text": "hi"}})
         document["rules"] = [r for r in document["rules"] if r["id"] != "explicit-human"]
         path.write_text(json.dumps(document), encoding="utf-8")
-        client.portal.call(lambda: service.reload(only_if_modified=False))  # type: ignore[union-attr]
+        client.portal.call(partial(service.reload, only_if_modified=False))  # type: ignore[union-attr]
         old = client.post("/v1/conversations/old/events", json={"event": ASK | {"at": _now()}}).json()
         new = client.post("/v1/conversations/new/events", json={"event": ASK | {"at": _now()}}).json()
         shown = client.get("/v1/ruleset").json()
         path.write_text('{"schema_version": 1}', encoding="utf-8")
-        client.portal.call(lambda: service.reload(only_if_modified=False))  # type: ignore[union-attr]
+        client.portal.call(partial(service.reload, only_if_modified=False))  # type: ignore[union-attr]
         health = client.get("/healthz").json()
         kept = client.get("/v1/ruleset").json()["current"]["content_hash"]
         metrics = client.get("/metrics").text
