@@ -85,6 +85,19 @@ def test_the_gui_extra_holds_qt_and_the_charts() -> None:
     assert "numpy" in _closure(extras["gui"])
 
 
+def test_the_server_extra_holds_the_service_and_the_test_extra_brings_it() -> None:
+    extras = _project()["optional-dependencies"]
+    assert {_name(r) for r in extras["server"]} == {"starlette", "uvicorn", "uvloop", "httptools", "redis",
+                                                     "prometheus-client"}
+    assert "handoff-builder[server]" in extras["test"]  # so the README's test command installs it
+
+
+def test_serve_without_the_server_extra_says_how_to_get_it() -> None:
+    result = _run_blocked("starlette", "serve", str(ROOT / "resources" / "examples" / "playbook.json"))
+    assert result.returncode == 2
+    assert 'pip install "handoff-builder[server]"' in result.stderr and "Traceback" not in result.stderr
+
+
 def test_the_window_packages_are_found_in_the_dev_install() -> None:
     from widgets.app import missing_gui_package
 
@@ -137,3 +150,5 @@ def test_ci_runs_the_readme_test_command_and_checks_a_wheel_without_extras() -> 
     assert '"$tmp/venv/bin/pip" install -q "$tmp"/dist/*.whl\n' in ci  # no [extras] on the wheel
     for needle in ("PySide6", "pyqtgraph", "numpy", "runtime.load(example_playbook())", "handoff-builder[gui]"):
         assert needle in ci
+    installs_redis = ci.index("apt-get install -y -qq redis-server")
+    assert installs_redis < ci.index(test)  # before the tests, which need a real redis-server

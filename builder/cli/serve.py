@@ -39,8 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
 
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None (blocked)
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
-    missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    missing = [name for name in NEEDED if not _importable(name)]
     if missing:
         raise UsageError(f"the service needs {', '.join(missing)}: pip install \"handoff-builder[server]\"")
     from builder.runtime import RulesetLoadError, RulesetUnreadable, load

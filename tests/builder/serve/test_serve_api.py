@@ -6,6 +6,7 @@ Each refusal must say what is wrong (a `location: message` line) and never show 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
@@ -232,3 +233,18 @@ def test_a_conversation_started_before_a_reload_keeps_its_rules(tmp_path: Path) 
 
 def _now() -> str:
     return datetime.now().astimezone().isoformat()
+
+
+def test_the_readme_curl_examples_work_as_shown(client: TestClient) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Run as a service", 1)[1].split("\n## ", 1)[0]
+    bodies = [json.loads(body) for body in re.findall(r"-d '(\{.*?\})'", section)]
+    assert len(bodies) == 2
+    first = client.post("/v1/conversations/c-17/events", json=bodies[0]).json()
+    shown = re.search(r'"rule":"([^"]+)".*?"team":"([^"]+)","priority":"([^"]+)","reply":"([^,]+),', section, re.S)
+    assert shown is not None
+    decision = first["decision"]
+    assert (decision["rule"], decision["team"], decision["priority"]) == shown.groups()[:3]
+    assert decision["reply"].startswith(shown.group(4))
+    assert client.get("/v1/conversations/c-17").json()["payload"]["visitor"]["name"] == "Ana"
+    assert client.post("/v1/conversations/other/events", json=bodies[1]).status_code == 200
