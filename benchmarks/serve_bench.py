@@ -145,6 +145,9 @@ class Service:
         raise SystemExit("serve is not answering /healthz")
 
     def stop(self) -> None:
+        errors = [line for line in self.log.read_text().splitlines() if '"level": "error"' in line]
+        for line in errors[:2]:
+            print(f"    service logged: {line[:200]} … {line[-700:]}")
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(30)
@@ -192,6 +195,8 @@ async def conversation(port: int, number: int, events: int, latencies: list[floa
             latencies.append(time.perf_counter() - sent)
             if status != 200:
                 counts["errors"] += 1
+                if counts["errors"] <= 3:
+                    print(f"    error {status}: {json.dumps(answer)[:300]}")
             elif answer["decision"] is not None:
                 counts["handed_over"] += 1
     finally:

@@ -302,6 +302,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": text, "problems": [text]}, status_code=code)
 
 
+async def _store_down(request: Request, exc: Exception) -> Response:
+    log(logging.ERROR, "store error", path=request.url.path, error=f"{type(exc).__name__}: {exc}")
+    text = "the conversation store (Redis) did not answer; nothing was applied, retry"
+    return JSONResponse({"error": text, "problems": [text]}, status_code=503, headers={"Retry-After": "1"})
+
+
 async def _internal(request: Request, exc: Exception) -> Response:
     logging.getLogger("handoff.serve").error("request failed", exc_info=exc,
                                              extra={"fields": {"path": request.url.path}})
@@ -311,8 +317,14 @@ async def _internal(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings) -> Guard:
     """The worker's ASGI app. RulesetLoadError or SettingsError when it cannot start."""
     service = Service(settings)
-    app = Starlette(routes=service.routes(), lifespan=service.lifespan,
-                    exception_handlers={Problem: _problem, HTTPException: _http_error, Exception: _internal})
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        Problem: _problem, HTTPException: _http_error, Exception: _internal}
+    if settings.uses_redis:
+        from redis.exceptions import ConnectionError as RedisDown
+        from redis.exceptions import TimeoutError as RedisSlow
+
+        handlers[RedisDown] = handlers[RedisSlow] = _store_down
+    app = Starlette(routes=service.routes(), lifespan=service.lifespan, exception_handlers=handlers)
     guard = Guard(app, settings.token, service.metrics)
     guard.service = service  # type: ignore[attr-defined]  # for tests and the worker runner
     return guard

@@ -15,9 +15,10 @@ Two clocks, chosen when a conversation starts (`"clock"` in its first event):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from builder.serve.logs import log
 from builder.serve.metrics import Metrics
 from builder.serve.requests import EventRequest, Problem
 from builder.serve.rulesets import Rulesets
-from builder.serve.stores import Busy, Store
+from builder.serve.stores import Busy, Held, Store
 
 Deliver = Callable[[Conversation], Awaitable[None]]
 
@@ -42,8 +43,8 @@ class Desk:
 
     async def event(self, cid: str, request: EventRequest) -> dict[str, Any]:
         event = request.event
-        async with self._locked(cid):
-            conversation = await self._load(cid)
+        async with self._held(cid) as held:
+            conversation = held.conversation
             if conversation is None:
                 rules = self.rulesets.current
                 conversation = Conversation(cid, rules.session(cid, request.visitor), rules,
@@ -61,12 +62,12 @@ class Desk:
             conversation.events += 1
             self.metrics.events.labels(event["type"] if event["type"] in _KNOWN else "other").inc()
             self._settle(conversation, decision)
-            await self.store.save(conversation)
+            await held.save(conversation)
         return self._answer(conversation, decision)
 
     async def tick(self, cid: str, at: datetime | None) -> dict[str, Any]:
-        async with self._locked(cid):
-            conversation = await self._load(cid)
+        async with self._held(cid) as held:
+            conversation = held.conversation
             if conversation is None:
                 raise Problem(404, f"no conversation {cid!r} (never started, closed, or expired)")
             if at is None:
@@ -75,17 +76,20 @@ class Desk:
                 at = datetime.now(UTC)
             decision = conversation.session.tick(at) if conversation.decision is None else None
             self._settle(conversation, decision)
-            await self.store.save(conversation)
+            await held.save(conversation)
         return self._answer(conversation, decision)
 
     async def summary(self, cid: str) -> dict[str, Any] | None:
-        conversation = await self._load(cid)
+        try:
+            conversation = await self.store.load(cid)
+        except RecordError as exc:
+            raise Problem(409, f"conversation {cid!r} cannot continue here: {exc}") from None
         return None if conversation is None else conversation.summary()
 
     async def close(self, cid: str) -> bool:
         """The chat ended: forget it, and its timers never fire."""
-        async with self._locked(cid):
-            return await self.store.drop(cid)
+        async with self._held(cid) as held:
+            return await held.drop()
 
     async def fire_due(self, now: float | None = None, limit: int = 200) -> int:
         """Fire the service-clock timers that came due; deliver their Decisions. How many fired."""
@@ -94,8 +98,8 @@ class Desk:
         for cid in await self.store.claim_due(now, limit):
             decided = None
             try:
-                async with self._locked(cid):
-                    conversation = await self._load(cid)
+                async with self._held(cid) as held:
+                    conversation = held.conversation
                     if conversation is None:
                         await self.store.unschedule(cid)
                         continue
@@ -106,7 +110,7 @@ class Desk:
                         fired += 1
                         self.metrics.timers.labels("handed_over" if decision else "no_handoff").inc()
                         decided = conversation if decision is not None else None
-                    await self.store.save(conversation)  # reschedules (a message may have moved the deadline)
+                    await held.save(conversation)  # reschedules (a message may have moved the deadline)
             except Problem as exc:
                 log(logging.ERROR, "timer not fired", conversation=cid, error=exc.problems[0])
                 continue
@@ -116,12 +120,16 @@ class Desk:
 
     # --- helpers --------------------------------------------------------------------------------
 
-    def _locked(self, cid: str) -> Any:
-        return _Locked(self.store, cid)
-
-    async def _load(self, cid: str) -> Conversation | None:
+    @contextlib.asynccontextmanager
+    async def _held(self, cid: str) -> AsyncIterator[Held]:
+        """The store's hold on a conversation; a busy or unreadable one becomes an answer the
+        client can act on (503 retry, 409)."""
         try:
-            return await self.store.load(cid)
+            async with self.store.hold(cid) as held:
+                yield held
+        except Busy:
+            raise Problem(503, f"conversation {cid!r} is busy with another request; retry",
+                          headers={"Retry-After": "1"}) from None
         except RecordError as exc:
             log(logging.ERROR, "stored conversation cannot continue", conversation=cid, error=str(exc))
             raise Problem(409, f"conversation {cid!r} cannot continue here: {exc}") from None
@@ -148,21 +156,3 @@ class Desk:
 
 
 _KNOWN = frozenset(("visitor", "bot", "page_view", "cart", "profile", "context", "resolved"))
-
-
-class _Locked:
-    """The store's conversation lock, as a 503 the client can retry when another worker holds it."""
-
-    def __init__(self, store: Store, cid: str) -> None:
-        self.inner = store.lock(cid)
-        self.cid = cid
-
-    async def __aenter__(self) -> None:
-        try:
-            await self.inner.__aenter__()
-        except Busy:
-            raise Problem(503, f"conversation {self.cid!r} is busy with another request; retry",
-                          headers={"Retry-After": "1"}) from None
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.inner.__aexit__(*exc)

@@ -5,9 +5,10 @@ command, nothing else to run, fastest: the Session objects themselves, never ser
 (`builder.serve.redis_store`) shares conversations between workers and restarts. The desk uses
 only what is declared here.
 
-The memory store needs no lock per conversation: a worker is one event loop, and the desk never
-awaits anything that suspends between loading a conversation and saving it, so two requests of
-one conversation cannot interleave. Its `lock` is there for the interface.
+A request holds its conversation (`hold`) from loading it to saving it, so two requests of one
+conversation never apply events at once. The memory store needs no lock for that: a worker is one
+event loop, and the desk never awaits anything that suspends while it holds a conversation, so two
+requests of one conversation cannot interleave.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,14 +29,23 @@ from builder.serve.logs import log
 
 
 class Busy(Exception):
-    """The conversation is locked by another worker for longer than the wait allows."""
+    """The conversation is held by another request for longer than the wait allows (or this one
+    held it past its lease, and another took over): nothing was applied; the client may retry."""
+
+
+class Held(Protocol):
+    """A conversation while its request holds it: `conversation` as stored (None: new or expired);
+    `save` stores it and lets it go; `drop` forgets it."""
+
+    conversation: Conversation | None
+
+    async def save(self, conversation: Conversation) -> None: ...
+    async def drop(self) -> bool: ...
 
 
 class Store(Protocol):
-    def lock(self, conversation_id: str) -> Any: ...  # an async context manager; Busy when it cannot be had
-    async def load(self, conversation_id: str) -> Conversation | None: ...
-    async def save(self, conversation: Conversation) -> None: ...  # also (re)schedules its timer
-    async def drop(self, conversation_id: str) -> bool: ...
+    def hold(self, conversation_id: str) -> AsyncContextManager[Held]: ...  # Busy when it cannot be had
+    async def load(self, conversation_id: str) -> Conversation | None: ...  # read only, not held
     async def claim_due(self, now: float, limit: int) -> list[str]: ...  # each due timer to one caller only
     async def unschedule(self, conversation_id: str) -> None: ...
     async def live(self) -> int: ...
@@ -43,6 +54,17 @@ class Store(Protocol):
     async def fetch_ruleset(self, content_hash: str) -> dict[str, Any] | None: ...
     async def housekeeping(self) -> None: ...
     async def close(self) -> None: ...
+
+
+class _MemoryHeld:
+    def __init__(self, store: MemoryStore, cid: str, conversation: Conversation | None) -> None:
+        self.store, self.cid, self.conversation = store, cid, conversation
+
+    async def save(self, conversation: Conversation) -> None:
+        self.store.put(conversation)
+
+    async def drop(self) -> bool:
+        return self.store.forget(self.cid)
 
 
 class MemoryStore:
@@ -59,17 +81,17 @@ class MemoryStore:
         self.state_file = Path(state_file) if state_file else None
 
     @asynccontextmanager
-    async def lock(self, conversation_id: str) -> AsyncIterator[None]:
-        yield
+    async def hold(self, conversation_id: str) -> AsyncIterator[Held]:
+        yield _MemoryHeld(self, conversation_id, await self.load(conversation_id))
 
     async def load(self, conversation_id: str) -> Conversation | None:
         found = self.conversations.get(conversation_id)
         if found is not None and found.touched + self.ttl_s < time.time():
-            await self.drop(conversation_id)
+            self.forget(conversation_id)
             return None
         return found
 
-    async def save(self, conversation: Conversation) -> None:
+    def put(self, conversation: Conversation) -> None:
         cid = conversation.id
         self.conversations[cid] = conversation
         deadline = conversation.deadline
@@ -79,7 +101,7 @@ class MemoryStore:
             self.scheduled[cid] = deadline
             heapq.heappush(self.timers, (deadline, cid))
 
-    async def drop(self, conversation_id: str) -> bool:
+    def forget(self, conversation_id: str) -> bool:
         self.scheduled.pop(conversation_id, None)
         return self.conversations.pop(conversation_id, None) is not None
 
@@ -112,7 +134,7 @@ class MemoryStore:
         """Drop the conversations idle for longer than the TTL."""
         limit = time.time() - self.ttl_s
         for cid in [cid for cid, c in self.conversations.items() if c.touched < limit]:
-            await self.drop(cid)
+            self.forget(cid)
 
     async def restore_from_file(self, runtime_for: Callable[[str], Awaitable[runtime.Runtime | None]]) -> int:
         """Read back the conversations a previous shutdown wrote; the state file is then removed."""
@@ -126,7 +148,7 @@ class MemoryStore:
                 except RecordError as exc:
                     log(logging.WARNING, "a saved conversation cannot continue", error=str(exc))
                     continue
-                await self.save(conversation)
+                self.put(conversation)
                 restored += 1
         self.state_file.unlink()
         return restored

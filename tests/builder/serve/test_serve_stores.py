@@ -51,7 +51,8 @@ def test_a_worker_continues_a_conversation_on_the_ruleset_it_started_with(redis_
         old_rules = Rulesets(str(PLAYBOOK))
         first = RedisStore(redis_url, ttl_s=60, lock_timeout_s=1, runtime_for=old_rules.runtime_for)
         await first.publish_ruleset(old_rules.current)
-        await first.save(new_conversation(old_rules, "kept"))
+        async with first.hold("kept") as held:
+            await held.save(new_conversation(old_rules, "kept"))
         new_rules = Rulesets(str(newer))  # another worker, started after the file changed
         second = RedisStore(redis_url, ttl_s=60, lock_timeout_s=1, runtime_for=new_rules.runtime_for)
         new_rules.fetch = second.fetch_ruleset
@@ -68,26 +69,35 @@ def test_a_worker_continues_a_conversation_on_the_ruleset_it_started_with(redis_
     assert in_use == 1
 
 
-def test_the_conversation_lock_admits_one_holder(redis_url: str) -> None:
+def test_a_conversation_is_held_by_one_request_at_a_time(redis_url: str) -> None:
     async def scenario() -> list[str]:
         rulesets = Rulesets(str(PLAYBOOK))
         a = RedisStore(redis_url, ttl_s=60, lock_timeout_s=0.3, runtime_for=rulesets.runtime_for)
         b = RedisStore(redis_url, ttl_s=60, lock_timeout_s=0.3, runtime_for=rulesets.runtime_for)
         order = []
-        async with a.lock("busy"):
+        async with a.hold("busy") as held:
             order.append("a holds")
             with pytest.raises(Busy):
-                async with b.lock("busy"):
+                async with b.hold("busy"):
                     order.append("b entered while a held it")
-        async with b.lock("busy"):
-            order.append("b holds after a")
-        async with a.lock("other"), b.lock("another"):
+            await held.save(new_conversation(rulesets, "busy"))
+        async with b.hold("busy") as held:
+            order.append(f"b holds after a, and reads {held.conversation.events if held.conversation else None}")
+        async with a.hold("other"), b.hold("another"):
             order.append("different conversations at once")
+        async with a.hold("slow") as slow:  # outlives its lease: another request takes over
+            await asyncio.sleep(0.35)
+            async with b.hold("slow") as fast:
+                await fast.save(new_conversation(rulesets, "slow"))
+            with pytest.raises(Busy):
+                await slow.save(new_conversation(rulesets, "slow"))  # refused, not overwriting the newer one
+            order.append("a late save is refused")
         await a.close()
         await b.close()
         return order
 
-    assert asyncio.run(scenario()) == ["a holds", "b holds after a", "different conversations at once"]
+    assert asyncio.run(scenario()) == ["a holds", "b holds after a, and reads 1", "different conversations at once",
+                                       "a late save is refused"]
 
 
 def test_a_due_timer_is_claimed_by_one_worker_only(redis_url: str) -> None:
@@ -119,11 +129,11 @@ def test_memory_conversations_expire_after_the_ttl() -> None:
         store = MemoryStore(ttl_s=10)
         fresh, stale = new_conversation(rulesets, "fresh"), new_conversation(rulesets, "stale")
         stale.touched = time.time() - 11
-        await store.save(fresh)
-        await store.save(stale)
+        store.put(fresh)
+        store.put(stale)
         gone = await store.load("stale") is None
         kept = await store.load("fresh") is fresh
-        await store.save(stale)
+        store.put(stale)
         await store.housekeeping()
         return gone, kept, await store.live()
 
