@@ -172,11 +172,16 @@ async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path:
 
 
 async def conversation(port: int, number: int, events: int, latencies: list[float], start: asyncio.Event,
-                       counts: dict[str, int], period: float | None, prefix: str) -> None:
+                       counts: dict[str, int], period: float | None, prefix: str, ready: list[int]) -> None:
     """One conversation: back to back (`period` None), or one event every `period` seconds from a
     staggered start (open loop: a late answer does not delay the next event's scheduled time)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     path = f"/v1/conversations/{prefix}-{number}/events".encode()
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n")  # the service has accepted it: a warm pool
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next(int(line[15:]) for line in head.split(b"\r\n") if line[:15].lower() == b"content-length:")
+    await reader.readexactly(length)
+    ready.append(number)
     await start.wait()
     began = time.perf_counter()
     try:
@@ -209,9 +214,11 @@ async def load(port: int, conversations: int, events: int, rate: float | None,
     counts = {"errors": 0, "handed_over": 0}
     start = asyncio.Event()
     period = None if rate is None else conversations / rate
-    tasks = [asyncio.create_task(conversation(port, n, events, latencies, start, counts, period, prefix))
+    ready: list[int] = []
+    tasks = [asyncio.create_task(conversation(port, n, events, latencies, start, counts, period, prefix, ready))
              for n in range(conversations)]
-    await asyncio.sleep(0.5)  # every connection open before the clock starts
+    while len(ready) < conversations:  # every connection open and answered once before the clock starts
+        await asyncio.sleep(0.05)
     began = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)

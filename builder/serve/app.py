@@ -134,12 +134,12 @@ class Service:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise Problem(413, f"the body is larger than {limit} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # read in pieces: a body without a length is capped too
             size += len(chunk)
             if size > limit:
                 raise Problem(413, f"the body is larger than {limit} bytes")
             chunks.append(chunk)
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _store_kind(self) -> str:
         return "redis" if self.settings.uses_redis else "memory"
@@ -243,6 +243,7 @@ class Guard:
         self.expected = f"Bearer {token}".encode() if token else None
         self.metrics = metrics
         self.worker = str(os.getpid()).encode()
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -270,9 +271,13 @@ class Guard:
             except Exception:
                 if not started:  # the exception handler normally answered already
                     await _send_json(sending, 500, {"error": "internal error", "problems": ["internal error"]})
-        route = _route_label(path)
-        self.metrics.requests.labels(route, scope["method"], str(status)).inc()
-        self.metrics.latency.labels(route).observe(time.perf_counter() - start)
+        key = (_route_label(path), scope["method"], status)
+        counted = self._children.get(key)
+        if counted is None:  # `labels()` costs more than the count itself: look each series up once
+            counted = self._children[key] = (self.metrics.requests.labels(key[0], key[1], str(status)),
+                                              self.metrics.latency.labels(key[0]))
+        counted[0].inc()
+        counted[1].observe(time.perf_counter() - start)
 
     def _authorized(self, scope: Scope) -> bool:
         for name, value in scope["headers"]:

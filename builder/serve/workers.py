@@ -13,6 +13,7 @@ says which (the tests rely on it).
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -58,6 +59,8 @@ def serve_worker(settings: Settings, sock: socket.socket, app: Any = None) -> No
     for sig in (signal.SIGTERM, signal.SIGINT):
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, lambda *_: None)
+    gc.collect()
+    gc.freeze()  # the loaded rules live as long as the worker: keep them out of every collection
     uvicorn.Server(config).run(sockets=[sock])
 
 
