@@ -174,7 +174,7 @@ class Service:
         try:
             loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload(only_if_modified=False)))
             hup = True
-        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread (tests), or Windows
+        except (ValueError, RuntimeError, NotImplementedError, AttributeError):  # not the main thread (tests), Windows
             hup = False
         self._tasks = [asyncio.create_task(self._every(self.settings.timer_poll_s, self.desk.fire_due)),
                        asyncio.create_task(self._every(HOUSEKEEPING_S, self.housekeeping))]
