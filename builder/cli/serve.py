@@ -46,6 +46,20 @@ def _importable(name: str) -> bool:
         return False
 
 
+def _reach_redis(url: str) -> None:
+    """UsageError when Redis does not answer: say so now rather than start workers that cannot serve."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        shown = url.rsplit("@", 1)[-1]
+        raise UsageError(f"cannot reach Redis at {shown}: {exc}") from None
+    finally:
+        client.close()
+
+
 def run(args: argparse.Namespace) -> int:
     missing = [name for name in NEEDED if not _importable(name)]
     if missing:
@@ -63,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
                                  log_level=args.log_level, state_file=args.state_file)
         if settings.workers > 1:  # one worker loads the file itself; several must not each fail alike
             check_channel(load(args.ruleset), args.channel)
+        if settings.uses_redis:
+            _reach_redis(settings.store)
         return serve(settings) or EXIT_OK
     except SettingsError as exc:
         raise UsageError(str(exc)) from None

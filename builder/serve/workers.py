@@ -30,6 +30,7 @@ from builder.serve.logs import log, setup
 from builder.serve.settings import Settings
 
 STOP_GRACE_S = 20.0
+YOUNG_S, RESTART_PAUSE_S = 5.0, 2.0  # a worker that dies this young is restarted only after a pause
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -61,7 +62,10 @@ def serve_worker(settings: Settings, sock: socket.socket, app: Any = None) -> No
             signal.signal(sig, lambda *_: None)
     gc.collect()
     gc.freeze()  # the loaded rules live as long as the worker: keep them out of every collection
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:  # the lifespan refused to start (e.g. the store does not answer); it logged why
+        raise SystemExit(3)
 
 
 def _worker_main(settings: Settings, sock: socket.socket) -> None:
@@ -106,10 +110,13 @@ class Supervisor:
         self.workers: list[BaseProcess] = []
         self.signals: list[int] = []
         self.metrics_dir = tempfile.mkdtemp(prefix="handoff-metrics-")
+        self.started: dict[int, float] = {}  # pid -> when it was started
+        self.not_before = 0.0  # restarts wait until then after a worker that died young
 
     def _start(self) -> BaseProcess:
         process = self.context.Process(target=_worker_main, args=(self.settings, self.sock), daemon=False)
         process.start()
+        self.started[process.pid or 0] = time.monotonic()
         return process
 
     def run(self) -> int:
@@ -138,8 +145,10 @@ class Supervisor:
 
     def _replace_dead(self) -> None:
         for index, process in enumerate(self.workers):
-            if process.is_alive():
+            if process.is_alive() or time.monotonic() < self.not_before:
                 continue
+            if time.monotonic() - self.started.pop(process.pid or 0, 0.0) < YOUNG_S:
+                self.not_before = time.monotonic() + RESTART_PAUSE_S  # e.g. Redis is down: no restart storm
             log(logging.ERROR, "worker died; starting another", pid=process.pid, exit_code=process.exitcode)
             if process.pid is not None:
                 from prometheus_client import multiprocess

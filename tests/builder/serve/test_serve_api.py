@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
@@ -30,7 +31,8 @@ ASK = {"at": "2026-11-27T02:00:05Z", "type": "visitor", "text": "Can I talk to a
 
 
 def client_for(**options: Any) -> Iterator[TestClient]:
-    app = create_app(Settings(ruleset=str(options.pop("ruleset", PLAYBOOK)), reload_interval_s=0, **options))
+    options.setdefault("reload_interval_s", 0)
+    app = create_app(Settings(ruleset=str(options.pop("ruleset", PLAYBOOK)), **options))
     with TestClient(app, raise_server_exceptions=False) as client:
         client.service = app.service  # type: ignore[attr-defined]
         yield client
@@ -248,3 +250,19 @@ def test_the_readme_curl_examples_work_as_shown(client: TestClient) -> None:
     assert decision["reply"].startswith(shown.group(4))
     assert client.get("/v1/conversations/c-17").json()["payload"]["visitor"]["name"] == "Ana"
     assert client.post("/v1/conversations/other/events", json=bodies[1]).status_code == 200
+
+
+def test_a_changed_file_is_picked_up_without_a_signal(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(document), encoding="utf-8")
+    for client in client_for(ruleset=path, reload_interval_s=0.05):
+        before = client.get("/v1/ruleset").json()["current"]
+        document["metadata"]["version"] = "9.9.9"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while client.get("/v1/ruleset").json()["current"]["version"] != "9.9.9":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        after = client.get("/v1/ruleset").json()["current"]
+    assert before["version"] == "2.0.0" and after["content_hash"] != before["content_hash"]

@@ -20,7 +20,7 @@ from builder.serve.redis_store import RedisStore
 from builder.serve.rulesets import Rulesets
 from builder.serve.settings import SettingsError, make_settings
 from builder.serve.stores import Busy, MemoryStore
-from tests.builder.serve.live import redis_server
+from tests.builder.serve.live import free_port, redis_server
 from tests.conftest import ROOT
 
 PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
@@ -169,3 +169,6 @@ def test_the_command_refuses_before_listening(tmp_path: Path, capsys: pytest.Cap
     assert "invalid ruleset" in err and "Traceback" not in err
     assert main(["serve", str(PLAYBOOK), "--channel", "nope"]) == 2
     assert "no such channel" in capsys.readouterr().err
+    nobody = f"redis://127.0.0.1:{free_port()}/0"
+    assert main(["serve", str(PLAYBOOK), "--workers", "2", "--store", nobody]) == 2
+    assert "cannot reach Redis at" in capsys.readouterr().err
