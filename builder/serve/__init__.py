@@ -10,9 +10,10 @@ fastest Python HTTP servers, which matters because a chatbot waits on every answ
 `server` extra, with the `redis` client (the Redis store) and `prometheus-client` (`/metrics`).
 
 Modules, from the top down: `workers` (one process or a supervisor of several) → `app` (routes,
-lifespan: timers, reload, shutdown) → `desk` (what an event, a tick or a timer does to a
-conversation) → `stores` (`memory`, `redis_store`) and `rulesets` (hot reload, rulesets by
-content hash) → `conversation`, `requests`, `metrics`, `openapi`, `logs`, `settings`.
+the guard, lifespan: timers, reload, shutdown) → `desk` (what an event, a tick or a due timer does
+to a conversation) and `delivery` (timer decisions to the callback or a channel) → `stores` (the
+interface and the memory store), `redis_store`, `rulesets` (reload, rulesets by content hash) →
+`conversation`, `requests`, `metrics`, `openapi`, `logs`, `settings`.
 This package sits below `builder.cli` and may import anything under it; nothing imports it but
 the `serve` command.
 """
