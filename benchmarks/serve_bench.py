@@ -10,10 +10,12 @@ every event runs the rules; on the service's clock, as a live chatbot would). Tw
 - flat out: every conversation posts its next event as soon as the previous one is answered, so
   1,000 requests are always in flight: the most the service can answer (latency is then queueing:
   1,000 / throughput by Little's law).
-For each: throughput (events answered per second of wall time) and latency (p50 / p99 / max of
-each POST, measured by the client from sending to the last byte). And memory per conversation:
-the service's resident memory (and, with Redis, Redis's `used_memory`) after the paced run's
-conversations are open, minus before, divided by N.
+For each: throughput (events answered per second of wall time), latency (p50 / p99 / max of each
+POST, measured by the client from sending to the last byte) and the service's own CPU time per
+event (from /proc, one worker): on a machine shared with other work, throughput and the latency
+tail follow the CPU the service gets, while CPU per event says what a core of its own would answer.
+And memory per conversation: the service's resident memory (and, with Redis, Redis's
+`used_memory`) after the paced run's conversations are open, minus before, divided by N.
 Everything stays on 127.0.0.1 and stops by itself (bounded by --timeout); no pass/fail.
 
 The client is a minimal HTTP/1.1 writer/reader on asyncio streams rather than an HTTP library:
@@ -57,6 +59,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -104,6 +113,9 @@ class Redis:
                 return int(line.split(":")[1])
         return None
 
+    def cpu(self) -> float:
+        return cpu_of(self.process.pid)
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)
@@ -143,6 +155,9 @@ class Service:
                 pass
             time.sleep(0.05)
         raise SystemExit("serve is not answering /healthz")
+
+    def cpu(self) -> float:
+        return cpu_of(self.process.pid)
 
     def stop(self) -> None:
         errors = [line for line in self.log.read_text().splitlines() if '"level": "error"' in line]
@@ -225,7 +240,8 @@ async def load(port: int, conversations: int, events: int, rate: float | None,
     return latencies, time.perf_counter() - began, counts
 
 
-def report(title: str, latencies: list[float], wall: float, counts: dict[str, int], client_cpu: float) -> None:
+def report(title: str, latencies: list[float], wall: float, counts: dict[str, int], client_cpu: float,
+           service_cpu: float | None, redis_cpu: float | None) -> None:
     latencies.sort()
     total = len(latencies)
     print(f"  {title}: {total:,} events ({counts['handed_over']} handed over, {counts['errors']} errors)")
@@ -233,6 +249,13 @@ def report(title: str, latencies: list[float], wall: float, counts: dict[str, in
           f"{client_cpu:.2f} s of CPU on the same machine)")
     print(f"    latency    p50 {statistics.median(latencies) * 1000:.2f} ms   "
           f"p99 {latencies[max(0, int(total * 0.99) - 1)] * 1000:.2f} ms   max {latencies[-1] * 1000:.2f} ms")
+    if service_cpu is not None:
+        per_event = service_cpu / total
+        text = (f"    CPU        {per_event * 1e6:.0f} us of service CPU per event "
+                f"(about {1 / per_event:,.0f} events/s per core it had to itself)")
+        if redis_cpu is not None:
+            text += f"; redis-server {redis_cpu / total * 1e6:.0f} us"
+        print(text)
 
 
 def cpu_seconds() -> float:
@@ -247,14 +270,15 @@ def run(store: str, conversations: int, events: int, workers: int, rate: float, 
     try:
         rss_before = rss_kib(service.process.pid)
         redis_before = redis.used_memory() if redis else None
-        cpu = cpu_seconds()
-        paced = asyncio.run(asyncio.wait_for(load(service.port, conversations, events, rate, "paced"), timeout))
-        report(f"paced, {rate:,.0f} events/s offered", *paced, cpu_seconds() - cpu)
-        rss_after = rss_kib(service.process.pid)
-        redis_after = redis.used_memory() if redis else None
-        cpu = cpu_seconds()
-        flat_out = asyncio.run(asyncio.wait_for(load(service.port, conversations, events, None, "flat"), timeout))
-        report("flat out, every conversation posting back to back", *flat_out, cpu_seconds() - cpu)
+        for title, pace, prefix in ((f"paced, {rate:,.0f} events/s offered", rate, "paced"),
+                                    ("flat out, every conversation posting back to back", None, "flat")):
+            cpu, served, stored = cpu_seconds(), service.cpu(), redis.cpu() if redis else None
+            result = asyncio.run(asyncio.wait_for(load(service.port, conversations, events, pace, prefix), timeout))
+            report(title, *result, cpu_seconds() - cpu, None if workers > 1 else service.cpu() - served,
+                   None if stored is None or redis is None else redis.cpu() - stored)
+            if pace is not None:
+                rss_after = rss_kib(service.process.pid)
+                redis_after = redis.used_memory() if redis else None
     finally:
         service.stop()
         if redis:
