@@ -206,8 +206,8 @@ class Service:
         self.rulesets.keep_only(set(await self.store.rulesets_in_use()))
 
     def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.append(task)
+        self._tasks = [task for task in self._tasks if not task.done()]  # finished reloads
+        self._tasks.append(asyncio.ensure_future(work))
 
     @staticmethod
     async def _every(seconds: float, work: Callable[[], Awaitable[Any]]) -> None:
