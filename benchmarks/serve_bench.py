@@ -139,6 +139,8 @@ class Service:
                 if record.get("event") == "listening":
                     self.port = int(record["port"])
             if time.monotonic() > deadline or self.process.poll() is not None:
+                self.process.kill()  # never leave it running
+                self.process.wait()
                 raise SystemExit(f"serve did not start: {self.log.read_text()}")
             time.sleep(0.05)
         self._wait_ready()
@@ -154,6 +156,8 @@ class Service:
             except OSError:
                 pass
             time.sleep(0.05)
+        self.process.kill()
+        self.process.wait()
         raise SystemExit("serve is not answering /healthz")
 
     def cpu(self) -> float:
@@ -265,7 +269,12 @@ def cpu_seconds() -> float:
 
 def run(store: str, conversations: int, events: int, workers: int, rate: float, timeout: float) -> None:
     redis = Redis() if store == "redis" else None
-    service = Service(redis.url if redis else "memory", workers)
+    try:
+        service = Service(redis.url if redis else "memory", workers)
+    except BaseException:
+        if redis:
+            redis.stop()
+        raise
     print(f"store {store}: {conversations:,} concurrent conversations x {events} events, {workers} worker(s)")
     try:
         rss_before = rss_kib(service.process.pid)
