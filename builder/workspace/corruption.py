@@ -49,7 +49,7 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
         raise StorageCorrupt(path, "it does not hold a workspace")
     for table in data.values():
         if not isinstance(table, dict) or not all(
-            isinstance(doc, dict) and key.isdigit() for key, doc in table.items()
+            isinstance(doc, dict) and key.isascii() and key.isdigit() for key, doc in table.items()
         ):
             raise StorageCorrupt(path, "its contents are not in the expected shape")
     return data

@@ -22,11 +22,12 @@ Check = Callable[[dict[str, dict[str, Any]]], str | None]
 
 @dataclass(frozen=True)
 class CorruptionNotice:
-    """A broken file was moved aside and its last good copy opened: tell the user `message`."""
+    """A broken file was moved aside and its last good copy opened (or, with no copy, the
+    workspace's list of projects rebuilt from its project files): tell the user `message`."""
 
     path: Path
     moved_to: Path | None
-    backup: Path
+    backup: Path | None
     message: str
 
 
