@@ -147,7 +147,10 @@ class Workspace:
                 rebuilt = rebuild_index(path, version=WORKSPACE_VERSION, format_name=WORKSPACE_FORMAT)
                 if rebuilt.names:
                     data, frozen, rebuilt_missing = rebuilt.tables, read_only, True
-                    notice = CorruptionNotice(path, None, None, f"The workspace file {path} was missing. "
+                    kept = latest_casualty(path)
+                    what = (f"could not be read; the damaged file is kept as {kept}" if kept is not None
+                            else "was missing")
+                    notice = CorruptionNotice(path, kept, None, f"The workspace file {path} {what}. "
                                               + rebuilt.message(path))
             if data is None and read_only:
                 raise WorkspaceError(f"There is no workspace at {path}.")
