@@ -115,5 +115,5 @@ def describe_backup(backup: Path | None) -> str:
 def corruption_message(what: str, path: Path, reason: str, moved_to: Path | None,
                        backup: Path | None) -> str:
     """One sentence: what broke, why, where it went, what can be opened instead."""
-    moved = f"it was moved aside to {moved_to.name}" if moved_to else "it was left in place"
+    moved = f"it was moved aside to {moved_to}" if moved_to else "it was left in place"
     return f"The {what} {path} could not be read because {reason}; {moved} and {describe_backup(backup)}."

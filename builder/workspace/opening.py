@@ -71,6 +71,6 @@ def load_checked(
         moved_to,
         backup,
         f"The {what} {path} could not be read because {reason}, so its last good copy "
-        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}." if moved_to else "."),
+        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to}." if moved_to else "."),
     )
     return data, notice

@@ -143,11 +143,11 @@ class Workspace:
                 data, notice = _instead_of_damaged(path, damaged, read_only)
                 frozen = read_only
             rebuilt_missing = False
-            if data is None and projects_folder(path).is_dir():  # the index is gone, the projects are not
+            if data is None:  # no index (any more): list the project files that are still there
                 rebuilt = rebuild_index(path, version=WORKSPACE_VERSION, format_name=WORKSPACE_FORMAT)
-                if rebuilt.names:
+                kept = latest_casualty(path)  # moved aside by a first attempt to open it
+                if rebuilt.names or kept is not None:
                     data, frozen, rebuilt_missing = rebuilt.tables, read_only, True
-                    kept = latest_casualty(path)
                     what = (f"could not be read; the damaged file is kept as {kept}" if kept is not None
                             else "was missing")
                     notice = CorruptionNotice(path, kept, None, f"The workspace file {path} {what}. "
