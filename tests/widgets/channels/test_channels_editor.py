@@ -19,8 +19,8 @@ from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Template
 from builder.handoff.notify import SendResult
 from rules_schema import Problem
-from widgets.channels.channels_editor import ChannelsEditor, env_hint
 from widgets.channels.background_send import running_sends
+from widgets.channels.channels_editor import ChannelsEditor, env_hint
 from widgets.common.background import pending_tasks
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
