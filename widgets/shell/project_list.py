@@ -213,7 +213,7 @@ def install_project_list(window: Any) -> None:
             dialog = window.projects_dialog = ProjectsDialog(window)
         dialog.refresh()
         dialog.show()
-        dialog.raise_()
+        dialog.activateWindow()
 
     window.show_projects = show
     window.projects_action = make_action(window, "&Projects…", show, ["Ctrl+Shift+O"], "open",

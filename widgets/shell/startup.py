@@ -65,7 +65,7 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
 
     try:
         try:
-            workspace = Workspace.open(path)
+            workspace = Workspace.open(path, use_backup=True)  # damage is repaired; its notice says how
         except WorkspaceLocked as exc:
             answer = QMessageBox.question(window_parent, "Workspace in use", str(exc) + "\n\nOpen it read-only?")
             if answer != QMessageBox.StandardButton.Yes:
