@@ -90,11 +90,43 @@ def intact_revisions(kept: Path | None) -> dict[int, tuple[dict[str, Any], str]]
         return {}
     try:
         data = read_database(kept)
-    except (StorageCorrupt, OSError):
+    except StorageCorrupt:
+        return _decoded(_partial_revisions(kept))
+    except OSError:
         return {}
     if data is None:
         return {}
     return _decoded(data.get("revisions", {}))
+
+
+def _partial_revisions(path: Path) -> dict[str, Any]:
+    """The revision records before the point where a cut-off (or otherwise broken) file stops
+    making sense. The file is compact JSON with the revisions table after the current ruleset, so
+    its last `"revisions":{` opens that table (inside strings a quote is always escaped)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return {}
+    start = text.rfind('"revisions":{')
+    if start < 0:
+        return {}
+    decoder = json.JSONDecoder()
+    position = start + len('"revisions":{')
+    records: dict[str, Any] = {}
+    while True:
+        try:
+            key, position = decoder.raw_decode(text, position)
+            if text[position] != ":":
+                break
+            record, position = decoder.raw_decode(text, position + 1)
+        except (ValueError, IndexError, RecursionError):
+            break
+        if isinstance(key, str) and isinstance(record, dict):
+            records[key] = record
+        if position >= len(text) or text[position] != ",":
+            break
+        position += 1
+    return records
 
 
 def restore_options(kept: Path | None, recovery: RecoveryEntry | None) -> tuple[RestoreOption, ...]:

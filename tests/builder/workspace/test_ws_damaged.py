@@ -149,6 +149,21 @@ def test_a_truncated_single_revision_project_is_listed_as_damaged_and_the_others
         assert [p.name for p in ws.projects()] == ["Support"] and ws.damage("Sales") is None
 
 
+def test_a_cut_off_project_restores_the_revisions_before_the_cut(ws_path: Path) -> None:
+    files = _two_projects(ws_path, revisions=4)
+    text = files["Sales"].read_text()
+    files["Sales"].write_text(text[: text.rindex('"4":{') + 40])  # cut inside revision 4
+    _no_backup(files["Sales"])
+    with Workspace.open(ws_path) as ws:
+        with pytest.raises(ProjectCorrupt, match="cut off"):
+            ws.project("Sales")
+        damage = ws.damage("Sales")
+        assert damage is not None and [o.label for o in damage.options] == ["Restore from revision 3"]
+        project = ws.restore_project("Sales", damage.options[0])
+        assert project.current() == small_ruleset("a", "r3", name="Sales")
+        assert [r.number for r in project.revisions()] == [1, 2, 3]
+
+
 def _drop_number(record: dict[str, Any]) -> None:
     record.pop("number")
 

@@ -309,3 +309,36 @@ def test_a_crash_with_the_window_open_says_saving_is_safe(monkeypatch: pytest.Mo
     except ValueError as exc:
         error_dialog.handle_exception(ValueError, exc, exc.__traceback__)
     assert "Your edits are still open; saving now is safe." in shown[0]
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No])
+def test_a_damaged_project_with_a_good_backup_offers_it(tmp_path: Path, start_app: Callable[..., Started],
+                                                        answer: QMessageBox.StandardButton) -> None:
+    ws_path, files = _workspace(tmp_path, revisions=2)  # the second save kept the first as .bak
+    _truncate(files["Sales"])
+    started = start_app(ws_path, answer)
+    window = started.window
+    assert started.code == 0 and window is not None and window.isVisible()
+    told = started.text("Project damaged")
+    assert "can be opened instead" in told and told.endswith("Open the last good copy now?")
+    if answer == QMessageBox.StandardButton.Yes:
+        assert window.project.name == "Sales" and window.document.rules[0].name != "revision 2"
+    else:
+        assert window.project.name == "Support"
+
+
+def test_a_damaged_index_on_a_read_only_disk(tmp_path: Path, start_app: Callable[..., Started],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    ws_path, _ = _workspace(tmp_path)
+    _no_backup(ws_path)
+    _truncate(ws_path)
+    broken = ws_path.read_bytes()
+    make_read_only(tmp_path, monkeypatch)
+    started = start_app(ws_path)
+    assert started.code == 0 and started.window is not None and started.window.isVisible()
+    told = started.text("Workspace damaged")
+    assert "cannot be written (Read-only file system)" in told
+    assert "the damaged file was left in place (the workspace is open read-only)" in told
+    assert "rebuilt from the 2 project files" in told
+    _opens_the_other_project(started.window, "Support")
+    assert ws_path.read_bytes() == broken
