@@ -74,7 +74,10 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
         except WorkspaceCorrupt:
             workspace = Workspace.open(path, use_backup=True)  # its notice says what was done
         except WorkspaceNotWritable as exc:
-            workspace = Workspace.open(path, read_only=True, use_backup=True)
+            try:
+                workspace = Workspace.open(path, read_only=True, use_backup=True)
+            except WorkspaceError as again:  # e.g. a first launch: nothing there to show read-only
+                raise WorkspaceError(f"{again} {exc}") from again
             workspace.notices.insert(0, str(exc))
     except WorkspaceError as exc:
         show_error(window_parent, "Cannot open the workspace", str(exc))

@@ -269,3 +269,12 @@ def test_credentials_in_the_address_are_refused_without_a_request(url: str, serv
     result = send(url, {})
     assert not result.ok and "user name or password" in result.message
     assert "could not be found" not in result.message and server.received == []
+
+
+def test_an_http_proxy_from_the_environment_is_used(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("no_proxy", "NO_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.httpd.server_address[1]}")
+    result = send("http://hooks.example.invalid/services/x?y=1", {"a": 1})
+    assert result.ok  # the proxy (our server) answered; the made-up host was never looked up
+    assert server.received[0][0] == "http://hooks.example.invalid/services/x?y=1"

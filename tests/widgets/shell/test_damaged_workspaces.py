@@ -342,3 +342,16 @@ def test_a_damaged_index_on_a_read_only_disk(tmp_path: Path, start_app: Callable
     assert "rebuilt from the 2 project files" in told
     _opens_the_other_project(started.window, "Support")
     assert ws_path.read_bytes() == broken
+
+
+def test_a_read_only_disk_without_a_workspace_says_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from widgets.shell import startup
+
+    shown: list[str] = []
+    monkeypatch.setattr(startup, "show_error", lambda parent, title, message: shown.append(message))
+    make_read_only(tmp_path, monkeypatch)
+    assert startup.open_workspace(None, tmp_path / "workspace.json") is None
+    assert shown == [f"There is no workspace at {tmp_path / 'workspace.json'}. The workspace "
+                     f"{tmp_path / 'workspace.json'} cannot be written (Read-only file system), so it can only be "
+                     "opened read-only: you can view, simulate and export your projects to another folder, but "
+                     "not save them here."]
