@@ -46,7 +46,7 @@ def is_confined(file: str) -> bool:
     return True
 
 
-def is_project_file(file: str, workspace_path: Path) -> bool:
+def is_project_file(file: object, workspace_path: Path) -> bool:
     """Whether an index entry names a file directly inside the projects folder (`<stem>.projects/x.json`):
     never the index itself, a backup, a recovery file or anything outside that folder."""
     if not isinstance(file, str) or not is_confined(file):

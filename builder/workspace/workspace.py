@@ -228,8 +228,13 @@ class Workspace:
             self._check_open()
             if name in self._open_projects:
                 return self._open_projects[name]
-            path = self._project_path(self._project_record(name))
+            record = self._project_record(name)
+            path = self._project_path(record)
             try:
+                if not is_project_file(record.get("file"), self.path):  # checked again: see _check_index
+                    raise ProjectCorrupt(name, path, f"The project '{name}' is listed with a file outside the "
+                                         f"projects folder ({record.get('file')}); it was not opened.",
+                                         moved_to=None, backup=None, reason="its file is not in the projects folder")
                 project = self._open_project(name, path, use_backup)
             except ProjectCorrupt as error:
                 self._damaged[name] = self._describe_damage(name, path, error)
@@ -516,6 +521,9 @@ def _check_index(data: dict[str, dict[str, Any]], workspace_path: Path) -> str |
     meta = data.get("meta", {}).get("1")
     if meta is None or meta.get("format") != WORKSPACE_FORMAT:
         return "it is not a Handoff Builder workspace"
+    version = meta.get("version")
+    if isinstance(version, int) and version > WORKSPACE_VERSION:
+        return None  # opened read-only, never repaired: a newer layout is not damage to move aside
     names: set[str] = set()
     for record in data.get("projects", {}).values():
         file, name = record.get("file"), record.get("name")

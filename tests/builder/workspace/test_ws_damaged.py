@@ -126,6 +126,22 @@ def test_an_index_entry_can_only_name_a_file_in_the_projects_folder(ws_path: Pat
     assert json.loads(ws_path.read_text())["meta"]["1"]["format"] == "handoff-builder-workspace"
 
 
+def test_a_newer_index_is_never_repaired_and_its_entries_stay_confined(ws_path: Path) -> None:
+    _two_projects(ws_path)
+    data = json.loads(ws_path.read_text())
+    data["meta"]["1"]["version"] = 2
+    data["projects"]["1"]["file"] = "../elsewhere/x.json"  # a layout this version does not know
+    ws_path.write_text(json.dumps(data))
+    before = ws_path.read_bytes()
+    with Workspace.open(ws_path) as ws:
+        assert ws.read_only and ws.recovered_from is None
+        outside = next(p.name for p in ws.projects() if p.name in ("Sales", "Support")
+                       and ws._project_record(p.name)["file"].startswith(".."))
+        with pytest.raises(ProjectCorrupt, match="outside the projects folder"):
+            ws.project(outside)
+    assert ws_path.read_bytes() == before
+
+
 def test_a_truncated_single_revision_project_is_listed_as_damaged_and_the_others_open(ws_path: Path) -> None:
     files = _two_projects(ws_path)
     _no_backup(files["Sales"])
