@@ -158,6 +158,9 @@ class Project:
         current = data.get("current", {}).get("1")
         if not meta or meta.get("format") != PROJECT_FORMAT:
             return "it is not a Handoff Builder project file"
+        version = meta.get("version")
+        if isinstance(version, int) and version > PROJECT_VERSION:
+            return None  # a newer layout is not damage: it opens read-only, or is refused untouched
         if not isinstance(meta.get("name"), str):
             return "its contents are not in the expected shape"
         if not current or not isinstance(current.get("document"), dict):

@@ -281,7 +281,12 @@ class Workspace:
                 self._refresh_summary(project)
             else:
                 project.head()  # reads what the window will read: a wrong shape is found now
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, WorkspaceError) as error:
+            if newer:  # never move a newer version's file aside: that version can still read it
+                raise ProjectCorrupt(
+                    name, path, f"“{name}” was saved by a newer version of Handoff Builder (format {version}) in "
+                    f"a form this version cannot read; its file {path} was left as it is. Update Handoff Builder "
+                    "to open it.", moved_to=None, backup=None, reason="it was saved by a newer version") from None
             # a file that parsed and passed the checks but is still not what we wrote: damaged
             moved = None if self.read_only else move_aside(path)
             shown = f"it was moved aside to {moved}" if moved else "it was left in place"

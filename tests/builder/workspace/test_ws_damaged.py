@@ -242,6 +242,18 @@ def test_a_project_of_a_newer_format_opens_read_only(ws_path: Path) -> None:
     assert files["Sales"].read_bytes() == before
 
 
+def test_a_newer_project_file_this_version_cannot_read_is_left_as_it_is(ws_path: Path) -> None:
+    files = _two_projects(ws_path)
+    newer = {"meta": {"1": {"format": "handoff-builder-project", "version": 7, "name": "Sales"}},
+             "rulesets": {"1": {"draft": {}}}}
+    files["Sales"].write_text(json.dumps(newer))
+    with Workspace.open(ws_path) as ws:
+        with pytest.raises(ProjectCorrupt, match="newer version of Handoff Builder .format 7. in a form"):
+            ws.project("Sales")
+        assert ws.project("Support").current()["metadata"]["name"] == "Support"
+    assert json.loads(files["Sales"].read_text()) == newer
+
+
 def test_a_corrupt_recovery_file_is_reported_with_where_it_was_kept(ws_path: Path) -> None:
     _two_projects(ws_path)
     recovery = ws_path.with_name("workspace.recovery.json")
