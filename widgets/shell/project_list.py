@@ -112,6 +112,7 @@ class ProjectsDialog(QDialog):
     def _show_selected(self) -> None:
         for button in self.restore_buttons:
             self.restore_row.removeWidget(button)
+            button.hide()  # deleted later: never left showing at the dialog's corner meanwhile
             button.deleteLater()
         self.restore_buttons = []
         name = self.selected_name()
