@@ -355,3 +355,20 @@ def test_a_read_only_disk_without_a_workspace_says_both(tmp_path: Path, monkeypa
                      f"{tmp_path / 'workspace.json'} cannot be written (Read-only file system), so it can only be "
                      "opened read-only: you can view, simulate and export your projects to another folder, but "
                      "not save them here."]
+
+
+def test_a_damaged_conversation_library_is_reported_with_where_it_was_kept(
+        window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = window.project
+    for n in range(3):
+        project.add_conversation("Refunds", {"id": f"c{n}", "events": []})
+    path = project.library_path("Refunds")
+    path.write_bytes(path.read_bytes().replace(b'"c1"', b'"c1\xff\xfe', 1))  # a damaged line in the middle
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: told.append((title, text)))
+    page = window.ensure_page("Simulator")
+    page.library.refresh()
+    [(title, text)] = told
+    kept = next(path.parent.glob(path.name + ".corrupt-*"))
+    assert title == "Conversation library damaged" and f"moved aside to {kept}" in text
+    assert any("Refunds · c0" in page.library.picker.itemText(i) for i in range(page.library.picker.count()))
