@@ -44,6 +44,8 @@ class ProjectDamage:
     reason: str
     message: str
     options: tuple[RestoreOption, ...] = ()
+    backup: Path | None = None
+    """A good backup copy (`<file>.bak`) that opening with `use_backup` would use, if any."""
 
 
 def latest_casualty(path: Path) -> Path | None:

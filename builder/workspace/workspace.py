@@ -301,7 +301,23 @@ class Workspace:
     def _describe_damage(self, name: str, path: Path, error: ProjectCorrupt) -> ProjectDamage:
         kept = error.moved_to or (path if path.exists() else latest_casualty(path))
         entry = self._recovery.get(name)
-        return ProjectDamage(name, path, kept, error.reason, str(error), restore_options(kept, entry))
+        return ProjectDamage(name, path, kept, error.reason, str(error), restore_options(kept, entry),
+                             backup=error.backup)
+
+    def check_missing_files(self) -> list[ProjectDamage]:
+        """Find the projects whose file is gone (moved aside as damaged in an earlier session,
+        or deleted by hand) without reading any other file, so the project list can mark them."""
+        with self._lock:
+            for record in self._projects.all():
+                name = str(record["name"])
+                if name in self._open_projects or name in self._damaged:
+                    continue
+                if not self._project_path(record).exists():
+                    try:
+                        self.project(name)  # records the damage; a good backup would open instead
+                    except ProjectCorrupt:
+                        pass
+            return self.damaged_projects()
 
     def damage(self, name: str) -> ProjectDamage | None:
         """Why `name` could not be opened (found when it was last opened), or None."""

@@ -84,6 +84,10 @@ class ProjectsDialog(QDialog):
 
     def refresh(self, select: str | None = None) -> None:
         current = select or self.selected_name()
+        try:
+            self.workspace.check_missing_files()  # mark projects whose file is gone, reading nothing else
+        except Exception as exc:  # the list must still show
+            self.details.setText(str(exc))
         self.list.blockSignals(True)
         self.list.clear()
         open_name = getattr(self.window_.project, "name", None)
@@ -118,7 +122,8 @@ class ProjectsDialog(QDialog):
         name = self.selected_name()
         damage = self.workspace.damage(name) if name else None
         read_only = bool(self.workspace.read_only)
-        self.open_button.setEnabled(name is not None and damage is None)
+        # a damaged project with a good backup copy opens from here (the window asks to use the copy)
+        self.open_button.setEnabled(name is not None and (damage is None or damage.backup is not None))
         self.show_file_button.setEnabled(damage is not None and damage.kept is not None)
         self.remove_button.setEnabled(name is not None and not read_only)
         self.remove_button.setToolTip(READ_ONLY_TIP if read_only else "Take this project off the list; "
@@ -147,7 +152,8 @@ class ProjectsDialog(QDialog):
 
     def open_selected(self) -> None:
         name = self.selected_name()
-        if name is None or self.workspace.damage(name) is not None:
+        damage = self.workspace.damage(name) if name else None
+        if name is None or (damage is not None and damage.backup is None):
             return
         if not self.window_.maybe_save():
             return

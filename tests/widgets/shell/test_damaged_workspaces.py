@@ -372,3 +372,28 @@ def test_a_damaged_conversation_library_is_reported_with_where_it_was_kept(
     kept = next(path.parent.glob(path.name + ".corrupt-*"))
     assert title == "Conversation library damaged" and f"moved aside to {kept}" in text
     assert any("Refunds · c0" in page.library.picker.itemText(i) for i in range(page.library.picker.count()))
+
+
+def test_the_project_list_marks_a_project_whose_file_is_gone(window: Any, qtbot: Any,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = window.workspace
+    gone = workspace.create_project("Gone", _document("Gone"))
+    backed = workspace.create_project("Backed up", _document("Backed up"))
+    backed.save(_document("Backed up", "revision 2"))  # keeps revision 1 as .bak
+    workspace._open_projects.pop("Gone").close()
+    workspace._open_projects.pop("Backed up").close()
+    gone.path.unlink()
+    backed.path.unlink()
+    dialog = _projects_dialog(window, qtbot)
+    texts = dialog.row_texts()
+    assert "Gone — damaged" in texts and "Backed up — damaged" in texts
+    _select(dialog, "Gone")
+    assert not dialog.open_button.isEnabled() and "missing and there is no earlier copy" in dialog.details.text()
+    _select(dialog, "Backed up")
+    assert dialog.open_button.isEnabled()  # its last good copy can be opened
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith("Open the last good copy now?")
+    assert window.project.name == "Backed up" and window.document.rules[0].name != "revision 2"
