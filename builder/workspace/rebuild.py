@@ -1,4 +1,4 @@
-"""Rebuilding a lost or damaged workspace index from the project files on disk.
+"""The workspace index: checking it, and rebuilding a lost or damaged one from the project files.
 
 The index (`workspace.json`) only lists projects; each project's file holds its own name, history
 and current ruleset. So when the index is unreadable and has no good backup, every project file in
@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from builder.workspace.corruption import StorageCorrupt, read_database
-from builder.workspace.layout import projects_folder, relative
+from builder.workspace.errors import WorkspaceCorrupt
+from builder.workspace.layout import is_project_file, projects_folder, relative
+from builder.workspace.opening import CorruptionNotice
 from builder.workspace.project import PROJECT_FORMAT, rule_count
 from builder.workspace.revisions import now_iso
 
@@ -118,3 +120,49 @@ def rebuild_index(workspace_path: Path, *, version: int, format_name: str) -> Re
     if unreadable:  # the unique name may have changed it
         unreadable = [n for n in names if n.startswith("Damaged project (")]
     return RebuiltIndex(tables, names, unreadable)
+
+
+def count(value: Any) -> int:
+    """A stored count, 0 when it is not a plain non-negative integer."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def instead_of_damaged(path: Path, damaged: WorkspaceCorrupt, format_name: str,
+                       version: int) -> tuple[dict[str, Any], CorruptionNotice]:
+    """What to open when the index is damaged and no good copy could be restored: the copy
+    itself in memory (read-only), else an index rebuilt from the project files."""
+    if damaged.backup is not None:  # only reached read-only, where nothing may be repaired
+        try:
+            data = read_database(damaged.backup)
+        except (StorageCorrupt, OSError):
+            data = None
+        if data is not None:
+            return data, CorruptionNotice(
+                path, None, damaged.backup,
+                f"The workspace file {path} could not be read because {damaged.reason}; it was left in place "
+                f"(the workspace is open read-only) and its last good copy ({damaged.backup}) is shown instead.")
+    rebuilt = rebuild_index(path, version=version, format_name=format_name)
+    where = (f"the damaged file is kept as {damaged.moved_to}" if damaged.moved_to is not None
+             else "the damaged file was left in place (the workspace is open read-only)")
+    message = (f"The workspace file {path} could not be read because {damaged.reason} and has no good "
+               f"backup; {where}. " + rebuilt.message(path))
+    return rebuilt.tables, CorruptionNotice(path, damaged.moved_to, None, message)
+
+
+def check_index(data: dict[str, dict[str, Any]], workspace_path: Path, format_name: str, known: int) -> str | None:
+    """Why parsed data is not a workspace index we can use, or None."""
+    meta = data.get("meta", {}).get("1")
+    if meta is None or meta.get("format") != format_name:
+        return "it is not a Handoff Builder workspace"
+    version = meta.get("version")
+    if isinstance(version, int) and version > known:
+        return None  # opened read-only, never repaired: a newer layout is not damage to move aside
+    names: set[str] = set()
+    for record in data.get("projects", {}).values():
+        file, name = record.get("file"), record.get("name")
+        # a project file must sit in the projects folder: a damaged or crafted index must never
+        # make a save replace the index, a backup or some other file
+        if not isinstance(name, str) or name in names or not is_project_file(file, workspace_path):
+            return "its list of projects is damaged"
+        names.add(name)
+    return None

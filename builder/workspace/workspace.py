@@ -22,7 +22,7 @@ from typing import Any
 import platformdirs
 from tinydb import Query, TinyDB
 
-from builder.workspace.corruption import StorageCorrupt, move_aside, read_database
+from builder.workspace.corruption import move_aside, read_database
 from builder.workspace.damage import ProjectDamage, RestoreOption, latest_casualty, restore_options
 from builder.workspace.errors import (
     ProjectCorrupt,
@@ -44,7 +44,7 @@ from builder.workspace.layout import (
 from builder.workspace.lock import APP, WorkspaceLock, pid_alive
 from builder.workspace.opening import CorruptionNotice, load_checked
 from builder.workspace.project import PROJECT_VERSION, Project, ProjectInfo, rule_count
-from builder.workspace.rebuild import rebuild_index
+from builder.workspace.rebuild import check_index, count, instead_of_damaged, rebuild_index
 from builder.workspace.recovery import RecoveryFile
 from builder.workspace.restoring import write_restored
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
@@ -133,14 +133,14 @@ class Workspace:
             try:
                 data, notice = load_checked(
                     path, "workspace", read_only=read_only, use_backup=use_backup,
-                    check=lambda data: _check_index(data, path),
+                    check=lambda data: check_index(data, path, WORKSPACE_FORMAT, WORKSPACE_VERSION),
                     corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
                         path, msg, moved_to=moved, backup=bak, reason=why),
                 )
             except WorkspaceCorrupt as damaged:
                 if not use_backup:
                     raise
-                data, notice = _instead_of_damaged(path, damaged, read_only)
+                data, notice = instead_of_damaged(path, damaged, WORKSPACE_FORMAT, WORKSPACE_VERSION)
                 frozen = read_only
             rebuilt_missing = False
             if data is None:  # no index (any more): list the project files that are still there
@@ -204,8 +204,8 @@ class Workspace:
         out = [
             ProjectInfo(
                 name=str(r["name"]), created=str(r.get("created", "")),
-                updated=str(r.get("updated", "")), revisions=_count(r.get("revisions")),
-                content_hash=str(r.get("hash", "")), rules=_count(r.get("rules")),
+                updated=str(r.get("updated", "")), revisions=count(r.get("revisions")),
+                content_hash=str(r.get("hash", "")), rules=count(r.get("rules")),
             )
             for r in self._projects.all()
         ]
@@ -231,7 +231,7 @@ class Workspace:
             record = self._project_record(name)
             path = self._project_path(record)
             try:
-                if not is_project_file(record.get("file"), self.path):  # checked again: see _check_index
+                if not is_project_file(record.get("file"), self.path):  # checked again: see check_index
                     raise ProjectCorrupt(name, path, f"The project '{name}' is listed with a file outside the "
                                          f"projects folder ({record.get('file')}); it was not opened.",
                                          moved_to=None, backup=None, reason="its file is not in the projects folder")
@@ -509,48 +509,3 @@ class Workspace:
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
         return f"<Workspace {self.path} {mode}>"
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
-def _instead_of_damaged(path: Path, damaged: WorkspaceCorrupt,
-                        read_only: bool) -> tuple[dict[str, Any], CorruptionNotice]:
-    """What to open when the index is damaged and no good copy could be restored: the copy
-    itself in memory (read-only), else an index rebuilt from the project files."""
-    if damaged.backup is not None:  # only reached read-only, where nothing may be repaired
-        try:
-            data = read_database(damaged.backup)
-        except (StorageCorrupt, OSError):
-            data = None
-        if data is not None:
-            return data, CorruptionNotice(
-                path, None, damaged.backup,
-                f"The workspace file {path} could not be read because {damaged.reason}; it was left in place "
-                f"(the workspace is open read-only) and its last good copy ({damaged.backup}) is shown instead.")
-    rebuilt = rebuild_index(path, version=WORKSPACE_VERSION, format_name=WORKSPACE_FORMAT)
-    where = (f"the damaged file is kept as {damaged.moved_to}" if damaged.moved_to is not None
-             else "the damaged file was left in place (the workspace is open read-only)")
-    message = (f"The workspace file {path} could not be read because {damaged.reason} and has no good "
-               f"backup; {where}. " + rebuilt.message(path))
-    return rebuilt.tables, CorruptionNotice(path, damaged.moved_to, None, message)
-
-
-def _check_index(data: dict[str, dict[str, Any]], workspace_path: Path) -> str | None:
-    """Why parsed data is not a workspace index we can use, or None."""
-    meta = data.get("meta", {}).get("1")
-    if meta is None or meta.get("format") != WORKSPACE_FORMAT:
-        return "it is not a Handoff Builder workspace"
-    version = meta.get("version")
-    if isinstance(version, int) and version > WORKSPACE_VERSION:
-        return None  # opened read-only, never repaired: a newer layout is not damage to move aside
-    names: set[str] = set()
-    for record in data.get("projects", {}).values():
-        file, name = record.get("file"), record.get("name")
-        # a project file must sit in the projects folder: a damaged or crafted index must never
-        # make a save replace the index, a backup or some other file
-        if not isinstance(name, str) or name in names or not is_project_file(file, workspace_path):
-            return "its list of projects is damaged"
-        names.add(name)
-    return None
