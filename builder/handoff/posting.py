@@ -14,13 +14,14 @@ transcript, to an address nobody configured): a 3xx comes back like any other an
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -54,22 +55,27 @@ def _proxy_for(url: str) -> str | None:
     return proxy
 
 
-def _connection(url: str, timeout: float) -> tuple[HTTPConnection, str]:
-    """The connection to open (to the host, or to a proxy) and the request target to send."""
+def _connection(url: str, timeout: float) -> tuple[HTTPConnection, str, dict[str, str]]:
+    """The connection to open (to the host, or to a proxy), the request target to send and the
+    headers the proxy needs (its own credentials, from HTTP(S)_PROXY, never the webhook's)."""
     parts = urlsplit(url)
     https = parts.scheme.lower() == "https"
     host, port = parts.hostname or "", parts.port or (443 if https else 80)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     proxy = _proxy_for(url)
     if proxy is None:
-        return (HTTPSConnection if https else HTTPConnection)(host, port, timeout=timeout), target
+        return (HTTPSConnection if https else HTTPConnection)(host, port, timeout=timeout), target, {}
     via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
     proxy_port = via.port or (443 if via.scheme == "https" else 80)
+    auth: dict[str, str] = {}
+    if via.username is not None:
+        token = f"{unquote(via.username)}:{unquote(via.password or '')}".encode()
+        auth["Proxy-Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
     if https:  # a CONNECT tunnel through the proxy; TLS to the host itself
         connection = HTTPSConnection(via.hostname or "", proxy_port, timeout=timeout)
-        connection.set_tunnel(host, port)
-        return connection, target
-    return HTTPConnection(via.hostname or "", proxy_port, timeout=timeout), url  # absolute target
+        connection.set_tunnel(host, port, headers=auth or None)
+        return connection, target, {}
+    return HTTPConnection(via.hostname or "", proxy_port, timeout=timeout), url, auth  # absolute target
 
 
 class _Exchange:
@@ -94,7 +100,7 @@ class _Exchange:
             self.done.set()
 
     def _exchange(self) -> Answer:
-        connection, target = _connection(self.url, self.timeout)
+        connection, target, proxy_headers = _connection(self.url, self.timeout)
         with self._guard:
             if self._aborted:
                 raise Cancelled()
@@ -103,7 +109,8 @@ class _Exchange:
         with self._guard:
             if self._aborted:  # the caller gave up while this thread was connecting
                 raise Cancelled()
-        connection.request("POST", target, body=self.data, headers=self.headers, preload_content=False)
+        connection.request("POST", target, body=self.data, headers={**self.headers, **proxy_headers},
+                           preload_content=False)
         response = connection.getresponse()
         chunks: list[bytes] = []
         size = 0

@@ -3,6 +3,7 @@ capped answers, refused schemes and plain-language failures; and the sample noti
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -274,7 +275,9 @@ def test_credentials_in_the_address_are_refused_without_a_request(url: str, serv
 def test_an_http_proxy_from_the_environment_is_used(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("no_proxy", "NO_PROXY", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.httpd.server_address[1]}")
+    monkeypatch.setenv("HTTP_PROXY", f"http://proxy%20user:p%40ss@127.0.0.1:{server.httpd.server_address[1]}")
     result = send("http://hooks.example.invalid/services/x?y=1", {"a": 1})
     assert result.ok  # the proxy (our server) answered; the made-up host was never looked up
-    assert server.received[0][0] == "http://hooks.example.invalid/services/x?y=1"
+    path, headers, _ = server.received[0]
+    assert path == "http://hooks.example.invalid/services/x?y=1"
+    assert headers["Proxy-Authorization"] == "Basic " + base64.b64encode(b"proxy user:p@ss").decode()
