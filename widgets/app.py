@@ -74,10 +74,11 @@ def run_app(args: Sequence[str]) -> int:
         if workspace is None:
             return 0
         window = MainWindow(workspace)
-        opened = window.open_project(options.project) if options.project else open_start_project(window)
-        if not opened:
-            workspace.close()
-            return 1
+        # a project named on the command line that cannot be opened (the reason was shown) falls
+        # back to the usual start; the window opens even when every project is damaged
+        opened = bool(options.project) and window.open_project(options.project)
+        if not opened and not open_start_project(window):
+            window.show_projects()
     window.show()
     return int(app.exec())
 

@@ -2,13 +2,16 @@
 
 Why so careful: the URL comes from the user's environment and the response from a server we do not
 control, and the call runs from a desktop app. So only http/https is accepted (no file://, ftp://),
+an address carrying a user name or password is refused (it would be shown and logged as is),
 redirects are refused rather than followed (a redirect would replay the body, which carries a
 visitor's transcript, to an address nobody configured), the response is read up to a size cap and
-the whole exchange is bounded by a timeout. Failures come back as a `SendResult` with one plain
-sentence — never an exception or a traceback — so a window can show it as is.
+the whole exchange — connecting, headers and body — is bounded by one deadline (`posting.py`
+explains why a client's own per-read timeout is not enough). Failures come back as a `SendResult`
+with one plain sentence — never an exception or a traceback — so a window can show it as is.
 
-`send` blocks (at most about `timeout`); an asyncio service awaits `send_async`, which runs it in
-a worker thread (`asyncio.to_thread`) so the event loop keeps serving other conversations.
+`send` blocks (at most `timeout`, then returns even if the server is still dripping bytes) and
+stops early when its `cancel` event is set; an asyncio service awaits `send_async`, which runs it
+in a worker thread (`asyncio.to_thread`) and cancels it when the awaiting task is cancelled.
 """
 
 from __future__ import annotations
@@ -17,24 +20,24 @@ import asyncio
 import json
 import socket
 import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
-from http.client import HTTPException, HTTPResponse
-from typing import IO, Any
+from http.client import HTTPException
+from typing import Any
 from urllib.parse import urlsplit
+
+from urllib3.exceptions import HTTPError as Urllib3Error
 
 from builder.format.model import Channel, Rule, Ruleset
 from builder.handoff.payload import build_payload, notification
+from builder.handoff.posting import Cancelled, DeadlinePassed, header, post
 from builder.handoff.routing import route
 from builder.handoff.templates import render_template, sample_context, sample_conversation, visitor_messages
 
 USER_AGENT = "HandoffBuilder-notify/1"
-CHUNK = 8192
 SHOWN_RESPONSE_CHARS = 200
 
 
@@ -49,34 +52,6 @@ class SendResult:
     elapsed_ms: float
     body: bytes = b""
     truncated: bool = False
-
-
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """Turns every 3xx into an error instead of following it."""
-
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: Message, newurl: str) -> urllib.request.Request | None:
-        fp.close()
-        raise _Redirected(code, newurl)
-
-
-class _Redirected(Exception):
-    def __init__(self, code: int, target: str) -> None:
-        super().__init__(f"redirect {code} to {target}")
-        self.code, self.target = code, target
-
-
-def _opener(https: bool) -> urllib.request.OpenerDirector:
-    """Only the handlers a webhook needs: proxies from the environment, http(s), no redirects."""
-    opener = urllib.request.OpenerDirector()
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
-        urllib.request.HTTPDefaultErrorHandler(), _RefuseRedirects(), urllib.request.HTTPErrorProcessor()]
-    if https:  # loading the system's certificates takes a while; only when needed
-        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context()))
-    for handler in handlers:
-        opener.add_handler(handler)
-    return opener
 
 
 def check_url(url: str) -> str | None:
@@ -94,6 +69,9 @@ def check_url(url: str) -> str | None:
         return f"Only http:// and https:// addresses can be used, not '{shown}'."
     if not parts.hostname:
         return "The address has no host name."
+    if "@" in parts.netloc:
+        return ("The address contains a user name or password (the part before “@”). Remove it: it would be "
+                "sent and logged as plain text. Webhook services put their secret in the path instead.")
     if port == 0:
         return "The address has port 0."
     return None
@@ -101,21 +79,6 @@ def check_url(url: str) -> str | None:
 
 def _elapsed(start: float) -> float:
     return round((time.monotonic() - start) * 1000.0, 1)
-
-
-def _read_capped(response: HTTPResponse, limit: int, deadline: float) -> tuple[bytes, bool]:
-    """Up to `limit` bytes of the body; True when there was more (the rest is never read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        if time.monotonic() > deadline:
-            raise TimeoutError("reading the answer took too long")
-        chunk = response.read(min(CHUNK, limit + 1 - size))
-        if not chunk:
-            return b"".join(chunks), False
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)[:limit], True
 
 
 def _shown(body: bytes) -> str:
@@ -127,12 +90,27 @@ def _kb(size: int) -> str:
     return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
 
 
-def _network_error(reason: object, host: str, timeout: float) -> str:
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+def _cause(error: BaseException) -> BaseException:
+    """The most telling error in a chain (urllib3 wraps the socket's own errors)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (socket.gaierror, ConnectionRefusedError, ssl.SSLError, TimeoutError,
+                                ConnectionResetError)):
+            return current
+        current = current.__cause__ or current.__context__
+    return error
+
+
+def _network_error(error: BaseException, host: str, timeout: float) -> str:
+    reason = _cause(error)
+    name = type(reason).__name__
+    if isinstance(reason, (TimeoutError, socket.timeout)) or name in ("ConnectTimeoutError", "ReadTimeoutError"):
         return f"No answer from {host} within {timeout:g} seconds (timed out)."
     if isinstance(reason, ConnectionRefusedError):
         return f"Nothing accepted the connection at {host} (connection refused)."
-    if isinstance(reason, socket.gaierror):
+    if isinstance(reason, socket.gaierror) or name == "NameResolutionError":
         return f"The host name '{host}' could not be found."
     if isinstance(reason, ssl.SSLCertVerificationError):
         return f"The certificate of {host} could not be verified ({reason.verify_message})."
@@ -146,61 +124,60 @@ def _network_error(reason: object, host: str, timeout: float) -> str:
 
 
 def send(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
-         max_response_bytes: int = 65536) -> SendResult:
+         max_response_bytes: int = 65536, cancel: threading.Event | None = None) -> SendResult:
     """POST `body` as JSON to `url`; never raises, never follows a redirect.
 
-    `timeout` bounds connecting and each read, and the body is read only until `timeout` has
-    passed since the start; at most `max_response_bytes` of the answer are read."""
+    Returns within `timeout` seconds however slowly the server connects, answers or drips its
+    body (then with a "timed out" result), or soon after `cancel` is set; at most
+    `max_response_bytes` of the answer are read."""
     start = time.monotonic()
     problem = check_url(url)
     if problem is not None:
         return SendResult(False, None, problem, 0.0)
     url = url.strip()
-    host = urlsplit(url).netloc.rsplit("@", 1)[-1]
+    host = urlsplit(url).netloc
     try:
         data = json.dumps(dict(body), ensure_ascii=False, default=str).encode("utf-8")
     except (TypeError, ValueError) as exc:
         return SendResult(False, None, f"The notification could not be written as JSON ({exc}).", 0.0)
-    request = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, "Accept": "*/*"})
-    deadline = start + timeout
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, "Accept": "*/*"}
     try:
-        with _opener(url.lower().startswith("https:")).open(request, timeout=timeout) as response:
-            status = int(response.status)
-            content, truncated = _read_capped(response, max_response_bytes, deadline)
-    except _Redirected as exc:
-        return SendResult(False, exc.code, f"{host} answered with a redirect ({exc.code}) to {exc.target}; "
-                          "redirects are not followed — use the final address.", _elapsed(start))
-    except urllib.error.HTTPError as exc:
-        try:
-            content, _ = _read_capped(exc, max_response_bytes, deadline)  # type: ignore[arg-type]
-        except Exception:
-            content = b""
-        finally:
-            exc.close()
-        said = _shown(content)
-        return SendResult(False, exc.code, f"{host} refused the notification: {exc.code} {exc.reason}"
-                          + (f" — “{said}”" if said else "") + ".", _elapsed(start), content)
-    except urllib.error.URLError as exc:
-        return SendResult(False, None, _network_error(exc.reason, host, timeout), _elapsed(start))
-    except TimeoutError as exc:
-        return SendResult(False, None, _network_error(exc, host, timeout), _elapsed(start))
-    except (OSError, HTTPException, ValueError) as exc:
+        answer = post(url, data, headers, timeout=timeout, limit=max_response_bytes, cancel=cancel)
+    except DeadlinePassed:
+        return SendResult(False, None, f"No complete answer from {host} within {timeout:g} seconds (timed out); "
+                          "it was not waited for any longer.", _elapsed(start))
+    except Cancelled:
+        return SendResult(False, None, f"Cancelled before {host} answered.", _elapsed(start))
+    except (OSError, HTTPException, ValueError, Urllib3Error) as exc:
         return SendResult(False, None, _network_error(exc, host, timeout), _elapsed(start))
     elapsed = _elapsed(start)
-    said = _shown(content)
+    status, content, said = answer.status, answer.body, _shown(answer.body)
+    if 300 <= status < 400:
+        target = header(answer.headers, "Location") or "another address"
+        return SendResult(False, status, f"{host} answered with a redirect ({status}) to {target}; "
+                          "redirects are not followed — use the final address.", elapsed, content)
+    if status >= 400:
+        return SendResult(False, status, f"{host} refused the notification: {status} {answer.reason}"
+                          + (f" — “{said}”" if said else "") + ".", elapsed, content)
     ok = 200 <= status < 300
     message = (f"Delivered: {host} answered {status}" if ok else f"{host} answered {status}") \
         + (f" — “{said}”" if said else "") + f" in {elapsed:.0f} ms."
-    if truncated:
+    if answer.truncated:
         message += f" The answer was longer than {_kb(max_response_bytes)}; the rest was not read."
-    return SendResult(ok, status, message, elapsed, content, truncated)
+    return SendResult(ok, status, message, elapsed, content, answer.truncated)
 
 
 async def send_async(url: str, body: Mapping[str, Any], *, timeout: float = 5.0,
                      max_response_bytes: int = 65536) -> SendResult:
-    """`send` for asyncio code: the same call in a worker thread, so the event loop is never blocked."""
-    return await asyncio.to_thread(send, url, body, timeout=timeout, max_response_bytes=max_response_bytes)
+    """`send` for asyncio code: the same call in a worker thread, so the event loop is never
+    blocked; cancelling the awaiting task cancels the send."""
+    cancel = threading.Event()
+    try:
+        return await asyncio.to_thread(send, url, body, timeout=timeout, max_response_bytes=max_response_bytes,
+                                       cancel=cancel)
+    except asyncio.CancelledError:
+        cancel.set()
+        raise
 
 
 # --- the sample notification ---------------------------------------------------------------------

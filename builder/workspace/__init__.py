@@ -12,6 +12,7 @@ Qt-free and built so that no crash, full disk or second app instance loses saved
 from __future__ import annotations
 
 from builder.format.diff import RulesetDiff, diff_rulesets
+from builder.workspace.damage import ProjectDamage, RestoreOption
 from builder.workspace.errors import (
     LibraryCorrupt,
     LockOwner,
@@ -22,6 +23,7 @@ from builder.workspace.errors import (
     WorkspaceCorrupt,
     WorkspaceError,
     WorkspaceLocked,
+    WorkspaceNotWritable,
     WorkspaceReadOnly,
     WorkspaceVersionError,
     WorkspaceWriteError,
@@ -35,8 +37,9 @@ from builder.workspace.workspace import Workspace, default_path
 
 __all__ = [
     "CorruptionNotice", "ExportRecord", "LibraryCorrupt", "LockOwner", "Project", "ProjectCorrupt", "ProjectExists",
-    "ProjectInfo", "ProjectNotFound", "RecoveryEntry", "Revision", "RevisionNotFound",
+    "ProjectDamage", "ProjectInfo", "ProjectNotFound", "RecoveryEntry", "RestoreOption", "Revision",
+    "RevisionNotFound",
     "RulesetDiff", "Settings", "Workspace", "WorkspaceCorrupt", "WorkspaceError",
-    "WorkspaceLocked", "WorkspaceReadOnly", "WorkspaceVersionError", "WorkspaceWriteError",
+    "WorkspaceLocked", "WorkspaceNotWritable", "WorkspaceReadOnly", "WorkspaceVersionError", "WorkspaceWriteError",
     "canonical_json", "content_hash", "default_path", "diff_rulesets",
 ]

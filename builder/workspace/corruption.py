@@ -49,7 +49,7 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
         raise StorageCorrupt(path, "it does not hold a workspace")
     for table in data.values():
         if not isinstance(table, dict) or not all(
-            isinstance(doc, dict) and key.isdigit() for key, doc in table.items()
+            isinstance(doc, dict) and key.isascii() and key.isdigit() for key, doc in table.items()
         ):
             raise StorageCorrupt(path, "its contents are not in the expected shape")
     return data
@@ -115,5 +115,5 @@ def describe_backup(backup: Path | None) -> str:
 def corruption_message(what: str, path: Path, reason: str, moved_to: Path | None,
                        backup: Path | None) -> str:
     """One sentence: what broke, why, where it went, what can be opened instead."""
-    moved = f"it was moved aside to {moved_to.name}" if moved_to else "it was left in place"
+    moved = f"it was moved aside to {moved_to}" if moved_to else "it was left in place"
     return f"The {what} {path} could not be read because {reason}; {moved} and {describe_backup(backup)}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class WorkspaceError(Exception):
@@ -24,6 +25,18 @@ class WorkspaceReadOnly(WorkspaceError):
 
 class WorkspaceVersionError(WorkspaceError):
     """The file was written by a newer Handoff Builder."""
+
+
+class WorkspaceNotWritable(WorkspaceError):
+    """The workspace's folder cannot be written (read-only disk, permissions): open it read-only."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"The workspace {path} cannot be written ({why}), so it can only be opened read-only: "
+            "you can view, simulate and export your projects to another folder, but not save them here."
+        )
+        self.path = path
+        self.why = why
 
 
 class ProjectNotFound(WorkspaceError, KeyError):
@@ -95,6 +108,8 @@ class ProjectCorrupt(WorkspaceCorrupt):
                  backup: Path | None, reason: str = "") -> None:
         super().__init__(path, message, moved_to=moved_to, backup=backup, reason=reason)
         self.project = project
+        self.damage: Any = None
+        """The `ProjectDamage` the project list shows (set by the workspace)."""
 
 
 class LibraryCorrupt(WorkspaceCorrupt):

@@ -46,6 +46,16 @@ def is_confined(file: str) -> bool:
     return True
 
 
+def is_project_file(file: object, workspace_path: Path) -> bool:
+    """Whether an index entry names a file directly inside the projects folder (`<stem>.projects/x.json`):
+    never the index itself, a backup, a recovery file or anything outside that folder."""
+    if not isinstance(file, str) or not is_confined(file):
+        return False
+    parts = PurePosixPath(file.replace("\\", "/")).parts
+    return (len(parts) == 2 and parts[0] == projects_folder(workspace_path).name
+            and parts[1].endswith(".json") and not parts[1].startswith("."))
+
+
 def relative(folder: Path, path: Path) -> str:
     """`path` as stored: relative to the workspace's folder, with forward slashes."""
     return path.relative_to(folder).as_posix()

@@ -269,7 +269,7 @@ class Libraries:
                 except LibraryDamaged:
                     keep = []
             write_library(path, map(encode_line, keep))
-        moved_text = f"it was moved aside to {moved.name} and " if moved is not None else ""
+        moved_text = f"it was moved aside to {moved} and " if moved is not None else ""
         raise LibraryCorrupt(
             self._project_name(), library, path,
             f"{what} could not be read because {damage.reason}; {moved_text}its {len(keep)} "

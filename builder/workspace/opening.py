@@ -22,11 +22,12 @@ Check = Callable[[dict[str, dict[str, Any]]], str | None]
 
 @dataclass(frozen=True)
 class CorruptionNotice:
-    """A broken file was moved aside and its last good copy opened: tell the user `message`."""
+    """A broken file was moved aside and its last good copy opened (or, with no copy, the
+    workspace's list of projects rebuilt from its project files): tell the user `message`."""
 
     path: Path
     moved_to: Path | None
-    backup: Path
+    backup: Path | None
     message: str
 
 
@@ -70,6 +71,6 @@ def load_checked(
         moved_to,
         backup,
         f"The {what} {path} could not be read because {reason}, so its last good copy "
-        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to.name}." if moved_to else "."),
+        f"({backup.name}) was opened instead" + (f"; the broken file is kept as {moved_to}." if moved_to else "."),
     )
     return data, notice

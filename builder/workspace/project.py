@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from builder.workspace.opening import CorruptionNotice
 
 PROJECT_FORMAT = "handoff-builder-project"
+PROJECT_VERSION = 1
+"""The project file format this version writes; a newer one opens read-only."""
 
 
 class ProjectHost(Protocol):
@@ -112,8 +114,11 @@ class Project:
     """A project of an open workspace; get one from `Workspace.project(name)`."""
 
     def __init__(self, workspace: ProjectHost, name: str, path: Path, storage: AtomicStorage,
-                 recovered_from: CorruptionNotice | None = None) -> None:
+                 recovered_from: CorruptionNotice | None = None, *, read_only_reason: str = "") -> None:
         self._ws = workspace
+        self.read_only_reason = read_only_reason
+        """Why this project is read-only though its workspace is not (a newer format), or ""."""
+        self._frozen = read_only_reason != "" or storage.read_only
         self._name = name
         self.path = path
         self._storage = storage
@@ -123,7 +128,7 @@ class Project:
         self._revisions = self._db.table("revisions", cache_size=0)
         self._libraries = Libraries(
             self._db.table("libraries", cache_size=0), storage, root=workspace.path.parent,
-            project_path=path, lock=workspace._lock, read_only=workspace.read_only,
+            project_path=path, lock=workspace._lock, read_only=workspace.read_only or self._frozen,
             writable=self._writable, project_name=lambda: self._name)
         self.recovered_from = recovered_from
         self._keyframes: dict[int, Keyframe] = {}
@@ -153,11 +158,20 @@ class Project:
         current = data.get("current", {}).get("1")
         if not meta or meta.get("format") != PROJECT_FORMAT:
             return "it is not a Handoff Builder project file"
+        version = meta.get("version")
+        if isinstance(version, int) and version > PROJECT_VERSION:
+            return None  # a newer layout is not damage: it opens read-only, or is refused untouched
+        if not isinstance(meta.get("name"), str):
+            return "its contents are not in the expected shape"
         if not current or not isinstance(current.get("document"), dict):
             return "its current ruleset is missing"
         revisions = data.get("revisions", {})
-        if str(current.get("revision")) not in revisions:
+        number = current.get("revision")
+        if not isinstance(number, int) or isinstance(number, bool) or str(number) not in revisions:
             return "its revision history is incomplete"
+        head = revisions[str(number)]
+        if head.get("number") != number or not isinstance(current.get("hash"), str):
+            return "its contents are not in the expected shape"
         return check_records(data.get("libraries", {}))
 
     # -- reading ---------------------------------------------------------------------------
@@ -167,7 +181,7 @@ class Project:
 
     @property
     def read_only(self) -> bool:
-        return self._ws.read_only
+        return self._ws.read_only or self._frozen
 
     def _head_record(self) -> dict[str, Any]:
         record = self._current.get(doc_id=1)
@@ -252,7 +266,9 @@ class Project:
 
     # -- saving ----------------------------------------------------------------------------
     def _writable(self) -> None:
-        if self._ws.read_only:
+        if self.read_only_reason:
+            raise WorkspaceReadOnly(f"{self.read_only_reason} '{self._name}' was not changed.")
+        if self.read_only:
             raise WorkspaceReadOnly(
                 f"The workspace {self._ws.path} is open read-only; '{self._name}' was not changed."
             )
@@ -360,7 +376,7 @@ class Project:
         return self._ws._recovery.get(self._name)
 
     def clear_recovery(self) -> None:
-        if self._ws.read_only:
+        if self.read_only:
             return
         with self._ws._lock:
             self._ws._clear_recovery(self._name)

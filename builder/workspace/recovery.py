@@ -38,6 +38,8 @@ class RecoveryFile:
         self._entries: dict[str, dict[str, Any]] = {}
         self._written: set[str] = set()
         self.moved_aside: Path | None = None
+        self.problem = ""
+        """What to tell the user when the file could not be read (their unsaved edits are lost)."""
         self._load()
 
     def _load(self) -> None:
@@ -55,8 +57,17 @@ class RecoveryFile:
                 if isinstance(entry, dict) and isinstance(entry.get("document"), dict)
             }
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
-            if not self.read_only:  # unreadable: keep it for a human, start clean
+            lost = (f"The file of unsaved changes {self.path} could not be read, so changes that were not "
+                    "saved before Handoff Builder last closed cannot be restored")
+            if self.read_only:
+                self.problem = lost + "; it was left in place (the workspace is open read-only)."
+                return
+            try:  # unreadable: keep it for a human, start clean
                 self.moved_aside = move_aside(self.path)
+            except OSError as error:
+                self.problem = lost + f"; it could not be moved aside ({error.strerror or error})."
+                return
+            self.problem = lost + f"; it was kept as {self.moved_aside}. Your saved revisions are not affected."
 
     def projects(self) -> list[str]:
         return sorted(self._entries)

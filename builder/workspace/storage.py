@@ -203,13 +203,13 @@ class AtomicStorage(Storage):
             payload = serialise(data)  # serialise first: a failure here touches nothing
         except (TypeError, ValueError) as error:
             raise WorkspaceError(f"Nothing was saved: a value cannot be stored ({error}).") from None
+        existed = self._file_key() is not None
         try:
             atomic_write_bytes(self.path, payload, backup=self.backup)
         except OSError as error:
-            raise WorkspaceWriteError(
-                f"Could not save {self.path} ({error.strerror or error}); "
-                "the previously saved version is intact."
-            ) from error
+            # only true when there was a previous version: a new file simply was not created
+            kept = "the previously saved version is intact" if existed else "nothing was created"
+            raise WorkspaceWriteError(f"Could not save {self.path} ({error.strerror or error}); {kept}.") from error
         self._cache = _copy_tables(data)
         self._cache_key = self._file_key()
 
@@ -242,3 +242,16 @@ class AtomicStorage(Storage):
     def close(self) -> None:
         self._cache = None
         self._cache_key = None
+
+
+class FrozenStorage(AtomicStorage):
+    """Tables held in memory, never written: what a read-only opening shows when the file on
+    disk is damaged (its last good copy, or an index rebuilt from the project files) and may
+    not be repaired, e.g. on a read-only disk."""
+
+    def __init__(self, path: Path, data: Tables) -> None:
+        super().__init__(path, read_only=True)
+        self._frozen = _copy_tables(data)
+
+    def _load(self) -> Tables | None:
+        return self._frozen

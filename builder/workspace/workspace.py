@@ -11,6 +11,7 @@ Opening reads the index only; a project's file is read when the project is first
 
 from __future__ import annotations
 
+import errno
 import getpass
 import secrets
 import threading
@@ -21,19 +22,20 @@ from typing import Any
 import platformdirs
 from tinydb import Query, TinyDB
 
-from builder.workspace.corruption import move_aside
+from builder.workspace.corruption import move_aside, read_database
+from builder.workspace.damage import ProjectDamage, RestoreOption, latest_casualty, restore_options
 from builder.workspace.errors import (
     ProjectCorrupt,
     ProjectExists,
     ProjectNotFound,
     WorkspaceCorrupt,
     WorkspaceError,
+    WorkspaceNotWritable,
     WorkspaceReadOnly,
-    WorkspaceVersionError,
     WorkspaceWriteError,
 )
 from builder.workspace.layout import (
-    is_confined,
+    is_project_file,
     libraries_folder,
     projects_folder,
     relative,
@@ -41,13 +43,17 @@ from builder.workspace.layout import (
 )
 from builder.workspace.lock import APP, WorkspaceLock, pid_alive
 from builder.workspace.opening import CorruptionNotice, load_checked
-from builder.workspace.project import Project, ProjectInfo, rule_count
+from builder.workspace.project import PROJECT_VERSION, Project, ProjectInfo, rule_count
+from builder.workspace.rebuild import check_index, count, instead_of_damaged, rebuild_index
 from builder.workspace.recovery import RecoveryFile
+from builder.workspace.restoring import write_restored
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
 from builder.workspace.settings import Settings
-from builder.workspace.storage import AtomicStorage, sweep_temp_files
+from builder.workspace.storage import AtomicStorage, FrozenStorage, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"
+_UNWRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
+"""Why a folder cannot be written: a read-only disk or missing permissions (open it read-only)."""
 WORKSPACE_VERSION = 1
 APP_NAME = APP
 
@@ -72,7 +78,8 @@ class Workspace:
     """
 
     def __init__(self, path: Path, *, read_only: bool, author: str, lock: WorkspaceLock | None,
-                 storage: AtomicStorage, recovered_from: CorruptionNotice | None) -> None:
+                 storage: AtomicStorage, recovered_from: CorruptionNotice | None,
+                 notices: list[str] | None = None) -> None:
         self.path = path
         self.read_only = read_only
         self._lock = threading.RLock()
@@ -84,11 +91,16 @@ class Workspace:
         self._settings = self._db.table("settings", cache_size=0)
         self._exports = self._db.table("exports", cache_size=0)
         self._open_projects: dict[str, Project] = {}
+        self._damaged: dict[str, ProjectDamage] = {}
         self.recovered_from = recovered_from
         self.settings = Settings(self._settings, self._lock, self._writable)
         self._recovery = RecoveryFile(path, read_only=read_only)
         self.author = author or str(self.settings.get("author", "") or "") or _author_fallback()
         self.closed = False
+        self.notices: list[str] = list(notices or [])
+        """What the user must be told about this opening (something moved aside, rebuilt, read-only)."""
+        if self._recovery.problem:
+            self.notices.append(self._recovery.problem)
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -97,12 +109,16 @@ class Workspace:
         """Open (or create) a workspace.
 
         Raises WorkspaceLocked when another live process writes it (retry with read_only=True),
+        WorkspaceNotWritable when its folder cannot be written (retry with read_only=True),
         WorkspaceCorrupt when its file is broken (it has been moved aside; retry with
-        use_backup=True to open the last good copy, reported in `recovered_from`).
+        use_backup=True to open the last good copy or, without one, a list of projects rebuilt
+        from the project files; reported in `recovered_from` and `notices`). A workspace saved
+        by a newer version opens read-only, with a notice.
         """
         path = Path(path) if path is not None else default_path()
         path = path.expanduser().absolute()
         lock = None
+        notices: list[str] = []
         try:
             if not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,26 +129,60 @@ class Workspace:
                 sweep_temp_files(projects, pid_alive)
                 for folder in projects.glob("*.libraries"):
                     sweep_temp_files(folder, pid_alive)
-            data, notice = load_checked(
-                path, "workspace", read_only=read_only, use_backup=use_backup, check=_check_index,
-                corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
-                    path, msg, moved_to=moved, backup=bak, reason=why),
-            )
+            frozen = False
+            try:
+                data, notice = load_checked(
+                    path, "workspace", read_only=read_only, use_backup=use_backup,
+                    check=lambda data: check_index(data, path, WORKSPACE_FORMAT, WORKSPACE_VERSION),
+                    corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
+                        path, msg, moved_to=moved, backup=bak, reason=why),
+                )
+            except WorkspaceCorrupt as damaged:
+                if not use_backup:
+                    raise
+                data, notice = instead_of_damaged(path, damaged, WORKSPACE_FORMAT, WORKSPACE_VERSION)
+                frozen = read_only
+            rebuilt_missing = False
+            if data is None:  # no index (any more): list the project files that are still there
+                rebuilt = rebuild_index(path, version=WORKSPACE_VERSION, format_name=WORKSPACE_FORMAT)
+                kept = latest_casualty(path)  # moved aside by a first attempt to open it
+                if rebuilt.names or kept is not None:
+                    data, frozen, rebuilt_missing = rebuilt.tables, read_only, True
+                    what = (f"could not be read; the damaged file is kept as {kept}" if kept is not None
+                            else "was missing")
+                    notice = CorruptionNotice(path, kept, None, f"The workspace file {path} {what}. "
+                                              + rebuilt.message(path))
             if data is None and read_only:
                 raise WorkspaceError(f"There is no workspace at {path}.")
-            storage = AtomicStorage(path, read_only=read_only)
+            version = (data or {}).get("meta", {}).get("1", {}).get("version")
+            if isinstance(version, int) and version > WORKSPACE_VERSION:
+                notices.append(f"This workspace was saved by a newer version of Handoff Builder (format {version}; "
+                               f"this version knows {WORKSPACE_VERSION}), so it is open read-only: you can view, "
+                               "simulate and export your projects, but not save changes. Update Handoff Builder "
+                               "to edit it.")
+                if lock is not None:
+                    lock.release()
+                    lock = None
+                read_only = True
+            storage = FrozenStorage(path, data or {}) if frozen else AtomicStorage(path, read_only=read_only)
             if data is None:
                 storage.write({"meta": {"1": {"format": WORKSPACE_FORMAT,
                                               "version": WORKSPACE_VERSION,
                                               "created": now_iso()}}})
+            elif not read_only and (rebuilt_missing or (notice is not None and notice.backup is None)):
+                storage.write(data)  # the rebuilt index replaces the damaged one (kept aside)
             return cls(path, read_only=read_only, author=author, lock=lock, storage=storage,
-                       recovered_from=notice)
-        except OSError as error:
+                       recovered_from=notice, notices=notices)
+        except (OSError, WorkspaceWriteError) as error:
             if lock is not None:
                 lock.release()
-            hint = "" if read_only else "; you can try opening it read-only"
+            cause = error if isinstance(error, OSError) else error.__cause__
+            if not read_only and isinstance(cause, OSError) and cause.errno in _UNWRITABLE:
+                raise WorkspaceNotWritable(path, cause.strerror or str(cause)) from error
+            if isinstance(error, WorkspaceWriteError):
+                raise
             raise WorkspaceError(
-                f"The workspace {path} cannot be opened ({error.strerror or error}){hint}."
+                f"The workspace {path} cannot be opened ({error.strerror or error})."
             ) from error
         except BaseException:
             if lock is not None:
@@ -154,8 +204,8 @@ class Workspace:
         out = [
             ProjectInfo(
                 name=str(r["name"]), created=str(r.get("created", "")),
-                updated=str(r.get("updated", "")), revisions=int(r.get("revisions", 0)),
-                content_hash=str(r.get("hash", "")), rules=int(r.get("rules", 0)),
+                updated=str(r.get("updated", "")), revisions=count(r.get("revisions")),
+                content_hash=str(r.get("hash", "")), rules=count(r.get("rules")),
             )
             for r in self._projects.all()
         ]
@@ -171,30 +221,127 @@ class Workspace:
         return self.path.parent / str(record["file"])
 
     def project(self, name: str, *, use_backup: bool = False) -> Project:
-        """Open a project. Raises ProjectNotFound, or ProjectCorrupt (retry with use_backup)."""
+        """Open a project. Raises ProjectNotFound, or ProjectCorrupt (retry with use_backup when
+        it names a backup); a damaged project is then listed by `damage(name)` until restored
+        or removed. A project saved by a newer version opens read-only (`Project.read_only_reason`)."""
         with self._lock:
             self._check_open()
             if name in self._open_projects:
                 return self._open_projects[name]
-            path = self._project_path(self._project_record(name))
+            record = self._project_record(name)
+            path = self._project_path(record)
+            try:
+                if not is_project_file(record.get("file"), self.path):  # checked again: see check_index
+                    raise ProjectCorrupt(name, path, f"The project '{name}' is listed with a file outside the "
+                                         f"projects folder ({record.get('file')}); it was not opened.",
+                                         moved_to=None, backup=None, reason="its file is not in the projects folder")
+                project = self._open_project(name, path, use_backup)
+            except ProjectCorrupt as error:
+                self._damaged[name] = self._describe_damage(name, path, error)
+                error.damage = self._damaged[name]
+                raise
+            self._damaged.pop(name, None)
+            return project
+
+    def _open_project(self, name: str, path: Path, use_backup: bool) -> Project:
+        frozen: dict[str, Any] | None = None
+        try:
             data, notice = load_checked(
                 path, f"file of project '{name}'", read_only=self.read_only,
                 use_backup=use_backup, check=Project.check,
                 corrupt=lambda msg, moved, bak, why: ProjectCorrupt(
                     name, path, msg, moved_to=moved, backup=bak, reason=why),
             )
-            if data is None:
-                raise ProjectCorrupt(name, path, f"The file of project '{name}' ({path}) is "
-                                     "missing and there is no earlier copy of it.",
-                                     moved_to=None, backup=None, reason="it is missing")
-            storage = AtomicStorage(path, read_only=self.read_only)
-            project = Project(self, name, path, storage, notice)
-            try:
-                project.migrate_libraries()
-            except WorkspaceWriteError:
-                pass  # they stay inline, readable; retried at the next opening or library write
-            self._open_projects[name] = project
-            self._refresh_summary(project)
+        except ProjectCorrupt as error:
+            if not (use_backup and self.read_only and error.backup is not None):
+                raise
+            frozen = read_database(error.backup)  # read-only: show the copy, repair nothing
+            data, notice = frozen, CorruptionNotice(path, None, error.backup, str(error))
+        if data is None:
+            kept = latest_casualty(path)
+            where = (f"; the damaged copy found earlier is kept as {kept}" if kept is not None
+                     else " and there is no earlier copy of it")
+            raise ProjectCorrupt(name, path, f"The file of project '{name}' ({path}) is missing{where}.",
+                                 moved_to=kept, backup=None, reason="it is missing")
+        version = data.get("meta", {}).get("1", {}).get("version")
+        newer = isinstance(version, int) and version > PROJECT_VERSION
+        reason = (f"“{name}” was saved by a newer version of Handoff Builder (format {version}; this version "
+                  f"knows {PROJECT_VERSION}), so it is open read-only: you can view, simulate and export it, "
+                  "but not save changes to it." if newer else "")
+        read_only = self.read_only or newer or frozen is not None
+        storage: AtomicStorage = (FrozenStorage(path, frozen) if frozen is not None
+                                  else AtomicStorage(path, read_only=read_only))
+        try:
+            project = Project(self, name, path, storage, notice, read_only_reason=reason)
+            if not read_only:
+                try:
+                    project.migrate_libraries()
+                except WorkspaceWriteError:
+                    pass  # they stay inline, readable; retried at the next opening or library write
+                self._refresh_summary(project)
+            else:
+                project.head()  # reads what the window will read: a wrong shape is found now
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, WorkspaceError) as error:
+            if newer:  # never move a newer version's file aside: that version can still read it
+                raise ProjectCorrupt(
+                    name, path, f"“{name}” was saved by a newer version of Handoff Builder (format {version}) in "
+                    f"a form this version cannot read; its file {path} was left as it is. Update Handoff Builder "
+                    "to open it.", moved_to=None, backup=None, reason="it was saved by a newer version") from None
+            # a file that parsed and passed the checks but is still not what we wrote: damaged
+            moved = None if self.read_only else move_aside(path)
+            shown = f"it was moved aside to {moved}" if moved else "it was left in place"
+            raise ProjectCorrupt(
+                name, path, f"The file of project '{name}' ({path}) could not be read because its contents "
+                f"are not in the expected shape ({type(error).__name__}); {shown} and there is no earlier "
+                "good copy to open instead.", moved_to=moved, backup=None,
+                reason="its contents are not in the expected shape") from None
+        self._open_projects[name] = project
+        return project
+
+    def _describe_damage(self, name: str, path: Path, error: ProjectCorrupt) -> ProjectDamage:
+        kept = error.moved_to or (path if path.exists() else latest_casualty(path))
+        entry = self._recovery.get(name)
+        return ProjectDamage(name, path, kept, error.reason, str(error), restore_options(kept, entry),
+                             backup=error.backup)
+
+    def check_missing_files(self) -> list[ProjectDamage]:
+        """Find the projects whose file is gone (moved aside as damaged in an earlier session,
+        or deleted by hand) without reading any other file, so the project list can mark them."""
+        with self._lock:
+            for record in self._projects.all():
+                name = str(record["name"])
+                if name in self._open_projects or name in self._damaged:
+                    continue
+                if not self._project_path(record).exists():
+                    try:
+                        self.project(name)  # records the damage; a good backup would open instead
+                    except ProjectCorrupt:
+                        pass
+            return self.damaged_projects()
+
+    def damage(self, name: str) -> ProjectDamage | None:
+        """Why `name` could not be opened (found when it was last opened), or None."""
+        return self._damaged.get(name)
+
+    def damaged_projects(self) -> list[ProjectDamage]:
+        """The projects found damaged so far (each found when it was opened), by name."""
+        return [self._damaged[n] for n in sorted(self._damaged, key=str.casefold)]
+
+    def restore_project(self, name: str, option: RestoreOption) -> Project:
+        """Bring a damaged project back from `option` (one of `damage(name).options`) as a new
+        project file at its usual place; the damaged file stays where it was kept."""
+        self._writable()
+        with self._lock:
+            damage = self._damaged.get(name)
+            if damage is None or option not in damage.options:
+                raise WorkspaceError(f"“{name}” cannot be restored that way.")
+            if damage.path.exists():
+                raise WorkspaceError(f"“{name}” cannot be restored: {damage.path} is in the way.")
+            entry = self._recovery.get(name) if option.kind == "recovery" else None
+            revision = write_restored(damage.path, name, damage.kept, option, entry, author=self.author)
+            self._damaged.pop(name, None)
+            project = self.project(name)
+            self._project_saved(name, revision, rule_count(project.current()), revision.number)
             return project
 
     def _refresh_summary(self, project: Project) -> None:
@@ -265,7 +412,9 @@ class Workspace:
             with self._storage.transaction():
                 self._projects.remove(Query().name == name)
             self._clear_recovery(name)
-            kept = move_aside(path, "deleted") if path.exists() else path
+            damage = self._damaged.pop(name, None)
+            casualty = damage.kept if damage is not None and damage.kept is not None else path
+            kept = move_aside(path, "deleted") if path.exists() else casualty
             if libraries_folder(path).is_dir():
                 move_aside(libraries_folder(path), "deleted")
             return kept
@@ -360,22 +509,3 @@ class Workspace:
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
         return f"<Workspace {self.path} {mode}>"
-
-
-def _check_index(data: dict[str, dict[str, Any]]) -> str | None:
-    """Why parsed data is not a workspace index we can use, or None."""
-    meta = data.get("meta", {}).get("1")
-    if meta is None or meta.get("format") != WORKSPACE_FORMAT:
-        return "it is not a Handoff Builder workspace"
-    version = meta.get("version")
-    if isinstance(version, int) and version > WORKSPACE_VERSION:
-        raise WorkspaceVersionError(
-            "This workspace was saved by a newer version of Handoff Builder; update to open it."
-        )
-    for record in data.get("projects", {}).values():
-        file = record.get("file")
-        # a project file must sit inside the workspace's folder: a damaged or crafted index
-        # must never make a save replace some other file
-        if not isinstance(record.get("name"), str) or not isinstance(file, str) or not is_confined(file):
-            return "its list of projects is damaged"
-    return None

@@ -2,8 +2,9 @@
 "Send test notification", which posts it to the URL in the channel's environment variable.
 
 Why its own module: the URL is a secret read only here, at the moment of sending (never shown,
-stored or logged); the post runs off the UI thread (`widgets.common.background.run_in_background`) through
-`builder.handoff.notify.send` (timeout, no redirects, capped response); the outcome is one sentence.
+stored or logged); the post runs off the UI thread on a daemon thread that quitting or closing the
+page cancels (`widgets.channels.background_send`) through `builder.handoff.notify.send` (one total
+deadline, no redirects, capped response); the outcome is one sentence.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QP
 
 from builder.editing.document import Document
 from builder.format.model import Channel
-from builder.handoff.notify import SendResult, sample_notification, send
-from widgets.common.background import run_in_background
+from builder.handoff.notify import SendResult, sample_notification
+from widgets.channels.background_send import BackgroundSend, cancel_all
 from widgets.common.form_helpers import set_text
 
 SEND_TIMEOUT_S = 5.0
@@ -67,9 +68,11 @@ class ChannelTestMixin:
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.send_button = QPushButton("Send test notification")
-        self.send_button.setToolTip("Post a sample handoff to this channel's URL (5 s timeout, no redirects)")
+        self.send_button.setToolTip("Post a sample handoff to this channel's URL (at most 5 s, no redirects)")
         self.send_button.clicked.connect(self.send_test)
         row.addWidget(self.send_button)
+        self.send_job: BackgroundSend | None = None
+        box.destroyed.connect(lambda *_: cancel_all())  # the page is going: no send outlives it
         self.status_label = QLabel("A sample handoff (visitor Ana asking for a refund) is sent as shown below.")
         self.status_label.setObjectName("sendStatus")
         self.status_label.setWordWrap(True)
@@ -137,13 +140,12 @@ class ChannelTestMixin:
         self.sending = True
         self.send_button.setEnabled(False)
         coloured(self.status_label, MUTED_COLOUR, f"Sending to the URL in {channel.url_env}…")
-        run_in_background(lambda: send(url, body, timeout=timeout), self._finish, self._failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._finish(SendResult(False, None, f"The test could not be sent: {exc}", 0.0))
+        self.send_job = BackgroundSend(url, body, timeout, self._finish)
+        self.send_job.start()
 
     def _finish(self, result: SendResult) -> None:
         self.sending = False
+        self.send_job = None
         self.last_result = result
         self.send_button.setEnabled(self.channel() is not None)
         coloured(

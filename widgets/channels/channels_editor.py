@@ -6,7 +6,7 @@ variable, the hint says whether it is set where this app runs, and the URL is re
 moment a test is sent — it is never shown, stored or logged.
 
 "Send test notification" posts the sample handoff (`builder.handoff.notify.sample_notification`) through
-`builder.handoff.notify.send` on a worker thread (`widgets.common.background.run_in_background`): timeout, no
+`builder.handoff.notify.send` on a cancellable daemon thread (`widgets.channels.background_send`): deadline, no
 redirects, capped response, and the outcome in one sentence, green or red.
 
 Every edit is a `SetRulesetCommand` (typing in one field merges); the view mirrors the document's

@@ -74,14 +74,17 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
     try:
         parent = QApplication.activeWindow()
         where = log_path()
-        show_error(
-            parent, "Something went wrong",
-            f"{plain_message(value)}\n\nYour edits are still open; saving now is safe. "
-            f"The details were written to {where}.",
-            details,
-        )
+        show_error(parent, "Something went wrong",
+                   f"{plain_message(value)}\n\n{_what_is_safe()} The details were written to {where}.", details)
     finally:
         _showing = False
+
+
+def _what_is_safe() -> str:
+    """True in the situation: only a shown window can hold edits that saving would keep."""
+    if any(widget.isVisible() and hasattr(widget, "undo_stack") for widget in QApplication.topLevelWidgets()):
+        return "Your edits are still open; saving now is safe."
+    return "No window was open yet, so no edits were lost; your saved projects are not affected."
 
 
 def install_excepthook() -> None:

@@ -42,8 +42,10 @@ from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.menus import build_menus, build_toolbar, make_action
 from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
+from widgets.shell.project_list import install_project_list
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
+from widgets.shell.workspace_notices import ask_open_backup, tell_damaged_project
 
 _icon = icon  # add_page has a parameter named icon
 
@@ -115,6 +117,7 @@ class MainWindow(SavingWindow):
 
         self._build_actions()
         build_menus(self)
+        install_project_list(self)
         self.toolbar = build_toolbar(self)
         self.status_rules = QLabel(self)
         self.status_problems = QLabel(self)
@@ -332,8 +335,10 @@ class MainWindow(SavingWindow):
             try:
                 project = self.workspace.project(name)
             except ProjectCorrupt as exc:
-                answer = QMessageBox.question(self, "Project damaged", f"{exc}\n\nOpen its last good copy?")
-                if answer != QMessageBox.StandardButton.Yes:
+                if exc.backup is None:  # nothing to open instead: say so, and where it is listed
+                    tell_damaged_project(self, exc)
+                    return False
+                if not ask_open_backup(self, exc):
                     return False
                 project = self.workspace.project(name, use_backup=True)
             ruleset = ruleset_to_edit(project.current())
@@ -341,8 +346,11 @@ class MainWindow(SavingWindow):
             show_error(self, "Cannot open the project", str(exc))
             return False
         self.load_ruleset(ruleset, project=project)
-        if not self.workspace.read_only:
+        if not project.read_only:
             self.workspace.settings.set("last_project", name)
+        if project.read_only_reason:
+            self.statusBar().showMessage(project.read_only_reason, 15000)
+            QMessageBox.information(self, "Opened read-only", project.read_only_reason)
         self.offer_recovery()
         return True
 
@@ -413,7 +421,8 @@ class MainWindow(SavingWindow):
         return self.document.ruleset.metadata.name
 
     def _update_title(self, *_: object) -> None:
-        read_only = " (read-only)" if self.workspace is not None and self.workspace.read_only else ""
+        read_only = " (read-only)" if (self.workspace is not None and self.workspace.read_only) or getattr(
+            self.project, "read_only", False) else ""
         self.setWindowTitle(f"{self.display_name()}[*]{read_only} — {APP_TITLE}")
         self.setWindowModified(not self.undo_stack.isClean())
 

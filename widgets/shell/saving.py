@@ -42,7 +42,7 @@ class SavingWindow(QMainWindow):
 
     def save(self, *, wait: bool = False) -> bool:
         """Save a revision (workspace) or write the file; `wait` saves before returning."""
-        if self.project is not None and not self.workspace.read_only:
+        if self.project is not None and not self.project.read_only:
             document, index = self.document.ruleset.to_dict(), self.undo_stack.index()
             if wait:
                 try:
@@ -84,7 +84,7 @@ class SavingWindow(QMainWindow):
 
     def write_recovery(self) -> None:
         """Keep unsaved edits where a crash cannot lose them (called when the user pauses)."""
-        if self.project is None or self.workspace is None or self.workspace.read_only:
+        if self.project is None or self.workspace is None or self.project.read_only:
             return
         try:
             if self.undo_stack.isClean():
@@ -97,7 +97,7 @@ class SavingWindow(QMainWindow):
 
     def _clear_recovery(self) -> None:
         """The user chose to drop their unsaved edits: do not offer them again next time."""
-        if self.project is None or self.workspace is None or self.workspace.read_only:
+        if self.project is None or self.workspace is None or self.project.read_only:
             return
         try:
             self.project.clear_recovery()
@@ -110,7 +110,10 @@ class SavingWindow(QMainWindow):
         if self.problems_panel.timer.isActive():
             self.problems_panel.validate_now()
         dialog = ExportDialog(self.document, project=self.project,
-                              ensure_saved=self._ensure_saved if self.project is not None else None,
+                              # read-only (workspace, disk or a newer project format): export the
+                              # shown ruleset elsewhere without saving a revision or recording it
+                              ensure_saved=self._ensure_saved
+                              if self.project is not None and not self.project.read_only else None,
                               problems=self.problems_panel.problems if not self.problems_panel.busy else None,
                               parent=self)
         dialog.exec()

@@ -20,10 +20,12 @@ from builder.format.model import Ruleset
 from builder.paths import example_playbook
 from widgets.common.error_dialog import install_excepthook, setup_logging, show_error
 from widgets.common.style import apply_style
+from widgets.shell.workspace_notices import tell_startup
 
 
 class StartWindow(Protocol):
-    """What `open_start_project` needs of the window: its workspace and two ways to show a ruleset."""
+    """What `open_start_project` needs of the window: its workspace, two ways to show a ruleset and
+    its project list."""
 
     @property
     def workspace(self) -> Any: ...
@@ -31,6 +33,8 @@ class StartWindow(Protocol):
     def open_project(self, name: str) -> bool: ...
 
     def load_ruleset(self, ruleset: Ruleset) -> None: ...
+
+    def show_projects(self) -> None: ...
 
 
 def read_ruleset_file(path: Path) -> dict[str, Any]:
@@ -43,11 +47,12 @@ def read_ruleset_file(path: Path) -> dict[str, Any]:
 
 
 def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
-    """Open the workspace, asking about a lock (read-only?) or damage; None when it cannot be used.
+    """Open the workspace, asking about a lock (read-only?); None when it cannot be used at all.
 
-    A damaged file has been moved aside by the workspace: with a good backup that copy is
-    opened, without one an empty workspace is started. Any other workspace error (a file from a
-    newer version, a folder that cannot be written) is explained in a dialog.
+    A damaged index has been moved aside by the workspace and is replaced by its last good copy
+    or, without one, by a list rebuilt from the project files; a folder that cannot be written
+    opens read-only. Either way the user is told what happened (`workspace_notices`). Any other
+    workspace error is explained in a dialog.
     """
     # lazy: start-up; a window opened on a ruleset file never loads the workspace store (~65 ms: tinydb, locks)
     from builder.workspace import (
@@ -55,38 +60,46 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
         WorkspaceCorrupt,
         WorkspaceError,
         WorkspaceLocked,
+        WorkspaceNotWritable,
     )
 
     try:
         try:
-            return Workspace.open(path)
+            workspace = Workspace.open(path, use_backup=True)  # damage is repaired; its notice says how
         except WorkspaceLocked as exc:
             answer = QMessageBox.question(window_parent, "Workspace in use", str(exc) + "\n\nOpen it read-only?")
-            if answer == QMessageBox.StandardButton.Yes:
-                return Workspace.open(path, read_only=True)
-            return None
-        except WorkspaceCorrupt as exc:
-            if exc.backup is not None:
-                then = "Opening the last good copy."
-            else:
-                kept = f" as {exc.moved_to.name}" if exc.moved_to is not None else ""
-                then = f"Starting with an empty workspace; the damaged file is kept aside{kept}."
-            QMessageBox.warning(window_parent, "Workspace damaged", f"{exc}\n\n{then}")
-            return Workspace.open(path, use_backup=True)
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            workspace = Workspace.open(path, read_only=True, use_backup=True)
+        except WorkspaceCorrupt:
+            workspace = Workspace.open(path, use_backup=True)  # its notice says what was done
+        except WorkspaceNotWritable as exc:
+            try:
+                workspace = Workspace.open(path, read_only=True, use_backup=True)
+            except WorkspaceError as again:  # e.g. a first launch: nothing there to show read-only
+                raise WorkspaceError(f"{again} {exc}") from again
+            workspace.notices.insert(0, str(exc))
     except WorkspaceError as exc:
         show_error(window_parent, "Cannot open the workspace", str(exc))
         return None
+    tell_startup(window_parent, workspace)
+    return workspace
 
 
 def open_start_project(window: StartWindow) -> bool:
-    """The last project, or on first launch the example playbook imported as a new project."""
+    """The last project, else the first that opens; on first launch the example playbook
+    imported as a new project. When every project is damaged the window still opens, with the
+    project list showing them (the damage has been explained by then)."""
     workspace = window.workspace
     names = [p.name for p in workspace.projects()]
     last = workspace.settings.get("last_project")
-    if last in names:
-        return window.open_project(str(last))
+    order = ([str(last)] if last in names else []) + [n for n in names if n != last]
+    for name in order:
+        if window.open_project(name):
+            return True
     if names:
-        return window.open_project(names[0])
+        window.show_projects()
+        return True
     document = read_ruleset_file(example_playbook())
     name = str(document.get("metadata", {}).get("name") or "Example playbook")
     if workspace.read_only:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -120,8 +121,14 @@ class LibraryBar(QWidget):
         for library in libraries:
             try:
                 conversations = project.conversations(library)
-            except Exception:
-                continue
+            except Exception as exc:
+                if not hasattr(exc, "kept"):  # LibraryCorrupt: moved aside once, the rest kept
+                    continue
+                QMessageBox.warning(self, "Conversation library damaged", str(exc))
+                try:
+                    conversations = project.conversations(library)
+                except Exception:
+                    continue
             for conversation in conversations:
                 self._choices.append(conversation)
                 self.picker.addItem(f"{library} · {conversation.get('id', '?')}")

@@ -3,6 +3,7 @@ capped answers, refused schemes and plain-language failures; and the sample noti
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -208,3 +209,75 @@ def test_sample_notification_without_rules_still_builds(ruleset: Ruleset) -> Non
     message = sample_notification(bare, Channel("hook", "Hook", "webhook", url_env="HOOK_URL"))
     assert message["handoff"]["team"] == "support"
     assert message["rule"]["name"] == "Sample rule (test notification)"
+
+
+# --- a total deadline, cancelling, credentials --------------------------------------------------
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_server_dripping_a_byte_a_second_times_out_within_the_deadline(where: Any) -> None:
+    import time
+
+    from tests.drip_server import DripServer
+
+    with DripServer(where) as drip:
+        started = time.monotonic()
+        result = send(drip.url, {"a": 1}, timeout=2.0)
+        took = time.monotonic() - started
+        assert drip.connections == 1  # it really was talking to the dripping server
+    assert not result.ok and result.status is None
+    assert "timed out" in result.message and "2 seconds" in result.message
+    assert took < 2.0 + 1.0
+
+
+def test_a_send_stops_when_cancelled() -> None:
+    import time
+
+    from tests.drip_server import DripServer
+
+    cancel = threading.Event()
+    with DripServer("headers") as drip:
+        threading.Timer(0.3, cancel.set).start()
+        started = time.monotonic()
+        result = send(drip.url, {}, timeout=30.0, cancel=cancel)
+        assert time.monotonic() - started < 5.0
+    assert not result.ok and result.message.startswith("Cancelled before 127.0.0.1")
+
+
+def test_cancelling_an_awaited_send_cancels_it() -> None:
+    import asyncio
+
+    from builder.handoff.notify import send_async
+    from tests.drip_server import DripServer
+
+    async def main(url: str) -> None:
+        task = asyncio.create_task(send_async(url, {}, timeout=30.0))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    import time
+
+    with DripServer("body") as drip:
+        started = time.monotonic()
+        asyncio.run(main(drip.url))  # waits for the loop's worker thread: released by the cancel
+        assert time.monotonic() - started < 10.0  # not the 30 s deadline
+
+
+@pytest.mark.parametrize("url", ["https://user:secret@hooks.example.com/x", "http://token@127.0.0.1:9/hook",
+                                 "http://:pw@127.0.0.1/hook"])
+def test_credentials_in_the_address_are_refused_without_a_request(url: str, server: Server) -> None:
+    result = send(url, {})
+    assert not result.ok and "user name or password" in result.message
+    assert "could not be found" not in result.message and server.received == []
+
+
+def test_an_http_proxy_from_the_environment_is_used(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("no_proxy", "NO_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://proxy%20user:p%40ss@127.0.0.1:{server.httpd.server_address[1]}")
+    result = send("http://hooks.example.invalid/services/x?y=1", {"a": 1})
+    assert result.ok  # the proxy (our server) answered; the made-up host was never looked up
+    path, headers, _ = server.received[0]
+    assert path == "http://hooks.example.invalid/services/x?y=1"
+    assert headers["Proxy-Authorization"] == "Basic " + base64.b64encode(b"proxy user:p@ss").decode()

@@ -229,13 +229,16 @@ def test_default_path_is_in_user_data_dir() -> None:
     assert path.parent.name.lower() in {"handoff-builder", "data"} or "handoff-builder" in str(path)
 
 
-def test_newer_format_is_refused_untouched(ws_path: Path) -> None:
+def test_newer_format_opens_read_only_untouched(ws_path: Path) -> None:
     data = {"meta": {"1": {"format": "handoff-builder-workspace", "version": 99}}}
     ws_path.write_text(json.dumps(data))
-    with pytest.raises(WorkspaceError, match="newer version"):
-        Workspace.open(ws_path)
+    with Workspace.open(ws_path) as ws:
+        assert ws.read_only
+        assert any("newer version" in n and "format 99" in n and "read-only" in n for n in ws.notices)
+        assert lock_is_free(ws_path)  # a reader holds no writer's lock
+        with pytest.raises(WorkspaceReadOnly):
+            ws.create_project("P", small_ruleset("a"))
     assert json.loads(ws_path.read_text()) == data
-    assert lock_is_free(ws_path)
 
 
 def test_project_file_outside_workspace_is_refused(ws_path: Path, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ def _saver(ws_path: Path, start: int, report: int) -> None:
     """The child: open, then save (and write recovery, add conversations) until killed."""
     ws = Workspace.open(ws_path, author="child")
     project = ws.project("P")
+    os.write(report, b"open\n")  # the kill timer starts now: a loaded machine's slow start is not counted
     n = start
     while True:
         n += 1
@@ -57,14 +58,14 @@ def _run_child(ws_path: Path, start: int, delay: float) -> int:
         finally:
             os._exit(1)
     os.close(write_end)
+    chunks = [os.read(read_end, 5)]  # "open\n", or b"" if the child died before opening
     time.sleep(delay)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-    chunks = []
     while chunk := os.read(read_end, 65536):
         chunks.append(chunk)
     os.close(read_end)
-    reported = [int(line) for line in b"".join(chunks).split()]
+    reported = [int(line) for line in b"".join(chunks).split() if line != b"open"]
     return reported[-1] if reported else start
 
 

@@ -19,6 +19,7 @@ from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Template
 from builder.handoff.notify import SendResult
 from rules_schema import Problem
+from widgets.channels.background_send import running_sends
 from widgets.channels.channels_editor import ChannelsEditor, env_hint
 from widgets.common.background import pending_tasks
 
@@ -95,7 +96,7 @@ def editor(qtbot, document: Document, stack: QUndoStack, monkeypatch: pytest.Mon
     widget.show()
     qtbot.waitExposed(widget)
     yield widget
-    qtbot.waitUntil(lambda: pending_tasks() == 0)
+    qtbot.waitUntil(lambda: pending_tasks() == 0 and running_sends() == 0)
 
 
 def add_from_menu(editor: ChannelsEditor, label: str) -> None:

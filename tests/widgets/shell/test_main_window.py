@@ -311,7 +311,9 @@ def test_a_damaged_workspace_without_backup_starts_empty(tmp_path: Path, monkeyp
     workspace = open_workspace(None, path)
     try:
         assert workspace is not None and workspace.projects() == []
-        assert len(told) == 1 and "empty workspace" in told[0] and "last good copy" not in told[0].split("\n\n")[-1]
+        assert len(told) == 1 and "the workspace starts empty" in told[0] and "last good copy" not in told[0]
+        kept = next(tmp_path.glob("ws.json.corrupt-*"))
+        assert f"the damaged file is kept as {kept}" in told[0]
         assert [p for p in tmp_path.iterdir() if p.name.startswith("ws") and p != path and "lock" not in p.name]
     finally:
         workspace.close()
