@@ -62,9 +62,9 @@ def guess_mapping(header: list[str]) -> CsvMapping:
 
     return CsvMapping(
         conversation=pick("conversation_id", "conversation", "ticket_id", "chat_id", "thread_id", "session_id",
-                          "id", default=header[0] if header else "conversation_id"),
-        at=pick("timestamp", "at", "time", "created_at", "date", "sent_at", default="timestamp"),
-        role=pick("role", "author_role", "author", "sender_type", "sender", "from", "type", default="role"),
+                          "ticket", "id", default=header[0] if header else "conversation_id"),
+        at=pick("timestamp", "at", "time", "created_at", "date", "sent_at", "sent", default="timestamp"),
+        role=pick("role", "author_role", "author", "sender_type", "sender", "from", "who", "type", default="role"),
         text=pick("text", "message", "body", "content", default="text"),
     )
 
