@@ -32,8 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", metavar="ZONE", default="UTC",
                         help="time zone of times written without an offset (default UTC), e.g. Europe/Berlin")
     parser.add_argument("--columns", metavar="KEY=COLUMN,…",
-                        help="CSV only: which column holds what, e.g. conversation=Ticket,at=Sent,role=Who,text=Message "
-                             "(default: guessed from the header)")
+                        help="CSV only: which column holds what, e.g. conversation=Ticket,at=Sent,role=Who,text=Message"
+                             " (default: guessed from the header)")
     parser.add_argument("--role", action="append", default=[], metavar="KIND=WORD,…",
                         help="CSV only: extra author words for visitor, bot or agent, e.g. bot=Robot,Fin")
 
