@@ -43,10 +43,10 @@ def _distributed() -> Any:
 
 @dataclass(frozen=True)
 class PartitionOutcome:
-    """What one partition gives back: its decisions (input order), the metric counts, bad lines."""
+    """What one partition gives back: its results (input order), the metric counts, bad lines."""
 
     partition: Partition
-    decisions: list[dict[str, Any]]
+    results: list[ReplayResult]
     partial: MetricsPartial
     errors: list[LineError]
     count: int
@@ -100,19 +100,20 @@ def _results(compiled: Any, partition: Partition, errors: list[LineError]) -> It
             yield decide(compiled, item, index=item.line)
 
 
-def replay_partition(key: str, ruleset: Ruleset, partition: Partition, keep_decisions: bool = True) -> PartitionOutcome:
-    """Replay one partition (runs on a worker; also callable in-process)."""
+def replay_partition(key: str, ruleset: Ruleset, partition: Partition, keep_results: bool = True) -> PartitionOutcome:
+    """Replay one partition (runs on a worker; also callable in-process). A result's `index` is
+    its line in the file."""
     compiled = _compiled(key, ruleset)
     builder = MetricsBuilder(ruleset)
     errors: list[LineError] = []
-    decisions: list[dict[str, Any]] = []
+    results: list[ReplayResult] = []
     count = 0
     for result in _results(compiled, partition, errors):
         builder.add(result)
         count += 1
-        if keep_decisions:
-            decisions.append(result.decision)
-    return PartitionOutcome(partition, decisions, builder.partial, errors, count)
+        if keep_results:
+            results.append(result)
+    return PartitionOutcome(partition, results, builder.partial, errors, count)
 
 
 @dataclass(frozen=True)
@@ -210,11 +211,12 @@ def _run(session: ClusterSession, partitions: Sequence[Partition], submit: Calla
 
 def replay_archive(ruleset: Ruleset, paths: Iterable[str | Path], *, session: ClusterSession | None = None,
                    scheduler: str | None = None, workers: int = 2,
-                   on_decisions: Callable[[list[dict[str, Any]]], None] | None = None,
+                   on_results: Callable[[list[ReplayResult]], None] | None = None,
                    progress: Callable[[ArchiveProgress], None] | None = None,
                    cancel: Callable[[], bool] | None = None, block_bytes: int | None = None) -> ArchiveOutcome:
-    """Replay the archive on a cluster; decisions of each finished partition go to `on_decisions`
-    (in no particular order across partitions), metrics are merged from the partitions' partials."""
+    """Replay the archive on a cluster; the results of each finished partition go to `on_results`
+    (in input order within a partition, partitions in the order they finish), and the metrics are
+    merged from the partitions' partials."""
     partitions = plan_partitions(paths, **({"block_bytes": block_bytes} if block_bytes else {}))
     own = session is None
     session = session or ClusterSession(scheduler, workers)
@@ -226,7 +228,7 @@ def replay_archive(ruleset: Ruleset, paths: Iterable[str | Path], *, session: Cl
         done = 0
 
         def submit(partition: Partition) -> Any:
-            return session.client.submit(replay_partition, key, shared, partition, on_decisions is not None,
+            return session.client.submit(replay_partition, key, shared, partition, on_results is not None,
                                          pure=False)
 
         def on_result(part: PartitionOutcome) -> None:
@@ -234,8 +236,8 @@ def replay_archive(ruleset: Ruleset, paths: Iterable[str | Path], *, session: Cl
             merged.merge(part.partial)
             outcome.conversations += part.count
             outcome.errors.extend((part.partition.path, e) for e in part.errors)
-            if on_decisions is not None:
-                on_decisions(part.decisions)
+            if on_results is not None:
+                on_results(part.results)
             done += 1
             if progress is not None:
                 progress(ArchiveProgress(outcome.conversations, done, len(partitions), len(outcome.errors)))
