@@ -14,7 +14,8 @@ Dask and pyarrow come with the `archive` extra; without it the commands say how 
 
 from __future__ import annotations
 
-import uuid
+import hashlib
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,11 @@ def compare_partition(key_a: str, ruleset_a: Ruleset, key_b: str, ruleset_b: Rul
 
 # --- on the client -----------------------------------------------------------------------------
 
+def ruleset_key(ruleset: Ruleset) -> str:
+    """A name for this exact ruleset, so a worker compiles it once for every run that uses it."""
+    return hashlib.sha256(pickle.dumps(ruleset)).hexdigest()
+
+
 class ClusterSession:
     """A Dask client on a LocalCluster started here (`workers` processes, one thread each) or on
     an existing scheduler; a context manager that closes what it started."""
@@ -223,7 +229,7 @@ def replay_archive(ruleset: Ruleset, paths: Iterable[str | Path], *, session: Cl
     try:
         merged = MetricsBuilder(ruleset)
         outcome = ArchiveOutcome(merged.metrics(), 0, workers=session.workers)
-        key = uuid.uuid4().hex
+        key = ruleset_key(ruleset)
         [shared] = session.client.scatter([ruleset], broadcast=True, hash=False)
         done = 0
 
@@ -265,7 +271,7 @@ def compare_archive(ruleset_a: Ruleset, ruleset_b: Ruleset, paths: Iterable[str 
     try:
         merged_a, merged_b = MetricsBuilder(ruleset_a), MetricsBuilder(ruleset_b)
         parts: list[PartitionChanges] = []
-        key_a, key_b = uuid.uuid4().hex, uuid.uuid4().hex
+        key_a, key_b = ruleset_key(ruleset_a), ruleset_key(ruleset_b)
         shared_a, shared_b = session.client.scatter([ruleset_a, ruleset_b], broadcast=True, hash=False)
         counts = [0, 0, 0]  # conversations, partitions, bad lines
 

@@ -42,7 +42,8 @@ def test_rasa_tracker_events() -> None:
                                   "text": "Do you do enterprise pricing? mail me at [email]"}
     assert first["events"][1]["values"] == {"plan": "enterprise"}
     fallback_reply, good_reply = first["events"][2], first["events"][4]
-    assert (fallback_reply["fallback"], fallback_reply["confidence"], fallback_reply["intent"]) == (True, 0.41, "pricing")
+    assert (fallback_reply["fallback"], fallback_reply["confidence"], fallback_reply["intent"]) \
+        == (True, 0.41, "pricing")
     assert (good_reply["fallback"], good_reply["confidence"], good_reply["intent"]) == (False, 0.97, "human_handoff")
     assert dropped(summary) == [
         (2, "tracker web-99c1: event 3 (user) has no time"),
