@@ -101,6 +101,10 @@ class ReplayDashboard(QWidget):
         self.progress.setFormat("not run yet")  # reads as a status, not an empty field
         self.status = QLabel("Pick a library and press Run.", self)
         self.status.setObjectName("hint")
+        self.import_button = QPushButton("Import…", self)
+        self.import_button.setToolTip("Turn a chat platform's export (Rasa, Chatwoot, Zendesk, Intercom, CSV) "
+                                      "into a conversation library")
+        self.import_button.clicked.connect(self.open_import)
         self.compare_button = QPushButton("Compare revisions…", self)
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button = QPushButton("Export report…", self)
@@ -109,6 +113,7 @@ class ReplayDashboard(QWidget):
         for widget in (self.run_button, self.cancel_button):
             bar.addWidget(widget)
         bar.addWidget(self.progress, 1)
+        bar.addWidget(self.import_button)
         bar.addWidget(self.compare_button)
         bar.addWidget(self.export_button)
 
@@ -256,6 +261,7 @@ class ReplayDashboard(QWidget):
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.library.setEnabled(not running)
+        self.import_button.setEnabled(not running)
         self.compare_button.setEnabled(not running)
         self.export_button.setEnabled(not running and self.outcome is not None)
 
@@ -457,6 +463,20 @@ class ReplayDashboard(QWidget):
             library=self.source_name,
             charts={k: f"charts/{p.name}" for k, p in pngs.items()},
         )
+
+    def open_import(self) -> Any:
+        """The Import… dialog; a library it writes becomes the chosen library, ready to run."""
+        from widgets.replay.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self)
+        dialog.imported.connect(self._library_imported)
+        dialog.show()
+        self.import_dialog = dialog
+        return dialog
+
+    def _library_imported(self, path: Path) -> None:
+        self.set_library_file(path)
+        self.status.setText(f"Imported {path.name}: press Run to replay it.")
 
     def open_compare(self) -> None:
         source, name = self.library_source()
