@@ -16,12 +16,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -110,7 +112,16 @@ class ReplayDashboard(QWidget):
         self.export_button = QPushButton("Export report…", self)
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._export_clicked)
-        for widget in (self.run_button, self.cancel_button):
+        self.on_cluster = QCheckBox("On a cluster", self)
+        self.on_cluster.setToolTip("Replay on Dask: a local cluster of 2 worker processes, or the scheduler "
+                                   "address given here (JSON Lines or Parquet libraries)")
+        self.scheduler = QLineEdit(self)
+        self.scheduler.setPlaceholderText("local cluster")
+        self.scheduler.setAccessibleName("Cluster scheduler address")
+        self.scheduler.setMaximumWidth(180)
+        self.scheduler.setEnabled(False)
+        self.on_cluster.toggled.connect(self.scheduler.setEnabled)
+        for widget in (self.run_button, self.cancel_button, self.on_cluster, self.scheduler):
             bar.addWidget(widget)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.import_button)
@@ -217,8 +228,9 @@ class ReplayDashboard(QWidget):
 
     def _library_chosen(self, index: int) -> None:
         if str(self.library.itemData(index)).startswith("choose:"):
-            chosen, _filter = QFileDialog.getOpenFileName(self, "Open a conversation library", "",
-                                                          "Conversations (*.jsonl *.json *.csv);;All files (*)")
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Open a conversation library", "",
+                "Conversations (*.jsonl *.json *.csv *.parquet);;All files (*)")
             if chosen:
                 self.set_library_file(chosen)
             else:
@@ -248,6 +260,15 @@ class ReplayDashboard(QWidget):
         self.progress.setFormat("starting…")
         self._set_running(True)
         self.status.setText(f"Replaying {self.source_name}…")
+        if self.on_cluster.isChecked():
+            if not isinstance(source, Path) or source.suffix.lower() == ".csv":
+                self._set_running(False)
+                self.progress.setFormat("not run")
+                self.status.setText("A cluster replays JSON Lines or Parquet files: choose such a library "
+                                    "(Import… turns a CSV export into one).")
+                return
+            self.worker.start_cluster(self.document.ruleset, [source], scheduler=self.scheduler.text().strip() or None)
+            return
         processes = 1 if isinstance(source, list) else None
         self.worker.start(self.document.ruleset, source, processes=processes)
 
@@ -262,6 +283,8 @@ class ReplayDashboard(QWidget):
         self.cancel_button.setEnabled(running)
         self.library.setEnabled(not running)
         self.import_button.setEnabled(not running)
+        self.on_cluster.setEnabled(not running)
+        self.scheduler.setEnabled(not running and self.on_cluster.isChecked())
         self.compare_button.setEnabled(not running)
         self.export_button.setEnabled(not running and self.outcome is not None)
 
