@@ -117,7 +117,7 @@ def _on_cluster(args: argparse.Namespace, ruleset_a: Any, ruleset_b: Any, bar: P
     """The same comparison with each partition replayed on a Dask worker (`replay`'s path)."""
     from builder.engine import compile_ruleset
     from builder.replay.archive import ArchiveError
-    from builder.replay.cluster import DaskMissing, compare_archive
+    from builder.replay.cluster import ClusterUnreachable, DaskMissing, compare_archive
 
     compile_ruleset(ruleset_a), compile_ruleset(ruleset_b)  # a broken ruleset stops before a cluster starts
 
@@ -129,7 +129,7 @@ def _on_cluster(args: argparse.Namespace, ruleset_a: Any, ruleset_b: Any, bar: P
         comparison, _errors, _cancelled = compare_archive(ruleset_a, ruleset_b, [args.conversations],
                                                           scheduler=args.scheduler, workers=max(1, args.workers),
                                                           progress=progress)
-    except (DaskMissing, ArchiveError) as exc:
+    except (DaskMissing, ArchiveError, ClusterUnreachable) as exc:
         raise UsageError(str(exc)) from None
     return comparison
 

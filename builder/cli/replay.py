@@ -109,7 +109,7 @@ def result_writers(stack: ExitStack, output: str | None, report: str | None) -> 
 
 def run(args: argparse.Namespace) -> int:
     from builder.replay.archive import plan_partitions
-    from builder.replay.cluster import DaskMissing, replay_archive  # imports Dask only when a run starts
+    from builder.replay.cluster import ClusterUnreachable, DaskMissing, replay_archive  # Dask loads when a run starts
 
     try:
         ruleset: Ruleset = load_compiled(args.ruleset).ruleset  # a broken ruleset stops before a cluster starts
@@ -138,17 +138,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             outcome = replay_archive(ruleset, args.libraries, scheduler=args.scheduler, workers=max(1, args.workers),
                                      on_results=on_results if writers else None, progress=progress)
-        except DaskMissing as exc:
-            raise UsageError(str(exc)) from None
-        except ArchiveError as exc:
+        except (DaskMissing, ArchiveError, ClusterUnreachable) as exc:
             raise UsageError(str(exc)) from None
         except KeyboardInterrupt:
             bar.close()
             print(f"cancelled after {done[0]:,} conversations" +
                   (f"; the decisions so far are in {args.output}" if args.output else ""), file=sys.stderr)
             return CANCELLED
-        except OSError as exc:  # the scheduler cannot be reached
-            raise UsageError(f"cannot reach the cluster at {args.scheduler}: {exc}") from None
         finally:
             bar.close()
     for source, error in outcome.errors:

@@ -34,6 +34,10 @@ class DaskMissing(ImportError):
     """Dask (the `archive` extra) is not installed."""
 
 
+class ClusterUnreachable(ConnectionError):
+    """The scheduler at the given address does not answer."""
+
+
 def _distributed() -> Any:
     try:
         import distributed
@@ -166,10 +170,14 @@ class ClusterSession:
         distributed = _distributed()
         self.cluster: Any = None
         if scheduler:
-            self.client = distributed.Client(scheduler, timeout="20s")
-        else:
+            try:
+                self.client = distributed.Client(scheduler, timeout="20s")
+            except (OSError, ValueError, TimeoutError) as exc:
+                raise ClusterUnreachable(f"cannot reach the cluster at {scheduler}: {exc}") from None
+        else:  # on this machine only: scheduler, workers and the status page listen on the loopback
+            # address, the page on a free port (a second cluster on the machine must not clash on 8787)
             self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                    dashboard_address=None, silence_logs=50)
+                                                    host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50)
             self.client = distributed.Client(self.cluster)
 
     @property

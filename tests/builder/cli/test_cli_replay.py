@@ -68,3 +68,33 @@ def test_import_writes_a_library_and_the_summary(tmp_path: Path) -> None:
     assert "ana@example.com" in out.read_text(encoding="utf-8")
     assert cli("import", "rasa", str(tmp_path / "nope.json"), "-o", str(out)).returncode == 2
     assert cli("import", "csv", str(DATA / "chat_export.csv"), "-o", str(out), "--columns", "who=Who").returncode == 2
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_a_run_on_an_existing_cluster(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    distributed = pytest.importorskip("distributed")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for n in range(30):
+        (archive / f"shard-{n:02d}.jsonl").write_text(sample_conversations().read_text(encoding="utf-8") * 10,
+                                                      encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0",
+                                  silence_logs=50) as cluster:
+        code = "import sys; from builder.cli import main; sys.exit(main(sys.argv[1:]))"
+        run = subprocess.Popen([sys.executable, "-c", code, "replay", str(example_playbook()), str(archive),
+                                "--scheduler", cluster.scheduler_address, "-o", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.02)
+        run.send_signal(signal.SIGINT)
+        _stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr
+    written = len(out.read_text(encoding="utf-8").splitlines())
+    assert f"cancelled after {written:,} conversations; the decisions so far are in {out}" in stderr
+    assert 0 < written < 30 * 180 and written % 180 == 0  # whole partitions only
