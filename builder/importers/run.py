@@ -80,10 +80,10 @@ def import_files(fmt: str, paths: Iterable[str | Path], options: ImportOptions |
             if isinstance(item, Dropped):
                 summary.dropped.append(item)
                 continue
+            summary.add(item)  # before masking: two visitors' masked e-mails look alike
             if options.mask:
                 item, count = _mask(item)
                 summary.masked += count
-            summary.add(item)
             yield item
 
 

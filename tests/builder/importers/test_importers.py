@@ -173,3 +173,17 @@ def test_an_empty_or_garbage_file_is_reported_not_raised(tmp_path: Path) -> None
         summary = ImportSummary()
         assert list(import_files(fmt, [garbage], summary=summary)) == []
         assert dropped(summary)[0][0] == 1 and "not valid JSON" in summary.dropped[0].reason
+
+
+def test_visitors_are_counted_before_their_e_mails_are_masked(tmp_path: Path) -> None:
+    def conversation(cid: int, email: str) -> dict[str, Any]:
+        return {"id": cid, "meta": {"sender": {"email": email}}, "messages": [
+            {"content": "hi", "message_type": 0, "created_at": 1764208800}]}
+
+    export = tmp_path / "chatwoot.json"
+    export.write_text(json.dumps([conversation(1, "a@example.com"), conversation(2, "b@example.com"),
+                                  conversation(3, "a@example.com")]), encoding="utf-8")
+    summary = ImportSummary()
+    rows = [c.to_dict() for c in import_files("chatwoot", [export], summary=summary)]
+    assert {r["visitor"]["email"] for r in rows} == {"[email]"}
+    assert (summary.conversations, len(summary.visitors), summary.masked) == (3, 2, 3)
