@@ -98,3 +98,26 @@ def test_ctrl_c_cancels_a_run_on_an_existing_cluster(tmp_path: Path) -> None:
     written = len(out.read_text(encoding="utf-8").splitlines())
     assert f"cancelled after {written:,} conversations; the decisions so far are in {out}" in stderr
     assert 0 < written < 30 * 180 and written % 180 == 0  # whole partitions only
+
+
+def test_the_writers_replay_feeds_write_parquet_and_the_reports_csv(tmp_path: Path) -> None:
+    from contextlib import ExitStack
+
+    import pyarrow.parquet as pq
+
+    from builder.cli.replay import result_writers
+    from builder.replay.batch import Replay
+    from builder.runtime import read_ruleset
+
+    results = list(Replay(read_ruleset(example_playbook()), sample_conversations()))
+    with ExitStack() as stack:
+        writers = result_writers(stack, str(tmp_path / "d.parquet"), str(tmp_path / "report"))
+        for write in writers:
+            write(results[:10])
+            write(results[10:])
+    rows = pq.read_table(tmp_path / "d.parquet").to_pylist()
+    assert [r["id"] for r in rows] == [r.conversation_id for r in results]
+    assert [(r["escalated"], r["rule"], r["turn"]) for r in rows] == \
+        [(r.decision["escalated"], r.decision["rule"], r.decision["turn"]) for r in results]
+    csv_lines = (tmp_path / "report" / "decisions.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0].startswith("index,conversation_id,escalated") and len(csv_lines) == 1 + len(results)
