@@ -261,13 +261,14 @@ class ReplayDashboard(QWidget):
         self._set_running(True)
         self.status.setText(f"Replaying {self.source_name}…")
         if self.on_cluster.isChecked():
-            if not isinstance(source, Path) or source.suffix.lower() == ".csv":
+            cluster = self.cluster_for(source)
+            if cluster is None:
                 self._set_running(False)
                 self.progress.setFormat("not run")
                 self.status.setText("A cluster replays JSON Lines or Parquet files: choose such a library "
                                     "(Import… turns a CSV export into one).")
                 return
-            self.worker.start_cluster(self.document.ruleset, [source], scheduler=self.scheduler.text().strip() or None)
+            self.worker.start_cluster(self.document.ruleset, [source], scheduler=cluster or None)
             return
         processes = 1 if isinstance(source, list) else None
         self.worker.start(self.document.ruleset, source, processes=processes)
@@ -487,6 +488,13 @@ class ReplayDashboard(QWidget):
             charts={k: f"charts/{p.name}" for k, p in pngs.items()},
         )
 
+    def cluster_for(self, source: Any) -> str | None:
+        """Where a run of `source` goes: None in this process; "" a local cluster; else the scheduler
+        address. Only JSON Lines and Parquet files go to a cluster."""
+        if not self.on_cluster.isChecked() or not isinstance(source, Path) or source.suffix.lower() == ".csv":
+            return None
+        return self.scheduler.text().strip()
+
     def open_import(self) -> Any:
         """The Import… dialog; a library it writes becomes the chosen library, ready to run."""
         from widgets.replay.import_dialog import ImportDialog
@@ -503,7 +511,8 @@ class ReplayDashboard(QWidget):
 
     def open_compare(self) -> None:
         source, name = self.library_source()
-        dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider)
+        dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider,
+                               cluster=self.cluster_for(source))
         dialog.open_in_simulator.connect(self.open_in_simulator.emit)
         dialog.show()
         self.compare_dialog = dialog

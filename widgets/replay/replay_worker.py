@@ -105,6 +105,11 @@ class ReplayWorker(QObject):
         started for the run, or the cluster at `scheduler`. Progress counts finished partitions."""
         self._launch(lambda: self._cluster_replay(ruleset, paths, scheduler, workers, keep))
 
+    def start_cluster_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, paths: list[Any], *,
+                              scheduler: str | None = None, workers: int = 2) -> None:
+        """`start_compare` on Dask (`compare_archive`); `finished` carries `outcome.comparison`."""
+        self._launch(lambda: self._cluster_compare(ruleset_a, ruleset_b, paths, scheduler, workers))
+
     def start_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, *, fmt: str | None = None,
                       processes: int | None = 1) -> None:
         """Replay the same library with two rulesets; `finished` carries `outcome.comparison`."""
@@ -216,6 +221,24 @@ class ReplayWorker(QObject):
             outcome.findings = analyse(ruleset, fired=run.metrics.by_rule, total=run.metrics.total)
         with self._lock:
             self._state.done, self._state.errors = run.conversations, len(run.errors)
+            self._state.outcome = outcome
+
+    def _cluster_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, paths: list[Any], scheduler: str | None,
+                         workers: int) -> None:
+        from builder.replay.cluster import ArchiveProgress, compare_archive  # Dask loads only for this run
+
+        started = time.perf_counter()
+
+        def progress(p: ArchiveProgress) -> None:
+            with self._lock:
+                self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
+
+        comparison, errors, cancelled = compare_archive(ruleset_a, ruleset_b, paths, scheduler=scheduler,
+                                                        workers=workers, progress=progress, cancel=self._cancel.is_set)
+        outcome = ReplayOutcome(ruleset_b, paths[0] if len(paths) == 1 else paths, metrics=comparison.b,
+                                comparison=comparison, errors=[e for _path, e in errors],
+                                cancelled=cancelled or self._cancel.is_set(), seconds=time.perf_counter() - started)
+        with self._lock:
             self._state.outcome = outcome
 
     def _compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, fmt: str | None,

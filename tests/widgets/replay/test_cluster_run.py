@@ -82,3 +82,27 @@ def test_cancel_a_cluster_run(qtbot: Any, page: Any, scheduler: str, tmp_path: P
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     assert page.outcome.cancelled and len(page.outcome.results) < 1800
     assert page.status.text().startswith("Replay cancelled after") and page.run_button.isEnabled()
+
+
+def test_compare_revisions_on_the_cluster(qtbot: Any, page: Any, scheduler: str, tmp_path: Path) -> None:
+    from builder.replay.metrics import compare_replays
+
+    full = tmp_path / "full.json"
+    full.write_text(example_playbook().read_text(encoding="utf-8"), encoding="utf-8")
+    first_rule = page.document.ruleset.rules[0].id
+    page.document.remove_rule(first_rule)  # B: the current edits without rule 1
+    page.set_library_file(sample_conversations())
+    qtbot.mouseClick(page.on_cluster, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.scheduler, scheduler)
+    qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+    dialog = page.compare_dialog
+    assert dialog.cluster == scheduler
+    dialog.set_side_file(dialog.side_a, full)
+    qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.worker.running and dialog.compare_button.isEnabled(), timeout=60000)
+    expected = compare_replays(read_ruleset(example_playbook()), page.document.ruleset, sample_conversations())
+    got = dialog.comparison
+    assert got is not None and got.a == expected.a and got.b == expected.b and got.changed == expected.changed > 0
+    assert [c.conversation_id for c in got.no_longer_escalate] \
+        == [c.conversation_id for c in expected.no_longer_escalate]
+    dialog.close()
