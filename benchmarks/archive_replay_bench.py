@@ -63,6 +63,13 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def cpu_seconds() -> float:
+    """CPU time this process used so far (user + system): on a shared machine the wall time
+    depends on the others' load, the CPU time does not."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def single(folder: Path, out: Path) -> dict[str, Any]:
     """One process, shard after shard, as `simulate` would: decisions to a file, metrics kept."""
     from builder.engine import compile_ruleset
@@ -74,15 +81,15 @@ def single(folder: Path, out: Path) -> dict[str, Any]:
     ruleset = read_ruleset(example_playbook())
     compiled = compile_ruleset(ruleset)
     builder = MetricsBuilder(ruleset)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with open(out, "w", encoding="utf-8") as handle:
         for path in sorted(folder.glob("shard-*.jsonl")):
             for result in Replay(compiled, path, processes=1):
                 builder.add(result)
                 handle.write(json.dumps(result.decision, ensure_ascii=False) + "\n")
     wall = time.perf_counter() - started
-    return {"wall_s": wall, "conversations": builder.partial.total, "peak_rss_mb": peak_mb(),
-            "metrics": builder.metrics().to_dict()}
+    return {"wall_s": wall, "cpu_s": cpu_seconds() - cpu, "conversations": builder.partial.total,
+            "peak_rss_mb": peak_mb(), "metrics": builder.metrics().to_dict()}
 
 
 def on_cluster(folder: Path, out: Path, workers: int) -> dict[str, Any]:
@@ -103,14 +110,18 @@ def on_cluster(folder: Path, out: Path, workers: int) -> dict[str, Any]:
                 print(f"  cluster: {state.conversations:,} conversations, {state.fraction:.0%} of partitions, "
                       f"{time.perf_counter() - began:.0f} s", flush=True)
 
-        began = time.perf_counter()
+        began, cpu_before = time.perf_counter(), session.client.run(cpu_seconds)
+        client_cpu = cpu_seconds()
         with open(out, "w", encoding="utf-8") as handle:
             outcome = replay_archive(ruleset, [folder], session=session, progress=progress,
                                      on_results=lambda results: write_decision_lines((r.decision for r in results),
                                                                                       handle) and None)
         wall = time.perf_counter() - began
+        client_cpu = cpu_seconds() - client_cpu
         per_worker = session.client.run(peak_mb)
+        worker_cpu = {k: v - cpu_before.get(k, 0.0) for k, v in session.client.run(cpu_seconds).items()}
     return {"wall_s": wall, "start_up_s": start_up, "conversations": outcome.conversations,
+            "worker_cpu_s": sorted(worker_cpu.values()), "client_cpu_s": client_cpu,
             "workers": outcome.workers, "worker_peak_rss_mb": sorted(per_worker.values()),
             "client_peak_rss_mb": peak_mb(), "metrics": outcome.metrics.to_dict()}
 
@@ -148,6 +159,9 @@ def main() -> int:
               f"({one['wall_s'] / (many['wall_s'] + many['start_up_s']):.2f}x counting start-up)", flush=True)
         print(f"peak RSS per worker: {', '.join(f'{mb} MB' for mb in many['worker_peak_rss_mb'])}; "
               f"client {many['client_peak_rss_mb']} MB", flush=True)
+        print(f"CPU time: single process {one['cpu_s']:.1f} s; workers "
+              f"{' + '.join(f'{s:.1f} s' for s in many['worker_cpu_s'])}, client (scheduler, writing) "
+              f"{many['client_cpu_s']:.1f} s (the wall-time ratio depends on the machine's other load)", flush=True)
         same = one["metrics"] == many["metrics"]
         print(f"metrics equal to the single process: {same}", flush=True)
         return 0 if same else 1
