@@ -24,7 +24,10 @@ COMMANDS: dict[str, str] = {
     "evaluate": "measure a ruleset on labelled one-message utterances",
     "compare": "replay conversations with two rulesets and show what changed",
     "serve": "run the decision service: chatbots post events over HTTP and get decisions",
+    "import": "turn a chat platform's export into a conversation library (JSON Lines)",
+    "replay": "replay conversation libraries on a Dask cluster: decisions and the metrics summary",
 }
+MODULES = {"import": "import_"}  # a subcommand whose name is a Python keyword
 
 
 class UsageError(Exception):
@@ -60,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name == chosen:
-            modules[name] = importlib.import_module(f"builder.cli.{name}")
+            modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
             modules[name].add_arguments(p)
     args = parser.parse_args(argv)
     if args.command is None:

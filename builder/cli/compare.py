@@ -32,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the comparison as one JSON object")
     parser.add_argument("-j", "--processes", type=int, default=1, metavar="N",
                         help="worker processes per replay (default 1)")
+    parser.add_argument("--cluster", action="store_true",
+                        help="replay on a local Dask cluster, as 'replay' does (JSON Lines or Parquet libraries)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="replay on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (implies --cluster)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="worker processes of the local cluster (default 2)")
 
 
 def _load(path: str) -> Any:
@@ -107,6 +113,27 @@ def _as_json(comparison: Any) -> dict[str, Any]:
     }
 
 
+def _on_cluster(args: argparse.Namespace, ruleset_a: Any, ruleset_b: Any, bar: Progress) -> Any:
+    """The same comparison with each partition replayed on a Dask worker (`replay`'s path)."""
+    from builder.engine import compile_ruleset
+    from builder.replay.archive import ArchiveError
+    from builder.replay.cluster import ClusterUnreachable, DaskMissing, compare_archive
+
+    compile_ruleset(ruleset_a), compile_ruleset(ruleset_b)  # a broken ruleset stops before a cluster starts
+
+    def progress(state: Any) -> None:
+        bar.done_bytes = int(state.fraction * 1000)
+        bar.update(state.conversations)
+
+    try:
+        comparison, _errors, _cancelled = compare_archive(ruleset_a, ruleset_b, [args.conversations],
+                                                          scheduler=args.scheduler, workers=max(1, args.workers),
+                                                          progress=progress)
+    except (DaskMissing, ArchiveError, ClusterUnreachable) as exc:
+        raise UsageError(str(exc)) from None
+    return comparison
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         ruleset_a, ruleset_b = _load(args.ruleset_a), _load(args.ruleset_b)
@@ -120,8 +147,11 @@ def run(args: argparse.Namespace) -> int:
         bar.update(state.done)
 
     try:
-        comparison = compare_replays(ruleset_a, ruleset_b, args.conversations, fmt=args.format,
-                                     processes=max(1, args.processes), progress=progress)
+        if args.cluster or args.scheduler:
+            comparison = _on_cluster(args, ruleset_a, ruleset_b, bar)
+        else:
+            comparison = compare_replays(ruleset_a, ruleset_b, args.conversations, fmt=args.format,
+                                         processes=max(1, args.processes), progress=progress)
     except CompileError as exc:
         print("a ruleset cannot be evaluated:\n" + "\n".join(exc.problems), file=sys.stderr)
         return EXIT_PROBLEMS

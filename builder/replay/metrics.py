@@ -147,26 +147,56 @@ def _open_hours(ruleset: Ruleset) -> tuple[bool, ...]:
     return tuple(hours)
 
 
+@dataclass
+class MetricsPartial:
+    """The counts behind the metrics of part of a library, plain data: partials of separate parts
+    (a cluster's partitions) merge into exactly the counts of the whole."""
+
+    total: int = 0
+    escalated: int = 0
+    business: int = 0
+    offline: int = 0
+    tested: int = 0
+    passed: int = 0
+    by_trigger: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_turn: Counter[int] = field(default_factory=Counter)
+    by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    by_handoff: Counter[str] = field(default_factory=Counter)
+    expected_kind: Counter[str] = field(default_factory=Counter)
+    actual_kind: Counter[str] = field(default_factory=Counter)
+    correct_kind: Counter[str] = field(default_factory=Counter)
+    overall: list[int] = field(default_factory=lambda: [0, 0, 0])  # expected, actual, correct escalations
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    _SUMS = ("total", "escalated", "business", "offline", "tested", "passed")
+    _COUNTERS = ("by_trigger", "by_rule", "by_turn", "by_handoff", "expected_kind", "actual_kind", "correct_kind",
+                 "confusion")
+
+    def merge(self, other: MetricsPartial) -> None:
+        """Add another part's counts to these."""
+        for name in self._SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in self._COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        self.by_hour = [a + b for a, b in zip(self.by_hour, other.by_hour, strict=True)]
+        self.overall = [a + b for a, b in zip(self.overall, other.overall, strict=True)]
+
+
 class MetricsBuilder:
-    """Add results one at a time; `metrics()` at any moment (e.g. while a replay runs)."""
+    """Add results one at a time; `metrics()` at any moment (e.g. while a replay runs). Its counts
+    are a `MetricsPartial` (`partial`), so builders of separate parts merge (`merge`)."""
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         self.zone = _zone(ruleset)
         self.rule_trigger = {r.id: r.trigger for r in ruleset.rules}
         self._hours: Any = None
-        self.total = self.escalated = self.business = self.offline = 0
-        self.by_trigger: Counter[str] = Counter()
-        self.by_rule: Counter[str] = Counter()
-        self.by_turn: Counter[int] = Counter()
-        self.by_hour = [0] * 24
-        self.by_handoff: Counter[str] = Counter()
-        self.tested = self.passed = 0
-        self.expected_kind: Counter[str] = Counter()
-        self.actual_kind: Counter[str] = Counter()
-        self.correct_kind: Counter[str] = Counter()
-        self.overall = [0, 0, 0]  # expected, actual, correct escalations
-        self.confusion: Counter[tuple[str, str]] = Counter()
+        self.partial = MetricsPartial()
+
+    def merge(self, partial: MetricsPartial) -> None:
+        """Add the counts of another part of the library (another builder's `partial`)."""
+        self.partial.merge(partial)
 
     def _default_open(self, at: datetime) -> bool | None:
         schedule = self.ruleset.schedule(None)
@@ -177,69 +207,72 @@ class MetricsBuilder:
         return bool(self._hours.is_open(at))
 
     def add(self, result: ReplayResult) -> None:
-        self.total += 1
+        p = self.partial
+        p.total += 1
         decision = result.decision
         if decision.get("escalated"):
-            self.escalated += 1
-            self.by_trigger[str(decision.get("trigger"))] += 1
-            self.by_rule[str(decision.get("rule"))] += 1
-            self.by_turn[int(decision.get("turn") or 0)] += 1
-            self.by_handoff[str(decision.get("handoff"))] += 1
+            p.escalated += 1
+            p.by_trigger[str(decision.get("trigger"))] += 1
+            p.by_rule[str(decision.get("rule"))] += 1
+            p.by_turn[int(decision.get("turn") or 0)] += 1
+            p.by_handoff[str(decision.get("handoff"))] += 1
             at_text = decision.get("at")
             if at_text:
                 at = datetime.fromisoformat(str(at_text).replace("Z", "+00:00"))
                 if at.tzinfo is None:
                     at = at.replace(tzinfo=UTC)
-                self.by_hour[at.astimezone(self.zone).hour] += 1
+                p.by_hour[at.astimezone(self.zone).hour] += 1
                 is_open = result.open if result.open is not None else self._default_open(at)
                 if is_open is True:
-                    self.business += 1
+                    p.business += 1
                 elif is_open is False:
-                    self.offline += 1
+                    p.offline += 1
         if result.expect is not None:
             self._add_expectation(result.expect, decision, result.passed)
 
     def _add_expectation(self, expect: Mapping[str, Any], decision: Mapping[str, Any], passed: bool | None) -> None:
-        self.tested += 1
-        self.passed += bool(passed)
+        p = self.partial
+        p.tested += 1
+        p.passed += bool(passed)
         want = bool(expect.get("escalate"))
         got = bool(decision.get("escalated"))
         want_rule = expect.get("rule")
         want_kind = expect.get("trigger") or (self.rule_trigger.get(str(want_rule)) if want_rule else None)
         got_kind = decision.get("trigger") if got else None
-        self.overall[0] += want
-        self.overall[1] += got
-        self.overall[2] += want and got
+        p.overall[0] += want
+        p.overall[1] += got
+        p.overall[2] += want and got
         if want and want_kind:
-            self.expected_kind[str(want_kind)] += 1
+            p.expected_kind[str(want_kind)] += 1
         if got_kind:
-            self.actual_kind[str(got_kind)] += 1
+            p.actual_kind[str(got_kind)] += 1
         if want and got and want_kind and want_kind == got_kind:
-            self.correct_kind[str(want_kind)] += 1
+            p.correct_kind[str(want_kind)] += 1
         expected_label = (str(want_rule) if want_rule else UNSPECIFIED) if want else NONE
-        self.confusion[(expected_label, str(decision.get("rule")) if got else NONE)] += 1
+        p.confusion[(expected_label, str(decision.get("rule")) if got else NONE)] += 1
 
     def metrics(self) -> Metrics:
+        p = self.partial
         rules = self.ruleset.rules
-        by_rule = {r.id: self.by_rule.get(r.id, 0) for r in rules}
-        by_rule.update({k: v for k, v in self.by_rule.items() if k not in by_rule})
-        kinds = set(self.expected_kind) | set(self.actual_kind)
-        scores = {k: KindScore(self.expected_kind[k], self.actual_kind[k], self.correct_kind[k])
+        by_rule = {r.id: p.by_rule.get(r.id, 0) for r in rules}
+        by_rule.update({k: v for k, v in p.by_rule.items() if k not in by_rule})
+        kinds = set(p.expected_kind) | set(p.actual_kind)
+        scores = {k: KindScore(p.expected_kind[k], p.actual_kind[k], p.correct_kind[k])
                   for k in TRIGGER_KINDS if k in kinds}
         return Metrics(
-            total=self.total, escalated=self.escalated,
-            by_trigger={k: self.by_trigger.get(k, 0) for k in TRIGGER_KINDS},
+            total=p.total, escalated=p.escalated,
+            by_trigger={k: p.by_trigger.get(k, 0) for k in TRIGGER_KINDS},
             by_rule=by_rule,
-            never_fired=tuple(r.id for r in rules if r.enabled and not self.by_rule.get(r.id)),
-            by_turn=dict(sorted(self.by_turn.items())),
-            by_hour=tuple(self.by_hour), open_hours=_open_hours(self.ruleset),
-            business=self.business, offline=self.offline,
-            by_handoff={m: self.by_handoff.get(m, 0) for m in HANDOFF_MODES},
+            never_fired=tuple(r.id for r in rules if r.enabled and not p.by_rule.get(r.id)),
+            by_turn=dict(sorted(p.by_turn.items())),
+            by_hour=tuple(p.by_hour), open_hours=_open_hours(self.ruleset),
+            business=p.business, offline=p.offline,
+            by_handoff={m: p.by_handoff.get(m, 0) for m in HANDOFF_MODES},
             timezone=self.zone.key,
-            tested=self.tested, passed=self.passed, failed=self.tested - self.passed,
+            tested=p.tested, passed=p.passed, failed=p.tested - p.passed,
             scores=scores,
-            overall=KindScore(*self.overall) if self.tested else None,
-            confusion=dict(self.confusion),
+            overall=KindScore(*p.overall) if p.tested else None,
+            confusion=dict(p.confusion),
         )
 
 
@@ -337,6 +370,19 @@ class Comparison:
         return len(self.now_escalate) + len(self.no_longer_escalate) + len(self.other_rule) + len(self.other_turn)
 
 
+def change_kind(da: Mapping[str, Any], db: Mapping[str, Any]) -> str | None:
+    """How B's decision differs from A's: "now", "no" (longer), another "rule", another "turn", or None."""
+    if not da.get("escalated") and db.get("escalated"):
+        return "now"
+    if da.get("escalated") and not db.get("escalated"):
+        return "no"
+    if da.get("escalated") and da.get("rule") != db.get("rule"):
+        return "rule"
+    if da.get("escalated") and da.get("turn") != db.get("turn"):
+        return "turn"
+    return None
+
+
 def compare_results(pairs: Iterable[tuple[ReplayResult, ReplayResult]], ruleset_a: Ruleset,
                     ruleset_b: Ruleset) -> Comparison:
     """Sort each (A, B) pair of results for the same conversation into what changed."""
@@ -345,16 +391,9 @@ def compare_results(pairs: Iterable[tuple[ReplayResult, ReplayResult]], ruleset_
     for ra, rb in pairs:
         ma.add(ra)
         mb.add(rb)
-        da, db = ra.decision, rb.decision
-        change = Change(ra.index, ra.conversation_id, da, db)
-        if not da.get("escalated") and db.get("escalated"):
-            lists["now"].append(change)
-        elif da.get("escalated") and not db.get("escalated"):
-            lists["no"].append(change)
-        elif da.get("escalated") and da.get("rule") != db.get("rule"):
-            lists["rule"].append(change)
-        elif da.get("escalated") and da.get("turn") != db.get("turn"):
-            lists["turn"].append(change)
+        kind = change_kind(ra.decision, rb.decision)
+        if kind is not None:
+            lists[kind].append(Change(ra.index, ra.conversation_id, ra.decision, rb.decision))
     return Comparison(tuple(lists["now"]), tuple(lists["no"]), tuple(lists["rule"]), tuple(lists["turn"]),
                       ma.metrics(), mb.metrics())
 

@@ -324,6 +324,18 @@ def write_report(
     with open(csv_path, "w", encoding="utf-8", newline="") as out:
         write_decisions_csv(counted(), out)
     m = builder.metrics()
+    html_path = write_html_report(folder, m, ruleset, title=title, library=library, charts=charts,
+                                  with_findings=with_findings, svg_files=svg_files, csv_name=csv_path.name)
+    return ReportFiles(html_path, csv_path, m)
+
+
+def write_html_report(directory: str | Path, m: Metrics, ruleset: Ruleset, *, title: str = "", library: str = "",
+                      charts: Mapping[str, str] | None = None, with_findings: bool = True, svg_files: bool = False,
+                      csv_name: str | None = "decisions.csv") -> Path:
+    """`report.html` from metrics already computed (a cluster's merged metrics: the decisions are
+    written as they arrive, the page at the end); returns its path."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
     findings = analyse(ruleset, fired=m.by_rule, total=m.total) if with_findings else []
     if svg_files:
         (folder / "charts").mkdir(exist_ok=True)
@@ -331,7 +343,7 @@ def write_report(
             (folder / "charts" / f"{key}.svg").write_text(svg + "\n", encoding="utf-8")
     html_path = folder / "report.html"
     html_path.write_text(
-        render_html(m, ruleset, title=title, library=library, findings=findings, charts=charts, csv_name=csv_path.name),
+        render_html(m, ruleset, title=title, library=library, findings=findings, charts=charts, csv_name=csv_name),
         encoding="utf-8",
     )
-    return ReportFiles(html_path, csv_path, m)
+    return html_path

@@ -54,8 +54,9 @@ class CompareDialog(QDialog):
     open_in_simulator = Signal(object)
 
     def __init__(self, document: Document, source: Any, source_name: str, parent: QWidget | None = None,
-                 project_provider: Callable[[], Any] | None = None) -> None:
+                 project_provider: Callable[[], Any] | None = None, cluster: str | None = None) -> None:
         super().__init__(parent)
+        self.cluster = cluster  # None: in this process; "" a local Dask cluster; else a scheduler address
         self.setWindowTitle("Compare two revisions")
         self.setObjectName("compareDialog")
         self.document, self.source, self.source_name = document, source, source_name
@@ -172,6 +173,9 @@ class CompareDialog(QDialog):
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.status.setText(f"Replaying {self.source_name} with both revisions…")
+        if self.cluster is not None:
+            self.worker.start_cluster_compare(a, b, [self.source], scheduler=self.cluster or None)
+            return
         processes = 1 if isinstance(self.source, list) else None
         self.worker.start_compare(a, b, self.source, processes=processes)
 

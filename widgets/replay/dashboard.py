@@ -16,12 +16,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -101,14 +103,28 @@ class ReplayDashboard(QWidget):
         self.progress.setFormat("not run yet")  # reads as a status, not an empty field
         self.status = QLabel("Pick a library and press Run.", self)
         self.status.setObjectName("hint")
+        self.import_button = QPushButton("Import…", self)
+        self.import_button.setToolTip("Turn a chat platform's export (Rasa, Chatwoot, Zendesk, Intercom, CSV) "
+                                      "into a conversation library")
+        self.import_button.clicked.connect(self.open_import)
         self.compare_button = QPushButton("Compare revisions…", self)
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button = QPushButton("Export report…", self)
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._export_clicked)
-        for widget in (self.run_button, self.cancel_button):
+        self.on_cluster = QCheckBox("On a cluster", self)
+        self.on_cluster.setToolTip("Replay on Dask: a local cluster of 2 worker processes, or the scheduler "
+                                   "address given here (JSON Lines or Parquet libraries)")
+        self.scheduler = QLineEdit(self)
+        self.scheduler.setPlaceholderText("local cluster")
+        self.scheduler.setAccessibleName("Cluster scheduler address")
+        self.scheduler.setMaximumWidth(180)
+        self.scheduler.setEnabled(False)
+        self.on_cluster.toggled.connect(self.scheduler.setEnabled)
+        for widget in (self.run_button, self.cancel_button, self.on_cluster, self.scheduler):
             bar.addWidget(widget)
         bar.addWidget(self.progress, 1)
+        bar.addWidget(self.import_button)
         bar.addWidget(self.compare_button)
         bar.addWidget(self.export_button)
 
@@ -212,8 +228,9 @@ class ReplayDashboard(QWidget):
 
     def _library_chosen(self, index: int) -> None:
         if str(self.library.itemData(index)).startswith("choose:"):
-            chosen, _filter = QFileDialog.getOpenFileName(self, "Open a conversation library", "",
-                                                          "Conversations (*.jsonl *.json *.csv);;All files (*)")
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Open a conversation library", "",
+                "Conversations (*.jsonl *.json *.csv *.parquet);;All files (*)")
             if chosen:
                 self.set_library_file(chosen)
             else:
@@ -243,6 +260,16 @@ class ReplayDashboard(QWidget):
         self.progress.setFormat("starting…")
         self._set_running(True)
         self.status.setText(f"Replaying {self.source_name}…")
+        if self.on_cluster.isChecked():
+            cluster = self.cluster_for(source)
+            if cluster is None:
+                self._set_running(False)
+                self.progress.setFormat("not run")
+                self.status.setText("A cluster replays JSON Lines or Parquet files: choose such a library "
+                                    "(Import… turns a CSV export into one).")
+                return
+            self.worker.start_cluster(self.document.ruleset, [source], scheduler=cluster or None)
+            return
         processes = 1 if isinstance(source, list) else None
         self.worker.start(self.document.ruleset, source, processes=processes)
 
@@ -256,6 +283,9 @@ class ReplayDashboard(QWidget):
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.library.setEnabled(not running)
+        self.import_button.setEnabled(not running)
+        self.on_cluster.setEnabled(not running)
+        self.scheduler.setEnabled(not running and self.on_cluster.isChecked())
         self.compare_button.setEnabled(not running)
         self.export_button.setEnabled(not running and self.outcome is not None)
 
@@ -458,9 +488,31 @@ class ReplayDashboard(QWidget):
             charts={k: f"charts/{p.name}" for k, p in pngs.items()},
         )
 
+    def cluster_for(self, source: Any) -> str | None:
+        """Where a run of `source` goes: None in this process; "" a local cluster; else the scheduler
+        address. Only JSON Lines and Parquet files go to a cluster."""
+        if not self.on_cluster.isChecked() or not isinstance(source, Path) or source.suffix.lower() == ".csv":
+            return None
+        return self.scheduler.text().strip()
+
+    def open_import(self) -> Any:
+        """The Import… dialog; a library it writes becomes the chosen library, ready to run."""
+        from widgets.replay.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self)
+        dialog.imported.connect(self._library_imported)
+        dialog.show()
+        self.import_dialog = dialog
+        return dialog
+
+    def _library_imported(self, path: Path) -> None:
+        self.set_library_file(path)
+        self.status.setText(f"Imported {path.name}: press Run to replay it.")
+
     def open_compare(self) -> None:
         source, name = self.library_source()
-        dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider)
+        dialog = CompareDialog(self.document, source, name, parent=self, project_provider=self.project_provider,
+                               cluster=self.cluster_for(source))
         dialog.open_in_simulator.connect(self.open_in_simulator.emit)
         dialog.show()
         self.compare_dialog = dialog

@@ -99,6 +99,17 @@ class ReplayWorker(QObject):
         """Replay `source` (path, stream or list of conversation dicts) with `ruleset`."""
         self._launch(lambda: self._replay(ruleset, source, fmt, processes, keep))
 
+    def start_cluster(self, ruleset: Ruleset, paths: list[Any], *, scheduler: str | None = None, workers: int = 2,
+                      keep: bool = True) -> None:
+        """Replay JSON Lines or Parquet libraries on Dask: a LocalCluster of `workers` processes
+        started for the run, or the cluster at `scheduler`. Progress counts finished partitions."""
+        self._launch(lambda: self._cluster_replay(ruleset, paths, scheduler, workers, keep))
+
+    def start_cluster_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, paths: list[Any], *,
+                              scheduler: str | None = None, workers: int = 2) -> None:
+        """`start_compare` on Dask (`compare_archive`); `finished` carries `outcome.comparison`."""
+        self._launch(lambda: self._cluster_compare(ruleset_a, ruleset_b, paths, scheduler, workers))
+
     def start_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, *, fmt: str | None = None,
                       processes: int | None = 1) -> None:
         """Replay the same library with two rulesets; `finished` carries `outcome.comparison`."""
@@ -174,6 +185,60 @@ class ReplayWorker(QObject):
             outcome.findings = analyse(ruleset, fired=outcome.metrics.by_rule, total=outcome.metrics.total)
         with self._lock:
             self._state.done, self._state.errors = run.done, len(run.errors)
+            self._state.outcome = outcome
+
+    def _cluster_replay(self, ruleset: Ruleset, paths: list[Any], scheduler: str | None, workers: int,
+                        keep: bool) -> None:
+        from builder.replay.cluster import ArchiveProgress, replay_archive  # Dask loads only for this run
+
+        started = time.perf_counter()
+        outcome = ReplayOutcome(ruleset, paths[0] if len(paths) == 1 else paths)
+        live = MetricsBuilder(ruleset)
+        next_snapshot = [time.monotonic() + self.snapshot_seconds]
+
+        def progress(p: ArchiveProgress) -> None:
+            with self._lock:
+                self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
+
+        def on_results(results: list[ReplayResult]) -> None:
+            for result in results:
+                live.add(result)
+            if keep:
+                outcome.results.extend(results)
+            if time.monotonic() >= next_snapshot[0]:
+                snapshot = live.metrics()
+                with self._lock:
+                    self._state.snapshot, self._state.snapshot_new = snapshot, True
+                next_snapshot[0] = time.monotonic() + self.snapshot_seconds
+
+        run = replay_archive(ruleset, paths, scheduler=scheduler, workers=workers, on_results=on_results,
+                             progress=progress, cancel=self._cancel.is_set)
+        outcome.metrics = run.metrics
+        outcome.errors = [error for _path, error in run.errors]
+        outcome.cancelled = run.cancelled or self._cancel.is_set()
+        outcome.seconds = time.perf_counter() - started
+        if not outcome.cancelled:
+            outcome.findings = analyse(ruleset, fired=run.metrics.by_rule, total=run.metrics.total)
+        with self._lock:
+            self._state.done, self._state.errors = run.conversations, len(run.errors)
+            self._state.outcome = outcome
+
+    def _cluster_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, paths: list[Any], scheduler: str | None,
+                         workers: int) -> None:
+        from builder.replay.cluster import ArchiveProgress, compare_archive  # Dask loads only for this run
+
+        started = time.perf_counter()
+
+        def progress(p: ArchiveProgress) -> None:
+            with self._lock:
+                self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
+
+        comparison, errors, cancelled = compare_archive(ruleset_a, ruleset_b, paths, scheduler=scheduler,
+                                                        workers=workers, progress=progress, cancel=self._cancel.is_set)
+        outcome = ReplayOutcome(ruleset_b, paths[0] if len(paths) == 1 else paths, metrics=comparison.b,
+                                comparison=comparison, errors=[e for _path, e in errors],
+                                cancelled=cancelled or self._cancel.is_set(), seconds=time.perf_counter() - started)
+        with self._lock:
             self._state.outcome = outcome
 
     def _compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, fmt: str | None,
@@ -267,6 +332,6 @@ GC_FREEZE = _FrozenWhileRunning()
 
 def _message(exc: BaseException) -> str:
     """A sentence for the user: the replay's own errors are already worded for people."""
-    if isinstance(exc, (ReplayError, OSError, ValueError)):
+    if isinstance(exc, (ReplayError, OSError, ValueError, ImportError)) or exc.__class__.__name__ == "ArchiveError":
         return str(exc) or exc.__class__.__name__
     return f"The replay stopped unexpectedly ({exc.__class__.__name__}: {exc})."
