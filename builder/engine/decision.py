@@ -140,14 +140,23 @@ def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversati
 
     esc = rule.escalation
     team = ruleset.routing.team(esc.team) if esc is not None else None
+    # Only the names the template uses are computed (the transcript is not joined for a reply
+    # that does not show it); templates are parsed once per text (`templates.template_parts`).
+    names = templates.template_names(template.body)
+    if template.channel == "email":
+        names |= templates.template_names(template.subject or "")
+    events = [{"type": who, "text": text} for who, text in transcript] if names & _MESSAGE_NAMES else []
     context = templates.build_context(
-        visitor=visitor, events=[{"type": who, "text": text} for who, text in transcript], turn=turn,
+        visitor=visitor, events=events, turn=turn,
         handoff=handoff, rule=rule.name, trigger=rule.trigger, conversation_id=conversation_id,
         team=None if handoff is not None else (team.name if team else (esc.team if esc else None)),
-        priority=priority,
+        priority=priority, only=names,
     )
-    body: str = templates.render_template(template, context).body
+    body: str = templates.render(template.body, context, escape=templates.ESCAPES.get(template.channel))
     return body
+
+
+_MESSAGE_NAMES = frozenset({"summary", "transcript", "last_message"})
 
 
 def make_decision(

@@ -245,6 +245,16 @@ class OpenHours:
         day = self.local_date(at)
         return any(start <= at < end for offset in (2, 1, 0) for start, end in self.day_spans(day - offset * _DAY))
 
+    def around(self, at: datetime) -> tuple[bool, datetime | None, datetime | None]:
+        """`is_open(at)`, `next_open(at)` and `next_close(at)` from one look at the schedule (what
+        routing asks at every escalation)."""
+        at = aware(at)
+        for start, end in self.spans(at):
+            if start > at:
+                return False, start, at
+            return True, at, None if end - at > timedelta(days=SEARCH_DAYS) else end
+        return False, None, at
+
     def next_open(self, at: datetime) -> datetime | None:
         """The first instant at or after `at` when the team is open (`at` itself when open now);
         None when there is no opening within 366 days."""
@@ -289,9 +299,25 @@ class OpenHours:
         return None
 
 
-@lru_cache(maxsize=64)
+_by_identity: dict[int, OpenHours] = {}
+
+
 def open_hours(schedule: Schedule) -> OpenHours:
-    """The (cached) OpenHours of a schedule; schedules are immutable, so caching by value is safe."""
+    """The (cached) OpenHours of a schedule; schedules are immutable, so caching is safe. The same
+    object is found by identity first (hashing a schedule's nested tuples at every escalation cost
+    more than the answer), then by value."""
+    found = _by_identity.get(id(schedule))
+    if found is not None and found.schedule is schedule:
+        return found
+    found = _open_hours_by_value(schedule)
+    if len(_by_identity) > 256:
+        _by_identity.clear()
+    _by_identity[id(schedule)] = found
+    return found
+
+
+@lru_cache(maxsize=64)
+def _open_hours_by_value(schedule: Schedule) -> OpenHours:
     return OpenHours(schedule)
 
 
@@ -304,7 +330,7 @@ def relative_time(when: datetime, now: datetime, zone: ZoneInfo) -> str:
     """`when` as a person says it, relative to `now`, in `zone`: "today 16:30", "tomorrow 09:00",
     "Monday 09:00" (within a week), "2 January 09:00" (later; with the year beyond ~10 months)."""
     local, ref = aware(when).astimezone(zone), aware(now).astimezone(zone)
-    clock = local.strftime("%H:%M")
+    clock = f"{local.hour:02d}:{local.minute:02d}"  # strftime("%H:%M"), without its cost
     days = (local.date() - ref.date()).days
     if days == 0:
         return f"today {clock}"
