@@ -20,12 +20,12 @@ PUNCTUATION = ("!", "!!", "!!!!!", "?", "??", "???", "????", "?!", ".", "...", "
 
 
 def sentences(count: int, seed: int, lexicon: list[str]) -> Iterator[str]:
-    """`count` sentences of 1-24 pieces drawn from the lexicon, the rule words, emoji, emoticons
+    """`count` sentences of 1-16 pieces drawn from the lexicon, the rule words, emoji, emoticons
     and punctuation; some whole sentences in capitals, some words glued to punctuation or emoji."""
     rng = random.Random(seed)
     for _ in range(count):
         pieces = []
-        for _ in range(rng.randint(1, 24)):
+        for _ in range(rng.randint(1, 16)):
             kind = rng.random()
             if kind < 0.35:
                 word = rng.choice(lexicon)
