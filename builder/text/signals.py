@@ -71,15 +71,20 @@ def url_path(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
-def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
-    """A predicate on URL paths for a glob (`*` anything, `?` one char), compiled once.
+def url_matcher(pattern: str) -> tuple[bool, Callable[[str], Any]]:
+    """A glob (`*` anything, `?` one char) compiled once, as (whole URL?, regex match): a pattern
+    with a scheme ("https://…") is matched against the whole URL, any other against the path. A
+    page view parses its URL once (`url_path`) and gives every pattern the part it reads."""
+    match = re.compile(fnmatch.translate(pattern)).match
+    return "://" in pattern, match
 
-    A pattern with a scheme ("https://…") is matched against the whole URL instead of the path.
-    """
-    regex = re.compile(fnmatch.translate(pattern))
-    if "://" in pattern:
-        return lambda url: regex.match(url) is not None
-    return lambda url: regex.match(url_path(url)) is not None
+
+def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
+    """A predicate on URLs for a glob (see `url_matcher`), for a single test of one URL."""
+    whole, match = url_matcher(pattern)
+    if whole:
+        return lambda url: match(url) is not None
+    return lambda url: match(url_path(url)) is not None
 
 
 def _scorer() -> Any:
