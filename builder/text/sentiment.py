@@ -12,9 +12,14 @@ tokens in which each word looks at a fixed window of neighbours.
 
 The lexicon, the emoji descriptions and the rule constants are read from the installed
 `vaderSentiment` package (never copied), and `vaderSentiment` stays the oracle: the tests compare
-compound scores with it on real and generated sentences. The tokenization is VADER's own
-(whitespace split, punctuation stripped from words longer than two letters), not the phrase
-matcher's, because the rules are defined on VADER's tokens.
+compound scores with it on real and generated sentences.
+
+"In the single pass" here means: the message is read once, linearly, from this module's own
+tokenization — VADER's (whitespace split, punctuation stripped from words longer than two
+letters), not the phrase matcher's (`builder.text.matching` casefolds, splits on punctuation and
+stems), because VADER's rules and lexicon are defined on its own tokens and sharing the matcher's
+would change scores. Only the "but" shift works on the scores afterwards (n log n in the number
+of words, see `_but_shift`).
 """
 
 from __future__ import annotations
