@@ -147,6 +147,36 @@ class Runtime:
         return session
 
 
+def settle() -> None:
+    """Take what is alive now out of the garbage collector's way: a full collection, then
+    `gc.freeze()`, which moves every surviving object to a generation the collector never
+    traverses again. Call it once after loading the ruleset(s) in a long-running service: the
+    ruleset, compiled rules, lexicons and imported modules (~hundreds of thousands of objects)
+    are otherwise traversed by every full collection, one of which then pauses an `observe` call
+    (benchmarks/gc_bench.py). What the engine loads on first use is loaded first.
+
+    Frozen objects are still freed by reference counting; only garbage cycles among them would
+    stay. Sessions hold no reference cycles (tested), so a service may also settle now and then
+    (say once a second, between requests) to move long-lived sessions out of the way too: each
+    settle then collects only what is newer than the last one. It affects the host's objects too,
+    so the host decides when."""
+    import gc
+
+    _warm_up()
+    gc.collect()
+    gc.freeze()
+
+
+def _warm_up() -> None:
+    """Load now what the engine otherwise loads on first use (VADER's lexicon, the handoff
+    modules, rapidfuzz): the first conversation that needs them would pause for it (~10-20 ms)."""
+    from builder.handoff import routing, templates  # noqa: F401  (imported for their side: loaded)
+    from builder.text import sentiment
+
+    sentiment.compound("warm up")
+    import rapidfuzz.fuzz  # noqa: F401
+
+
 def load(path: str | Path) -> Runtime:
     """Read, validate and compile a ruleset file once. Raises RulesetLoadError (readable)."""
     from builder.format.io import RulesetFileError, read_ruleset_file

@@ -26,4 +26,5 @@ def examples(thorough: int) -> int:
     return thorough if PROFILE == "thorough" else max(10, thorough // 5)
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_DATA = ROOT.parent / "shared" / "data" / "dev"
+# `HANDOFF_DEV_DATA` points elsewhere (a worktree checked out beside the shared folder, not in it).
+DEV_DATA = Path(os.environ.get("HANDOFF_DEV_DATA") or ROOT.parent / "shared" / "data" / "dev")

@@ -129,8 +129,21 @@ def _route(ruleset: Ruleset, esc: Escalate, priority: str, at: datetime) -> Any:
     return route(ruleset, team=esc.team, priority=priority, handoff=esc.handoff, at=at)
 
 
+def said(transcript: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The messages of a session's transcript as template events; a visitor message without text
+    is an empty one, a bot message without text and a page view are left out."""
+    out = []
+    for event in transcript:
+        text = event.get("text")
+        if type(text) is str:
+            out.append({"type": event["type"], "text": text})
+        elif event["type"] == "visitor":
+            out.append({"type": "visitor", "text": ""})
+    return out
+
+
 def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversation_id: str,
-           visitor: Mapping[str, Any], transcript: list[tuple[str, str]], turn: int) -> str | None:
+           visitor: Mapping[str, Any], transcript: Sequence[Mapping[str, Any]], turn: int) -> str | None:
     """The deciding rule's chat reply, rendered by `builder.handoff.templates` (None without a reply)."""
     template_id = next((a.template for a in rule.actions if isinstance(a, Reply)), None)
     template = ruleset.template(template_id) if template_id is not None else None
@@ -140,23 +153,33 @@ def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversati
 
     esc = rule.escalation
     team = ruleset.routing.team(esc.team) if esc is not None else None
+    # Only the names the template uses are computed (the transcript is not joined for a reply
+    # that does not show it); templates are parsed once per text (`templates.template_parts`).
+    names = templates.template_names(template.body)
+    if template.channel == "email":
+        names |= templates.template_names(template.subject or "")
+    events = said(transcript) if names & _MESSAGE_NAMES else []
     context = templates.build_context(
-        visitor=visitor, events=[{"type": who, "text": text} for who, text in transcript], turn=turn,
+        visitor=visitor, events=events, turn=turn,
         handoff=handoff, rule=rule.name, trigger=rule.trigger, conversation_id=conversation_id,
         team=None if handoff is not None else (team.name if team else (esc.team if esc else None)),
-        priority=priority,
+        priority=priority, only=names,
     )
-    body: str = templates.render_template(template, context).body
+    body: str = templates.render(template.body, context, escape=templates.ESCAPES.get(template.channel))
     return body
+
+
+_MESSAGE_NAMES = frozenset({"summary", "transcript", "last_message"})
 
 
 def make_decision(
     ruleset: Ruleset, rule: Rule, *, conversation_id: str, turn: int, at: datetime, priority: str | None,
     tags: tuple[str, ...], notify: tuple[str, ...], visitor: Mapping[str, Any],
-    transcript: list[tuple[str, str]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
+    transcript: Sequence[Mapping[str, Any]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
     why: str = "", seen: Seen | None = None,
 ) -> Decision:
-    """The Decision for `rule` escalating at `at` (routing and reply filled when available)."""
+    """The Decision for `rule` escalating at `at` (routing and reply filled when available).
+    `transcript`: the session's events so far (read only when the reply shows messages)."""
     esc = rule.escalation
     if esc is None:  # pragma: no cover - callers only pass escalating rules
         raise ValueError(f"rule {rule.id!r} does not escalate")

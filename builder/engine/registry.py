@@ -26,7 +26,7 @@ from builder.engine.nodes import Getter
 from builder.engine.sources import Needs, Sources
 from builder.engine.state import State
 from builder.format.model import WEEKDAYS, Leaf
-from builder.text.signals import compile_url_pattern
+from builder.text.signals import url_matcher
 from rules_schema.catalog import Catalog
 
 # A fact's reader, and the same reading as a Python expression over `st` when it is a plain read
@@ -102,7 +102,7 @@ def _views_matching(src: Sources, leaf: Leaf, where: str, problems: list[str]) -
     i = src.url_pattern_ids.get(pattern)
     if i is None:
         i = src.url_pattern_ids[pattern] = len(src.url_patterns)
-        src.url_patterns.append(compile_url_pattern(pattern))
+        src.url_patterns.append(url_matcher(pattern))
     return (lambda st: st.pattern_views[i]), f"st.pattern_views[{i}]"
 
 

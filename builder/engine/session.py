@@ -419,22 +419,11 @@ class Session:
             self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=turn,
             at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
-            transcript=self._said(), timer=timer, trace=self._last_trace if self.tracing else None,
+            transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,
             why=explain_briefly(deciding, self.state),
             seen=Seen(self.compiled.ruleset, dict(self.visitor), self.transcript, len(self.transcript)),
         )
         return self.decision
-
-    def _said(self) -> list[tuple[str, str]]:
-        """The transcript as (who, text); a visitor message without text is an empty one."""
-        said = []
-        for event in self.transcript:
-            text = event.get("text")
-            if type(text) is str:
-                said.append((event["type"], text))
-            elif event["type"] == "visitor":
-                said.append(("visitor", ""))
-        return said
 
     def _record(self, now: float, timer: bool, before: tuple[list[int | None], list[float], int]) -> None:
         """Trace the evaluation. `before`: when each rule last fired, as it was before the

@@ -39,7 +39,7 @@ class Sources:
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
     patterns: PatternSet = field(default_factory=PatternSet)
     frustration_ids: frozenset[int] = frozenset()
-    url_patterns: list[Callable[[str], bool]] = field(default_factory=list)
+    url_patterns: list[tuple[bool, Callable[[str], Any]]] = field(default_factory=list)  # (whole URL?, match)
     url_pattern_ids: dict[str, int] = field(default_factory=dict)
     conv_pattern_ids: list[int] = field(default_factory=list)
     conv_similar_leaves: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)

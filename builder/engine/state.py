@@ -190,11 +190,11 @@ class State:
         self.set_visitor(self.visitor)
 
     def page_view(self, url: str) -> None:
-        path = url_path(url)
+        path = url_path(url)  # parsed once for every pattern
         self.url = path
         self.views += 1
-        for i, pred in enumerate(self.src.url_patterns):
-            if pred(url):
+        for i, (whole, match) in enumerate(self.src.url_patterns):
+            if match(url if whole else path) is not None:
                 self.pattern_views[i] += 1
 
     def cart(self, action: str) -> None:

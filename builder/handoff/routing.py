@@ -103,13 +103,14 @@ def team_hours(ruleset: Ruleset, team: str) -> OpenHours | None:
         return None
 
 
-def describe_next_open(hours: OpenHours | None, at: datetime, *, show_zone: bool = False) -> str | None:
+def describe_next_open(hours: OpenHours | None, at: datetime, *, show_zone: bool = False,
+                       known: tuple[datetime | None] | None = None) -> str | None:
     """The next opening for display: "now", "tomorrow 09:00", "Monday 09:00"; None when the team
-    does not open within a year."""
+    does not open within a year. `known`: the next opening already computed for `at`."""
     if hours is None:
         return "now"
     at = _aware(at)
-    when = hours.next_open(at)
+    when = known[0] if known is not None else hours.next_open(at)
     if when is None:
         return None
     text = "now" if when == at else relative_time(when, at, hours.zone)
@@ -144,12 +145,14 @@ def route(ruleset: Ruleset, *, team: str, priority: str, handoff: str, at: datet
     team_name = team_obj.name if team_obj is not None else team
     hours = team_hours(ruleset, team)
     zone = hours.zone if hours is not None else ZoneInfo("UTC")
-    is_open = hours.is_open(at) if hours is not None else True
+    if hours is not None:
+        is_open, next_open, close = hours.around(at)  # one look at the schedule for all three
+    else:
+        is_open, next_open, close = True, at, None
     if is_open:
         mode = handoff
     else:
         mode = "email" if handoff == "email" else routing.offline_mode
-    next_open = hours.next_open(at) if hours is not None else at
 
     sla = routing.sla_for(priority)
     promise_at: datetime | None
@@ -174,7 +177,6 @@ def route(ruleset: Ruleset, *, team: str, priority: str, handoff: str, at: datet
 
     promise: str | None = None
     if promise_at is not None:
-        close = hours.next_close(at) if hours is not None else None
         same_day = promise_at.astimezone(zone).date() == at.astimezone(zone).date()
         if sla is not None and is_open and same_day and (close is None or close >= promise_at):
             promise = f"within {duration_text(sla.minutes)}"
@@ -184,7 +186,7 @@ def route(ruleset: Ruleset, *, team: str, priority: str, handoff: str, at: datet
                 promise += f" ({zone.key})"
 
     backup = _backup(ruleset, team) if missed else None
-    nxt = describe_next_open(hours, at, show_zone=show_zone)
+    nxt = describe_next_open(hours, at, show_zone=show_zone, known=(next_open,))
     modes = catalog().handoff_modes
     if hours is None:
         reason = f"{team_name} has no business hours, so it is treated as open: {_label(modes, mode)}."

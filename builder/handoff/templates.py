@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from builder.format.model import Ruleset, Template
@@ -58,6 +58,24 @@ def unknown_placeholders(text: str) -> list[Placeholder]:
     return [p for p in find_placeholders(text) if p.name not in names]
 
 
+@lru_cache(maxsize=1024)
+def template_parts(text: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """`text` cut once into (literal text, placeholder name, fallback) parts, the last part with no
+    placeholder: a ruleset's templates are parsed once, not at every escalation."""
+    parts: list[tuple[str, str | None, str | None]] = []
+    at = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        parts.append((text[at:match.start()], match.group(1), match.group(2)))
+        at = match.end()
+    parts.append((text[at:], None, None))
+    return tuple(parts)
+
+
+def template_names(text: str) -> frozenset[str]:
+    """The placeholder names `text` uses (what a render has to look up)."""
+    return frozenset(name for _, name, _ in template_parts(text) if name is not None)
+
+
 def render(text: str, context: Mapping[str, Any], *, escape: Callable[[str], str] | None = None) -> str:
     """Fill the placeholders of `text` from `context`; never raises.
 
@@ -67,8 +85,7 @@ def render(text: str, context: Mapping[str, Any], *, escape: Callable[[str], str
         return ""
     names = placeholder_names()
 
-    def fill(match: Any) -> str:
-        name, fallback = match.group(1), match.group(2)
+    def fill(name: str, fallback: str | None) -> str:
         value = context.get(name) if name in names else None
         text_value = "" if value is None else str(value)
         if not text_value:
@@ -81,7 +98,12 @@ def render(text: str, context: Mapping[str, Any], *, escape: Callable[[str], str
             return ""
 
     try:
-        return PLACEHOLDER_RE.sub(fill, text)
+        out = []
+        for literal, name, fallback in template_parts(text):
+            out.append(literal)
+            if name is not None:
+                out.append(fill(name, fallback))
+        return "".join(out)
     except Exception:
         return text
 
@@ -169,34 +191,48 @@ def build_context(
     promise: str | None = None,
     next_open: str | None = None,
     backup_contact: str | None = None,
+    only: frozenset[str] | None = None,
 ) -> dict[str, str]:
     """The flat context templates see: every catalog placeholder name, each a string ("" = unknown).
 
     `conversation` (the conversation-format dict) supplies visitor, events and id unless given
     separately; pass only the events up to the decision. `handoff` is a `routing.Handoff`; the
-    explicit keywords override what it says. `rule` is the rule's name, `trigger` its kind id."""
+    explicit keywords override what it says. `rule` is the rule's name, `trigger` its kind id.
+    `only` computes just those names (the ones a template uses: the transcript is not joined for
+    a reply that does not show it); the others are then absent."""
     conversation = conversation or {}
     visitor = visitor if visitor is not None else (conversation.get("visitor") or {})
     events = events if events is not None else (conversation.get("events") or [])
-    summary = summary_events(events, turn)
-    values: dict[str, str] = {
-        "visitor.name": _text(visitor.get("name")),
-        "visitor.email": _text(visitor.get("email")),
-        "team": _text(team if team is not None else getattr(handoff, "team_name", None)),
-        "priority": _text(priority if priority is not None else getattr(handoff, "priority", None)),
-        "promise": _text(promise if promise is not None else getattr(handoff, "promise", None)),
-        "next_open": _text(next_open if next_open is not None else getattr(handoff, "next_open_text", None)),
-        "handoff": _text(mode if mode is not None else getattr(handoff, "mode", None)),
-        "rule": rule,
-        "trigger": trigger_label(trigger),
-        "summary": summary_text(events, turn),
-        "transcript": transcript_text(events),
-        "last_message": _text(summary[-1]["text"]) if summary else "",
-        "conversation_id": _text(conversation_id if conversation_id is not None else conversation.get("id")),
-        "backup_contact": _text(backup_contact if backup_contact is not None
-                                else getattr(handoff, "backup_contact", None)),
+    values: dict[str, Callable[[], str]] = {
+        "visitor.name": lambda: _text(visitor.get("name")),
+        "visitor.email": lambda: _text(visitor.get("email")),
+        "team": lambda: _text(team if team is not None else getattr(handoff, "team_name", None)),
+        "priority": lambda: _text(priority if priority is not None else getattr(handoff, "priority", None)),
+        "promise": lambda: _text(promise if promise is not None else getattr(handoff, "promise", None)),
+        "next_open": lambda: _text(next_open if next_open is not None else getattr(handoff, "next_open_text", None)),
+        "handoff": lambda: _text(mode if mode is not None else getattr(handoff, "mode", None)),
+        "rule": lambda: rule,
+        "trigger": lambda: trigger_label(trigger),
+        "summary": lambda: summary_text(events, turn),
+        "transcript": lambda: transcript_text(events),
+        "last_message": lambda: _last_message(events, turn),
+        "conversation_id": lambda: _text(conversation_id if conversation_id is not None else conversation.get("id")),
+        "backup_contact": lambda: _text(backup_contact if backup_contact is not None
+                                        else getattr(handoff, "backup_contact", None)),
     }
-    return {name: values.get(name, "") for name in sorted(placeholder_names())}
+    if only is not None:
+        return {name: values[name]() if name in values else "" for name in _sorted_names() if name in only}
+    return {name: values[name]() if name in values else "" for name in _sorted_names()}
+
+
+def _last_message(events: Sequence[Mapping[str, Any]], turn: int | None) -> str:
+    summary = summary_events(events, turn)
+    return _text(summary[-1]["text"]) if summary else ""
+
+
+@cache
+def _sorted_names() -> tuple[str, ...]:
+    return tuple(sorted(placeholder_names()))
 
 
 def sample_conversation(at: datetime, visitor: Mapping[str, Any] | None = None) -> dict[str, Any]:

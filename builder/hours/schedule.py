@@ -38,6 +38,7 @@ from builder.format.model import WEEKDAYS, HolidaySet, Schedule
 UTC = UTC
 SEARCH_DAYS = 366
 _DAY = timedelta(days=1)
+_WEEK_AHEAD = 9  # days `settled_spans` looks ahead (a promise rarely reaches further)
 
 Span = tuple[datetime, datetime]
 
@@ -154,6 +155,7 @@ class OpenHours:
             self._special.setdefault(parse_date(special.date), []).append(
                 minutes_span(special.start, special.end))
         self._days: dict[date, tuple[Span, ...]] = {}
+        self._settled: dict[date, tuple[Span, ...]] = {}
         self._holidays: dict[int, dict[date, str]] = {}
         hs = schedule.holidays
         self._ignored = {parse_date(d) for d in hs.ignore} if hs is not None else set()
@@ -245,6 +247,40 @@ class OpenHours:
         day = self.local_date(at)
         return any(start <= at < end for offset in (2, 1, 0) for start, end in self.day_spans(day - offset * _DAY))
 
+    def settled_spans(self, day: date) -> tuple[Span, ...]:
+        """The merged spans `spans` yields for a local `day` over its first `_WEEK_AHEAD` days,
+        without the last one (a later day could still extend it): cached per day, so the
+        questions routing asks at every escalation need no walk over the calendar."""
+        cached = self._settled.get(day)
+        if cached is None:
+            merged: list[Span] = []
+            for offset in range(-2, _WEEK_AHEAD):
+                for start, end in self.day_spans(day + offset * _DAY):
+                    if merged and start <= merged[-1][1]:
+                        merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+                    else:
+                        merged.append((start, end))
+            cached = tuple(merged[:-1])
+            if len(self._settled) > 4096:
+                self._settled.clear()
+            self._settled[day] = cached
+        return cached
+
+    def _ahead(self, at: datetime) -> list[Span]:
+        """The settled spans that end after `at` (possibly none: then ask `spans`)."""
+        return [span for span in self.settled_spans(self.local_date(at)) if span[1] > at]
+
+    def around(self, at: datetime) -> tuple[bool, datetime | None, datetime | None]:
+        """`is_open(at)`, `next_open(at)` and `next_close(at)` from one look at the schedule (what
+        routing asks at every escalation)."""
+        at = aware(at)
+        ahead = self._ahead(at)
+        for start, end in ahead or self.spans(at):
+            if start > at:
+                return False, start, at
+            return True, at, None if end - at > timedelta(days=SEARCH_DAYS) else end
+        return False, None, at
+
     def next_open(self, at: datetime) -> datetime | None:
         """The first instant at or after `at` when the team is open (`at` itself when open now);
         None when there is no opening within 366 days."""
@@ -281,6 +317,12 @@ class OpenHours:
         opening when closed); None when that is not reached within 366 days."""
         at = aware(at)
         left = timedelta(minutes=minutes)
+        for start, end in self._ahead(at):  # the cached week first; the full walk when beyond it
+            start = max(start, at)
+            if end - start >= left:
+                return start + left
+            left -= end - start
+        left = timedelta(minutes=minutes)
         for start, end in self.spans(at):
             start = max(start, at)
             if end - start >= left:
@@ -289,9 +331,25 @@ class OpenHours:
         return None
 
 
-@lru_cache(maxsize=64)
+_by_identity: dict[int, OpenHours] = {}
+
+
 def open_hours(schedule: Schedule) -> OpenHours:
-    """The (cached) OpenHours of a schedule; schedules are immutable, so caching by value is safe."""
+    """The (cached) OpenHours of a schedule; schedules are immutable, so caching is safe. The same
+    object is found by identity first (hashing a schedule's nested tuples at every escalation cost
+    more than the answer), then by value."""
+    found = _by_identity.get(id(schedule))
+    if found is not None and found.schedule is schedule:
+        return found
+    found = _open_hours_by_value(schedule)
+    if len(_by_identity) > 256:
+        _by_identity.clear()
+    _by_identity[id(schedule)] = found
+    return found
+
+
+@lru_cache(maxsize=64)
+def _open_hours_by_value(schedule: Schedule) -> OpenHours:
     return OpenHours(schedule)
 
 
@@ -304,7 +362,7 @@ def relative_time(when: datetime, now: datetime, zone: ZoneInfo) -> str:
     """`when` as a person says it, relative to `now`, in `zone`: "today 16:30", "tomorrow 09:00",
     "Monday 09:00" (within a week), "2 January 09:00" (later; with the year beyond ~10 months)."""
     local, ref = aware(when).astimezone(zone), aware(now).astimezone(zone)
-    clock = local.strftime("%H:%M")
+    clock = f"{local.hour:02d}:{local.minute:02d}"  # strftime("%H:%M"), without its cost
     days = (local.date() - ref.date()).days
     if days == 0:
         return f"today {clock}"

@@ -1,21 +1,20 @@
 """Derived conversation signals: sentiment, capitals, repetition, frustration phrases, pages.
 
 Each signal is a small function or tracker that costs work proportional to the new message (the
-repetition tracker compares with earlier messages inside rapidfuzz's C loop). Heavy libraries
-(VADER, rapidfuzz) load on first use so that importing the runtime stays cheap.
+repetition tracker compares with earlier messages inside rapidfuzz's C loop). Heavy data (VADER's
+lexicon, rapidfuzz) loads on first use so that importing the runtime stays cheap.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import operator
 import re
-import string
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from builder.text.matching import normalised_text
+from builder.text.sentiment import compound
 
 # Phrases that mean "the bot is not helping", matched with the same phrase matcher as rules.
 FRUSTRATION_PHRASES: tuple[str, ...] = (
@@ -42,44 +41,10 @@ COMMON_ACRONYMS: frozenset[str] = frozenset(
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
-_analyzer: Any = None
-_lexicon: Any = None
-# VADER strips these from both ends of a token (`SentiText._strip_punc_if_word`).
-_strip_punctuation = operator.methodcaller("strip", string.punctuation)
-
-
-def _load_analyzer() -> Any:
-    global _analyzer, _lexicon
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    _analyzer = SentimentIntensityAnalyzer()
-    _lexicon = _analyzer.lexicon.keys()
-    return _analyzer
-
-
-def has_sentiment_words(text: str) -> bool:
-    """False when VADER would score `text` exactly 0.0 because none of its tokens is in the
-    lexicon (VADER gives a valence only to lexicon items; boosters and negations merely modify
-    them). Only for ASCII text, where VADER's emoji step changes nothing; True otherwise."""
-    if _analyzer is None:
-        _load_analyzer()
-    if not text.isascii():
-        return True
-    tokens = text.lower().split()
-    # VADER looks up each token, or the token stripped of punctuation: either one being a lexicon
-    # key is necessary for a non-zero score (a superset test, in C).
-    return not _lexicon.isdisjoint(tokens) or not _lexicon.isdisjoint(map(_strip_punctuation, tokens))
-
-
 def sentiment(text: str) -> float:
-    """VADER compound score in [-1, 1]; 0.0 for an empty message. One analyzer per process;
-    messages without a single lexicon word skip VADER (its score is exactly 0.0 for them)."""
-    if not text.strip():
-        return 0.0
-    if not has_sentiment_words(text):
-        return 0.0
-    score: float = _analyzer.polarity_scores(text)["compound"]
-    return score
+    """VADER's compound score in [-1, 1] (0.0 for an empty message), computed by
+    `builder.text.sentiment` in time linear in the message (vaderSentiment itself is quadratic)."""
+    return compound(text)
 
 
 def caps_ratio(text: str, min_letters: int = 8) -> float:
@@ -106,15 +71,20 @@ def url_path(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
-def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
-    """A predicate on URL paths for a glob (`*` anything, `?` one char), compiled once.
+def url_matcher(pattern: str) -> tuple[bool, Callable[[str], Any]]:
+    """A glob (`*` anything, `?` one char) compiled once, as (whole URL?, regex match): a pattern
+    with a scheme ("https://…") is matched against the whole URL, any other against the path. A
+    page view parses its URL once (`url_path`) and gives every pattern the part it reads."""
+    match = re.compile(fnmatch.translate(pattern)).match
+    return "://" in pattern, match
 
-    A pattern with a scheme ("https://…") is matched against the whole URL instead of the path.
-    """
-    regex = re.compile(fnmatch.translate(pattern))
-    if "://" in pattern:
-        return lambda url: regex.match(url) is not None
-    return lambda url: regex.match(url_path(url)) is not None
+
+def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
+    """A predicate on URLs for a glob (see `url_matcher`), for a single test of one URL."""
+    whole, match = url_matcher(pattern)
+    if whole:
+        return lambda url: match(url) is not None
+    return lambda url: match(url_path(url)) is not None
 
 
 def _scorer() -> Any:

@@ -20,6 +20,8 @@ from builder.handoff.templates import (
     render_template,
     sample_context,
     summary_text,
+    template_names,
+    template_parts,
     unknown_placeholders,
 )
 from rules_schema.catalog import catalog
@@ -187,3 +189,24 @@ def test_sample_context_without_rules_or_teams() -> None:
     assert context["rule"] == "Sample rule"
     assert context["handoff"] == "instant"  # no schedule: treated as open
     assert render("{{promise | soon}}", context) == "soon"  # no SLA and open: nothing to promise
+
+
+@settings(max_examples=examples(50), deadline=None)
+@given(st.frozensets(st.sampled_from(sorted(placeholder_names())) | names, max_size=6), st.integers(1, 4))
+def test_a_context_of_only_some_names_has_the_full_contexts_values(only: frozenset[str], turn: int) -> None:
+    """Decisions compute only the names their reply uses; each one has its full-context value."""
+    conversation = {"id": "c-1", "visitor": {"name": "Ana", "email": "a@example.com"},
+                    "events": [{"type": "visitor", "text": f"message {i}"} for i in range(4)]
+                    + [{"type": "bot", "text": "bot"}]}
+    full = build_context(conversation=conversation, turn=turn, rule="Refunds", trigger="keyword", team="Billing",
+                         priority="high", promise="within 1 hour", mode="instant")
+    part = build_context(conversation=conversation, turn=turn, rule="Refunds", trigger="keyword", team="Billing",
+                         priority="high", promise="within 1 hour", mode="instant", only=only)
+    assert part == {name: value for name, value in full.items() if name in only}
+
+
+def test_template_names_and_parts() -> None:
+    text = "Hi {{visitor.name | there}}, {{ team }} answers {{promise}}."
+    assert template_names(text) == {"visitor.name", "team", "promise"}
+    assert template_parts(text)[0] == ("Hi ", "visitor.name", "there")
+    assert template_parts(text)[-1] == (".", None, None)

@@ -394,3 +394,41 @@ def test_is_open_agrees_with_minute_by_minute_reference(schedule: Schedule, wind
     closed_later = [k for k in range(probe, minutes) if not expected[k]]
     if closed_later:
         assert hours.next_close(window + timedelta(minutes=probe)) == window + timedelta(minutes=closed_later[0])
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(schedules(), st.sampled_from(WINDOW_STARTS), st.integers(-3 * 24 * 60, 40 * 24 * 60), st.integers(0, 59))
+def test_around_answers_the_three_questions_at_once(schedule: Schedule, window: datetime, minute: int,
+                                                    second: int) -> None:
+    """Routing asks `around` instead of `is_open`, `next_open` and `next_close` one by one."""
+    hours = OpenHours(schedule)
+    at = window + timedelta(minutes=minute, seconds=second)
+    assert hours.around(at) == (hours.is_open(at), hours.next_open(at), hours.next_close(at))
+
+
+def test_around_when_never_open_and_always_open() -> None:
+    at = datetime(2026, 1, 1, 12, 30, 15, tzinfo=UTC)
+    assert OpenHours(Schedule("never", "Never", "UTC")).around(at) == (False, None, at)
+    always = OpenHours(Schedule("always", "Always", "UTC", tuple(Interval(d, "00:00", "24:00") for d in WEEKDAYS)))
+    assert always.around(at) == (True, at, None)
+
+
+def _walked_business_minutes(hours: OpenHours, at: datetime, minutes: int) -> datetime | None:
+    """`add_business_minutes` by the full walk over `spans` (what the cached week must agree with)."""
+    left = timedelta(minutes=minutes)
+    for start, end in hours.spans(at):
+        start = max(start, at)
+        if end - start >= left:
+            return start + left
+        left -= end - start
+    return None
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(schedules(), st.sampled_from(WINDOW_STARTS), st.integers(-3 * 24 * 60, 40 * 24 * 60),
+       st.integers(0, 30 * 24 * 60))
+def test_add_business_minutes_from_the_cached_week_equals_the_walk(schedule: Schedule, window: datetime,
+                                                                   minute: int, minutes: int) -> None:
+    hours = OpenHours(schedule)
+    at = window + timedelta(minutes=minute, seconds=17)
+    assert hours.add_business_minutes(at, minutes) == _walked_business_minutes(hours, at, minutes)
