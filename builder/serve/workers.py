@@ -13,7 +13,6 @@ says which (the tests rely on it).
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
+from builder import runtime
 from builder.serve.logs import log, setup
 from builder.serve.settings import Settings
 
@@ -60,8 +60,7 @@ def serve_worker(settings: Settings, sock: socket.socket, app: Any = None) -> No
     for sig in (signal.SIGTERM, signal.SIGINT):
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, lambda *_: None)
-    gc.collect()
-    gc.freeze()  # the loaded rules live as long as the worker: keep them out of every collection
+    runtime.settle()  # the loaded rules live as long as the worker: out of every collection (DEPLOYING.md)
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     if not server.started:  # the lifespan refused to start (e.g. the store does not answer); it logged why
