@@ -33,14 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.analysis.rules import shadowing_rule
 from builder.editing.document import Document
 from builder.editing.events import Event
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.common.style import icon
-from widgets.common.undo_commands import ReplaceRuleCommand
+from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand
 from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
+from widgets.rules.order_warning import OrderWarning
 from widgets.rules.rule_graph import RuleGraph
 
 COOLDOWNS = (("once", "once per conversation"), ("every_turn", "at every matching message"),
@@ -147,6 +149,9 @@ class RuleEditor(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.setSpacing(10)
         layout.addWidget(self._build_header())
+        self.order_warning = OrderWarning()
+        self.order_warning.move_above_requested.connect(self.move_above)
+        layout.addWidget(self.order_warning)
         layout.addLayout(self._build_view_toggle())
         self.views = QStackedWidget()
         layout.addWidget(self.views, 1)
@@ -322,7 +327,32 @@ class RuleEditor(QWidget):
         self._clear_problems()
         for problem in problems:
             if self._rule_id is not None and self._problem_rule(problem) == self._rule_id:
-                self._place_problem(problem)
+                if not self._show_order_problem(problem):
+                    self._place_problem(problem)
+
+    def _show_order_problem(self, problem: Any) -> bool:
+        """A rule-order warning goes to the banner above the rule (True), with a fix if one exists."""
+        code = getattr(problem, "code", "")
+        if code == "analysis.shadowed" and self._rule_id is not None:
+            blocker = shadowing_rule(self.document.ruleset, self._rule_id)
+            if blocker is not None:
+                self.order_warning.show_shadowed(blocker)
+                return True
+        if code == "analysis.never_fires":
+            self.order_warning.show_never_fires(self._inline_text(str(getattr(problem, "message", ""))))
+        return False
+
+    def move_above(self, blocker_id: str) -> None:
+        """The one-click fix: move the shown rule just above the rule that always decides first."""
+        if self._rule is None or self._rule_id is None or self.document.ruleset.rule(blocker_id) is None:
+            return
+        old, new = self.document.index_of(self._rule_id), self.document.index_of(blocker_id)
+        if old > new:
+            blocker = self.document.ruleset.rule(blocker_id)
+            name = blocker.name if blocker is not None else blocker_id
+            self.undo_stack.push(MoveRuleCommand(self.document, old, new,
+                                                 f"Move rule '{self._rule.name}' above '{name}'"))
+            self.order_warning.clear()
 
     def _problem_rule(self, problem: Any) -> str | None:
         rule_id = getattr(problem, "rule_id", None)
@@ -442,5 +472,6 @@ class RuleEditor(QWidget):
 
     def _clear_problems(self) -> None:
         self.header_problem.hide()
+        self.order_warning.clear()
         self.condition_editor.clear_problems()
         self.action_cards.clear_problems()

@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QWidget,
 )
 
@@ -40,10 +39,12 @@ from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.menus import build_menus, build_toolbar, make_action
+from widgets.shell.page_tabs import PageTabs
 from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
+from widgets.shell.window_state import restore_splitters, restore_window_state, save_window_state
 
 _icon = icon  # add_page has a parameter named icon
 
@@ -55,6 +56,13 @@ RECOVERY_IDLE_MS = 2000
 PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
               "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
+
+
+def default_size() -> QSize:
+    """1280×800, or the screen's free area when that is smaller (a 1366×768 laptop)."""
+    screen = QGuiApplication.primaryScreen()
+    wanted = QSize(1280, 800)
+    return wanted if screen is None else wanted.boundedTo(screen.availableGeometry().size())
 
 
 class MainWindow(SavingWindow):
@@ -93,7 +101,7 @@ class MainWindow(SavingWindow):
         self.rules_page.setChildrenCollapsible(False)
         self.rule_list.setMinimumWidth(300)
 
-        self.pages = QTabWidget(self)
+        self.pages = PageTabs(self)
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
         self.pages.setAccessibleName("Pages")
@@ -132,10 +140,17 @@ class MainWindow(SavingWindow):
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._on_edited)
         subscribe(self, [(self.document.changed, self._update_rule_count)])
-        self.resize(QSize(1280, 800))
+        self.resize(default_size())
         self._update_title()
         self._update_rule_count()
         self._on_rule_selected(None)
+        restore_window_state(self)
+
+    def save_layout(self) -> None:
+        """Remember size, place, maximised state and splitters in the workspace (for the next start)."""
+        built = {self.pages.tabText(i): self.pages.widget(i) for i in range(self.pages.count())
+                 if self.pages.tabText(i) not in self._lazy_pages}
+        save_window_state(self, {title: page for title, page in built.items() if page is not None})
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -147,6 +162,7 @@ class MainWindow(SavingWindow):
         widget.setAccessibleName(widget.accessibleName() or f"{title} page")
         if icon is None and title in PAGE_ICONS:
             icon = _icon(PAGE_ICONS[title])
+        restore_splitters(self, title, widget)
         slot, self._lazy_slot = self._lazy_slot, None
         if slot is None:
             return self.pages.addTab(widget, icon or QIcon(), title)
@@ -155,8 +171,7 @@ class MainWindow(SavingWindow):
         self.pages.insertTab(index, widget, icon or self.pages.tabIcon(index), title)
         if was_current:
             self.pages.setCurrentIndex(index)
-        self.pages.removeTab(index + 1)
-        slot.deleteLater()
+        self.pages.removeTab(index + 1)  # deletes the placeholder with its scroll area
         return index
 
     def add_lazy_page(self, title: str, build: Callable[[], object], icon: QIcon | None = None) -> int:
@@ -398,6 +413,7 @@ class MainWindow(SavingWindow):
             event.ignore()
             return
         self.recovery_timer.stop()
+        self.save_layout()
         self.problems_panel.disconnect_document()
         if self.workspace is not None and not getattr(self.workspace, "closed", False):
             self.workspace.close()

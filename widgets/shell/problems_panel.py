@@ -10,6 +10,7 @@ Emits `problem_activated(problem)` when the user clicks a problem, `problems_cha
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from builder.analysis import rule_order
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
 from rules_schema import Problem, validate
@@ -29,6 +31,7 @@ SYNC_LIMIT_S = 0.030  # a full pass slower than this goes to the background
 MAX_PARTIAL = 25  # more changed rules than this: skip the estimate, wait for the full pass
 SYNC_RULES = 60  # before the first measurement, bigger rulesets are validated in the background
 
+log = logging.getLogger(__name__)
 _RULE_PATH = re.compile(r"^\$\.rules\[(\d+)\]")
 
 
@@ -47,8 +50,10 @@ class ValidationCache:
         self.validated: Ruleset | None = None
 
     def full(self, ruleset: Ruleset) -> list[Problem]:
-        """Validate everything (safe on a worker thread: it only reads the immutable ruleset)."""
-        return validate(ruleset.to_dict())
+        """Validate everything, then check rule order: a rule that can never fire, or that an
+        earlier rule always pre-empts, is a warning here too, not only in a replay report.
+        (Safe on a worker thread: it only reads the immutable ruleset.)"""
+        return validate(ruleset.to_dict()) + order_problems(ruleset)
 
     def absorb_full(self, ruleset: Ruleset, problems: list[Problem], current: Ruleset) -> None:
         """Take a full result for `ruleset`; rules edited since keep their newer partial result."""
@@ -94,6 +99,16 @@ class ValidationCache:
             for suffix, problem in entry.problems:
                 out.append(replace(problem, path=f"$.rules[{index}]{suffix}", rule_id=rule.id))
         return out + tail
+
+
+def order_problems(ruleset: Ruleset) -> list[Problem]:
+    """Rule-order findings as warnings; a ruleset the analysis cannot read yet (it has errors the
+    validator reports) simply has none."""
+    try:
+        return [finding.to_problem() for finding in rule_order(ruleset)]
+    except Exception as exc:  # the validator explains what is wrong; the order check waits for a fix
+        log.debug("rule order not checked: %s", exc)
+        return []
 
 
 class ProblemsPanel(QWidget):
