@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from builder.analysis.rules import shadowing_rule
 from builder.editing.document import Document
 from builder.editing.events import Event
+from builder.editing.naming import id_from_name
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.common.style import icon
@@ -135,6 +136,9 @@ class RuleEditor(QWidget):
         self.document, self.undo_stack = document, undo_stack
         self._rule_id: str | None = None
         self._rule: Rule | None = None
+        #: Ids of rules made since the last export: their id follows their name (never shown).
+        self.fresh_ids: set[str] = set()
+        self._rename_key = ""
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -199,7 +203,7 @@ class RuleEditor(QWidget):
         self.name_edit.setObjectName("ruleName")
         self.name_edit.setPlaceholderText("Rule name")
         self.name_edit.setAccessibleName("Rule name")
-        self.name_edit.textEdited.connect(lambda t: self._edit("name", t, "Rename rule", "name"))
+        self.name_edit.textEdited.connect(self._rename)
         self.enabled_box = QCheckBox("Enabled")
         self.enabled_box.setObjectName("enabledSwitch")
         self.enabled_box.toggled.connect(
@@ -288,6 +292,7 @@ class RuleEditor(QWidget):
     def show_rule(self, rule_id: str | None) -> None:
         rule = self.document.ruleset.rule(rule_id) if rule_id is not None else None
         self._rule_id = rule.id if rule else None
+        self._rename_key = f"rule:{self._rule_id}:name"
         self._clear_problems()
         self._refresh(rule)
 
@@ -440,6 +445,19 @@ class RuleEditor(QWidget):
             return
         key = f"rule:{self._rule_id}:{merge}" if merge else None
         self.undo_stack.push(ReplaceRuleCommand(self.document, self._rule_id, new_rule, text, key))
+
+    def _rename(self, name: str) -> None:
+        """Typing a name; a rule made since the last export gets an id spelled like its new name."""
+        if self._rule is None or self._rule_id is None:
+            return
+        renamed = replace(self._rule, name=name)
+        if self._rule_id in self.fresh_ids:
+            taken = [r.id for r in self.document.rules if r.id != self._rule_id]
+            renamed = replace(renamed, id=id_from_name(name, taken))
+            self.fresh_ids.add(renamed.id)
+        if renamed != self._rule:
+            self.undo_stack.push(ReplaceRuleCommand(self.document, self._rule_id, renamed,
+                                                    f"Rename rule to '{name}'", self._rename_key))
 
     def _edit(self, field: str, value: Any, text: str, merge: str | None = None) -> None:
         if self._rule is not None:

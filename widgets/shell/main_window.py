@@ -267,10 +267,14 @@ class MainWindow(SavingWindow):
             when=Group("all", (Leaf("message.text", "contains_any", ("talk to a human",)),)),
             actions=(Escalate("instant", teams[0].id if teams else "support", "normal"),),
         )
-        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), rule))
+        row = self._insert_row()
+        self.rule_editor.fresh_ids.add(rule.id)
+        self.undo_stack.push(InsertRuleCommand(self.document, row, rule))
         self.rule_list.clear_filter()
         self.rule_list.select_rule(rule.id)
-        self.statusBar().showMessage(f"Added '{name}'.", 4000)
+        above = f", below '{self.document.rules[row - 1].name}'" if row > 0 else " at the top"
+        self.statusBar().showMessage(f"Added '{name}' as rule {row + 1}{above}: the rules above it are checked "
+                                     "first.", 6000)
         return rule.id
 
     def duplicate_rule(self) -> str | None:
@@ -279,6 +283,7 @@ class MainWindow(SavingWindow):
             self.statusBar().showMessage("Select a rule to duplicate.", 4000)
             return None
         copy = replace(rule, id=self.document.unique_rule_id(f"{rule.id}-copy"), name=f"{rule.name} (copy)")
+        self.rule_editor.fresh_ids.add(copy.id)
         self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), copy,
                                                f"Duplicate rule '{rule.name}'"))
         self.rule_list.select_rule(copy.id)

@@ -115,6 +115,7 @@ class SavingWindow(QMainWindow):
                               parent=self)
         dialog.exec()
         if dialog.exported_to is not None:
+            self.rule_editor.fresh_ids.clear()  # exported: from now on every id stays as it is
             self.statusBar().showMessage(f"Exported to {dialog.exported_to}", 8000)
 
     def _ensure_saved(self) -> Any:

@@ -21,6 +21,7 @@ from builder.handoff.routing import describe_next_open
 from widgets.common.editor_page import subscribe
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
+from widgets.simulator.expectation_text import expectation_text
 from widgets.simulator.explanation import ExplanationPanel
 from widgets.simulator.handoff import HandoffView
 from widgets.simulator.library import LibraryBar, append_jsonl, ask_jsonl_path
@@ -226,12 +227,13 @@ class SimulatorPage(QWidget):
         except Exception as exc:
             self.status.setText(f"Could not save the test: {exc}")
             return None
-        expect = conversation["expect"]
-        outcome = f"escalates by rule {expect['rule']} at turn {expect['turn']}" if expect["escalate"] else \
-            "does not escalate"
-        self.status.setText(f"Saved “{conversation['id']}” to {where}: expects it {outcome}.")
+        outcome = expectation_text(conversation["expect"], self._rule_names())
+        self.status.setText(f"Saved “{conversation['id']}” to {where}: it {outcome}.")
         self.library.refresh()
         return conversation
+
+    def _rule_names(self) -> dict[str, str]:
+        return {rule.id: rule.name for rule in self.document.ruleset.rules}
 
     def load_conversation(self, conversation: dict[str, Any]) -> None:
         """Start over with `conversation`'s visitor and clock; its events wait for Next step / Play all."""
@@ -251,8 +253,8 @@ class SimulatorPage(QWidget):
         self.sim.restart()
         self.pending, self.pending_total = events, len(events)
         self.clock.set_start(start, self.zone)
-        expect = conversation.get("expect")
-        self.status.setText(f"Loaded “{self.sim.conversation_id}”" + (f" (expects {expect})" if expect else "")
+        expect = expectation_text(conversation.get("expect"), self._rule_names())
+        self.status.setText(f"Loaded “{self.sim.conversation_id}”" + (f" (it {expect})" if expect else "")
                             + ": Next step plays one event.")
         self.refresh()
 
