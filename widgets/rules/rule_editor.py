@@ -40,9 +40,10 @@ from builder.editing.naming import id_from_name
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.common.style import icon
-from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand
+from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand, SetRulesetCommand
 from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
+from widgets.rules.new_in_picker import NEW_TEAM, ask_name, with_new_team, with_new_template
 from widgets.rules.order_warning import OrderWarning
 from widgets.rules.rule_graph import RuleGraph
 
@@ -175,6 +176,7 @@ class RuleEditor(QWidget):
         body_layout.addWidget(then)
         self.action_cards = ActionCards()
         self.action_cards.actions_edited.connect(self._actions_edited)
+        self.action_cards.new_item_requested.connect(self.create_for_action)
         body_layout.addWidget(self.action_cards)
         body_layout.addStretch(1)
         self.scroll_area.setWidget(body)
@@ -458,6 +460,18 @@ class RuleEditor(QWidget):
         if renamed != self._rule:
             self.undo_stack.push(ReplaceRuleCommand(self.document, self._rule_id, renamed,
                                                     f"Rename rule to '{name}'", self._rename_key))
+
+    def create_for_action(self, kind: str, index: int) -> None:
+        """"+ New team…" / "+ New template…" in an action's picker: ask a name, add it, use it (one undo step)."""
+        if self._rule is None or not 0 <= index < len(self._rule.actions):
+            return
+        what = "team" if kind == NEW_TEAM else "reply template"
+        name = ask_name(self, what)
+        if name is None:
+            return
+        make = with_new_team if kind == NEW_TEAM else with_new_template
+        ruleset, _made = make(self.document.ruleset, self._rule, index, name)
+        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, f"Add {what} '{name}' to '{self._rule.name}'"))
 
     def _edit(self, field: str, value: Any, text: str, merge: str | None = None) -> None:
         if self._rule is not None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -33,6 +33,7 @@ from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
 from widgets.common.editor_page import subscribe
 from widgets.common.error_dialog import show_error
+from widgets.common.first_paint import hold_until_painted, painted
 from widgets.common.style import icon
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.rules.rule_editor import RuleEditor
@@ -84,6 +85,7 @@ class MainWindow(SavingWindow):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.setWindowIcon(icon("app"))
         self.setObjectName("mainWindow")
+        self._holds_work = hold_until_painted()
 
         self.rule_model = RuleListModel(self.document, self.undo_stack, self)
         self.rule_list = RuleList(self.rule_model, self)
@@ -151,6 +153,12 @@ class MainWindow(SavingWindow):
         built = {self.pages.tabText(i): self.pages.widget(i) for i in range(self.pages.count())
                  if self.pages.tabText(i) not in self._lazy_pages}
         save_window_state(self, {title: page for title, page in built.items() if page is not None})
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.__dict__.get("_holds_work"):
+            self._holds_work = False
+            painted()  # validation and previews waited for this first paint
+        return super().event(event)
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -341,7 +349,7 @@ class MainWindow(SavingWindow):
         self.undo_stack.setClean()
         self.rule_list.clear_filter()
         self.rule_list.select_rule(ruleset.rules[0].id if ruleset.rules else None)
-        self.problems_panel.schedule_validation()  # after the window has painted, not before
+        self.problems_panel.schedule_validation()  # waits for the first paint at start-up
         self._update_title()
 
     def open_project(self, name: str) -> bool:

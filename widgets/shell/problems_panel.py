@@ -21,9 +21,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem,
 from builder.analysis import rule_order
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
-from rules_schema import Problem, validate
+from rules_schema import Problem
 from widgets.common.background import run_in_background
 from widgets.common.editor_page import subscribe
+from widgets.common.first_paint import after_first_paint, waiting
 from widgets.common.style import icon
 
 DEBOUNCE_MS = 150
@@ -53,6 +54,8 @@ class ValidationCache:
         """Validate everything, then check rule order: a rule that can never fire, or that an
         earlier rule always pre-empts, is a warning here too, not only in a replay report.
         (Safe on a worker thread: it only reads the immutable ruleset.)"""
+        from rules_schema import validate  # at first use: the window paints before anything is checked
+
         return validate(ruleset.to_dict()) + order_problems(ruleset)
 
     def absorb_full(self, ruleset: Ruleset, problems: list[Problem], current: Ruleset) -> None:
@@ -82,6 +85,8 @@ class ValidationCache:
     def validate_rules(self, ruleset: Ruleset, rules: list[Rule]) -> None:
         """Re-validate `rules` one by one with the shared parts of `ruleset` (fast, partial)."""
         for rule in rules:
+            from rules_schema import validate
+
             single = replace(ruleset, rules=(rule,)).to_dict()
             found = [(p.path[m.end():], p) for p in validate(single) if (m := _RULE_PATH.match(p.path))]
             self._rules[rule.id] = _RuleEntry(rule, found)
@@ -126,6 +131,7 @@ class ProblemsPanel(QWidget):
         self._running = False
         self._rerun = False
         self._generation = 0
+        self._held = False
 
         self.summary = QLabel(self)
         self.summary.setObjectName("problemsSummary")
@@ -172,12 +178,23 @@ class ProblemsPanel(QWidget):
     @property
     def busy(self) -> bool:
         """True while a validation is scheduled or running (tests and export wait for it)."""
-        return self.timer.isActive() or self._running
+        return self._held or self.timer.isActive() or self._running
 
     def schedule_validation(self) -> None:
-        """Validate `DEBOUNCE_MS` after the last call (each edit restarts the wait)."""
+        """Validate `DEBOUNCE_MS` after the last call (each edit restarts the wait); at start-up, not
+        before the window has painted (the first check loads the schema and holiday machinery)."""
         self._generation += 1
+        if waiting():
+            if not self._held:
+                self._held = True
+                after_first_paint(self._release)
+            return
         self.timer.start()
+
+    def _release(self) -> None:
+        self._held = False
+        self.timer.start()
+
 
     def validate_now(self) -> None:
         """Validate the document as it is now: at once if that is fast, else estimate + background."""
