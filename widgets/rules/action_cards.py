@@ -179,7 +179,16 @@ class ActionCard(QFrame):
             self.owner.new_item_requested.emit(value, self.index)
             return
         if getattr(self.action, key) != value:
-            self.owner.replace_action(self.index, replace(self.action, **{key: value}))  # type: ignore[arg-type]
+            self.owner.replace_action(self.index, replace(self.action, **{key: value}),  # type: ignore[arg-type]
+                                      self._change_text(key, value))
+
+    def _change_text(self, key: str, value: Any) -> str:
+        """What the undo menu says: "Set team to “Billing”", "Edit tags" — never "Change action"."""
+        field = self.fields.get(key)
+        if isinstance(field, Picker):
+            label = next((lbl for lbl, data, _tip in field.items if data == value), str(value))
+            return f"Set {field.accessibleName().lower()} to \u201c{label}\u201d"
+        return f"Edit {key.replace('_', ' ')}"
 
     def can_show(self, action: Action) -> bool:
         """Whether every picker already lists the action's ids (else the card is rebuilt)."""
@@ -292,7 +301,8 @@ class ActionCards(QWidget):
             actions.insert(new, actions.pop(old))
             self.actions_edited.emit(tuple(actions), "Reorder actions", None)
 
-    def replace_action(self, index: int, action: Action) -> None:
+    def replace_action(self, index: int, action: Action, text: str = "") -> None:
         actions = list(self.action_list)
         actions[index] = action
-        self.actions_edited.emit(tuple(actions), "Change action", None)
+        label = catalog().actions.get(action.type, {}).get("label", action.type)
+        self.actions_edited.emit(tuple(actions), text or f"Change \u201c{label}\u201d", None)

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -45,6 +46,7 @@ from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
+from widgets.shell.undo_view import TextUndoGuard, next_command, show_page_of
 from widgets.shell.window_state import restore_splitters, restore_window_state, save_window_state
 
 _icon = icon  # add_page has a parameter named icon
@@ -234,12 +236,23 @@ class MainWindow(SavingWindow):
                                             "Copy the selected rule")
         self.delete_action = make_action(self, "De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
                                          "delete", "Delete the selected rule")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(icon("redo"))
+        self.undo_action = make_action(self, "&Undo", lambda: self.undo_redo(redo=False),
+                                       [QKeySequence("Ctrl+Z")], "undo", "Undo the last change")
+        self.redo_action = make_action(self, "&Redo", lambda: self.undo_redo(redo=True),
+                                       [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], "redo",
+                                       "Redo the change you undid")
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.undo_action.setText(f"&Undo {text}".rstrip()))
+        self.undo_stack.redoTextChanged.connect(lambda text: self.redo_action.setText(f"&Redo {text}".rstrip()))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        app = QApplication.instance()
+        if app is not None and not getattr(app, "_text_undo_guard", None):
+            app._text_undo_guard = TextUndoGuard(app)  # type: ignore[attr-defined]
+            app.installEventFilter(app._text_undo_guard)  # type: ignore[attr-defined]
         self.addActions([self.undo_action, self.redo_action])
         self.save_action = make_action(self, "&Save", lambda: self.save(), ["Ctrl+S"], "save",
                                        "Save a new revision")
@@ -252,6 +265,18 @@ class MainWindow(SavingWindow):
         self.quit_action = make_action(self, "&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
         self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts, [], None)
         self.about_action = make_action(self, "&About Handoff Builder", self.show_about, [], None)
+
+    def undo_redo(self, redo: bool) -> None:
+        """Undo (or redo) the last change, first bringing the page it changes into view."""
+        command = next_command(self.undo_stack, redo)
+        if command is None:
+            return
+        show_page_of(self, command)
+        if redo:
+            self.undo_stack.redo()
+        else:
+            self.undo_stack.undo()
+        self.statusBar().showMessage(f"{'Redid' if redo else 'Undid'}: {command.text()}", 4000)
 
     # --- rule commands ---------------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ class ChatPane(QWidget):
         text = self.input.text().strip()
         if not text:
             return
-        self.input.clear()
+        self.input.setText("")  # unlike clear(), forgets the typing: Ctrl+Z cannot bring a sent message back
         self.message_entered.emit(text)
 
     def set_lines(self, lines: list[ChatLine]) -> None:
