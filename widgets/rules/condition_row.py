@@ -210,6 +210,9 @@ class LeafRow(QFrame):
             outer.addLayout(below)
         self.problem_label = problem_label()
         outer.addWidget(self.problem_label)
+        if isinstance(self.value_editor, PhraseEditor):  # a refused phrase says why, under the row
+            self.value_editor.chips.refused.connect(
+                lambda message: show_inline_problem(self.problem_label, message, "error"))
 
     def _param_widget(self, kind: str | None) -> QWidget | None:
         if kind == "schedule":
