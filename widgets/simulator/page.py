@@ -286,6 +286,7 @@ class SimulatorPage(QWidget):
     def refresh(self) -> None:
         sim = self.sim
         self.chat.set_lines(self._chat_lines())
+        self.chat.set_handed_over(sim.decision is not None)
         self._refresh_explanation()
         decision = sim.decision
         shown = (decision, sim.ruleset, sim.error)
@@ -313,12 +314,27 @@ class SimulatorPage(QWidget):
         return f"{moment.astimezone(self.zone):%H:%M:%S}"
 
     def _chat_lines(self) -> list[ChatLine]:
+        """The transcript in the order things happened: a rule's reply or the handoff comes right
+        after the visitor message that caused it, even when a later message has the same time."""
         sim = self.sim
-        items: list[tuple[datetime, int, int, ChatLine]] = []
+        items: list[tuple[datetime, int, int, int, ChatLine]] = []
+        visitor_rows: list[int] = []  # event index of visitor message 1, 2, …
         for i, event in enumerate(sim.events):
+            if event.get("type") == "visitor":
+                visitor_rows.append(i)
             line = _event_line(event, self._time(event["at"]))
             if line is not None:
-                items.append((parse_iso(event["at"]), 0, i, line))
+                items.append((parse_iso(event["at"]), i, 0, 0, line))
+
+        def after(at: datetime, turn: Any) -> int:
+            """The event index a line caused at `at` (by visitor message `turn`) follows."""
+            if isinstance(turn, int) and 0 < turn <= len(visitor_rows):
+                row = visitor_rows[turn - 1]
+                if parse_iso(sim.events[row]["at"]) == at:
+                    return row
+            rows = [i for i, e in enumerate(sim.events) if parse_iso(e["at"]) <= at]
+            return rows[-1] if rows else -1
+
         session = sim.session
         names = {r.id: r.name for r in sim.ruleset.rules}
         groups: dict[datetime, list[Any]] = {}  # rules that fired without handing over, per evaluation
@@ -326,22 +342,24 @@ class SimulatorPage(QWidget):
             if not firing.escalate:
                 groups.setdefault(firing.at, []).append(firing)
         for i, (at, firings) in enumerate(groups.items()):
-            items.append((at, 1, i, ChatLine("note", _fired_note(firings, names), self._time(at))))
+            row = after(at, getattr(firings[0], "turn", None))
+            items.append((at, row, 1, i, ChatLine("note", _fired_note(firings, names), self._time(at))))
             for firing in firings:
                 for reply in self._replies(firing):
-                    items.append((at, 1, i, ChatLine("bot", reply, self._time(at), "rule reply")))
+                    items.append((at, row, 1, i, ChatLine("bot", reply, self._time(at), "rule reply")))
         decision = sim.decision
         if decision is not None and decision.at is not None:
             when = self._time(decision.at)
+            row = after(decision.at, None if decision.timer else decision.turn)
             if decision.timer:
-                items.append((decision.at, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
+                items.append((decision.at, row, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
             if decision.reply:
-                items.append((decision.at, 2, 0, ChatLine("handoff", decision.reply, when, decision.promise or "")))
-            items.append((decision.at, 3, 0, ChatLine(
-                "note", f"Handed over by “{decision.rule_name}” ({decision.handoff}); later events are ignored",
-                when)))
-        items.sort(key=lambda item: (item[0], item[1], item[2]))
-        return [item[3] for item in items]
+                items.append((decision.at, row, 2, 0, ChatLine("handoff", decision.reply, when, decision.promise or "")))
+            items.append((decision.at, row, 3, 0, ChatLine(
+                "note", f"Handed over to a person by “{decision.rule_name}” ({decision.handoff}). The conversation "
+                "is with your team now: start a new conversation to try again.", when)))
+        items.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
+        return [item[4] for item in items]
 
     def _replies(self, firing: Any) -> list[str]:
         """The chat replies of a rule that fired without handing over, rendered by `builder.handoff.templates`."""
