@@ -354,7 +354,8 @@ class SimulatorPage(QWidget):
             if decision.timer:
                 items.append((decision.at, row, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
             if decision.reply:
-                items.append((decision.at, row, 2, 0, ChatLine("handoff", decision.reply, when, decision.promise or "")))
+                handoff = ChatLine("handoff", decision.reply, when, decision.promise or "")
+                items.append((decision.at, row, 2, 0, handoff))
             items.append((decision.at, row, 3, 0, ChatLine(
                 "note", f"Handed over to a person by “{decision.rule_name}” ({decision.handoff}). The conversation "
                 "is with your team now: start a new conversation to try again.", when)))
