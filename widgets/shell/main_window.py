@@ -189,7 +189,8 @@ class MainWindow(SavingWindow):
 
         `build` must call `add_page` once (for example an `install_…(window)` function).
         """
-        placeholder = QLabel("Loading…", self)
+        placeholder = QLabel(f"Opening the {title} page…", self)
+        placeholder.setObjectName("pageLoading")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setAccessibleName(f"{title} page")
         self._lazy_pages[title] = (placeholder, build)
@@ -201,9 +202,14 @@ class MainWindow(SavingWindow):
         if pending is not None:
             placeholder, build = pending
             self._lazy_slot = placeholder
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)  # a slow page shows it is working
+            self.statusBar().showMessage(f"Opening the {title} page…")
+            self.statusBar().repaint()
             try:
                 build()
             finally:
+                QApplication.restoreOverrideCursor()
+                self.statusBar().clearMessage()
                 if self._lazy_slot is placeholder:  # build() never added its page
                     self._lazy_slot = None
                     log.warning("the %s page did not add itself", title)
