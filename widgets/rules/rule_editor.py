@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.analysis.gist import condition_depth, rule_gist
 from builder.analysis.rules import shadowing_rule
 from builder.editing.document import Document
 from builder.editing.events import Event
@@ -47,6 +48,7 @@ from widgets.rules.new_in_picker import NEW_TEAM, ask_name, with_new_team, with_
 from widgets.rules.order_warning import OrderWarning
 from widgets.rules.rule_graph import RuleGraph
 
+DIAGRAM_DEPTH = 4  # group levels from which a rule opens in the Diagram view
 COOLDOWNS = (("once", "once per conversation"), ("every_turn", "at every matching message"),
              ("after_minutes", "again after"))
 _RULE_PATH = re.compile(r"^\$\.rules\[(\d+)\](.*)$")
@@ -72,6 +74,7 @@ _FALLBACK_QSS = """
 #inlineProblem, #headerProblem, #patternMessage { color: #b91c1c; }
 #inlineProblem[severity="warning"], #headerProblem[severity="warning"] { color: #b45309; }
 #emptyHint { color: #94a3b8; font-style: italic; }
+#ruleGist { color: #1e293b; background: #f1f5f9; border-radius: 6px; padding: 6px 8px; }
 #addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px;
     background: transparent; }
 #addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
@@ -154,6 +157,12 @@ class RuleEditor(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.setSpacing(10)
         layout.addWidget(self._build_header())
+        self.gist = QLabel()
+        self.gist.setObjectName("ruleGist")
+        self.gist.setWordWrap(True)
+        self.gist.setTextFormat(Qt.TextFormat.PlainText)
+        self.gist.setAccessibleName("What this rule does")
+        layout.addWidget(self.gist)
         self.order_warning = OrderWarning()
         self.order_warning.move_above_requested.connect(self.move_above)
         layout.addWidget(self.order_warning)
@@ -293,9 +302,12 @@ class RuleEditor(QWidget):
 
     def show_rule(self, rule_id: str | None) -> None:
         rule = self.document.ruleset.rule(rule_id) if rule_id is not None else None
+        changed_rule = (rule.id if rule else None) != self._rule_id
         self._rule_id = rule.id if rule else None
         self._rename_key = f"rule:{self._rule_id}:name"
         self._clear_problems()
+        if rule is not None and changed_rule:  # a deeply nested rule reads best as a diagram
+            self.set_view(1 if condition_depth(rule.when) >= DIAGRAM_DEPTH else 0)
         self._refresh(rule)
 
     def set_view(self, index: int) -> None:
@@ -436,6 +448,7 @@ class RuleEditor(QWidget):
             widget.blockSignals(False)
         self.cooldown_minutes.setVisible(rule.cooldown.policy == "after_minutes")
         ruleset = self.document.ruleset
+        self.gist.setText(rule_gist(rule, ruleset))
         self.condition_editor.set_condition(rule.when, ruleset)
         self.action_cards.set_actions(rule.actions, ruleset, rule.id)
         if self.views.currentIndex() == 1:
