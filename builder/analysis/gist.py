@@ -8,6 +8,8 @@ the rule is (the full tree is the Sentence view and the Diagram).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from builder.analysis.wording import actions_text, leaf_text
 from builder.format.model import Condition, Escalate, Group, Leaf, Not, Rule, Ruleset
 
@@ -33,7 +35,7 @@ def _part(condition: Condition) -> str:
     return f"{word} of {count} further conditions holds" if count != 1 else _part(condition.children[0])
 
 
-def _parts(children: list[Condition]) -> list[str]:
+def _parts(children: Sequence[Condition]) -> list[str]:
     """The first two plain conditions in words, the rest (and every nested group) counted."""
     plain = [c for c in children if isinstance(c, Leaf) or (isinstance(c, Not) and isinstance(c.child, Leaf))]
     shown = [_part(c) for c in plain[:2]]
@@ -59,8 +61,8 @@ def rule_gist(rule: Rule, ruleset: Ruleset | None = None) -> str:
     if isinstance(root, Group) and len(root.children) == 1:
         root = root.children[0]
     if isinstance(root, Group):
-        positive = [c for c in root.children if not isinstance(c, Not)]
-        negative = [c.child for c in root.children if isinstance(c, Not)]
+        positive: list[Condition] = [c for c in root.children if not isinstance(c, Not)]
+        negative: list[Condition] = [c.child for c in root.children if isinstance(c, Not)]
         word = "and" if root.kind == "all" else "or"
         if root.kind == "any":
             positive, negative = list(root.children), []
