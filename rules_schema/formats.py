@@ -46,7 +46,7 @@ def re2_error(pattern: str) -> str | None:
         for needle, plain in _EXPLANATIONS:
             if detail.startswith(needle):
                 return plain
-        return detail or "RE2 cannot compile it"
+        return detail or "it is not a pattern the matcher understands"
     return None
 
 

@@ -8,7 +8,6 @@ stored or logged); the post runs off the UI thread (`widgets.common.background.r
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QP
 from builder.editing.document import Document
 from builder.format.model import Channel
 from builder.handoff.notify import SendResult, sample_notification, send
+from widgets.channels.readable_message import readable_message
 from widgets.common.background import run_in_background
 from widgets.common.form_helpers import set_text
 
@@ -101,7 +101,7 @@ class ChannelTestMixin:
             to = message.get("to") or "(no address yet)"
             text = f"To: {to}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
         else:
-            text = json.dumps(message, indent=2, ensure_ascii=False)
+            text = readable_message(message)  # the words the team sees, not the service's JSON
         if self.sent_preview.toPlainText() != text:
             self.sent_preview.setPlainText(text)
 

@@ -156,7 +156,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             self.type_combo.addItem(label, kind)
         self.type_combo.activated.connect(self._type_chosen)
         form.addRow("Kind", self.type_combo)
-        self.env_label = QLabel("URL variable")
+        self.env_label = QLabel("Secret link")
         self.env_edit = QLineEdit()
         self.env_edit.setAccessibleName("Environment variable holding the webhook URL")
         self.env_edit.setPlaceholderText("HANDOFF_SLACK_WEBHOOK_URL")
