@@ -150,6 +150,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         self.id_label.setObjectName("previewNote")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Id", self.id_label)
+        form.setRowVisible(self.id_label, False)  # ids are internal: a manager sees and types names only
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Channel type")
         for kind, label in TYPES.items():

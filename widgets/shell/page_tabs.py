@@ -9,22 +9,10 @@ window larger than the screen. Callers keep handing the tabs the page itself: `w
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
-
-class PageScroll(QScrollArea):
-    """A page's scroll area: the page fills it when there is room, scrolls when there is not."""
-
-    def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("pageScroll")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setWidget(page)
-        self.setAccessibleName(page.accessibleName())
+from widgets.common.page_scroll import PageScroll
 
 
 class PageTabs(QTabWidget):

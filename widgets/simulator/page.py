@@ -19,6 +19,7 @@ from builder.editing.document import Document
 from builder.handoff import templates
 from builder.handoff.routing import describe_next_open
 from widgets.common.editor_page import subscribe
+from widgets.common.page_scroll import PageScroll
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
 from widgets.simulator.expectation_text import expectation_text
@@ -70,13 +71,16 @@ class SimulatorPage(QWidget):
 
         side = QTabWidget(self)
         side.setDocumentMode(True)
-        side.addTab(self.events, "Events")
-        side.addTab(self.visitor, "Visitor")
+        side.addTab(PageScroll(self.events), "Events")  # scrolls on a laptop: the transcript keeps its room
+        side.addTab(PageScroll(self.visitor), "Visitor")
+        side.setMinimumHeight(120)
         self.side = side
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.chat)
         left.addWidget(side)
         left.setSizes([460, 220])
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self._titled("Why each rule fired or not", self.explanation))
         right.addWidget(self._titled("Handoff", self.handoff))

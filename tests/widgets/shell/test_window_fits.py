@@ -78,3 +78,13 @@ def test_size_maximised_state_and_splitters_come_back(qtbot: Any, tmp_path: Path
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Discard)
         third.close()
+
+
+def test_no_page_shows_an_internal_id_field(window: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    for title in ("Templates", "Channels"):
+        page = window.ensure_page(title)
+        window.pages.setCurrentWidget(page)
+        shown = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
+        assert "Id" not in shown, title
