@@ -143,6 +143,7 @@ class RuleEditor(QWidget):
         #: Ids of rules made since the last export: their id follows their name (never shown).
         self.fresh_ids: set[str] = set()
         self._rename_key = ""
+        self._auto_diagram = False  # the diagram is shown because the rule is deep, not by choice
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -307,11 +308,17 @@ class RuleEditor(QWidget):
         self._rename_key = f"rule:{self._rule_id}:name"
         self._clear_problems()
         if rule is not None and changed_rule:  # a deeply nested rule reads best as a diagram
-            self.set_view(1 if condition_depth(rule.when) >= DIAGRAM_DEPTH else 0)
+            if condition_depth(rule.when) >= DIAGRAM_DEPTH:
+                if self.views.currentIndex() == 0:
+                    self.set_view(1)
+                    self._auto_diagram = True
+            elif self._auto_diagram:  # back to the sentence, unless the manager chose the diagram
+                self.set_view(0)
         self._refresh(rule)
 
     def set_view(self, index: int) -> None:
         """0: the sentence editor, 1: the diagram (drawn only while it is shown)."""
+        self._auto_diagram = False
         self.views.setCurrentIndex(index)
         button = self.view_buttons.button(index)
         if button is not None and not button.isChecked():
@@ -344,10 +351,13 @@ class RuleEditor(QWidget):
         """Mark every problem of the shown rule next to its field, without moving the focus (for
         live validation: edits clear the marks, the next validation run puts back what remains)."""
         self._clear_problems()
-        for problem in problems:
-            if self._rule_id is not None and self._problem_rule(problem) == self._rule_id:
-                if not self._show_order_problem(problem):
-                    self._place_problem(problem)
+        mine = [p for p in problems if self._rule_id is not None and self._problem_rule(p) == self._rule_id]
+        broken = any(getattr(p, "severity", "") == "error" and ".when" in getattr(p, "path", "") for p in mine)
+        if broken and self._auto_diagram:
+            self.set_view(0)  # an error in the condition shows at its field, in the sentence
+        for problem in mine:
+            if not self._show_order_problem(problem):
+                self._place_problem(problem)
 
     def _show_order_problem(self, problem: Any) -> bool:
         """A rule-order warning goes to the banner above the rule (True), with a fix if one exists."""
