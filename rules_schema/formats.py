@@ -7,9 +7,12 @@ back-references and look-arounds, which is what keeps matching linear-time on vi
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import re2
-from jsonschema import FormatChecker
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would otherwise print every refused pattern to stderr
@@ -43,7 +46,7 @@ def re2_error(pattern: str) -> str | None:
         for needle, plain in _EXPLANATIONS:
             if detail.startswith(needle):
                 return plain
-        return detail or "RE2 cannot compile it"
+        return detail or "it is not a pattern the matcher understands"
     return None
 
 
@@ -54,7 +57,12 @@ def is_re2(instance: object) -> bool:
 
 @lru_cache(maxsize=1)
 def format_checker() -> FormatChecker:
-    """jsonschema's standard checkers (date, date-time, email, …) plus `re2`."""
+    """jsonschema's standard checkers (date, date-time, email, …) plus `re2`.
+
+    jsonschema is imported here, not at the top: the rule editor checks patterns with `re2_error`
+    alone and must not pay for the schema machinery at start-up."""
+    from jsonschema import FormatChecker
+
     checker = FormatChecker()
     checker.checks("re2")(is_re2)
     return checker

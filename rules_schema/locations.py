@@ -55,10 +55,9 @@ def _get(node: Any, part: Part) -> Any:
 
 
 def _title(kind: str, item: Any, index: int) -> str:
-    if isinstance(item, dict):
-        for key in ("name", "id"):
-            if isinstance(item.get(key), str) and item[key].strip():
-                return f"{kind} '{item[key]}'"
+    """"Rule 'Refunds'"; a nameless one by its place ("Rule 4"), never by its internal id."""
+    if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+        return f"{kind} '{item['name']}'"
     return f"{kind} {index + 1}"
 
 

@@ -1,7 +1,9 @@
-"""Render the README screenshots offscreen: main window, every page, problems panel, rule editor.
+"""Render the README screenshots offscreen at laptop size: main window, every page, problems, rule editor.
 
-Writes main_window.png (the rules page) and page_<name>.png for every other tab (page_business_hours.png…).
-Usage: python scripts/screenshots.py [--out docs/screenshots] [--size 1280x800]
+Writes main_window.png (the rules page) and page_<name>.png for every other tab (page_business_hours.png…),
+taken from the real window at 1366×768 (the smallest common laptop screen), so a page that does not fit
+shows it. The Simulator shows a short conversation and the Replay page a run of the sample library.
+Usage: python scripts/screenshots.py [--out docs/screenshots] [--size 1366x768]
 Runs on a throw-away workspace seeded with the example playbook, so it never touches yours.
 """
 
@@ -44,13 +46,29 @@ def page_file_name(title: str) -> str:
     return "page_" + "_".join(title.lower().split()) + ".png"
 
 
+def prepare(title: str, page: object) -> None:
+    """Give the Simulator a conversation and the Replay page a finished run before the picture."""
+    if title == "Simulator":
+        page.add_event({"type": "visitor", "text": "Hi, my card was charged twice"})  # type: ignore[attr-defined]
+        page.add_event({"type": "visitor", "text": "I want to talk to a human please"})  # type: ignore[attr-defined]
+        settle()
+    elif title == "Replay":
+        page.run()  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while (page.worker.running or page.outcome is None or page.drawing) \
+                and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            settle(100)
+        settle()
+
+
 def grab_pages(window: MainWindow, out: Path) -> None:
     """The whole window on every tab but the rules page (each page is built when first shown)."""
     for index in range(1, window.pages.count()):
         title = window.pages.tabText(index)
         window.pages.setCurrentIndex(index)
-        window.ensure_page(title)
+        page = window.ensure_page(title)
         settle()
+        prepare(title, page)
         window.grab().save(str(out / page_file_name(title)))
         print(out / page_file_name(title))
     window.pages.setCurrentWidget(window.rules_page)
@@ -60,7 +78,7 @@ def grab_pages(window: MainWindow, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--size", default="1366x768")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)

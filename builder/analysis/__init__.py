@@ -22,10 +22,11 @@ from builder.analysis.rules import (
     overlapping_handoffs,
     phrases_in_two_triggers,
     shadowed,
+    shadowing_rule,
 )
 from builder.format.model import Ruleset
 
-__all__ = ["Finding", "Severity", "analyse", "analyse_document", "fires_often"]
+__all__ = ["Finding", "Severity", "analyse", "analyse_document", "fires_often", "rule_order", "shadowing_rule"]
 
 DEFAULT_FIRE_THRESHOLD = 0.30
 
@@ -45,6 +46,13 @@ def analyse(ruleset: Ruleset, *, fired: Mapping[str, int] | None = None, total: 
     if fired is not None:
         findings += fires_often(ruleset, fired, total, threshold)
     return findings
+
+
+def rule_order(ruleset: Ruleset) -> list[Finding]:
+    """The findings about rule order a manager needs while editing (live, in the problems panel):
+    rules that can never fire, and rules an earlier rule always pre-empts."""
+    rules = analysed_rules(ruleset)
+    return never_fires(rules) + shadowed(ruleset, rules)[0]
 
 
 def analyse_document(document: Mapping[str, Any], **kwargs: Any) -> list[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from builder.text.matching import PhraseError, parse_phrase
 
@@ -18,8 +19,11 @@ _APOSTROPHES = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
 _NON_WORD = re.compile(r"[^\w*]+")
 
 
+@lru_cache(maxsize=65536)
 def words(phrase: str) -> tuple[str, ...]:
-    """The matcher's words of a phrase: stems, with a trailing `*` on prefix words; () if none."""
+    """The matcher's words of a phrase: stems, with a trailing `*` on prefix words; () if none.
+
+    Cached: the live rule-order check compares the same phrases after every edit."""
     try:
         parsed = parse_phrase(phrase)
     except PhraseError:

@@ -105,8 +105,9 @@ def shadowed(ruleset: Ruleset, rules: Sequence[Analysed]) -> tuple[list[Finding]
         a, b = rule_title(earlier.rule), rule_title(later.rule)
         out.append(Finding(
             "shadowed", "warning",
-            f"{b} never gets a chance: whenever it matches, the earlier rule {a} matches too and "
-            f"decides first (first-match mode). Move {b} above {a}, or narrow {a}.",
+            f"{b} can never fire, it never gets a chance. Whenever it matches, {a} above it matches "
+            f"too and decides first, because the first rule that matches wins. Move {b} above {a}, "
+            f"or narrow {a}.",
             (later.rule.id, earlier.rule.id), later.path))
     return out, pairs
 
@@ -202,3 +203,20 @@ def phrases_in_two_triggers(rules: Sequence[Analysed]) -> list[Finding]:
             f"{join_and(parts)}. Reports by trigger kind will count it under whichever fires first.",
             tuple(i.rule.id for i in involved), involved[-1].path))
     return out
+
+
+def shadowing_rule(ruleset: Ruleset, rule_id: str) -> Rule | None:
+    """The earlier rule that always decides before `rule_id` (None if the rule can fire).
+
+    For the one-click "move above" fix: the editor asks for the rule it shows only."""
+    if ruleset.settings.evaluation_mode != "first_match":
+        return None
+    index = next((i for i, r in enumerate(ruleset.rules) if r.id == rule_id), None)
+    if index is None:
+        return None
+    rules = [Analysed(i, r, dnf(r.when, f"$.rules[{i}].when")) for i, r in enumerate(ruleset.rules[: index + 1])]
+    later = rules[-1]
+    if not later.rule.enabled or later.terms is None:
+        return None
+    earlier = _first_escalating_shadow(later, rules[:-1])
+    return earlier.rule if earlier is not None else None

@@ -19,8 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from builder.format.model import Ruleset
-from rules_schema import Problem, migrate, validate
+from rules_schema import Problem, migrate
 from rules_schema.canonical import canonical_json, content_hash
+
+
+def _validate(document: Any) -> list[Problem]:
+    """`rules_schema.validate`, imported at first use: the JSON Schema machinery is a fifth of a
+    second of start-up, and the window paints before it validates anything."""
+    from rules_schema import validate
+
+    return validate(document)
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "ExportResult", "InvalidRuleset", "RulesetFileError", "atomic_write_text",
@@ -131,7 +139,7 @@ def read_ruleset_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 def check_document(document: Any) -> tuple[dict[str, Any], list[Problem]]:
     """(migrated document, all its problems): what `validate` shows and `load_ruleset` enforces."""
     migrated = migrate(document)
-    return migrated, validate(migrated)
+    return migrated, _validate(migrated)
 
 
 def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
@@ -153,7 +161,7 @@ def ruleset_to_edit(document: Mapping[str, Any]) -> Ruleset:
     try:
         return Ruleset.from_dict(migrated)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        problems = [p for p in validate(migrated) if p.severity == "error"][:5]
+        problems = [p for p in _validate(migrated) if p.severity == "error"][:5]
         listed = "\n".join(f"• {p.message}" for p in problems)
         raise ValueError(f"the ruleset is too damaged to edit:\n{listed or exc}") from exc
 
@@ -174,7 +182,7 @@ def canonical_document(ruleset_or_doc: Ruleset | Mapping[str, Any]) -> tuple[dic
         if any(p.is_error for p in problems):
             raise InvalidRuleset(problems)
         document = Ruleset.from_dict(migrated).to_dict()
-    problems = validate(document)
+    problems = _validate(document)
     if any(p.is_error for p in problems):
         raise InvalidRuleset(problems)
     return document, problems

@@ -31,8 +31,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_lib
-
 from builder.format.model import WEEKDAYS, HolidaySet, Schedule
 
 UTC = UTC
@@ -111,7 +109,10 @@ def wall_to_utc(day: date, minutes: int, zone: ZoneInfo) -> datetime:
 def country_holidays(country: str, subdivision: str | None, year: int) -> dict[date, str]:
     """The holidays the `holidays` package computes (English names where available).
 
-    Raises ScheduleError for an unknown country or subdivision."""
+    Raises ScheduleError for an unknown country or subdivision. The package is imported here, at
+    first use: it costs a tenth of a second of start-up the window does not need."""
+    import holidays as holidays_lib
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

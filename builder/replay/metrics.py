@@ -98,6 +98,30 @@ class Metrics:
     def rate_warning(self) -> bool:
         return self.rate_status in ("too_low", "too_high")
 
+    @property
+    def is_test_library(self) -> bool:
+        """Every conversation says what it expects: a library built to exercise the rules, whose
+        escalation rate says nothing about real traffic (so the healthy band does not apply)."""
+        return self.total > 0 and self.tested == self.total
+
+    @property
+    def verdict_status(self) -> str:
+        """"passed" / "failed" for a test library, else the rate's status against the healthy band."""
+        if self.is_test_library:
+            return "failed" if self.failed else "passed"
+        return self.rate_status
+
+    @property
+    def verdict(self) -> str:
+        """One sentence that says which kind of library this is and how it did."""
+        if self.is_test_library:
+            if self.failed:
+                return (f"Test library: {self.failed} of {self.tested} conversations did not get the outcome "
+                        f"they expect (judged by their expectations, not by the escalation rate).")
+            return (f"Test library: all {self.tested} conversations got the outcome they expect (judged by "
+                    f"their expectations, not by the escalation rate).")
+        return f"Real traffic: {self.rate_message}" if self.total else self.rate_message
+
     def confusion_labels(self) -> tuple[list[str], list[str]]:
         """Row labels (expected) and column labels (actual) of the confusion table."""
         rows = sorted({e for e, _ in self.confusion}, key=lambda r: (r == NONE, r))
@@ -114,6 +138,8 @@ class Metrics:
         return {
             "total": self.total, "escalated": self.escalated, "rate": self.rate,
             "rate_status": self.rate_status, "rate_message": self.rate_message,
+            "library": "tests" if self.is_test_library else "traffic", "verdict": self.verdict,
+            "verdict_status": self.verdict_status,
             "healthy_band": [HEALTHY_LOW, HEALTHY_HIGH], "warn_band": [WARN_LOW, WARN_HIGH],
             "by_trigger": self.by_trigger, "by_rule": self.by_rule, "never_fired": list(self.never_fired),
             "by_turn": {str(k): v for k, v in self.by_turn.items()}, "by_hour": list(self.by_hour),

@@ -239,7 +239,8 @@ def render_html(
     svg = charts_svg(m, ruleset)
     names = {r.id: r.name for r in ruleset.rules}
     title = title or f"Replay report: {ruleset.metadata.name}"
-    status_class = "warn" if m.rate_warning else ("ok" if m.rate_status == "healthy" else "")
+    status_class = ("warn" if m.verdict_status in ("too_low", "too_high", "failed")
+                    else ("ok" if m.verdict_status in ("healthy", "passed") else ""))
     source = f" on <b>{esc(library)}</b>" if library else ""
     parts = [
         f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{esc(title)}</title>"
@@ -255,7 +256,7 @@ def render_html(
         parts.append(f"<div>Expectations<b>{m.passed} passed, {m.failed} failed</b></div>")
     parts.append("</div>")
     parts.append(
-        f"<h2>Escalation rate</h2><p class='{status_class}'>{esc(m.rate_message)}</p>"
+        f"<h2>Escalation rate</h2><p class='{status_class}'>{esc(m.verdict)}</p>"
         f"{_chart('rate', svg, charts, 'escalation rate')}<p class=note>Green: the healthy 10-20% "
         f"band; yellow: 5-30%; outside it the rate needs attention.</p>"
     )

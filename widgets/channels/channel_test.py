@@ -9,7 +9,6 @@ deadline, no redirects, capped response); the outcome is one sentence.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from builder.editing.document import Document
 from builder.format.model import Channel
 from builder.handoff.notify import SendResult, sample_notification
 from widgets.channels.background_send import BackgroundSend, cancel_all
+from widgets.channels.readable_message import readable_message
 from widgets.common.form_helpers import set_text
 
 SEND_TIMEOUT_S = 5.0
@@ -104,7 +104,7 @@ class ChannelTestMixin:
             to = message.get("to") or "(no address yet)"
             text = f"To: {to}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
         else:
-            text = json.dumps(message, indent=2, ensure_ascii=False)
+            text = readable_message(message)  # the words the team sees, not the service's JSON
         if self.sent_preview.toPlainText() != text:
             self.sent_preview.setPlainText(text)
 

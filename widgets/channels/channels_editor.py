@@ -150,13 +150,14 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         self.id_label.setObjectName("previewNote")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Id", self.id_label)
+        form.setRowVisible(self.id_label, False)  # ids are internal: a manager sees and types names only
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Channel type")
         for kind, label in TYPES.items():
             self.type_combo.addItem(label, kind)
         self.type_combo.activated.connect(self._type_chosen)
         form.addRow("Kind", self.type_combo)
-        self.env_label = QLabel("URL variable")
+        self.env_label = QLabel("Secret link")
         self.env_edit = QLineEdit()
         self.env_edit.setAccessibleName("Environment variable holding the webhook URL")
         self.env_edit.setPlaceholderText("HANDOFF_SLACK_WEBHOOK_URL")

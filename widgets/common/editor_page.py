@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QMenu, QSplitte
 from builder.editing.document import Document
 from builder.editing.events import Event, Subscription
 from builder.format.model import Ruleset
-from rules_schema import Problem, validate
+from rules_schema import Problem
 from widgets.common.form_helpers import bullet, escape_html
 from widgets.common.style import icon
 from widgets.common.undo_commands import SetRulesetCommand
@@ -81,6 +81,8 @@ def problems_label(object_name: str, *, visible: bool = True) -> QLabel:
 
 def settings_problems(ruleset: Ruleset) -> list[Problem]:
     """The validator's problems of everything but the rules and tests (what the pages edit)."""
+    from rules_schema import validate  # at first use: the schema machinery is not start-up work
+
     return validate(replace(ruleset, rules=(), tests=()).to_dict())
 
 

@@ -77,6 +77,7 @@ class ReplaceRuleCommand(QUndoCommand):
         if not isinstance(other, ReplaceRuleCommand) or other.old_id != self.new_id:
             return False
         self.new_rule, self.new_id = other.new_rule, other.new_id
+        self.setText(other.text())  # "Rename rule to 'Legal hold'", not to its first letter
         return True
 
     def redo(self) -> None:

@@ -29,6 +29,9 @@ def coloured(colour: str, text: str) -> str:
     return f"<span style='color:{colour}'>{text}</span>"
 
 
+ANSWER_LINES = 7  # the longest answer (closed, holiday, callback, promise) wraps to about this many lines
+
+
 class WhatHappensMixin:
     """The "what happens at…" half of `HoursEditor` (a mixin so the page keeps one flat set of attributes)."""
 
@@ -78,6 +81,8 @@ class WhatHappensMixin:
         self.answer.setTextFormat(Qt.TextFormat.RichText)
         self.answer.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for the longest answer from the start: the panel must not jump as the text changes
+        self.answer.setMinimumHeight(ANSWER_LINES * self.answer.fontMetrics().lineSpacing() + 8)
         layout.addWidget(self.answer, 1)
         return box
 

@@ -45,7 +45,8 @@ from PySide6.QtWidgets import (
 from builder.analysis.promises import UnkeptPromise, unkept_promises
 from builder.analysis.references import offline_branches, offline_mode_missing
 from builder.editing.document import Document
-from builder.format.model import PRIORITIES, Ruleset, Sla, Team
+from builder.editing.naming import id_from_name
+from builder.format.model import PRIORITIES, Escalate, Ruleset, Sla, Team
 from rules_schema import Problem, validate
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import debounce_timer, problems_label, push_ruleset, subscribe
@@ -70,6 +71,8 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         self._loading = False
         self._stale = False
         self._structure: object = None
+        #: Teams added since the last export: their id follows their name (never shown).
+        self.fresh_team_ids: set[str] = set()
         self.problems: list[Problem] = []
         self.findings: list[Any] = []
         self.unkept: list[UnkeptPromise] = []
@@ -267,6 +270,7 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
                 name = QLineEdit(team.name)
                 name.setAccessibleName(f"Name of team {team.id}")
                 name.textEdited.connect(lambda text, tid=team.id: self._team_edit(tid, "name", text))
+                name.editingFinished.connect(lambda tid=team.id: self._team_named(tid))
                 combo = QComboBox()
                 combo.setAccessibleName(f"Schedule of team {team.id}")
                 for schedule_id, schedule_name in schedules:
@@ -415,12 +419,30 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
         ordered = tuple((p, sla[p]) for p in PRIORITIES if p in sla)
         self._set_routing("sla", ordered, text, merge_key)
 
+    def _team_named(self, team_id: str) -> None:
+        """A team added since the last export takes an id spelled like its name once it is typed
+        (never shown; its rules follow), in the same undo step as the rename."""
+        ruleset = self.document.ruleset
+        team = ruleset.routing.team(team_id)
+        if team is None or team_id not in self.fresh_team_ids:
+            return
+        new_id = id_from_name(team.name, [t.id for t in ruleset.routing.teams if t.id != team_id], "team")
+        if new_id == team_id:
+            return
+        self.fresh_team_ids.add(new_id)
+        teams = tuple(replace(t, id=new_id) if t.id == team_id else t for t in ruleset.routing.teams)
+        rules = tuple(replace(r, actions=tuple(replace(a, team=new_id) if isinstance(a, Escalate) and a.team == team_id
+                                               else a for a in r.actions)) for r in ruleset.rules)
+        self._push(replace(ruleset, rules=rules, routing=replace(ruleset.routing, teams=teams)),
+                   f"Rename team '{team.name}'", f"team:{team_id}:name")
+
     def add_team(self, name: str = "New team") -> str:
         ruleset = self.document.ruleset
         name = unique_name(name, {t.name for t in ruleset.routing.teams})
         team_id = unique_id(name, {t.id for t in ruleset.routing.teams}, "team")
         default = ruleset.schedule(None) or next(iter(ruleset.schedules), None)
         team = Team(team_id, name, default.id if default else "")
+        self.fresh_team_ids.add(team_id)
         self._push(
             replace(ruleset, routing=replace(ruleset.routing, teams=(*ruleset.routing.teams, team))),
             f"Add team '{name}'",

@@ -15,7 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QLineEdit, QMenu, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from widgets.rules.chip_paint import paint_chips
 
@@ -97,6 +106,8 @@ class ChipsEdit(QFrame):
     """
 
     values_edited = Signal(list)
+    refused = Signal(str)  # why typed text did not become a chip (too long), in words
+    MAX_PHRASE = 200  # characters: a visitor's phrase, not a pasted document
     PAD_X, CHIP_H, GAP, CLOSE_W, MAX_CHIP_W, INPUT_MIN_W = 8, 22, 4, 16, 260, 140
     MAX_LINES = 4  # a long phrase list folds to this many lines plus "+N more" until expanded
 
@@ -107,6 +118,7 @@ class ChipsEdit(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self._values: list[str] = []
+        self.last_refusal = ""
         self._rects: list[tuple[QRect, QRect]] = []  # (chip, its ✕) per value, for the current width
         self._hover_close = -1
         self.expanded = False
@@ -141,12 +153,21 @@ class ChipsEdit(QFrame):
         added = False
         for raw in values:
             value = raw.strip()
+            if len(value) > self.MAX_PHRASE:
+                self._refuse(f"A phrase can be at most {self.MAX_PHRASE} characters; this one has "
+                             f"{len(value):,}. Use a few words the visitor would write.")
+                continue
             if value and value.casefold() not in {v.casefold() for v in self._values}:
                 self._values.append(value)
                 added = True
         if added:
             self._changed()
             self.values_edited.emit(self.values())
+
+    def _refuse(self, message: str) -> None:
+        self.last_refusal = message
+        self.line_edit.setToolTip(message)
+        self.refused.emit(message)
 
     def remove_value(self, value: str) -> None:
         if value in self._values:

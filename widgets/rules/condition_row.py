@@ -76,10 +76,23 @@ def small_button(text: str, name: str, tip: str) -> QToolButton:
     return button
 
 
+NOT_ON, NOT_OFF = "NOT \u2713", "not \u25cb"  # "NOT ✓" (on, red) / "not ○" (off, faint)
+
+
 def not_toggle(negated: bool) -> QToolButton:
-    button = small_button("not", "notToggle", "Negate: holds when this does not")
+    """The "not" switch: its words say whether it is on ("NOT ✓") or off ("not ○"), not only its colour."""
+    button = small_button(NOT_OFF, "notToggle", "Negate: holds when this does not")
     button.setCheckable(True)
+
+    def show(on: bool) -> None:
+        button.setText(NOT_ON if on else NOT_OFF)
+        button.setToolTip("On: this holds when the condition does NOT hold. Click to switch off." if on
+                          else "Off. Click to negate: hold when this does not.")
+        button.setAccessibleName(f"Not, {'on' if on else 'off'}")
+
+    button.toggled.connect(show)
     button.setChecked(negated)
+    show(negated)
     return button
 
 
@@ -210,6 +223,9 @@ class LeafRow(QFrame):
             outer.addLayout(below)
         self.problem_label = problem_label()
         outer.addWidget(self.problem_label)
+        if isinstance(self.value_editor, PhraseEditor):  # a refused phrase says why, under the row
+            self.value_editor.chips.refused.connect(
+                lambda message: show_inline_problem(self.problem_label, message, "error"))
 
     def _param_widget(self, kind: str | None) -> QWidget | None:
         if kind == "schedule":

@@ -33,16 +33,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.analysis.gist import condition_depth, rule_gist
+from builder.analysis.rules import shadowing_rule
 from builder.editing.document import Document
 from builder.editing.events import Event
+from builder.editing.naming import id_from_name
 from builder.format.model import Cooldown, Rule, Ruleset
 from rules_schema.catalog import catalog
 from widgets.common.style import icon
-from widgets.common.undo_commands import ReplaceRuleCommand
+from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand, SetRulesetCommand
 from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
+from widgets.rules.new_in_picker import NEW_TEAM, ask_name, with_new_team, with_new_template
+from widgets.rules.order_warning import OrderWarning
 from widgets.rules.rule_graph import RuleGraph
 
+DIAGRAM_DEPTH = 4  # group levels from which a rule opens in the Diagram view
 COOLDOWNS = (("once", "once per conversation"), ("every_turn", "at every matching message"),
              ("after_minutes", "again after"))
 _RULE_PATH = re.compile(r"^\$\.rules\[(\d+)\](.*)$")
@@ -68,6 +74,7 @@ _FALLBACK_QSS = """
 #inlineProblem, #headerProblem, #patternMessage { color: #b91c1c; }
 #inlineProblem[severity="warning"], #headerProblem[severity="warning"] { color: #b45309; }
 #emptyHint { color: #94a3b8; font-style: italic; }
+#ruleGist { color: #1e293b; background: #f1f5f9; border-radius: 6px; padding: 6px 8px; }
 #addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px;
     background: transparent; }
 #addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
@@ -133,6 +140,10 @@ class RuleEditor(QWidget):
         self.document, self.undo_stack = document, undo_stack
         self._rule_id: str | None = None
         self._rule: Rule | None = None
+        #: Ids of rules made since the last export: their id follows their name (never shown).
+        self.fresh_ids: set[str] = set()
+        self._rename_key = ""
+        self._auto_diagram = False  # the diagram is shown because the rule is deep, not by choice
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -147,6 +158,15 @@ class RuleEditor(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.setSpacing(10)
         layout.addWidget(self._build_header())
+        self.gist = QLabel()
+        self.gist.setObjectName("ruleGist")
+        self.gist.setWordWrap(True)
+        self.gist.setTextFormat(Qt.TextFormat.PlainText)
+        self.gist.setAccessibleName("What this rule does")
+        layout.addWidget(self.gist)
+        self.order_warning = OrderWarning()
+        self.order_warning.move_above_requested.connect(self.move_above)
+        layout.addWidget(self.order_warning)
         layout.addLayout(self._build_view_toggle())
         self.views = QStackedWidget()
         layout.addWidget(self.views, 1)
@@ -166,6 +186,7 @@ class RuleEditor(QWidget):
         body_layout.addWidget(then)
         self.action_cards = ActionCards()
         self.action_cards.actions_edited.connect(self._actions_edited)
+        self.action_cards.new_item_requested.connect(self.create_for_action)
         body_layout.addWidget(self.action_cards)
         body_layout.addStretch(1)
         self.scroll_area.setWidget(body)
@@ -194,7 +215,7 @@ class RuleEditor(QWidget):
         self.name_edit.setObjectName("ruleName")
         self.name_edit.setPlaceholderText("Rule name")
         self.name_edit.setAccessibleName("Rule name")
-        self.name_edit.textEdited.connect(lambda t: self._edit("name", t, "Rename rule", "name"))
+        self.name_edit.textEdited.connect(self._rename)
         self.enabled_box = QCheckBox("Enabled")
         self.enabled_box.setObjectName("enabledSwitch")
         self.enabled_box.toggled.connect(
@@ -282,12 +303,22 @@ class RuleEditor(QWidget):
 
     def show_rule(self, rule_id: str | None) -> None:
         rule = self.document.ruleset.rule(rule_id) if rule_id is not None else None
+        changed_rule = (rule.id if rule else None) != self._rule_id
         self._rule_id = rule.id if rule else None
+        self._rename_key = f"rule:{self._rule_id}:name"
         self._clear_problems()
+        if rule is not None and changed_rule:  # a deeply nested rule reads best as a diagram
+            if condition_depth(rule.when) >= DIAGRAM_DEPTH:
+                if self.views.currentIndex() == 0:
+                    self.set_view(1)
+                    self._auto_diagram = True
+            elif self._auto_diagram:  # back to the sentence, unless the manager chose the diagram
+                self.set_view(0)
         self._refresh(rule)
 
     def set_view(self, index: int) -> None:
         """0: the sentence editor, 1: the diagram (drawn only while it is shown)."""
+        self._auto_diagram = False
         self.views.setCurrentIndex(index)
         button = self.view_buttons.button(index)
         if button is not None and not button.isChecked():
@@ -320,9 +351,37 @@ class RuleEditor(QWidget):
         """Mark every problem of the shown rule next to its field, without moving the focus (for
         live validation: edits clear the marks, the next validation run puts back what remains)."""
         self._clear_problems()
-        for problem in problems:
-            if self._rule_id is not None and self._problem_rule(problem) == self._rule_id:
+        mine = [p for p in problems if self._rule_id is not None and self._problem_rule(p) == self._rule_id]
+        broken = any(getattr(p, "severity", "") == "error" and ".when" in getattr(p, "path", "") for p in mine)
+        if broken and self._auto_diagram:
+            self.set_view(0)  # an error in the condition shows at its field, in the sentence
+        for problem in mine:
+            if not self._show_order_problem(problem):
                 self._place_problem(problem)
+
+    def _show_order_problem(self, problem: Any) -> bool:
+        """A rule-order warning goes to the banner above the rule (True), with a fix if one exists."""
+        code = getattr(problem, "code", "")
+        if code == "analysis.shadowed" and self._rule_id is not None:
+            blocker = shadowing_rule(self.document.ruleset, self._rule_id)
+            if blocker is not None:
+                self.order_warning.show_shadowed(blocker)
+                return True
+        if code == "analysis.never_fires":
+            self.order_warning.show_never_fires(self._inline_text(str(getattr(problem, "message", ""))))
+        return False
+
+    def move_above(self, blocker_id: str) -> None:
+        """The one-click fix: move the shown rule just above the rule that always decides first."""
+        if self._rule is None or self._rule_id is None or self.document.ruleset.rule(blocker_id) is None:
+            return
+        old, new = self.document.index_of(self._rule_id), self.document.index_of(blocker_id)
+        if old > new:
+            blocker = self.document.ruleset.rule(blocker_id)
+            name = blocker.name if blocker is not None else blocker_id
+            self.undo_stack.push(MoveRuleCommand(self.document, old, new,
+                                                 f"Move rule '{self._rule.name}' above '{name}'"))
+            self.order_warning.clear()
 
     def _problem_rule(self, problem: Any) -> str | None:
         rule_id = getattr(problem, "rule_id", None)
@@ -399,6 +458,7 @@ class RuleEditor(QWidget):
             widget.blockSignals(False)
         self.cooldown_minutes.setVisible(rule.cooldown.policy == "after_minutes")
         ruleset = self.document.ruleset
+        self.gist.setText(rule_gist(rule, ruleset))
         self.condition_editor.set_condition(rule.when, ruleset)
         self.action_cards.set_actions(rule.actions, ruleset, rule.id)
         if self.views.currentIndex() == 1:
@@ -410,6 +470,31 @@ class RuleEditor(QWidget):
             return
         key = f"rule:{self._rule_id}:{merge}" if merge else None
         self.undo_stack.push(ReplaceRuleCommand(self.document, self._rule_id, new_rule, text, key))
+
+    def _rename(self, name: str) -> None:
+        """Typing a name; a rule made since the last export gets an id spelled like its new name."""
+        if self._rule is None or self._rule_id is None:
+            return
+        renamed = replace(self._rule, name=name)
+        if self._rule_id in self.fresh_ids:
+            taken = [r.id for r in self.document.rules if r.id != self._rule_id]
+            renamed = replace(renamed, id=id_from_name(name, taken))
+            self.fresh_ids.add(renamed.id)
+        if renamed != self._rule:
+            self.undo_stack.push(ReplaceRuleCommand(self.document, self._rule_id, renamed,
+                                                    f"Rename rule to '{name}'", self._rename_key))
+
+    def create_for_action(self, kind: str, index: int) -> None:
+        """"+ New team…" / "+ New template…" in an action's picker: ask a name, add it, use it (one undo step)."""
+        if self._rule is None or not 0 <= index < len(self._rule.actions):
+            return
+        what = "team" if kind == NEW_TEAM else "reply template"
+        name = ask_name(self, what)
+        if name is None:
+            return
+        make = with_new_team if kind == NEW_TEAM else with_new_template
+        ruleset, _made = make(self.document.ruleset, self._rule, index, name)
+        self.undo_stack.push(SetRulesetCommand(self.document, ruleset, f"Add {what} '{name}' to '{self._rule.name}'"))
 
     def _edit(self, field: str, value: Any, text: str, merge: str | None = None) -> None:
         if self._rule is not None:
@@ -442,5 +527,6 @@ class RuleEditor(QWidget):
 
     def _clear_problems(self) -> None:
         self.header_problem.hide()
+        self.order_warning.clear()
         self.condition_editor.clear_problems()
         self.action_cards.clear_problems()

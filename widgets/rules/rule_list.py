@@ -270,7 +270,8 @@ class RuleList(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("ruleCount")
-        self.hint = QLabel("Drag rules to change their priority: the first rule that matches wins.", self)
+        self.hint = QLabel("Rules are checked from the top down: the first rule that matches decides, "
+                           "and the rules below it are not checked. Drag a rule to change its place.", self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
 
@@ -341,7 +342,8 @@ class RuleList(QWidget):
         self.hint.setText(
             "Clear the search to drag rules into a new order."
             if filtered
-            else "Drag rules to change their priority: the first rule that matches wins."
+            else "Rules are checked from the top down: the first rule that matches decides, and the rules below it "
+                           "are not checked. Drag a rule to change its place."
         )
         self._update_count()
 

@@ -331,7 +331,7 @@ class PatternEditor(ValueEditor):
         error = self.error
         self.edit.setProperty("invalid", bool(error))
         self.edit.setStyleSheet("QLineEdit { border: 1px solid #dc2626; }" if error else "")
-        self.message.setText(f"RE2 cannot use this pattern: {error}." if error else "")
+        self.message.setText(f"This pattern cannot be used: {error}." if error else "")
         self.message.setVisible(bool(error))
         self.result.setText(self._match_html(error))
 

@@ -230,6 +230,7 @@ class ExportDialog(QDialog):
         self.writing = True
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {path}…")
+        self.failed = False
         run_in_background(lambda: write_text_file(path, body),
                           lambda _: self._written(path, revision, digest), self._failed)
 
@@ -247,5 +248,7 @@ class ExportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.writing = False
         self.export_button.setEnabled(True)
-        self.status.setText("The file was not written.")
+        self.status.setText(f"The file was not written: {exc}")
+        self.status_icon.setPixmap(icon("error").pixmap(20, 20))  # never the green tick of "ready"
+        self.failed = True
         QMessageBox.warning(self, "Export failed", str(exc))

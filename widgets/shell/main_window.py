@@ -16,15 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QWidget,
 )
 
@@ -34,17 +34,21 @@ from builder.format.model import Escalate, Group, Leaf, Metadata, Rule, Ruleset
 from rules_schema import Problem, content_hash
 from widgets.common.editor_page import subscribe
 from widgets.common.error_dialog import show_error
+from widgets.common.first_paint import hold_until_painted, painted
 from widgets.common.style import icon
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, SetRulesetCommand
 from widgets.rules.rule_editor import RuleEditor
 from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell.menus import build_menus, build_toolbar, make_action
+from widgets.shell.page_tabs import PageTabs
 from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
 from widgets.shell.project_list import install_project_list
 from widgets.shell.saving import SavingWindow
 from widgets.shell.startup import read_ruleset_file
+from widgets.shell.undo_view import TextUndoGuard, next_command, show_page_of
+from widgets.shell.window_state import restore_splitters, restore_window_state, save_window_state
 from widgets.shell.workspace_notices import ask_open_backup, tell_damaged_project
 
 _icon = icon  # add_page has a parameter named icon
@@ -57,6 +61,13 @@ RECOVERY_IDLE_MS = 2000
 PAGE_ICONS = {"Rules": "rules", "Templates": "templates", "Business hours": "hours", "Routing": "routing",
               "Channels": "channels", "Simulator": "simulator", "Replay": "replay"}
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
+
+
+def default_size() -> QSize:
+    """1280×800, or the screen's free area when that is smaller (a 1366×768 laptop)."""
+    screen = QGuiApplication.primaryScreen()
+    wanted = QSize(1280, 800)
+    return wanted if screen is None else wanted.boundedTo(screen.availableGeometry().size())
 
 
 class MainWindow(SavingWindow):
@@ -78,6 +89,7 @@ class MainWindow(SavingWindow):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.setWindowIcon(icon("app"))
         self.setObjectName("mainWindow")
+        self._holds_work = hold_until_painted()
 
         self.rule_model = RuleListModel(self.document, self.undo_stack, self)
         self.rule_list = RuleList(self.rule_model, self)
@@ -95,7 +107,7 @@ class MainWindow(SavingWindow):
         self.rules_page.setChildrenCollapsible(False)
         self.rule_list.setMinimumWidth(300)
 
-        self.pages = QTabWidget(self)
+        self.pages = PageTabs(self)
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
         self.pages.setAccessibleName("Pages")
@@ -135,10 +147,23 @@ class MainWindow(SavingWindow):
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._on_edited)
         subscribe(self, [(self.document.changed, self._update_rule_count)])
-        self.resize(QSize(1280, 800))
+        self.resize(default_size())
         self._update_title()
         self._update_rule_count()
         self._on_rule_selected(None)
+        restore_window_state(self)
+
+    def save_layout(self) -> None:
+        """Remember size, place, maximised state and splitters in the workspace (for the next start)."""
+        built = {self.pages.tabText(i): self.pages.widget(i) for i in range(self.pages.count())
+                 if self.pages.tabText(i) not in self._lazy_pages}
+        save_window_state(self, {title: page for title, page in built.items() if page is not None})
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.__dict__.get("_holds_work"):
+            self._holds_work = False
+            painted()  # validation and previews waited for this first paint
+        return super().event(event)
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -150,6 +175,7 @@ class MainWindow(SavingWindow):
         widget.setAccessibleName(widget.accessibleName() or f"{title} page")
         if icon is None and title in PAGE_ICONS:
             icon = _icon(PAGE_ICONS[title])
+        restore_splitters(self, title, widget)
         slot, self._lazy_slot = self._lazy_slot, None
         if slot is None:
             return self.pages.addTab(widget, icon or QIcon(), title)
@@ -158,8 +184,7 @@ class MainWindow(SavingWindow):
         self.pages.insertTab(index, widget, icon or self.pages.tabIcon(index), title)
         if was_current:
             self.pages.setCurrentIndex(index)
-        self.pages.removeTab(index + 1)
-        slot.deleteLater()
+        self.pages.removeTab(index + 1)  # deletes the placeholder with its scroll area
         return index
 
     def add_lazy_page(self, title: str, build: Callable[[], object], icon: QIcon | None = None) -> int:
@@ -167,7 +192,8 @@ class MainWindow(SavingWindow):
 
         `build` must call `add_page` once (for example an `install_…(window)` function).
         """
-        placeholder = QLabel("Loading…", self)
+        placeholder = QLabel(f"Opening the {title} page…", self)
+        placeholder.setObjectName("pageLoading")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setAccessibleName(f"{title} page")
         self._lazy_pages[title] = (placeholder, build)
@@ -179,9 +205,14 @@ class MainWindow(SavingWindow):
         if pending is not None:
             placeholder, build = pending
             self._lazy_slot = placeholder
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)  # a slow page shows it is working
+            self.statusBar().showMessage(f"Opening the {title} page…")
+            self.statusBar().repaint()
             try:
                 build()
             finally:
+                QApplication.restoreOverrideCursor()
+                self.statusBar().clearMessage()
                 if self._lazy_slot is placeholder:  # build() never added its page
                     self._lazy_slot = None
                     log.warning("the %s page did not add itself", title)
@@ -214,12 +245,23 @@ class MainWindow(SavingWindow):
                                             "Copy the selected rule")
         self.delete_action = make_action(self, "De&lete rule", self.delete_rule, [QKeySequence(Qt.Key.Key_Delete)],
                                          "delete", "Delete the selected rule")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(icon("redo"))
+        self.undo_action = make_action(self, "&Undo", lambda: self.undo_redo(redo=False),
+                                       [QKeySequence("Ctrl+Z")], "undo", "Undo the last change")
+        self.redo_action = make_action(self, "&Redo", lambda: self.undo_redo(redo=True),
+                                       [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], "redo",
+                                       "Redo the change you undid")
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.undo_action.setText(f"&Undo {text}".rstrip()))
+        self.undo_stack.redoTextChanged.connect(lambda text: self.redo_action.setText(f"&Redo {text}".rstrip()))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        app = QApplication.instance()
+        if app is not None and not getattr(app, "_text_undo_guard", None):
+            app._text_undo_guard = TextUndoGuard(app)  # type: ignore[attr-defined]
+            app.installEventFilter(app._text_undo_guard)  # type: ignore[attr-defined]
         self.addActions([self.undo_action, self.redo_action])
         self.save_action = make_action(self, "&Save", lambda: self.save(), ["Ctrl+S"], "save",
                                        "Save a new revision")
@@ -232,6 +274,18 @@ class MainWindow(SavingWindow):
         self.quit_action = make_action(self, "&Quit", self.close, ["Ctrl+Q"], "quit", "Close Handoff Builder")
         self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts, [], None)
         self.about_action = make_action(self, "&About Handoff Builder", self.show_about, [], None)
+
+    def undo_redo(self, redo: bool) -> None:
+        """Undo (or redo) the last change, first bringing the page it changes into view."""
+        command = next_command(self.undo_stack, redo)
+        if command is None:
+            return
+        show_page_of(self, command)
+        if redo:
+            self.undo_stack.redo()
+        else:
+            self.undo_stack.undo()
+        self.statusBar().showMessage(f"{'Redid' if redo else 'Undid'}: {command.text()}", 4000)
 
     # --- rule commands ---------------------------------------------------------------------------
 
@@ -255,10 +309,14 @@ class MainWindow(SavingWindow):
             when=Group("all", (Leaf("message.text", "contains_any", ("talk to a human",)),)),
             actions=(Escalate("instant", teams[0].id if teams else "support", "normal"),),
         )
-        self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), rule))
+        row = self._insert_row()
+        self.rule_editor.fresh_ids.add(rule.id)
+        self.undo_stack.push(InsertRuleCommand(self.document, row, rule))
         self.rule_list.clear_filter()
         self.rule_list.select_rule(rule.id)
-        self.statusBar().showMessage(f"Added '{name}'.", 4000)
+        above = f", below '{self.document.rules[row - 1].name}'" if row > 0 else " at the top"
+        self.statusBar().showMessage(f"Added '{name}' as rule {row + 1}{above}: the rules above it are checked "
+                                     "first.", 6000)
         return rule.id
 
     def duplicate_rule(self) -> str | None:
@@ -267,6 +325,7 @@ class MainWindow(SavingWindow):
             self.statusBar().showMessage("Select a rule to duplicate.", 4000)
             return None
         copy = replace(rule, id=self.document.unique_rule_id(f"{rule.id}-copy"), name=f"{rule.name} (copy)")
+        self.rule_editor.fresh_ids.add(copy.id)
         self.undo_stack.push(InsertRuleCommand(self.document, self._insert_row(), copy,
                                                f"Duplicate rule '{rule.name}'"))
         self.rule_list.select_rule(copy.id)
@@ -324,7 +383,7 @@ class MainWindow(SavingWindow):
         self.undo_stack.setClean()
         self.rule_list.clear_filter()
         self.rule_list.select_rule(ruleset.rules[0].id if ruleset.rules else None)
-        self.problems_panel.schedule_validation()  # after the window has painted, not before
+        self.problems_panel.schedule_validation()  # waits for the first paint at start-up
         self._update_title()
 
     def open_project(self, name: str) -> bool:
@@ -406,6 +465,7 @@ class MainWindow(SavingWindow):
             event.ignore()
             return
         self.recovery_timer.stop()
+        self.save_layout()
         self.problems_panel.disconnect_document()
         if self.workspace is not None and not getattr(self.workspace, "closed", False):
             self.workspace.close()

@@ -10,6 +10,7 @@ Emits `problem_activated(problem)` when the user clicks a problem, `problems_cha
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, replace
@@ -17,11 +18,13 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from builder.analysis import rule_order
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
-from rules_schema import Problem, validate
+from rules_schema import Problem
 from widgets.common.background import run_in_background
 from widgets.common.editor_page import subscribe
+from widgets.common.first_paint import after_first_paint, waiting
 from widgets.common.style import icon
 
 DEBOUNCE_MS = 150
@@ -29,6 +32,7 @@ SYNC_LIMIT_S = 0.030  # a full pass slower than this goes to the background
 MAX_PARTIAL = 25  # more changed rules than this: skip the estimate, wait for the full pass
 SYNC_RULES = 60  # before the first measurement, bigger rulesets are validated in the background
 
+log = logging.getLogger(__name__)
 _RULE_PATH = re.compile(r"^\$\.rules\[(\d+)\]")
 
 
@@ -47,8 +51,12 @@ class ValidationCache:
         self.validated: Ruleset | None = None
 
     def full(self, ruleset: Ruleset) -> list[Problem]:
-        """Validate everything (safe on a worker thread: it only reads the immutable ruleset)."""
-        return validate(ruleset.to_dict())
+        """Validate everything, then check rule order: a rule that can never fire, or that an
+        earlier rule always pre-empts, is a warning here too, not only in a replay report.
+        (Safe on a worker thread: it only reads the immutable ruleset.)"""
+        from rules_schema import validate  # at first use: the window paints before anything is checked
+
+        return validate(ruleset.to_dict()) + order_problems(ruleset)
 
     def absorb_full(self, ruleset: Ruleset, problems: list[Problem], current: Ruleset) -> None:
         """Take a full result for `ruleset`; rules edited since keep their newer partial result."""
@@ -77,6 +85,8 @@ class ValidationCache:
     def validate_rules(self, ruleset: Ruleset, rules: list[Rule]) -> None:
         """Re-validate `rules` one by one with the shared parts of `ruleset` (fast, partial)."""
         for rule in rules:
+            from rules_schema import validate
+
             single = replace(ruleset, rules=(rule,)).to_dict()
             found = [(p.path[m.end():], p) for p in validate(single) if (m := _RULE_PATH.match(p.path))]
             self._rules[rule.id] = _RuleEntry(rule, found)
@@ -96,6 +106,16 @@ class ValidationCache:
         return out + tail
 
 
+def order_problems(ruleset: Ruleset) -> list[Problem]:
+    """Rule-order findings as warnings; a ruleset the analysis cannot read yet (it has errors the
+    validator reports) simply has none."""
+    try:
+        return [finding.to_problem() for finding in rule_order(ruleset)]
+    except Exception as exc:  # the validator explains what is wrong; the order check waits for a fix
+        log.debug("rule order not checked: %s", exc)
+        return []
+
+
 class ProblemsPanel(QWidget):
     """Plain-language problems with severity icons; click one to go to the rule and field."""
 
@@ -111,6 +131,7 @@ class ProblemsPanel(QWidget):
         self._running = False
         self._rerun = False
         self._generation = 0
+        self._held = False
 
         self.summary = QLabel(self)
         self.summary.setObjectName("problemsSummary")
@@ -157,12 +178,23 @@ class ProblemsPanel(QWidget):
     @property
     def busy(self) -> bool:
         """True while a validation is scheduled or running (tests and export wait for it)."""
-        return self.timer.isActive() or self._running
+        return self._held or self.timer.isActive() or self._running
 
     def schedule_validation(self) -> None:
-        """Validate `DEBOUNCE_MS` after the last call (each edit restarts the wait)."""
+        """Validate `DEBOUNCE_MS` after the last call (each edit restarts the wait); at start-up, not
+        before the window has painted (the first check loads the schema and holiday machinery)."""
         self._generation += 1
+        if waiting():
+            if not self._held:
+                self._held = True
+                after_first_paint(self._release)
+            return
         self.timer.start()
+
+    def _release(self) -> None:
+        self._held = False
+        self.timer.start()
+
 
     def validate_now(self) -> None:
         """Validate the document as it is now: at once if that is fast, else estimate + background."""

@@ -118,6 +118,9 @@ class SavingWindow(QMainWindow):
                               parent=self)
         dialog.exec()
         if dialog.exported_to is not None:
+            self.rule_editor.fresh_ids.clear()  # exported: from now on every id stays as it is
+            for index in range(self.pages.count()):
+                getattr(self.pages.widget(index), "fresh_team_ids", set()).clear()
             self.statusBar().showMessage(f"Exported to {dialog.exported_to}", 8000)
 
     def _ensure_saved(self) -> Any:

@@ -85,11 +85,15 @@ class ChatPane(QWidget):
         self.input.returnPressed.connect(self._send)
         self.send.clicked.connect(self._send)
 
+    def set_handed_over(self, handed_over: bool) -> None:
+        """After the handoff the visitor talks to a person: the box takes no more messages."""
+        self.set_enabled_input(not handed_over, "Handed over to a person: start a new conversation to try again")
+
     def _send(self) -> None:
         text = self.input.text().strip()
         if not text:
             return
-        self.input.clear()
+        self.input.setText("")  # unlike clear(), forgets the typing: Ctrl+Z cannot bring a sent message back
         self.message_entered.emit(text)
 
     def set_lines(self, lines: list[ChatLine]) -> None:

@@ -19,8 +19,10 @@ from builder.editing.document import Document
 from builder.handoff import templates
 from builder.handoff.routing import describe_next_open
 from widgets.common.editor_page import subscribe
+from widgets.common.page_scroll import PageScroll
 from widgets.simulator.chat import ChatLine, ChatPane
 from widgets.simulator.controls import ClockBar, EventPanel, VisitorForm
+from widgets.simulator.expectation_text import expectation_text
 from widgets.simulator.explanation import ExplanationPanel
 from widgets.simulator.handoff import HandoffView
 from widgets.simulator.library import LibraryBar, append_jsonl, ask_jsonl_path
@@ -69,13 +71,16 @@ class SimulatorPage(QWidget):
 
         side = QTabWidget(self)
         side.setDocumentMode(True)
-        side.addTab(self.events, "Events")
-        side.addTab(self.visitor, "Visitor")
+        side.addTab(PageScroll(self.events), "Events")  # scrolls on a laptop: the transcript keeps its room
+        side.addTab(PageScroll(self.visitor), "Visitor")
+        side.setMinimumHeight(120)
         self.side = side
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.chat)
         left.addWidget(side)
         left.setSizes([460, 220])
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self._titled("Why each rule fired or not", self.explanation))
         right.addWidget(self._titled("Handoff", self.handoff))
@@ -226,12 +231,13 @@ class SimulatorPage(QWidget):
         except Exception as exc:
             self.status.setText(f"Could not save the test: {exc}")
             return None
-        expect = conversation["expect"]
-        outcome = f"escalates by rule {expect['rule']} at turn {expect['turn']}" if expect["escalate"] else \
-            "does not escalate"
-        self.status.setText(f"Saved “{conversation['id']}” to {where}: expects it {outcome}.")
+        outcome = expectation_text(conversation["expect"], self._rule_names())
+        self.status.setText(f"Saved “{conversation['id']}” to {where}: it {outcome}.")
         self.library.refresh()
         return conversation
+
+    def _rule_names(self) -> dict[str, str]:
+        return {rule.id: rule.name for rule in self.document.ruleset.rules}
 
     def load_conversation(self, conversation: dict[str, Any]) -> None:
         """Start over with `conversation`'s visitor and clock; its events wait for Next step / Play all."""
@@ -251,8 +257,8 @@ class SimulatorPage(QWidget):
         self.sim.restart()
         self.pending, self.pending_total = events, len(events)
         self.clock.set_start(start, self.zone)
-        expect = conversation.get("expect")
-        self.status.setText(f"Loaded “{self.sim.conversation_id}”" + (f" (expects {expect})" if expect else "")
+        expect = expectation_text(conversation.get("expect"), self._rule_names())
+        self.status.setText(f"Loaded “{self.sim.conversation_id}”" + (f" (it {expect})" if expect else "")
                             + ": Next step plays one event.")
         self.refresh()
 
@@ -284,6 +290,7 @@ class SimulatorPage(QWidget):
     def refresh(self) -> None:
         sim = self.sim
         self.chat.set_lines(self._chat_lines())
+        self.chat.set_handed_over(sim.decision is not None)
         self._refresh_explanation()
         decision = sim.decision
         shown = (decision, sim.ruleset, sim.error)
@@ -311,12 +318,27 @@ class SimulatorPage(QWidget):
         return f"{moment.astimezone(self.zone):%H:%M:%S}"
 
     def _chat_lines(self) -> list[ChatLine]:
+        """The transcript in the order things happened: a rule's reply or the handoff comes right
+        after the visitor message that caused it, even when a later message has the same time."""
         sim = self.sim
-        items: list[tuple[datetime, int, int, ChatLine]] = []
+        items: list[tuple[datetime, int, int, int, ChatLine]] = []
+        visitor_rows: list[int] = []  # event index of visitor message 1, 2, …
         for i, event in enumerate(sim.events):
+            if event.get("type") == "visitor":
+                visitor_rows.append(i)
             line = _event_line(event, self._time(event["at"]))
             if line is not None:
-                items.append((parse_iso(event["at"]), 0, i, line))
+                items.append((parse_iso(event["at"]), i, 0, 0, line))
+
+        def after(at: datetime, turn: Any) -> int:
+            """The event index a line caused at `at` (by visitor message `turn`) follows."""
+            if isinstance(turn, int) and 0 < turn <= len(visitor_rows):
+                row = visitor_rows[turn - 1]
+                if parse_iso(sim.events[row]["at"]) == at:
+                    return row
+            rows = [i for i, e in enumerate(sim.events) if parse_iso(e["at"]) <= at]
+            return rows[-1] if rows else -1
+
         session = sim.session
         names = {r.id: r.name for r in sim.ruleset.rules}
         groups: dict[datetime, list[Any]] = {}  # rules that fired without handing over, per evaluation
@@ -324,22 +346,25 @@ class SimulatorPage(QWidget):
             if not firing.escalate:
                 groups.setdefault(firing.at, []).append(firing)
         for i, (at, firings) in enumerate(groups.items()):
-            items.append((at, 1, i, ChatLine("note", _fired_note(firings, names), self._time(at))))
+            row = after(at, getattr(firings[0], "turn", None))
+            items.append((at, row, 1, i, ChatLine("note", _fired_note(firings, names), self._time(at))))
             for firing in firings:
                 for reply in self._replies(firing):
-                    items.append((at, 1, i, ChatLine("bot", reply, self._time(at), "rule reply")))
+                    items.append((at, row, 1, i, ChatLine("bot", reply, self._time(at), "rule reply")))
         decision = sim.decision
         if decision is not None and decision.at is not None:
             when = self._time(decision.at)
+            row = after(decision.at, None if decision.timer else decision.turn)
             if decision.timer:
-                items.append((decision.at, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
+                items.append((decision.at, row, 1, 10**6, ChatLine("note", "⏱ A timer's deadline passed", when)))
             if decision.reply:
-                items.append((decision.at, 2, 0, ChatLine("handoff", decision.reply, when, decision.promise or "")))
-            items.append((decision.at, 3, 0, ChatLine(
-                "note", f"Handed over by “{decision.rule_name}” ({decision.handoff}); later events are ignored",
-                when)))
-        items.sort(key=lambda item: (item[0], item[1], item[2]))
-        return [item[3] for item in items]
+                handoff = ChatLine("handoff", decision.reply, when, decision.promise or "")
+                items.append((decision.at, row, 2, 0, handoff))
+            items.append((decision.at, row, 3, 0, ChatLine(
+                "note", f"Handed over to a person by “{decision.rule_name}” ({decision.handoff}). The conversation "
+                "is with your team now: start a new conversation to try again.", when)))
+        items.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
+        return [item[4] for item in items]
 
     def _replies(self, firing: Any) -> list[str]:
         """The chat replies of a rule that fired without handing over, rendered by `builder.handoff.templates`."""

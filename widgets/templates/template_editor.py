@@ -153,6 +153,7 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, SettingsValidatio
         self.id_label.setObjectName("previewNote")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Id", self.id_label)
+        form.setRowVisible(self.id_label, False)  # ids are internal: a manager sees and types names only
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName("Channel")
         for kind in CHANNEL_KINDS:

@@ -169,10 +169,9 @@ class TemplatePreviewMixin:
     def _update_zone(self) -> None:
         zone = schedule_zone(self.document.ruleset, self.preview_rule())
         if zone != self.zone_label.text():
-            moment = self.moment() if self.zone_label.text() else None
+            moment = self.moment()  # the same instant (read in UTC before any zone was shown) …
             self.zone_label.setText(zone)
-            if moment is not None:
-                self._set_moment_silently(moment)
+            self._set_moment_silently(moment)  # … as wall time in the zone now shown
 
     def moment(self) -> datetime:
         """The chosen moment as an aware datetime (its wall time read in the shown time zone)."""

@@ -350,7 +350,7 @@ def test_load_ruleset_validates(tmp_path: Path) -> None:
     with pytest.raises(InvalidRuleset) as caught:
         load_ruleset(path)
     assert [p.code for p in caught.value.problems] == ["schema.required"]
-    assert str(caught.value).startswith(f"{path}: the ruleset has 1 error: Rule 'human': the name is missing")
+    assert str(caught.value).startswith(f"{path}: the ruleset has 1 error: Rule 1: the name is missing")
     assert load_ruleset(FIXTURE).rule("vip") is not None
     assert isinstance(load_ruleset(PLAYBOOK), Ruleset)
 

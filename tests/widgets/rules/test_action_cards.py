@@ -13,6 +13,7 @@ from builder.format.model import Action, Escalate, Notify, Reply, Ruleset, SetPr
 from rules_schema.catalog import catalog
 from widgets.rules.action_cards import ActionCards, reply_preview
 from widgets.rules.chips import Picker
+from widgets.rules.new_in_picker import NEW_TEMPLATE
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"
@@ -59,21 +60,23 @@ def test_add_and_edit_an_escalation(cards: ActionCards, ruleset: Ruleset) -> Non
     _add(cards, "escalate")
     assert cards.action_list == (Escalate("instant", ruleset.routing.teams[0].id, "normal"),)
     team = _picker(cards, 0, "team")
-    assert team.labels() == [t.name for t in ruleset.routing.teams]
+    assert team.labels() == [t.name for t in ruleset.routing.teams] + ["+ New team\u2026"]
     last_team = ruleset.routing.teams[-1].id
     team.choose(last_team)
     _picker(cards, 0, "handoff").choose("callback")
     _picker(cards, 0, "priority").choose("urgent")
     assert cards.action_list == (Escalate("callback", last_team, "urgent"),)
-    assert cards.edits == ["Add “Hand over to a human”", "Change action", "Change action", "Change action"]
+    last_name = ruleset.routing.teams[-1].name
+    assert cards.edits == ["Add “Hand over to a human”", f"Set team to “{last_name}”",
+                           "Set handoff mode to “Offer a callback”", "Set priority to “Urgent”"]
 
 
 def test_reply_offers_chat_templates_only_with_a_preview(cards: ActionCards, ruleset: Ruleset) -> None:
     _add(cards, "reply")
     picker = _picker(cards, 0, "template")
     ids = picker.data_items()
-    assert ids == [t.id for t in ruleset.templates if t.channel == "chat"]
-    chosen = ids[-1]
+    assert ids == [*(t.id for t in ruleset.templates if t.channel == "chat"), NEW_TEMPLATE]
+    chosen = ids[-2]
     picker.choose(chosen)
     assert cards.action_list == (Reply(chosen),)
     preview = cards.cards[0].preview

@@ -191,7 +191,7 @@ def test_changing_the_visitor_replays_the_conversation(qtbot: Any, page: Any) ->
     set_start(page, "2026-11-24 10:00")
     say(qtbot, page, "can I get a quote for my company")
     assert page.sim.decision is not None and page.sim.decision.rule == "enterprise-pricing"
-    page.side.setCurrentWidget(page.visitor)
+    page.side.setCurrentIndex(1)
     qtbot.keyClicks(page.visitor.name, "Ana")
     page.visitor.name.editingFinished.emit()
     assert page.sim.visitor == {"name": "Ana"}
@@ -369,7 +369,7 @@ def test_a_rule_that_only_replies_shows_its_rendered_reply(qtbot: Any, page: Any
     )
     qtbot.waitUntil(lambda: not page.rerun_timer.isActive(), timeout=2000)
     set_start(page, "2026-11-24 10:00")
-    page.side.setCurrentWidget(page.visitor)
+    page.side.setCurrentIndex(1)
     qtbot.keyClicks(page.visitor.name, "Ana")
     page.visitor.name.editingFinished.emit()
     say(qtbot, page, "how long does shipping take")

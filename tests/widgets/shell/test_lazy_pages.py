@@ -1,0 +1,28 @@
+"""Slow pages are built on first visit, with a busy cursor and a word while they are built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+pytestmark = pytest.mark.gui
+
+
+def test_simulator_and_replay_wait_for_their_first_visit(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "Simulator" in window._lazy_pages and "Replay" in window._lazy_pages
+    placeholder = window._lazy_pages["Replay"][0]
+    assert "Opening the Replay page" in placeholder.text()
+    seen: list[Any] = []
+    from widgets.replay import dashboard
+
+    real = dashboard.install_dashboard
+    monkeypatch.setattr(dashboard, "install_dashboard",
+                        lambda w: (seen.append(QApplication.overrideCursor().shape()
+                                               if QApplication.overrideCursor() else None), real(w))[1])
+    page = window.ensure_page("Replay")
+    assert seen == [Qt.CursorShape.BusyCursor]
+    assert QApplication.overrideCursor() is None
+    assert "Replay" not in window._lazy_pages and page is window.replay_page
