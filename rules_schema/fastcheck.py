@@ -320,16 +320,36 @@ def _fail(out: Errors, keyword: str, value: Any, inst: Any, schema: dict[str, An
     return False
 
 
+class _Full(Exception):
+    """A capped error list is full: stop checking."""
+
+
+class _Capped(list[SchemaError]):
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def append(self, error: SchemaError) -> None:
+        if len(self) >= self.limit:
+            raise _Full
+        super().append(error)
+
+
 class FastValidator:
     """`iter_errors(instance)` like jsonschema's, over a compiled schema."""
 
     def __init__(self, check: Check) -> None:
         self._check = check
 
-    def iter_errors(self, instance: Any) -> list[SchemaError]:
-        out: list[SchemaError] = []
-        self._check(instance, (), out)
-        return out
+    def iter_errors(self, instance: Any, limit: int | None = None) -> list[SchemaError]:
+        """The errors, in document order; at most `limit` (checking stops there: a document of
+        100,000 broken rules must not take minutes and gigabytes to describe)."""
+        out: list[SchemaError] = [] if limit is None else _Capped(limit)
+        try:
+            self._check(instance, (), out)
+        except _Full:
+            pass
+        return list(out)
 
     def is_valid(self, instance: Any) -> bool:
         return self._check(instance, (), None)

@@ -120,6 +120,7 @@ CASES: dict[str, tuple[Callable[[Doc], Any], str, str]] = {
     "channel.incomplete": (lambda d: d["channels"][0].pop("url_env"), "$.channels[0].url_env", "error"),
     "metadata.hash_mismatch": (lambda d: d["metadata"].update(content_hash="sha256:" + "0" * 64),
                                "$.metadata.content_hash", "warning"),
+    "validation.more_problems": (lambda d: d.update(rules=[{}] * 400), "$", "error"),  # 6 problems each
 }
 
 
