@@ -185,22 +185,24 @@ class Compiler:
         conforms = self.formats.conforms
         return lambda inst, path, out: conforms(inst, name) or _fail(out, "format", name, inst, schema, path)
 
+    # limits are written as jsonschema's (`not instance < minimum`), so NaN passes them as it does
+    # there: the schema is the truth, and NaN is the reader's business (it is not JSON)
     def _limit(self, keyword: str, value: Any, schema: dict[str, Any], holds: Callable[[Any], bool],
                applies: Callable[[Any], bool]) -> Check:
         return lambda inst, path, out: (not applies(inst) or holds(inst)
                                         or _fail(out, keyword, value, inst, schema, path))
 
     def _kw_minimum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
-        return self._limit("minimum", v, schema, lambda i: i >= v, _is_number)
+        return self._limit("minimum", v, schema, lambda i: not i < v, _is_number)
 
     def _kw_maximum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
-        return self._limit("maximum", v, schema, lambda i: i <= v, _is_number)
+        return self._limit("maximum", v, schema, lambda i: not i > v, _is_number)
 
     def _kw_exclusiveMinimum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
-        return self._limit("exclusiveMinimum", v, schema, lambda i: i > v, _is_number)
+        return self._limit("exclusiveMinimum", v, schema, lambda i: not i <= v, _is_number)
 
     def _kw_exclusiveMaximum(self, v: Any, schema: dict[str, Any], base: str) -> Check:
-        return self._limit("exclusiveMaximum", v, schema, lambda i: i < v, _is_number)
+        return self._limit("exclusiveMaximum", v, schema, lambda i: not i >= v, _is_number)
 
     def _kw_minLength(self, v: int, schema: dict[str, Any], base: str) -> Check:
         return self._limit("minLength", v, schema, lambda i: len(i) >= v, lambda i: isinstance(i, str))

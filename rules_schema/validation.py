@@ -10,6 +10,7 @@ millisecond per rule); see benchmarks/validate_bench.py for the figures.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from itertools import islice
@@ -31,6 +32,7 @@ def validate(document: Any) -> list[Problem]:
                         "schema.type")]
     problems = translate_errors(document, _schema_errors(document))
     problems.extend(check_semantics(document).problems)
+    problems.extend(_non_finite(document, "$"))
     problems.sort(key=lambda p: _position(document, p.path))
     if len(problems) > MAX_PROBLEMS:
         errors_left = any(p.is_error for p in problems[MAX_PROBLEMS:])
@@ -38,6 +40,21 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem("$", f"More problems are not listed: only the first {MAX_PROBLEMS} are shown; "
                                 "fix these first", ERROR if errors_left else WARNING, "validation.more_problems"))
     return problems
+
+
+def _non_finite(node: Any, path: str) -> Iterator[Problem]:
+    """NaN and Infinity: Python's JSON reader takes them, JSON cannot hold them (the canonical form,
+    the content hash and every JSON consumer refuse them), and the schema's number type lets them by."""
+    if isinstance(node, float) and not math.isfinite(node):
+        word = "NaN" if math.isnan(node) else "Infinity"
+        yield Problem(path, f"{word} is not a number a JSON file can hold; write a plain number", ERROR,
+                      "value.not_finite")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, f"{path}[{index}]")
 
 
 MAX_PROBLEMS = 1000
