@@ -105,8 +105,11 @@ def open_conversations(path: str) -> Iterator[tuple[Iterator[str | None], Progre
     try:
         refuse_special_file(path)
         handle = open(path, "rb")
+    except FileNotFoundError:
+        raise UsageError(f"cannot read {path}: no such file") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        hint = "; give a file, or '-' for standard input" if exc.errno == errno.EINVAL else ""
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}{hint}") from None
     with handle:
         try:
             size = Path(path).stat().st_size

@@ -120,8 +120,7 @@ def refuse_special_file(path: str | Path) -> None:
     such as /dev/zero never ends."""
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, "not a regular file (a pipe, device or folder); give a file, "
-                                    "or '-' for standard input")
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a folder)")
 
 
 def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str | None]:

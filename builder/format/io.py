@@ -9,8 +9,10 @@ leaves half a ruleset behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,6 +109,8 @@ def read_ruleset_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The parsed document of a ruleset file, refusing oversize, deep, non-JSON and non-object files."""
     source = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):  # a FIFO would block forever
+            raise RulesetFileError(f"{source}: not a regular file (a pipe or a device), so not a ruleset file")
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
@@ -205,8 +209,16 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
     Temporary file in the same folder (same file system, so the rename is atomic), flushed and
     fsynced, `os.replace`d over the target, then the folder fsynced so the rename survives a crash.
+    An existing target that is not a regular file (a device such as /dev/full, a FIFO) is refused
+    with IsADirectoryError/OSError: renaming over it would replace the device itself.
     """
     target = Path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, f"{target} is not a regular file (a folder, a pipe or a device)")
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
