@@ -95,10 +95,11 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def bounded_lines(handle: IO[bytes], limit: int = MAX_LINE_BYTES,
+def bounded_lines(handle: IO[bytes], limit: int | None = None,
                   on_read: Callable[[int], None] | None = None) -> Iterator[str | None]:
     """The lines of a binary stream, decoded (bad UTF-8 becomes U+FFFD); None for a line longer
-    than `limit` bytes, which is skipped in chunks and never held whole in memory."""
+    than `limit` bytes (default `MAX_LINE_BYTES`), skipped in chunks and never held whole in memory."""
+    limit = MAX_LINE_BYTES if limit is None else limit
     while True:
         raw = handle.readline(limit + 1)
         if not raw:
@@ -130,7 +131,7 @@ def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str | None]
             yield from bounded_lines(handle)
     else:
         for line in source:
-            yield None if len(line) > MAX_LINE_BYTES else line
+            yield None if line is None or len(line) > MAX_LINE_BYTES else line
 
 
 def read_conversations(
