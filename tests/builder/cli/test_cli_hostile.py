@@ -64,7 +64,7 @@ def test_test_and_compare_and_evaluate_go_on_past_bad_lines(library: Path, tmp_p
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     playbook = str(example_playbook())
     assert main(["test", playbook, str(library)]) == EXIT_SKIPPED
-    assert capsys.readouterr().out.splitlines()[-1] == "5 passed, 1 failed"  # expects rule "x\ufffd": failed, exit 3 wins
+    assert capsys.readouterr().out.splitlines()[-1] == "5 passed, 1 failed"  # rule "x\ufffd" fails; 3 wins
     assert main(["compare", playbook, playbook, str(library), "--json"]) == EXIT_SKIPPED
     captured = capsys.readouterr()
     assert json.loads(captured.out)["a"]["total"] == 6 and "Traceback" not in captured.err
