@@ -57,7 +57,7 @@ def test_a_trace_copies_at_most_a_bounded_text(rules: runtime.Runtime) -> None:
     assert decision is not None
     trace = decision.to_dict()["trace"]
     size = len(json.dumps(trace))
-    assert size < 60_000, size  # 11 MB for one 300 KB token before
+    assert size < 150_000, size  # 11 MB for one 300 KB token before
 
     def leaves(node: dict) -> list[dict]:  # type: ignore[type-arg]
         if "fact" in node:
