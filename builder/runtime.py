@@ -133,7 +133,11 @@ class Runtime:
         Decision — e.g. to log `decision.why` and post `decision.payload`. Both run in the caller's
         thread once the evaluation is complete; an exception they raise reaches the caller.
         Without them a session costs nothing more."""
-        session: Session = self.compiled.session(conversation_id, visitor, trace=trace)
+        from builder.format.conversation_checks import without_lone_surrogates
+
+        # lone surrogates ("\ud800", legal JSON escapes) become U+FFFD: the payload must encode
+        session: Session = self.compiled.session(without_lone_surrogates(conversation_id),
+                                                 without_lone_surrogates(visitor), trace=trace)
         if on_fire is not None:
             session.on_fire = on_fire
         if on_decision is not None:

@@ -17,6 +17,6 @@ from builder.engine.session import Evaluation, Firing, Session, simulate
 from builder.engine.trace import render_trace
 
 __all__ = [
-    "CompileError", "CompiledRuleset", "Decision", "EventTimeError", "Evaluation", "Firing", "Session", "compile_ruleset",
-    "render_trace", "simulate",
+    "CompileError", "CompiledRuleset", "Decision", "EventTimeError", "Evaluation", "Firing", "Session",
+    "compile_ruleset", "render_trace", "simulate",
 ]

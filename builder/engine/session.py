@@ -52,7 +52,7 @@ from builder.engine.session_state import fill_facts, read_document, session_docu
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 from builder.engine.why import explain_briefly
-from builder.format.conversation_checks import MAX_OFFSET
+from builder.format.conversation_checks import MAX_OFFSET, without_lone_surrogates
 
 UTC = UTC
 _fromisoformat = datetime.fromisoformat
@@ -61,9 +61,12 @@ _MAX_OFFSET = MAX_OFFSET
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_STRUCTURED = frozenset({"profile", "context", "page_view", "cart"})  # their values reach facts and payloads
+
+
 def _printable(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The visitor event, with lone surrogates in its text replaced by U+FFFD (a copy; the same
-    event when there are none): the transcript and payload must always encode as UTF-8."""
+    """A visitor or bot message with lone surrogates in its text replaced by U+FFFD (a copy; the
+    same event when there are none): the transcript and payload must always encode as UTF-8."""
     text = event.get("text")
     if type(text) is str and not text.isascii() and _SURROGATE.search(text):
         return {**event, "text": _SURROGATE.sub("\ufffd", text)}
@@ -222,8 +225,10 @@ class Session:
                 t = epoch_seconds(parsed)
         else:
             t = epoch_seconds(value)
-        if type(kind) is str and kind == "visitor":
+        if kind == "visitor" or kind == "bot":
             event = _printable(event)
+        elif kind in _STRUCTURED:
+            event = without_lone_surrogates(event)
         st = self.state
         clock = self.clock
         if clock is None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from builder.format.conversation_checks import without_lone_surrogates
 from builder.format.model import Ruleset
 from rules_schema import Problem, migrate, validate
 from rules_schema.canonical import canonical_json, content_hash
@@ -133,8 +134,10 @@ def read_ruleset_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def check_document(document: Any) -> tuple[dict[str, Any], list[Problem]]:
-    """(migrated document, all its problems): what `validate` shows and `load_ruleset` enforces."""
-    migrated = migrate(document)
+    """(migrated document, all its problems): what `validate` shows and `load_ruleset` enforces.
+    Lone surrogates (`"\ud800"`: legal JSON escapes, not text) become U+FFFD first, so every name
+    and message can be printed, hashed and written as UTF-8."""
+    migrated = without_lone_surrogates(migrate(document))
     return migrated, validate(migrated)
 
 
