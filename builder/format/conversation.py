@@ -91,6 +91,10 @@ class ConversationError(ValueError):
     """A conversation that does not follow the format."""
 
 
+def _shown(cid: str) -> str:
+    return repr(cid if len(cid) <= 60 else cid[:57] + "…")
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -170,7 +174,9 @@ def read_conversations(
             problems = validate(data, "conversation")
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            yield LineError(number, "; ".join(problems[:3]) + more)
+            cid = data.get("id") if isinstance(data, dict) else None
+            named = f"conversation {_shown(cid)}: " if isinstance(cid, str) and cid else ""
+            yield LineError(number, named + "; ".join(problems[:3]) + more)
             continue
         yield Conversation(
             id=data["id"], events=tuple(data["events"]), visitor=data.get("visitor") or {},

@@ -53,9 +53,11 @@ def test_simulate_decides_every_readable_conversation_and_exits_3(library: Path,
     assert decided == ["good-0", "good-1", "sur\ufffd", "good-2", "good-3", "good-4"]
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert "line 3: $.events[0].at: '9999-12-31T23:59:00-05:00' is outside the years 1970 to 2200" in err
-    assert "line 4: $.events[0].at:" in err and "line 5: $.expect.tags: must be a list" in err
-    assert "line 7: $.events[0].at:" in err and "beyond ±14 hours" in err
+    assert "line 3: conversation 'year-9999': $.events[0].at: '9999-12-31T23:59:00-05:00' is outside the years " \
+           "1970 to 2200" in err
+    assert "line 4: conversation 'year-0001': $.events[0].at:" in err
+    assert "line 5: conversation 'tags-number': $.expect.tags: must be a list" in err
+    assert "line 7: conversation 'offset-15h': $.events[0].at:" in err and "beyond ±14 hours" in err
     assert "line 8: not valid JSON (NaN is not a JSON number)" in err
     assert "5 malformed lines skipped; 6 conversations decided" in err
 
