@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("cases", metavar="CASES", help="conversations with `expect`, JSON Lines ('-' = stdin)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list the cases that passed")
     parser.add_argument("--schema", action="store_true",
-                        help="also validate every line against conversation.v1.schema.json")
+                        help="also run jsonschema itself on every line (the built-in check runs the same "
+                             "schema, compiled)")
 
 
 def compare(expect: Mapping[str, Any], decision: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
