@@ -286,6 +286,48 @@ class Compiler:
 
     def _kw_allOf(self, subs: list[Any], schema: dict[str, Any], base: str) -> Check:
         checks = [self.compile(sub, base) for sub in subs]
+        dispatch = self._discriminated(subs, base)
+        if dispatch is not None:
+            key, branches = dispatch
+            generic = self._all_of(checks)
+
+            def by_kind(inst: Any, path: Path, out: Errors) -> bool:
+                """`allOf: [{if: {properties: {type: {const: X}}, required: [type]}, then: …}, …]` on an
+                object: only the branch of its `type` can apply, so only that one runs (same result,
+                one dict lookup instead of an `if` per branch)."""
+                if not isinstance(inst, dict):
+                    return generic(inst, path, out)
+                kind = inst.get(key)
+                branch = branches.get(kind) if isinstance(kind, str) else None
+                return branch is None or branch(inst, path, out)
+
+            return by_kind
+        return self._all_of(checks)
+
+    def _discriminated(self, subs: list[Any], base: str) -> tuple[str, dict[str, Check]] | None:
+        """(key, {value: compiled `then`}) when every branch is `if <key> is the text V, then …`."""
+        key: str | None = None
+        branches: dict[str, Check] = {}
+        for sub in subs:
+            if not isinstance(sub, dict) or set(sub) != {"if", "then"}:
+                return None
+            cond = sub["if"]
+            if not isinstance(cond, dict) or set(cond) != {"properties", "required"}:
+                return None
+            props, required = cond["properties"], cond["required"]
+            if not (isinstance(props, dict) and len(props) == 1 and isinstance(required, list)):
+                return None
+            (name, test), = props.items()
+            if required != [name] or not isinstance(test, dict) or set(test) != {"const"}:
+                return None
+            value = test["const"]
+            if not isinstance(value, str) or value in branches or (key is not None and name != key):
+                return None
+            key = name
+            branches[value] = self.compile(sub["then"], base)
+        return (key, branches) if key is not None else None
+
+    def _all_of(self, checks: list[Check]) -> Check:
 
         def all_of(inst: Any, path: Path, out: Errors) -> bool:
             valid = True
