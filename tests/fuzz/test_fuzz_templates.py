@@ -23,12 +23,14 @@ CHANNELS = st.sampled_from(["chat", "email", "slack", "teams", "webhook"])
 
 @settings(max_examples=CASES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=200),
-                      st.sampled_from(REPRODUCTIONS)),
+                      st.sampled_from([f"@reproduction {i}" for i in range(len(REPRODUCTIONS))])),
        channel=CHANNELS, value=st.one_of(ODD_TEXT, st.text(max_size=30)))
-@example(body=REPRODUCTIONS[0], channel="chat", value="")
-@example(body=REPRODUCTIONS[1], channel="webhook", value="{}")
+@example(body="@reproduction 0", channel="chat", value="")
+@example(body="@reproduction 1", channel="webhook", value="{}")
 @example(body='{"vip": {{visitor.name}}}', channel="webhook", value="true")
 def test_any_template_parses_and_renders(body: str, channel: str, value: str) -> None:
+    if body.startswith("@reproduction "):  # by name: hypothesis would print a long argument in full
+        body = REPRODUCTIONS[int(body.split()[1])]
     with guarded("template parser"):
         found = find_placeholders(body)
         assert all(body[p.start:p.end].startswith("{{") and body[p.start:p.end].endswith("}}") for p in found)
