@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 
 
 class RulesetLoadError(ValueError):
-    """The ruleset file cannot be used; the message is readable (a line, or a short list)."""
+    """The ruleset file cannot be used; the message is readable (a line, or a short list). Every
+    way loading can fail ends in this type (or its subclass RulesetUnreadable): a failure inside a
+    library (RE2 refusing a pattern set, a value the canonical form cannot write) included."""
 
 
 class RulesetUnreadable(RulesetLoadError):
@@ -73,7 +75,14 @@ def read_ruleset(path: str | Path) -> Ruleset:
         raise RulesetUnreadable(str(exc)) from None
     except InvalidRuleset as exc:
         raise RulesetLoadError(f"{path}: invalid ruleset\n" + _problem_lines(exc.problems)) from None
+    except Exception as exc:  # the documented type, whatever failed below
+        raise RulesetLoadError(f"{path}: the ruleset cannot be loaded ({_why(exc)})") from exc
     return ruleset
+
+
+def _why(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 class Runtime:
@@ -95,6 +104,8 @@ class Runtime:
             self.compiled: CompiledRuleset = compile_ruleset(ruleset)
         except CompileError as exc:
             raise RulesetLoadError("the ruleset cannot be evaluated:\n" + "\n".join(exc.problems)) from None
+        except Exception as exc:  # e.g. RE2 refusing to build a pattern set: still the documented type
+            raise RulesetLoadError(f"the ruleset cannot be evaluated ({_why(exc)})") from exc
         self.ruleset = ruleset
         self.exported_at = exported_at
         self.warnings: tuple[Problem, ...] = warnings + _runtime_warnings(self.compiled)
@@ -122,7 +133,11 @@ class Runtime:
         Decision — e.g. to log `decision.why` and post `decision.payload`. Both run in the caller's
         thread once the evaluation is complete; an exception they raise reaches the caller.
         Without them a session costs nothing more."""
-        session: Session = self.compiled.session(conversation_id, visitor, trace=trace)
+        from builder.format.conversation_checks import without_lone_surrogates
+
+        # lone surrogates ("\ud800", legal JSON escapes) become U+FFFD: the payload must encode
+        session: Session = self.compiled.session(without_lone_surrogates(conversation_id),
+                                                 without_lone_surrogates(visitor), trace=trace)
         if on_fire is not None:
             session.on_fire = on_fire
         if on_decision is not None:
@@ -197,13 +212,19 @@ def _runtime(document: dict[str, Any], where: str) -> Runtime:
     from builder.format.io import check_document
     from builder.format.model import Ruleset
 
-    migrated, problems = check_document(document)
+    try:
+        migrated, problems = check_document(document)
+    except Exception as exc:  # a document the migration or validator cannot read: the documented type
+        raise RulesetLoadError(f"{where}the ruleset cannot be read ({_why(exc)})") from exc
     if any(p.is_error for p in problems):
         raise RulesetLoadError(f"{where}invalid ruleset\n" + _problem_lines(problems))
     metadata = migrated.get("metadata")
     exported = metadata.get("exported_at") if isinstance(metadata, Mapping) else None
-    return Runtime(Ruleset.from_dict(migrated), exported_at=_instant(exported),
-                   warnings=tuple(p for p in problems if not p.is_error))
+    try:
+        ruleset = Ruleset.from_dict(migrated)
+    except Exception as exc:
+        raise RulesetLoadError(f"{where}the ruleset cannot be loaded ({_why(exc)})") from exc
+    return Runtime(ruleset, exported_at=_instant(exported), warnings=tuple(p for p in problems if not p.is_error))
 
 
 def _instant(text: Any) -> datetime | None:

@@ -10,12 +10,15 @@ millisecond per rule); see benchmarks/validate_bench.py for the figures.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
+from rules_schema.fastcheck import FastValidator
 from rules_schema.locations import Part
-from rules_schema.problems import ERROR, Problem
+from rules_schema.problems import ERROR, WARNING, Problem
 from rules_schema.schema_messages import translate_errors
 from rules_schema.schemas import fast_validator
 from rules_schema.semantics import check_semantics
@@ -29,12 +32,43 @@ def validate(document: Any) -> list[Problem]:
                         "schema.type")]
     problems = translate_errors(document, _schema_errors(document))
     problems.extend(check_semantics(document).problems)
-    return sorted(problems, key=lambda p: _position(document, p.path))
+    problems.extend(_non_finite(document, "$"))
+    problems.sort(key=lambda p: _position(document, p.path))
+    if len(problems) > MAX_PROBLEMS:
+        errors_left = any(p.is_error for p in problems[MAX_PROBLEMS:])
+        problems = problems[:MAX_PROBLEMS]
+        problems.append(Problem("$", f"More problems are not listed: only the first {MAX_PROBLEMS} are shown; "
+                                "fix these first", ERROR if errors_left else WARNING, "validation.more_problems"))
+    return problems
+
+
+def _non_finite(node: Any, path: str) -> Iterator[Problem]:
+    """NaN and Infinity: Python's JSON reader takes them, JSON cannot hold them (the canonical form,
+    the content hash and every JSON consumer refuse them), and the schema's number type lets them by."""
+    if isinstance(node, float) and not math.isfinite(node):
+        word = "NaN" if math.isnan(node) else "Infinity"
+        yield Problem(path, f"{word} is not a number a JSON file can hold; write a plain number", ERROR,
+                      "value.not_finite")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, f"{path}[{index}]")
+
+
+MAX_PROBLEMS = 1000
+"""The most problems `validate` lists (then one line says how many more): nobody reads further,
+and describing 100,000 broken rules took minutes and gigabytes."""
 
 
 def _schema_errors(document: dict[str, Any]) -> Iterator[tuple[list[Part], Any]]:
-    """(path prefix, error) for every schema error; errors have jsonschema's attributes."""
-    for error in fast_validator("ruleset").iter_errors(document):
+    """(path prefix, error) for the schema errors, at most a few more than `MAX_PROBLEMS`; errors
+    have jsonschema's attributes."""
+    checker = fast_validator("ruleset")
+    errors = (checker.iter_errors(document, limit=MAX_PROBLEMS + 1) if isinstance(checker, FastValidator)
+              else islice(checker.iter_errors(document), MAX_PROBLEMS + 1))
+    for error in errors:
         yield [], error
 
 

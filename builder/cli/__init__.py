@@ -2,19 +2,30 @@
 
 Each subcommand lives in its own module under `builder.cli` with two functions,
 `add_arguments(parser)` and `run(args) -> int`; only the chosen one is imported, so a command
-starts fast and never loads Qt. Exit codes (ARCHITECTURE.md): 0 ok, 1 the input has problems or
-a test failed, 2 usage error or unreadable file.
+starts fast and never loads Qt. Exit codes (ARCHITECTURE.md, CLI contract version 2): see
+`EXIT_CODES`; no command ever ends in a traceback, whatever its input or output.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+CLI_CONTRACT_VERSION = 2
+"""Version 2 added exit codes 3 and 4 (version 1: a skipped line exited 1, a crash exited 1)."""
+
+EXIT_CODES = f"""exit codes (CLI contract version {CLI_CONTRACT_VERSION}):
+  0  ok
+  1  the input has problems (an invalid ruleset) or a test failed
+  2  usage error, unreadable input or unwritable output (a partial output file is removed)
+  3  some input was skipped (each skipped line is named on stderr); everything else was done
+  4  internal error: a bug met on some input (named on stderr and skipped); please report it
+when several apply, the highest wins."""
 
 COMMANDS: dict[str, str] = {
     "validate": "check a ruleset file and list its problems",
@@ -55,13 +66,16 @@ def version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _Parser(prog="handoff-builder", description="Handoff Builder: chatbot-to-human escalation rules.")
+    _tolerant_streams()
+    parser = _Parser(prog="handoff-builder", description="Handoff Builder: chatbot-to-human escalation rules.",
+                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"handoff-builder {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = argv[0] if argv and argv[0] in COMMANDS else None
     modules = {}
     for name, help_text in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=EXIT_CODES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == chosen:
             modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
             modules[name].add_arguments(p)
@@ -71,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code: int = modules[args.command].run(args)
+        sys.stdout.flush()  # inside the guard: a full disk is reported here, not at interpreter exit
     except UsageError as exc:
         print(f"handoff-builder {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -78,5 +93,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:  # writing stdout failed (disk full, /dev/full)
+        _silence_stdout()
+        print(f"handoff-builder {args.command}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RecursionError:
+        print(f"handoff-builder {args.command}: the input is nested too deeply", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except MemoryError:
+        print(f"handoff-builder {args.command}: out of memory (the input is too large)", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the last guard: one line, never a traceback
+        detail = " ".join(str(exc).split())[:300]
+        print(f"handoff-builder {args.command}: internal error ({type(exc).__name__}: {detail}); "
+              "please report it", file=sys.stderr)
+        return EXIT_INTERNAL
     return code
+
+
+def _tolerant_streams() -> None:
+    """Text that cannot be encoded for this terminal is replaced, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or exotic stream
+                pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of what could not be written
+    does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is not a real file
+        pass

@@ -8,6 +8,9 @@ same exit codes and the same words, whichever the user runs.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -16,9 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from builder.cli import UsageError
-from builder.engine import CompileError, compile_ruleset
-from builder.format.conversation import Conversation, LineError, read_conversations
+from builder.cli import EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, UsageError
+from builder.engine import CompileError, Decision, compile_ruleset, simulate
+from builder.format.conversation import (
+    Conversation,
+    LineError,
+    bounded_lines,
+    read_conversations,
+    refuse_special_file,
+)
+from builder.replay.batch import internal_error
 from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
 
 
@@ -77,23 +87,29 @@ class ProblemExit(Exception):
     """The input has problems: message to stderr, exit 1."""
 
 
-def _lines(handle: IO[bytes], progress: Progress) -> Iterator[str]:
-    for raw in handle:
-        progress.done_bytes += len(raw)
-        yield raw.decode("utf-8", errors="replace")
+def _lines(handle: IO[bytes], progress: Progress) -> Iterator[str | None]:
+    def count(size: int) -> None:
+        progress.done_bytes += size
+
+    return bounded_lines(handle, on_read=count)
 
 
 @contextmanager
-def open_conversations(path: str) -> Iterator[tuple[Iterator[str], Progress]]:
-    """The input's lines (decoded, streaming) and a progress bar sized by the file."""
+def open_conversations(path: str) -> Iterator[tuple[Iterator[str | None], Progress]]:
+    """The input's lines (decoded, streaming; None for a line over the length cap) and a progress
+    bar sized by the file. A FIFO or device is refused (it could block or never end)."""
     if path == "-":
         progress = Progress(None)
         yield _lines(sys.stdin.buffer, progress), progress
         return
     try:
+        refuse_special_file(path)
         handle = open(path, "rb")
+    except FileNotFoundError:
+        raise UsageError(f"cannot read {path}: no such file") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        hint = "; give a file, or '-' for standard input" if exc.errno == errno.EINVAL else ""
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}{hint}") from None
     with handle:
         try:
             size = Path(path).stat().st_size
@@ -114,24 +130,92 @@ def compile_or_report(path: str) -> Any | None:
 
 @dataclass
 class Skipped:
-    """How many input lines could not be read (each was reported as it was met)."""
+    """How many input lines could not be read, and how many conversations the engine failed on
+    (each was reported as it was met)."""
 
     count: int = 0
+    internal: int = 0
 
     def text(self) -> str:
-        return f"{self.count} malformed line{'s' if self.count != 1 else ''} skipped"
+        parts = [f"{self.count} malformed line{'s' if self.count != 1 else ''} skipped"] if self.count else []
+        if self.internal:
+            parts.append(f"{self.internal} conversation{'s' if self.internal != 1 else ''} skipped "
+                         "after an internal error")
+        return "; ".join(parts)
+
+    def report(self, source: str, item: LineError, progress: Progress | None = None) -> None:
+        """Count `item` and name it on stderr (after clearing `progress`' bar, when given)."""
+        if item.internal:
+            self.internal += 1
+        else:
+            self.count += 1
+        if progress is not None:
+            progress.close()
+        print(f"{source}: {item}", file=sys.stderr)
+
+    def exit_code(self, code: int = EXIT_OK) -> int:
+        """`code` raised to 3 (input skipped) or 4 (internal error) when those happened."""
+        if self.internal:
+            return max(code, EXIT_INTERNAL)
+        return max(code, EXIT_SKIPPED) if self.count else code
 
 
-def valid_conversations(lines: Iterable[str], source: str, *, schema: bool, skipped: Skipped,
+def valid_conversations(lines: Iterable[str | None], source: str, *, schema: bool, skipped: Skipped,
                         progress: Progress | None = None) -> Iterator[Conversation]:
     """The conversations read from `lines`; a malformed line is reported on stderr as
     "`source`: line N: …" (after clearing `progress`' bar, when given) and counted in `skipped`."""
     for item in read_conversations(lines, schema=schema):
         if isinstance(item, LineError):
-            skipped.count += 1
-            if progress is not None:
-                progress.close()
-            print(f"{source}: {item}", file=sys.stderr)
+            skipped.report(source, item, progress)
             continue
         yield item
+
+
+def decided(compiled: Any, conversation: Conversation, *, trace: bool, source: str, skipped: Skipped,
+            progress: Progress | None = None) -> Decision | None:
+    """The engine's Decision, or None after an internal error on this conversation was reported
+    and counted (the others go on)."""
+    try:
+        return simulate(compiled, conversation, trace=trace)
+    except Exception as exc:  # isolation: named on stderr, exit 4 at the end
+        skipped.report(source, internal_error(conversation, exc), progress)
+        return None
+
+
+@contextmanager
+def open_output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or the file `path`; when writing the file fails (disk full) it is removed and the
+    command ends with a one-line message (exit 2), never a traceback or a silently partial file."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        refuse_fifo(path)
+        handle = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:
+        _remove_partial(path)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}; the partial file was removed") from None
+
+
+def refuse_fifo(path: str) -> None:
+    """OSError when `path` is an existing FIFO (opening it to write blocks until a reader comes)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISFIFO(info.st_mode):
+        raise OSError(errno.EINVAL, "is a pipe (FIFO), not a file")
+
+
+def _remove_partial(path: str) -> None:
+    try:
+        if stat.S_ISREG(os.stat(path).st_mode):
+            os.remove(path)
+    except OSError:
+        pass
 

@@ -3,7 +3,8 @@
 Replays the same library (JSON Lines or CSV) with both rulesets, in step, and prints the
 conversations that now escalate, no longer escalate, escalate by another rule or at another
 turn, then the metric deltas. `--json` prints the same as one JSON object. Exit 0 whatever
-changed; 1 when a ruleset is invalid; 2 when a file cannot be read.
+changed; 1 when a ruleset is invalid; 2 when a file cannot be read; 3 when malformed lines were
+skipped, 4 when a conversation met an internal error (each named on stderr, the rest compared).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli._common import Skipped
 from builder.cli.simulate import Progress
 from builder.engine import CompileError
 from builder.replay.batch import ReplayError, ReplayProgress
@@ -159,10 +161,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     finally:
         bar.close()
+    skipped = Skipped()
     for error in comparison.errors:
-        print(f"{args.conversations}: {error}", file=sys.stderr)
+        skipped.report(args.conversations, error)
     if args.json:
         sys.stdout.write(json.dumps(_as_json(comparison), ensure_ascii=False, indent=2) + "\n")
     else:
         _print_text(comparison, args.limit, sys.stdout)
-    return EXIT_OK
+    return skipped.exit_code(EXIT_OK)

@@ -3,7 +3,8 @@
 Each utterance becomes a one-message conversation at 10:00 on a working weekday in the default
 schedule's zone; the report lists, per `trigger` label, how many escalated and which trigger kinds
 fired, and the escalation rate on `none` (ordinary questions: the false alarms). Several files are
-pooled. Malformed lines are reported on stderr with their line number and skipped (exit 1).
+pooled. Malformed lines are reported on stderr with their line number and skipped (exit 3); an
+utterance the engine fails on is named and skipped (exit 4).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli._common import Skipped
 from builder.cli.simulate import ProblemExit, Progress, load_compiled
+from builder.format.conversation import refuse_special_file
 from builder.replay.utterances import EvaluationReport, evaluate, format_table, read_utterances
 
 
@@ -31,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     for path in args.utterances:
-        if not Path(path).is_file():
-            raise UsageError(f"cannot read {path}: no such file")
+        try:
+            refuse_special_file(path)
+        except FileNotFoundError:
+            raise UsageError(f"cannot read {path}: no such file") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         compiled = load_compiled(args.ruleset)
     except ProblemExit as exc:
@@ -63,8 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if pooled is None:  # argparse requires at least one file
         return EXIT_OK
     print(json.dumps(pooled.to_dict(), ensure_ascii=False, indent=2) if args.json else format_table(pooled))
+    skipped = Skipped()
+    for problem in pooled.problems:
+        if problem.internal:
+            skipped.internal += 1
+        else:
+            skipped.count += 1
     if pooled.problems:
-        count = len(pooled.problems)
-        print(f"{count} malformed line{'s' if count != 1 else ''} skipped", file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+        print(skipped.text(), file=sys.stderr)
+    return skipped.exit_code(EXIT_OK)

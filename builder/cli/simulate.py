@@ -2,7 +2,8 @@
 
 Streams: one conversation is read, decided and written at a time, so memory stays flat however
 long the input. Output keeps the input order. A malformed line is reported on stderr with its
-line number and skipped (exit 1 at the end: the input has problems). A progress bar is drawn on
+line number and skipped (exit 3 at the end); a conversation the engine fails on is named and
+skipped too (exit 4), and the others are still decided and written. A progress bar is drawn on
 stderr only when stderr is a terminal.
 """
 
@@ -11,21 +12,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO
 
-from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli import EXIT_PROBLEMS
 from builder.cli._common import (  # Progress, ProblemExit, load_compiled: also imported from here by others
     ProblemExit,
     Progress,
     Skipped,
     compile_or_report,
+    decided,
     load_compiled,
     open_conversations,
+    open_output,
     valid_conversations,
 )
-from builder.engine import simulate
 
 __all__ = ["Progress", "ProblemExit", "add_arguments", "load_compiled", "open_conversations", "open_output", "run"]
 
@@ -36,21 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", help="write decisions here instead of stdout")
     parser.add_argument("--trace", action="store_true", help="include the explanation of the deciding turn")
     parser.add_argument("--schema", action="store_true",
-                        help="also validate every line against conversation.v1.schema.json (about 70x slower "
-                             "than the built-in checks, which cover the same rules)")
-
-
-@contextmanager
-def open_output(path: str | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = open(path, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with handle:
-        yield handle
+                        help="also run jsonschema itself on every line (slower; the built-in check runs the "
+                             "same conversation.v1.schema.json, compiled)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,13 +49,15 @@ def run(args: argparse.Namespace) -> int:
         try:
             for item in valid_conversations(lines, args.conversations, schema=args.schema, skipped=skipped,
                                             progress=progress):
-                decision = simulate(compiled, item, trace=args.trace)
+                decision = decided(compiled, item, trace=args.trace, source=args.conversations, skipped=skipped,
+                                   progress=progress)
+                if decision is None:
+                    continue
                 out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
                 count += 1
                 progress.update(count)
         finally:
             progress.close()
-    if skipped.count:
+    if skipped.count or skipped.internal:
         print(f"{skipped.text()}; {count} conversations decided", file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    return skipped.exit_code()

@@ -11,6 +11,10 @@ After the validator's problems come the response-time promises a team's schedule
 without errors, since a broken file cannot be read as a ruleset. Like every analysis finding they
 are warnings: an export is never blocked by them, so neither is this exit code.
 
+A file without errors is then loaded as the runtime loads it (compiled: pattern sets, phrase
+automata, time zones), so "valid" means "loads"; anything that refuses is an error
+`$: … cannot be loaded [ruleset.cannot_load]`.
+
 Exit 0 when there are no errors (warnings, unkept promises included, are printed but do not
 fail), 1 when there are errors, 2 when the file cannot be read as JSON at all.
 """
@@ -27,7 +31,7 @@ from builder.analysis.promises import unkept_promises
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.format.io import RulesetFileError, check_document, read_ruleset_file
 from builder.format.model import Ruleset
-from rules_schema import Problem
+from rules_schema import ERROR, Problem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,12 +65,28 @@ def promise_warnings(document: dict[str, Any], problems: list[Problem], now: dat
     return [promise.to_finding().to_problem() for promise in unkept_promises(ruleset, now)]
 
 
+def load_problems(document: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+    """An error when a document without errors still cannot be loaded by the runtime (none when it
+    loads, or when it has errors already: those say what to fix)."""
+    from builder.runtime import RulesetLoadError, Runtime
+
+    if any(p.is_error for p in problems):
+        return []
+    try:
+        Runtime(Ruleset.from_dict(document))
+    except RulesetLoadError as exc:
+        return [Problem("$", f"passes every check but cannot be loaded: {' '.join(str(exc).split())}", ERROR,
+                        "ruleset.cannot_load")]
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         document = read_ruleset_file(args.ruleset)
     except RulesetFileError as exc:
         raise UsageError(str(exc)) from None
     migrated, problems = check_document(document)
+    problems = problems + load_problems(migrated, problems)
     problems = problems + promise_warnings(migrated, problems, datetime.now(UTC))
     for problem in problems:
         if args.json:

@@ -37,6 +37,7 @@ one attribute test per evaluation.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -45,16 +46,31 @@ from typing import Any, NamedTuple
 
 from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision, Seen, make_decision
-from builder.engine.instants import epoch_seconds
+from builder.engine.instants import epoch_seconds, in_bounds, parse_event_time
 from builder.engine.nodes import CRule
 from builder.engine.session_state import fill_facts, read_document, session_document
 from builder.engine.state import State
 from builder.engine.trace import explain_rule, fact_snapshot
 from builder.engine.why import explain_briefly
+from builder.format.conversation_checks import MAX_OFFSET, without_lone_surrogates
 
 UTC = UTC
 _fromisoformat = datetime.fromisoformat
 TIMER_EPSILON = 1e-6  # seconds: "an instant after the deadline"
+_MAX_OFFSET = MAX_OFFSET
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+_STRUCTURED = frozenset({"profile", "context", "page_view", "cart"})  # their values reach facts and payloads
+
+
+def _printable(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A visitor or bot message with lone surrogates in its text replaced by U+FFFD (a copy; the
+    same event when there are none): the transcript and payload must always encode as UTF-8."""
+    text = event.get("text")
+    if type(text) is str and not text.isascii() and _SURROGATE.search(text):
+        return {**event, "text": _SURROGATE.sub("\ufffd", text)}
+    return event
 
 
 def cooling(cr: CRule, last_turn: int, last_at: float, turn: int, now: float) -> bool:
@@ -196,10 +212,23 @@ class Session:
         except KeyError:
             kind, value = event.get("type"), event.get("at")
         if type(value) is str:  # `epoch_seconds` inline: a call costs as much as the parse
-            parsed = _fromisoformat(value)
-            t = parsed.timestamp() if parsed.tzinfo is not None else epoch_seconds(parsed)
+            try:
+                parsed = _fromisoformat(value)
+            except ValueError:
+                parsed = parse_event_time(value)  # lower-case t/z, or EventTimeError
+            offset = parsed.utcoffset()
+            if offset is not None and -_MAX_OFFSET <= offset <= _MAX_OFFSET:
+                t = parsed.timestamp()
+                if not in_bounds(t):
+                    t = epoch_seconds(parsed)  # raises EventTimeError with the reason
+            else:
+                t = epoch_seconds(parsed)
         else:
             t = epoch_seconds(value)
+        if kind == "visitor" or kind == "bot":
+            event = _printable(event)
+        elif kind in _STRUCTURED:
+            event = without_lone_surrogates(event)
         st = self.state
         clock = self.clock
         if clock is None:

@@ -38,7 +38,6 @@ from typing import Any
 from builder.engine.compiled import Compiled
 from builder.engine.decision import Decision
 from builder.engine.state import State
-from builder.text.matching import normalised_text
 from rules_schema.canonical import content_hash
 
 FORMAT = "handoff-builder/session"
@@ -179,15 +178,8 @@ def _spans(value: Any, what: str) -> dict[int, tuple[int, int, int]]:
 
 
 def _earlier(transcript: list[Mapping[str, Any]]) -> list[str]:
-    """The repeat tracker's earlier questions, from the visitor messages (as `RepeatTracker.add` files them)."""
-    out = []
-    for event in transcript:
-        text = event.get("text")
-        if event.get("type") == "visitor" and isinstance(text, str):
-            norm = normalised_text(text)
-            if norm.count(" ") >= 1:
-                out.append(norm)
-    return out
+    """The visitor messages of a transcript, in order (the repeat tracker refills from them)."""
+    return [e["text"] for e in transcript if e.get("type") == "visitor" and isinstance(e.get("text"), str)]
 
 
 def fill_facts(st: State, facts: Any, transcript: list[Mapping[str, Any]]) -> None:
@@ -215,7 +207,7 @@ def fill_facts(st: State, facts: Any, transcript: list[Mapping[str, Any]]) -> No
         if not _is("int", count):
             raise _damaged("facts.repeat must be a whole number")
         st.repeat.count = count
-        st.repeat.earlier = _earlier(transcript)
+        st.repeat.refill(_earlier(transcript))
     recent = facts.get("recent", [])
     if not isinstance(recent, list):
         raise _damaged("facts.recent must be a list")

@@ -11,6 +11,8 @@ condition, the phrases a fact is made of (frustration).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from builder.engine.nodes import CLeaf, CNode, CRule
@@ -21,15 +23,30 @@ if TYPE_CHECKING:
     from builder.engine.compiled import Compiled
 
 
+TRACE_TEXT_CHARS = 1000
+"""The longest text a trace copies (a fact's value, a matched phrase): longer ones are cut with
+"…". A trace explains; it must not copy a 10 MB message into every condition."""
+
+TRACE_MATCHES = 50
+"""The most matches a trace lists for one condition (a long message can hold thousands)."""
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 4)
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, str):
+        return value if len(value) <= TRACE_TEXT_CHARS else value[: TRACE_TEXT_CHARS - 1] + "…"
+    if isinstance(value, (tuple, list)):
+        items = [_jsonable(v) for v in value[:TRACE_MATCHES]]
+        return items + ["…"] if len(value) > TRACE_MATCHES else items
     return value
 
 
-def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
+def _first_matches(found: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: _jsonable(v) for k, v in m.items()} for m in islice(found, TRACE_MATCHES)]
+
+
+def _matches(node: CLeaf, st: State) -> Iterable[dict[str, Any]]:
     src = st.src
     if node.phrase_ids:
         if node.conversation:
@@ -39,7 +56,7 @@ def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
                     turn, start, end = st.conv_first.get(pid, (0, -1, -1))
                     out.append({"phrase": src.matcher.phrases[pid], "start": start, "end": end, "turn": turn})
             return out
-        return [m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in node.phrase_ids]
+        return (m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in node.phrase_ids)
     if node.pattern_id is not None:
         pattern = src.patterns.patterns[node.pattern_id]
         if node.conversation:
@@ -50,7 +67,7 @@ def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
     sig = signal(node.leaf.fact)
     if sig is not None and sig.phrases is not None:
         ids = sig.phrases(src)
-        return [m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in ids]
+        return (m.to_dict() for m in src.matcher.matches(st.text, st.tokens) if m.phrase_id in ids)
     return []
 
 
@@ -72,7 +89,7 @@ def explain_node(node: CNode, st: State) -> dict[str, Any]:
         out["value"] = _jsonable(leaf.value)
         out["actual"] = _jsonable(node.actual(st))
         out["held"] = bool(node.test(st))
-        matches = _matches(node, st)
+        matches = _first_matches(_matches(node, st))
         if matches or _shows_matches(node):
             out["matches"] = matches
         return out

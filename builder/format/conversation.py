@@ -13,15 +13,32 @@ a reader that predates them keeps and ignores them, as it does any unknown type.
 
 from __future__ import annotations
 
+import errno
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from builder.format.conversation_checks import (
+    check_conversation,
+    check_event,
+    check_visitor,
+    has_surrogate_escape,
+    parse_instant,
+    without_lone_surrogates,
+)
+
+__all__ = ["Conversation", "ConversationError", "LineError", "MAX_LINE_BYTES", "bounded_lines", "check_conversation",
+           "check_event", "check_visitor", "parse_instant", "read_conversations", "refuse_special_file"]
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""The longest line (one conversation) a reader takes: a longer one is reported and skipped
+without being held in memory (a 10 MB message fits many times over)."""
+
 KNOWN_EVENT_TYPES = ("visitor", "bot", "page_view", "cart", "resolved", "profile", "context")
-_SCALAR = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,7 @@ class Conversation:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], line: int = 0) -> Conversation:
         """A checked conversation; raises ConversationError with a readable message."""
+        data = without_lone_surrogates(data)
         problems = check_conversation(data)
         if problems:
             raise ConversationError("; ".join(problems))
@@ -60,10 +78,12 @@ class Conversation:
 
 @dataclass(frozen=True)
 class LineError:
-    """A line that could not be read; `line` counts from 1."""
+    """A line that could not be read (`internal`: one the engine failed on, a bug); `line` counts
+    from 1."""
 
     line: int
     message: str
+    internal: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -73,171 +93,94 @@ class ConversationError(ValueError):
     """A conversation that does not follow the format."""
 
 
-def parse_instant(value: Any) -> datetime:
-    """An ISO 8601 instant with an offset (or Z), as an aware datetime; ValueError otherwise."""
-    if not isinstance(value, str):
-        raise ValueError("is not a date-time text")
-    at = datetime.fromisoformat(value)
-    if at.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone offset (add Z or +01:00)")
-    return at
+def _shown(cid: str) -> str:
+    return repr(cid if len(cid) <= 60 else cid[:57] + "…")
 
 
-def _check_event(i: int, event: Any) -> list[str]:
-    return check_event(event, f"$.events[{i}]")
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
-def check_event(event: Any, where: str = "$") -> list[str]:
-    """Problems of one event (empty when fine), each `location: message` under `where`: the
-    conversation format's rules for an event, also what the decision service checks a posted one with."""
-    if not isinstance(event, dict):
-        return [f"{where}: an event must be an object"]
-    problems: list[str] = []
-    kind = event.get("type")
-    if not isinstance(kind, str) or not kind:
-        problems.append(f"{where}.type: missing or not a text")
-    try:
-        parse_instant(event.get("at"))
-    except ValueError as exc:
-        problems.append(f"{where}.at: {exc}" if "at" in event else f"{where}.at: missing")
-    if kind == "visitor" and not isinstance(event.get("text"), str):
-        problems.append(f"{where}.text: a visitor message needs a text")
-    elif kind == "bot":
-        conf = event.get("confidence")
-        if conf is not None and (isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 <= conf <= 1):
-            problems.append(f"{where}.confidence: must be a number from 0 to 1")
-        for key in ("fallback", "resolved"):
-            if key in event and not isinstance(event[key], bool):
-                problems.append(f"{where}.{key}: must be true or false")
-        if "text" in event and not isinstance(event["text"], str):
-            problems.append(f"{where}.text: must be a text")
-    elif kind == "page_view" and not isinstance(event.get("url"), str):
-        problems.append(f"{where}.url: a page view needs a url")
-    elif kind == "cart" and not isinstance(event.get("action"), str):
-        problems.append(f"{where}.action: a cart event needs an action")
-    elif kind == "profile":
-        problems.extend(_check_profile(where, event))
-    elif kind == "context":
-        values = event.get("values")
-        if not isinstance(values, Mapping):
-            problems.append(f"{where}.values: a context event needs values (an object)")
-        else:
-            problems.extend(_check_values(f"{where}.values", values))
-    return problems
+def bounded_lines(handle: IO[bytes], limit: int | None = None,
+                  on_read: Callable[[int], None] | None = None) -> Iterator[str | None]:
+    """The lines of a binary stream, decoded (bad UTF-8 becomes U+FFFD); None for a line longer
+    than `limit` bytes (default `MAX_LINE_BYTES`), skipped in chunks and never held whole in memory."""
+    limit = MAX_LINE_BYTES if limit is None else limit
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if on_read is not None:
+            on_read(len(raw))
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw.decode("utf-8", errors="replace")
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(1 << 20)
+            if on_read is not None:
+                on_read(len(raw))
+        yield None
 
 
-_PROFILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "name": ((str,), "a text"), "email": ((str,), "a text"), "returning": ((bool,), "true or false"),
-    "previous_chat_failed": ((bool,), "true or false"),
-}
+def refuse_special_file(path: str | Path) -> None:
+    """OSError unless `path` is a regular file: a FIFO would block a reader forever and a device
+    such as /dev/zero never ends."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a folder)")
 
 
-def _check_values(where: str, values: Mapping[str, Any]) -> list[str]:
-    return [f"{where}.{key}: must be a text, a number, true/false or null"
-            for key, value in values.items() if not isinstance(value, _SCALAR)]
-
-
-def _check_profile(where: str, profile: Mapping[str, Any]) -> list[str]:
-    """The visitor fields' types, for the `visitor` object and for a `profile` event."""
-    problems: list[str] = []
-    score = profile.get("score")
-    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
-        problems.append(f"{where}.score: must be a number")
-    for key, (types, what) in _PROFILE_TYPES.items():
-        if key in profile and not isinstance(profile[key], types):
-            problems.append(f"{where}.{key}: must be {what}")
-    attrs = profile.get("attributes")
-    if attrs is not None:
-        if not isinstance(attrs, Mapping):
-            problems.append(f"{where}.attributes: must be an object")
-        else:
-            problems.extend(_check_values(f"{where}.attributes", attrs))
-    return problems
-
-
-def check_visitor(visitor: Any, where: str = "$.visitor") -> list[str]:
-    """Problems of a visitor profile object (empty when fine)."""
-    if not isinstance(visitor, Mapping):
-        return [f"{where}: must be an object"]
-    return _check_profile(where, visitor)
-
-
-def check_conversation(data: Any) -> list[str]:
-    """Problems of one conversation (empty when fine): the schema's rules, checked fast by hand."""
-    if not isinstance(data, Mapping):
-        return ["$: a conversation must be a JSON object"]
-    problems: list[str] = []
-    cid = data.get("id")
-    if not isinstance(cid, str) or not cid:
-        problems.append("$.id: missing or not a text")
-    events = data.get("events")
-    if not isinstance(events, list):
-        problems.append("$.events: missing or not a list")
-    else:
-        for i, event in enumerate(events):
-            problems.extend(_check_event(i, event))
-    visitor = data.get("visitor")
-    if visitor is not None:
-        if not isinstance(visitor, Mapping):
-            problems.append("$.visitor: must be an object")
-        else:
-            problems.extend(_check_profile("$.visitor", visitor))
-    expect = data.get("expect")
-    if expect is not None:
-        if not isinstance(expect, Mapping) or not isinstance(expect.get("escalate"), bool):
-            problems.append("$.expect.escalate: must be true or false")
-        elif expect.get("turn") is not None and (
-            isinstance(expect["turn"], bool) or not isinstance(expect["turn"], int) or expect["turn"] < 1
-        ):
-            problems.append("$.expect.turn: must be a whole number from 1")
-    for key in data:
-        if key not in ("id", "visitor", "events", "expect"):
-            problems.append(f"$.{key}: unknown field")
-    return problems
-
-
-def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str]:
+def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str | None]:
     if isinstance(source, (str, Path)):
-        with open(source, encoding="utf-8", errors="replace", newline="") as handle:
-            yield from handle
+        refuse_special_file(source)
+        with open(source, "rb") as handle:
+            yield from bounded_lines(handle)
     else:
-        yield from source
+        for line in source:
+            yield None if line is None or len(line) > MAX_LINE_BYTES else line
 
 
 def read_conversations(
-    source: str | Path | IO[str] | Iterable[str], *, schema: bool = False
+    source: str | Path | IO[str] | Iterable[str | None], *, schema: bool = False
 ) -> Iterator[Conversation | LineError]:
     """Conversations of a JSON Lines file or stream, in order; bad lines as LineError.
 
-    Blank lines are skipped silently. With `schema=True` each line is also checked against
-    `conversation.v1.schema.json` (slower; the hand checks cover the same rules).
+    Blank lines are skipped silently; a None item (from `bounded_lines`) is a line over the length
+    cap. With `schema=True` each line is also checked by jsonschema itself (slower; the built-in
+    check runs the same schema, compiled).
     """
     validate = None
     if schema:
         from rules_schema.schemas import schema_errors
 
         validate = schema_errors
-    for number, raw in enumerate(_lines(source), start=1):
+    for number, raw in enumerate(_lines(source), start=1):  # type: ignore[arg-type]
+        if raw is None:
+            yield LineError(number, f"longer than {MAX_LINE_BYTES // 2**20} MB: skipped")
+            continue
         text = raw.strip()
         if not text:
             continue
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except ValueError as exc:
             yield LineError(number, f"not valid JSON ({exc})")
             continue
         except RecursionError:
             yield LineError(number, "nested too deeply")
             continue
+        if has_surrogate_escape(text):
+            data = without_lone_surrogates(data)
         problems = check_conversation(data)
         if not problems and validate is not None:
             problems = validate(data, "conversation")
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            yield LineError(number, "; ".join(problems[:3]) + more)
+            cid = data.get("id") if isinstance(data, dict) else None
+            named = f"conversation {_shown(cid)}: " if isinstance(cid, str) and cid else ""
+            yield LineError(number, named + "; ".join(problems[:3]) + more)
             continue
         yield Conversation(
             id=data["id"], events=tuple(data["events"]), visitor=data.get("visitor") or {},
             expect=data.get("expect"), line=number,
         )
-

@@ -9,8 +9,10 @@ leaves half a ruleset behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from builder.format.conversation_checks import without_lone_surrogates
 from builder.format.model import Ruleset
 from rules_schema import Problem, migrate
 from rules_schema.canonical import canonical_json, content_hash
@@ -115,6 +118,8 @@ def read_ruleset_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The parsed document of a ruleset file, refusing oversize, deep, non-JSON and non-object files."""
     source = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):  # a FIFO would block forever
+            raise RulesetFileError(f"{source}: not a regular file (a pipe or a device), so not a ruleset file")
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
@@ -137,8 +142,10 @@ def read_ruleset_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def check_document(document: Any) -> tuple[dict[str, Any], list[Problem]]:
-    """(migrated document, all its problems): what `validate` shows and `load_ruleset` enforces."""
-    migrated = migrate(document)
+    """(migrated document, all its problems): what `validate` shows and `load_ruleset` enforces.
+    Lone surrogates (`"\ud800"`: legal JSON escapes, not text) become U+FFFD first, so every name
+    and message can be printed, hashed and written as UTF-8."""
+    migrated = without_lone_surrogates(migrate(document))
     return migrated, _validate(migrated)
 
 
@@ -213,8 +220,16 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
     Temporary file in the same folder (same file system, so the rename is atomic), flushed and
     fsynced, `os.replace`d over the target, then the folder fsynced so the rename survives a crash.
+    An existing target that is not a regular file (a device such as /dev/full, a FIFO) is refused
+    with IsADirectoryError/OSError: renaming over it would replace the device itself.
     """
     target = Path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, f"{target} is not a regular file (a folder, a pipe or a device)")
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:

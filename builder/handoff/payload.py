@@ -148,10 +148,16 @@ def build_payload(decision: Mapping[str, Any], conversation: Mapping[str, Any], 
         "tags": list(decision.get("tags") or []),
         "reply": decision.get("reply"),
         "visitor": _visitor_profile(visitor),
-        "qualification": {"score": visitor.get("score"), "attributes": dict(visitor.get("attributes") or {})},
+        "qualification": {"score": visitor.get("score"), "attributes": _attributes(visitor.get("attributes"))},
         "pages": [{"at": e.get("at"), "url": e.get("url")} for e in events
                   if e.get("type") == "page_view" and isinstance(e.get("url"), str)],
         "transcript": [{"at": e.get("at"), "role": e["type"], "text": e["text"]} for e in events
                        if e.get("type") in ROLES and isinstance(e.get("text"), str)],
         "summary": [{"at": e.get("at"), "text": e["text"]} for e in summary],
     }
+
+
+def _attributes(value: Any) -> dict[str, Any]:
+    """The visitor's attributes as a dict (a host that passed a list or a text gets an empty one,
+    never an exception from the payload)."""
+    return dict(value) if isinstance(value, Mapping) else {}

@@ -185,6 +185,10 @@ def webhook_body(payload: Mapping[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def notification(ruleset: Ruleset, channel: Channel, payload: Mapping[str, Any]) -> dict[str, Any]:
     """What to send to `channel` for `payload`, its template (if any) rendered in.
 
@@ -206,8 +210,8 @@ def notification(ruleset: Ruleset, channel: Channel, payload: Mapping[str, Any])
         return {"to": channel.address, "subject": subject, "body": body}
     if text is not None and template is not None and template.channel == "webhook":
         try:
-            loaded = json.loads(text)
-        except ValueError:
+            loaded = json.loads(text, parse_constant=_not_json)
+        except (ValueError, RecursionError):
             loaded = None
         if isinstance(loaded, dict):
             return loaded

@@ -1,7 +1,7 @@
 """Message templates: `{{name}}` and `{{name | fallback}}` filled from a flat, whitelisted context.
 
 Why so restrictive: templates are user text that ends up in chat replies, e-mails, Slack and
-webhooks. Rendering is one regular-expression pass (`rules_schema.placeholders`) that looks names up
+webhooks. Rendering is one linear scan (`rules_schema.placeholders`) that looks names up
 in a plain dict of strings — no attribute access, no expressions, never `str.format` or
 `string.Template` on user text — so a template cannot reach anything but the names of
 `catalog.json` "placeholders". Values are inserted once and never re-expanded (a visitor typing
@@ -9,8 +9,9 @@ in a plain dict of strings — no attribute access, no expressions, never `str.f
 them at edit/import time (`unknown_placeholders`).
 
 Channel-aware: an e-mail template has a subject (one line: line breaks become spaces, so a value
-cannot inject headers); Slack values are escaped (&, <, >) as Slack's formatting requires; webhook
-values are JSON-string escaped so a JSON body template stays valid JSON.
+cannot inject headers); Slack values are escaped (&, <, >) as Slack's formatting requires; in a
+webhook (JSON) body every value is JSON-encoded: escaped inside a JSON string literal, a quoted
+JSON string outside one, so visitor text can never choose a field's JSON type (`{}`, `true`, `NaN`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from builder.format.model import Ruleset, Template
 from builder.handoff.routing import route
 from rules_schema.catalog import catalog
-from rules_schema.placeholders import PLACEHOLDER_RE, Placeholder, find_placeholders
+from rules_schema.placeholders import PLACEHOLDER_RE, Placeholder, find_placeholders, iter_placeholders
 
 ROLES = {"visitor": "Visitor", "bot": "Bot", "agent": "Agent"}
 SUMMARY_EARLIER = 2  # earlier visitor messages kept before the deciding one
@@ -125,9 +126,44 @@ def one_line(value: str) -> str:
 ESCAPES: dict[str, Callable[[str], str] | None] = {"slack": slack_escape, "webhook": json_string_escape}
 
 
+def _json_string_state(segment: str, inside: bool, escaped: bool) -> tuple[bool, bool]:
+    """Whether a JSON text is inside a string literal after `segment` (and after a lone backslash)."""
+    for char in segment:
+        if escaped:
+            escaped = False
+        elif char == "\\" and inside:
+            escaped = True
+        elif char == '"':
+            inside = not inside
+    return inside, escaped
+
+
+def render_json_body(text: str, context: Mapping[str, Any]) -> str:
+    """A webhook body template filled so that every value is JSON-encoded: string-escaped where the
+    placeholder sits inside a JSON string literal, a quoted JSON string everywhere else."""
+    if not isinstance(text, str):
+        return ""
+    names = placeholder_names()
+    parts: list[str] = []
+    last, inside, escaped = 0, False, False
+    for placeholder in iter_placeholders(text):
+        segment = text[last:placeholder.start]
+        inside, escaped = _json_string_state(segment, inside, escaped)
+        value = context.get(placeholder.name) if placeholder.name in names else None
+        value_text = "" if value is None else str(value)
+        value_text = value_text or placeholder.fallback or ""
+        parts.append(segment)
+        parts.append(json_string_escape(value_text) if inside else json.dumps(value_text, ensure_ascii=False))
+        last = placeholder.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def render_template(template: Template, context: Mapping[str, Any]) -> Rendered:
     """Render a template for its channel (subject only for e-mail)."""
     escape = ESCAPES.get(template.channel)
+    if template.channel == "webhook":
+        return Rendered(None, render_json_body(template.body, context))
     body = render(template.body, context, escape=escape)
     subject = None
     if template.channel == "email":

@@ -26,7 +26,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
-from builder.format.conversation import Conversation, ConversationError, LineError, read_conversations
+from builder.format.conversation import (
+    Conversation,
+    ConversationError,
+    LineError,
+    bounded_lines,
+    read_conversations,
+    refuse_special_file,
+)
 from builder.format.model import Ruleset
 
 __all__ = ["CsvFormatError", "Replay", "ReplayError", "ReplayProgress", "ReplayResult", "replay",
@@ -145,9 +152,7 @@ def read_csv_conversations(source: str | Path | IO[str]) -> Iterator[Conversatio
     stream is read whole.
     """
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise ReplayError(f"cannot read {path}: no such file")
+        path = readable_file(Path(source))
         with open(path, encoding="utf-8-sig", newline="") as handle:
             counts: dict[str, int] = {}
             for _, cid, _ in _csv_rows(handle):
@@ -208,6 +213,22 @@ def decide(compiled: Any, conversation: Conversation, index: int = 0) -> ReplayR
     )
 
 
+def decide_or_skip(compiled: Any, conversation: Conversation, index: int = 0) -> ReplayResult | LineError:
+    """`decide`, or an `internal` LineError naming the conversation when the engine fails on it: one
+    conversation that meets a bug never loses the others."""
+    try:
+        return decide(compiled, conversation, index)
+    except Exception as exc:  # isolation: reported and counted, never silent
+        return internal_error(conversation, exc)
+
+
+def internal_error(conversation: Conversation, exc: BaseException) -> LineError:
+    """The report of a conversation the engine failed on (a bug to report, not bad input)."""
+    detail = " ".join(str(exc).split())[:200]
+    return LineError(conversation.line, f"conversation {conversation.id!r}: internal error "
+                     f"({type(exc).__name__}: {detail}); skipped, please report it", internal=True)
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -233,12 +254,22 @@ def read_library(source: Source, fmt: str | None = None) -> Iterator[Conversatio
     if _is_csv(source, fmt):
         return read_csv_conversations(source)  # type: ignore[arg-type]
     if isinstance(source, (str, Path)):
-        if not Path(source).is_file():
-            raise ReplayError(f"cannot read {source}: no such file")
+        readable_file(Path(source))
         return read_conversations(source)
     if hasattr(source, "read"):
         return read_conversations(source)  # type: ignore[arg-type]
     return _conversations(source)  # type: ignore[arg-type]
+
+
+def readable_file(path: Path) -> Path:
+    """`path`, or ReplayError when it is missing or not a regular file (a FIFO would block)."""
+    try:
+        refuse_special_file(path)
+    except FileNotFoundError:
+        raise ReplayError(f"cannot read {path}: no such file") from None
+    except OSError as exc:
+        raise ReplayError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return path
 
 
 class _CountingLines:
@@ -249,11 +280,13 @@ class _CountingLines:
         self.size = path.stat().st_size
         self.done = 0
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[str | None]:
+        refuse_special_file(self.path)
         with open(self.path, "rb") as handle:
-            for raw in handle:
-                self.done += len(raw)
-                yield raw.decode("utf-8", errors="replace")
+            yield from bounded_lines(handle, on_read=self._count)
+
+    def _count(self, size: int) -> None:
+        self.done += size
 
 
 # --- the pool ----------------------------------------------------------------------------------
@@ -268,18 +301,18 @@ def _init_worker(ruleset: Ruleset) -> None:
     _WORKER = compile_ruleset(ruleset)
 
 
-def _work_lines(first_line: int, lines: list[str]) -> list[ReplayResult | LineError]:
+def _work_lines(first_line: int, lines: list[str | None]) -> list[ReplayResult | LineError]:
     out: list[ReplayResult | LineError] = []
     for item in read_conversations(lines):
         if isinstance(item, LineError):
-            out.append(LineError(item.line + first_line - 1, item.message))
+            out.append(replace(item, line=item.line + first_line - 1))
         else:
-            out.append(decide(_WORKER, replace(item, line=item.line + first_line - 1)))
+            out.append(decide_or_skip(_WORKER, replace(item, line=item.line + first_line - 1)))
     return out
 
 
 def _work_conversations(items: list[Conversation]) -> list[ReplayResult | LineError]:
-    return [decide(_WORKER, c) for c in items]
+    return [decide_or_skip(_WORKER, c) for c in items]
 
 
 def _pool_context() -> Any:
@@ -379,9 +412,7 @@ class Replay:
     def _jsonl_path(self) -> Path | None:
         if isinstance(self.source, (str, Path)) and not _is_csv(self.source, self.fmt):
             path = Path(self.source)
-            if not path.is_file():
-                raise ReplayError(f"cannot read {path}: no such file")
-            return path
+            return readable_file(path)
         return None
 
     def _serial(self) -> Iterator[ReplayResult]:
@@ -398,7 +429,7 @@ class Replay:
             if isinstance(item, LineError):
                 self._emit(item)
                 continue
-            result = self._emit(decide(self.compiled, item))
+            result = self._emit(decide_or_skip(self.compiled, item))
             if result is not None:
                 yield result
 
@@ -406,7 +437,7 @@ class Replay:
         path = self._jsonl_path()
         if path is not None:
             self._lines = _CountingLines(path)
-            buffer: list[str] = []
+            buffer: list[str | None] = []
             first = 1
             for number, line in enumerate(self._lines, start=1):
                 buffer.append(line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -435,5 +435,21 @@ def compare_replays(ruleset_a: Ruleset, ruleset_b: Ruleset, source: Any, **optio
     else:
         src_a = src_b = list(source)  # an in-memory library is iterated twice
     run_a, run_b = Replay(ruleset_a, src_a, **options), Replay(ruleset_b, src_b, **options)
-    comparison = compare_results(zip(run_a, run_b, strict=False), ruleset_a, ruleset_b)
-    return replace(comparison, errors=tuple(run_a.errors))
+    comparison = compare_results(_in_step(iter(run_a), iter(run_b)), ruleset_a, ruleset_b)
+    internal_b = tuple(e for e in run_b.errors if getattr(e, "internal", False))
+    return replace(comparison, errors=tuple(run_a.errors) + internal_b)
+
+
+def _in_step(run_a: Iterator[ReplayResult],
+             run_b: Iterator[ReplayResult]) -> Iterator[tuple[ReplayResult, ReplayResult]]:
+    """Pairs of results for the same input line; a conversation only one run could decide (the
+    other met an internal error on it) is left out of the comparison, never paired with the next."""
+    a, b = next(run_a, None), next(run_b, None)
+    while a is not None and b is not None:
+        if a.line == b.line:
+            yield a, b
+            a, b = next(run_a, None), next(run_b, None)
+        elif a.line < b.line:
+            a = next(run_a, None)
+        else:
+            b = next(run_b, None)

@@ -22,6 +22,8 @@ from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from builder.engine import simulate
+from builder.format.conversation import MAX_LINE_BYTES, bounded_lines, refuse_special_file
+from builder.format.conversation_checks import without_lone_surrogates
 from builder.format.model import Ruleset
 from builder.hours.schedule import open_hours
 
@@ -51,6 +53,7 @@ class LineProblem:
 
     line: int
     message: str
+    internal: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -59,7 +62,7 @@ class LineProblem:
 def parse_utterance(raw: str, line: int) -> Utterance:
     """One JSON line as an Utterance; raises UtteranceError with a readable reason."""
     try:
-        data = json.loads(raw)
+        data = without_lone_surrogates(json.loads(raw))
     except json.JSONDecodeError as exc:
         raise UtteranceError(f"not JSON ({exc.msg})") from None
     except (ValueError, RecursionError):
@@ -78,10 +81,14 @@ def parse_utterance(raw: str, line: int) -> Utterance:
 def read_utterances(source: str | Path | IO[str] | Iterable[str]) -> Iterator[Utterance | LineProblem]:
     """Utterances of a JSON Lines file (or stream, or lines); a bad line yields a LineProblem."""
     if isinstance(source, (str, Path)):
-        with open(source, encoding="utf-8") as handle:
-            yield from read_utterances(handle)
+        refuse_special_file(source)
+        with open(source, "rb") as handle:
+            yield from read_utterances(bounded_lines(handle))  # type: ignore[arg-type]
         return
     for number, raw in enumerate(source, start=1):
+        if raw is None:
+            yield LineProblem(number, f"longer than {MAX_LINE_BYTES // 2**20} MB: skipped")
+            continue
         if not raw.strip():
             continue
         try:
@@ -231,12 +238,18 @@ def evaluate(
             continue
         if not in_half(item, half):
             continue
+        try:
+            decision = simulate(compiled, utterance_conversation(item, instant))
+        except Exception as exc:  # isolation: one utterance that meets a bug never loses the others
+            detail = " ".join(str(exc).split())[:200]
+            report.problems.append(LineProblem(item.line, f"internal error ({type(exc).__name__}: {detail}); "
+                                               "skipped, please report it", internal=True))
+            continue
         key = item.trigger if by == "trigger" else (item.label or item.trigger)
         stats = report.labels.get(key)
         if stats is None:
             stats = report.labels[key] = LabelStats(key)
         stats.count += 1
-        decision = simulate(compiled, utterance_conversation(item, instant))
         if decision.escalated:
             stats.escalated += 1
             stats.kinds[decision.trigger or "?"] += 1

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from builder.engine import Decision
+from builder.engine import Decision, EventTimeError
 from builder.engine.decision import iso
 from builder.serve.conversation import HOST_CLOCK, SERVICE_CLOCK, Conversation, RecordError
 from builder.serve.logs import log
@@ -58,7 +58,10 @@ class Desk:
                 event["at"] = datetime.now(UTC).isoformat()
             if conversation.decision is not None:
                 return self._answer(conversation, None)  # handed over: an agent has it, the engine is done
-            decision = conversation.session.observe(event)
+            try:
+                decision = conversation.session.observe(event)
+            except EventTimeError as exc:  # the session is left as it was (DEPLOYING.md)
+                raise Problem(422, f"$.event.at: {exc}") from None
             conversation.events += 1
             self.metrics.events.labels(event["type"] if event["type"] in _KNOWN else "other").inc()
             self._settle(conversation, decision)
@@ -74,7 +77,10 @@ class Desk:
                 if conversation.clock == HOST_CLOCK:
                     raise Problem(422, "$.at: missing; on the host's clock a tick needs the time to bring it to")
                 at = datetime.now(UTC)
-            decision = conversation.session.tick(at) if conversation.decision is None else None
+            try:
+                decision = conversation.session.tick(at) if conversation.decision is None else None
+            except EventTimeError as exc:
+                raise Problem(422, f"$.at: {exc}") from None
             self._settle(conversation, decision)
             await held.save(conversation)
         return self._answer(conversation, decision)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+import string
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -93,34 +95,65 @@ def _scorer() -> Any:
     return fuzz.token_sort_ratio
 
 
+REPEAT_WINDOW = 256
+"""How many distinct earlier questions a new one is compared with by similarity (the latest ones);
+exact copies are found among all of them, by hash. Real conversations stay far below it; a
+100,000-message one costs the same per message as a 300-message one."""
+
+REPEAT_CHARS = 1000
+"""How much of a (normalised) message the repetition check reads: questions are short, and an
+edit distance between two 10 MB messages would take hours."""
+
+
+def question_key(text: str) -> str | None:
+    """What the repetition check compares for a visitor message: its normalised text (first
+    `REPEAT_CHARS` characters); None for fewer than two words ("ok", "yes": not questions)."""
+    norm = normalised_text(text[: REPEAT_CHARS * 4])[:REPEAT_CHARS]
+    return norm if norm.count(" ") >= 1 else None
+
+
 class RepeatTracker:
     """Counts visitor messages that are near-copies of an earlier visitor message.
 
     Texts are normalised (casefold, punctuation out); messages of fewer than two words ("ok",
-    "yes") are not questions and neither count nor serve as earlier copies.
+    "yes") are not questions and neither count nor serve as earlier copies. Near-copies are scored
+    by rapidfuzz's `token_sort_ratio` against the latest `REPEAT_WINDOW` distinct questions, exact
+    copies by a set of all of them: linear time however long the conversation
+    (`tests/builder/text/test_repeat_tracker.py` checks it against a scan of every earlier message).
     """
 
-    __slots__ = ("threshold", "earlier", "count", "_extract", "_scorer")
+    __slots__ = ("threshold", "recent", "seen", "count", "_extract", "_scorer")
 
     def __init__(self, threshold: float) -> None:
         from rapidfuzz import process
 
         self.threshold = threshold
-        self.earlier: list[str] = []
+        self.recent: deque[str] = deque(maxlen=REPEAT_WINDOW)
+        self.seen: set[str] = set()
         self.count = 0
         self._extract = process.extractOne
         self._scorer = _scorer()
 
     def add(self, text: str) -> bool:
         """Record a visitor message; True when it repeats an earlier one."""
-        norm = normalised_text(text)
-        if norm.count(" ") < 1:
+        norm = question_key(text)
+        if norm is None:
             return False
-        repeated = False
-        if self.earlier:
-            best = self._extract(norm, self.earlier, scorer=self._scorer, score_cutoff=self.threshold)
-            if best is not None:
-                repeated = True
-                self.count += 1
-        self.earlier.append(norm)
+        if norm in self.seen:
+            repeated = self.threshold <= 100
+        else:
+            repeated = bool(self.recent) and self._extract(
+                norm, self.recent, scorer=self._scorer, score_cutoff=self.threshold) is not None
+            self.seen.add(norm)
+            self.recent.append(norm)
+        if repeated:
+            self.count += 1
         return repeated
+
+    def refill(self, texts: Iterable[str]) -> None:
+        """File earlier visitor messages without counting them (a restored session)."""
+        for text in texts:
+            norm = question_key(text)
+            if norm is not None and norm not in self.seen:
+                self.seen.add(norm)
+                self.recent.append(norm)

@@ -120,6 +120,9 @@ CASES: dict[str, tuple[Callable[[Doc], Any], str, str]] = {
     "channel.incomplete": (lambda d: d["channels"][0].pop("url_env"), "$.channels[0].url_env", "error"),
     "metadata.hash_mismatch": (lambda d: d["metadata"].update(content_hash="sha256:" + "0" * 64),
                                "$.metadata.content_hash", "warning"),
+    "value.not_finite": (lambda d: d["rules"][0]["when"]["all"][0].update(value=float("nan")),
+                         "$.rules[0].when.all[0].value", "error"),
+    "validation.more_problems": (lambda d: d.update(rules=[{}] * 400), "$", "error"),  # 6 problems each
 }
 
 

@@ -229,12 +229,12 @@ def test_command_progress_counts_on_across_files(files: tuple[Path, Path], monke
     assert counts == list(range(1, 2 * len(LINES) + 1))
 
 
-def test_command_skips_bad_lines_and_exits_1(
+def test_command_skips_bad_lines_and_exits_3(
     files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "human", "trigger": "human_request"}\n{oops\n', encoding="utf-8")
-    assert main(["evaluate", str(files[0]), str(broken)]) == 1
+    assert main(["evaluate", str(files[0]), str(broken)]) == 3
     captured = capsys.readouterr()
     assert f"{broken}: line 2: not JSON" in captured.err
     assert "1 malformed line skipped" in captured.err

@@ -75,7 +75,7 @@ def test_bad_events_are_refused_with_what_is_wrong(client: TestClient) -> None:
     problems = refusal(post(json.dumps({"event": {"type": "visitor", "at": "2026-11-27T02:00:00"},
                                         "visiter": {}, "clock": "mine"}).encode()), 422)
     assert "$.visiter: unknown field (expected event, visitor, clock)" in problems
-    assert "$.event.text: a visitor message needs a text" in problems
+    assert "$.event.text: missing (a visitor event needs a text)" in problems
     assert any(p.startswith("$.event.at:") and "time zone offset" in p for p in problems)
     assert any(p.startswith("$.clock:") for p in problems)
     assert refusal(post(json.dumps({"visitor": {"score": "high"}}).encode()), 422) == [
