@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import string
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
