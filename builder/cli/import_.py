@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_SKIPPED, UsageError
 from builder.importers import FORMATS, ImportOptions, ImportSummary, import_files, write_library
 from builder.importers.csv_mapped import CsvMapping, csv_header, guess_mapping
 
@@ -74,4 +74,4 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     print(summary.text(), file=sys.stderr)
-    return EXIT_PROBLEMS if summary.dropped else EXIT_OK
+    return EXIT_SKIPPED if summary.dropped else EXIT_OK

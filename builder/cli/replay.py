@@ -21,7 +21,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from builder.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_SKIPPED, UsageError
 from builder.cli._common import ProblemExit, Progress, load_compiled
 from builder.format.model import Ruleset
 from builder.replay.archive import ArchiveError
@@ -162,5 +162,5 @@ def run(args: argparse.Namespace) -> int:
         count = len(outcome.errors)
         print(f"{count} malformed line{'s' * (count != 1)} skipped; {outcome.conversations:,} conversations decided",
               file=sys.stderr)
-        return EXIT_PROBLEMS
+        return EXIT_SKIPPED
     return EXIT_OK

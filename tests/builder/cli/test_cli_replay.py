@@ -27,7 +27,7 @@ def test_replay_writes_simulates_lines_and_the_summary(tmp_path: Path) -> None:
     library.write_text(sample_conversations().read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
     out, report = tmp_path / "decisions.jsonl", tmp_path / "report"
     result = cli("replay", str(example_playbook()), str(library), "-o", str(out), "--report", str(report))
-    assert result.returncode == 1, result.stderr  # the broken line is reported, the rest replayed
+    assert result.returncode == 3, result.stderr  # the broken line is reported (skipped), the rest replayed
     assert f"library.jsonl: line {len(sample_conversations().read_text().splitlines()) + 1}: not valid JSON" \
         in result.stderr
     simulated = cli("simulate", str(example_playbook()), str(sample_conversations()))
@@ -56,7 +56,7 @@ def test_import_writes_a_library_and_the_summary(tmp_path: Path) -> None:
     out = tmp_path / "library.jsonl"
     result = cli("import", "csv", str(DATA / "chat_export.csv"), "-o", str(out), "--role", "bot=Robot",
                  "--columns", "at=Sent")
-    assert result.returncode == 1  # records were dropped
+    assert result.returncode == 3  # records were dropped (skipped)
     assert "Read 2 conversations, 5 events, 2 visitors." in result.stderr
     assert "chat_export.csv: line 7: the row has no time" in result.stderr
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["T-1", "T-2"]
