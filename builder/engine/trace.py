@@ -56,7 +56,7 @@ def _matches(node: CLeaf, st: State) -> list[dict[str, Any]]:
 
 def _shows_matches(leaf: CLeaf) -> bool:
     """Whether the trace lists what was found (even nothing): conditions on phrases or patterns."""
-    if leaf.leaf.op in ("contains_any", "contains_none", "matches"):
+    if leaf.leaf.op in ("contains_any", "contains_none", "near", "matches"):
         return True
     sig = signal(leaf.leaf.fact)
     return sig is not None and sig.phrases is not None

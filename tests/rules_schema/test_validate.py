@@ -47,7 +47,7 @@ CASES: dict[str, tuple[Callable[[Doc], Any], str, str]] = {
     "schema.type": (lambda d: d["rules"][0].update(enabled="yes"), "$.rules[0].enabled", "error"),
     "schema.enum": (lambda d: d["rules"][0]["actions"][0].update(handoff="fast"), "$.rules[0].actions[0].handoff",
                     "error"),
-    "schema.version": (lambda d: d.update(schema_version=2), "$.schema_version", "error"),
+    "schema.version": (lambda d: d.update(schema_version=3), "$.schema_version", "error"),
     "schema.pattern": (lambda d: d["channels"][0].update(url_env="https://hooks.slack.com/x"),
                        "$.channels[0].url_env", "error"),
     "schema.format": (lambda d: d["schedules"][0].update(closures=[{"date": "2026-13-01"}]),

@@ -1,0 +1,57 @@
+"""Negation scope: whether a match was said the other way round ("I don't need a human").
+
+A match is negated when a negating word stands before its first word, at most `SCOPE` words
+earlier and in the same clause (clauses end at . , ; : ! ? and dashes, and at "but"). Negating
+words: no, not, never, without, nevermind ("don't" is "do not", "never mind" starts with "never").
+Three kinds of "not" do not negate what follows, because visitors use them to ask for help:
+inability or refusal ("can't", "couldn't", "won't", "wouldn't": "I can't reach anyone", "you won't
+let me talk to a person"); a question ("why don't you …", "why not"); and "not sure / not able /
+not only / don't know / don't understand" ("I don't know how to reach an agent").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+SCOPE = 4  # the match's first word is at most this many words after the negating word
+NEGATORS = frozenset({"no", "not", "never", "without", "nevermind"})
+NOT_NEGATING_AFTER = frozenset({"can", "could", "will", "would"})  # "can not" (can't): inability
+NOT_NEGATING_BEFORE = frozenset({"sure", "able", "only", "know", "understand"})
+CLAUSE_WORDS = frozenset({"but"})
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\u2013\u2014\u2026()\[\]\n]|\s-+\s")
+
+
+def clauses(text: str, spans: Sequence[tuple[int, int]], words: Sequence[str]) -> list[int]:
+    """The clause number of each word (spans in `text`, as `normalise.word_spans` gives)."""
+    out: list[int] = []
+    clause = 0
+    previous_end = 0
+    for (start, end), word in zip(spans, words, strict=True):
+        if start > previous_end and _CLAUSE_BREAK.search(text, previous_end, start):
+            clause += 1
+        if word in CLAUSE_WORDS:
+            clause += 1
+        out.append(clause)
+        previous_end = max(previous_end, end)
+    return out
+
+
+def negating_word(words: Sequence[str], clause_of: Sequence[int], first: int) -> int | None:
+    """The position of the word negating a match that starts at `first`, or None."""
+    for k in range(first - 1, max(-1, first - SCOPE - 1), -1):
+        if clause_of[k] != clause_of[first]:
+            return None
+        if words[k] in NEGATORS and _negates(words, k):
+            return k
+    return None
+
+
+def _negates(words: Sequence[str], k: int) -> bool:
+    before = words[k - 1] if k >= 1 else ""
+    after = words[k + 1] if k + 1 < len(words) else ""
+    if words[k] == "not" and before in NOT_NEGATING_AFTER:
+        return False
+    if after in NOT_NEGATING_BEFORE:
+        return False
+    return "why" not in words[max(0, k - 2):k]
