@@ -141,3 +141,18 @@ def test_evaluate_reports_each_category_of_the_set_on_the_shipped_playbook(
     assert sum(rows[c]["escalated"] for c in ("negation", "ordinary question")) == none["escalated"]
     record_property("challenge_by_trigger", {t: s["rate"] for t, s in by_trigger["labels"].items()})
     record_property("challenge_by_category", {c: s["rate"] for c, s in rows.items()})
+
+
+def test_the_draft_vocabulary_is_well_formed() -> None:
+    """`vocabulary_draft.json`: word groups for the playbook to start from (lower case, no repeats)."""
+    draft = json.loads((CHALLENGE_SET.parent / "vocabulary_draft.json").read_text(encoding="utf-8"))
+    groups = draft["groups"]
+    assert {"people", "contact verbs", "bot words", "negation cues", "billing words", "fraud words"} <= set(groups)
+    assert {"rep", "agent", "operator", "human", "person", "staff", "someone", "representative", "advisor",
+            "supervisor", "manager"} <= set(groups["people"]["words"])
+    for name, group in groups.items():
+        words, phrases = group["words"], group["phrases"]
+        assert group["description"] and words, name
+        assert all(re.fullmatch(r"[a-z]+", w) for w in words), f"{name}: a word with a space or capital"
+        assert all(p == p.strip().lower() and p for p in phrases), f"{name}: a phrase not in lower case"
+        assert len(set(words)) == len(words) and len(set(phrases)) == len(phrases), f"{name}: repeats"
