@@ -32,6 +32,7 @@ CATEGORIES: dict[str, set[str]] = {
     "typo": {"human_request", "complaint_frustration", "refund_cancel_billing", "urgency"},
     "bot-failure complaint": {"complaint_frustration"},
     "case-handling complaint": {"complaint_frustration"},
+    "service complaint": {"complaint_frustration"},
     "unrecognised charge": {"refund_cancel_billing"},
     "fee or bill dispute": {"refund_cancel_billing"},
     "fraud or lost card": {"urgency"},
