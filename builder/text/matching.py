@@ -345,7 +345,10 @@ class PhraseMatcher:
                     if clause_of is None:
                         spans = spans if spans is not None else word_spans(text)
                         clause_of = negation.clauses(text, spans, words)
+                    earlier, later = (a, b) if a[1] <= b[1] else (b, a)
                     by = negation.negating_word(words, clause_of, first)
+                    if by is None:  # or between the two: "my card wasn't stolen"
+                        by = negation.negating_word(words, clause_of, later[1], floor=earlier[2] + 1)
                     if by is not None:
                         if negated is not None:
                             negated.append(((near_id, first, last, a[3] + b[3]), by))

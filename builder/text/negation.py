@@ -4,9 +4,10 @@ A match is negated when a negating word stands before its first word, at most `S
 earlier and in the same clause (clauses end at . , ; : ! ? and dashes, and at "but"). Negating
 words: no, not, never, without, nevermind ("don't" is "do not", "never mind" starts with "never").
 Three kinds of "not" do not negate what follows, because visitors use them to ask for help:
-inability or refusal ("can't", "couldn't", "won't", "wouldn't": "I can't reach anyone", "you won't
-let me talk to a person"); a question ("why don't you …", "why not"); and "not sure / not able /
-not only / don't know / don't understand" ("I don't know how to reach an agent").
+inability ("can't", "couldn't": "I can't reach anyone") or refusal ("you won't let me talk to a
+person"); a question ("why don't you …", "why not"); and "not sure / not able / not only / don't
+know / don't understand" ("I don't know how to reach an agent"). For "near", a negating word
+before the first of the two, or between them, negates the pair ("my card wasn't stolen").
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-SCOPE = 4  # the match's first word is at most this many words after the negating word
+SCOPE = 5  # the match's first word is at most this many words after the negating word
 NEGATORS = frozenset({"no", "not", "never", "without", "nevermind"})
-NOT_NEGATING_AFTER = frozenset({"can", "could", "will", "would"})  # "can not" (can't): inability
-NOT_NEGATING_BEFORE = frozenset({"sure", "able", "only", "know", "understand"})
+NOT_NEGATING_AFTER = frozenset({"can", "could"})  # "can not" (can't): inability
+NOT_NEGATING_BEFORE = frozenset({"sure", "able", "only", "know", "understand", "let"})
 CLAUSE_WORDS = frozenset({"but"})
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\u2013\u2014\u2026()\[\]\n]|\s-+\s")
 
@@ -37,9 +38,10 @@ def clauses(text: str, spans: Sequence[tuple[int, int]], words: Sequence[str]) -
     return out
 
 
-def negating_word(words: Sequence[str], clause_of: Sequence[int], first: int) -> int | None:
-    """The position of the word negating a match that starts at `first`, or None."""
-    for k in range(first - 1, max(-1, first - SCOPE - 1), -1):
+def negating_word(words: Sequence[str], clause_of: Sequence[int], first: int, floor: int = 0) -> int | None:
+    """The position of the word negating a match that starts at `first` (looking no further back
+    than `floor`), or None."""
+    for k in range(first - 1, max(floor - 1, first - SCOPE - 1), -1):
         if clause_of[k] != clause_of[first]:
             return None
         if words[k] in NEGATORS and _negates(words, k):
