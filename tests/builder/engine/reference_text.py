@@ -145,7 +145,7 @@ def negated(msg: Message, first: int, floor: int = 0) -> bool:
         after = words[k + 1] if k + 1 < len(words) else ""
         if before in ("can", "could", "still") or after in ("sure", "able", "only", "know", "understand", "let"):
             continue
-        if "why" in words[max(0, k - 2):k]:
+        if {"why", "can", "could"} & set(words[max(0, k - 2):k]):
             continue
         return True
     return False
