@@ -167,11 +167,11 @@ class PhraseMatcher:
         self._automaton: Any = None
         self._typos: TypoFinder | None = None
         self._plain = True  # no phrase needs positions: ids straight from the automaton
-        self._known: frozenset[str] = frozenset()  # words never taken for a typo
+        self._known: set[str] = set()  # words never taken for a typo
+        self._known_limit = 0
         self._nears: list[tuple[int, _Near]] = []
         self._sides: frozenset[int] = frozenset()  # phrases a "near" is made of: their places are kept
         self._shown: dict[str, str] = {}  # stem -> a phrase word with it, to say what a typo meant
-        self._clean: set[str] = set()  # message words already looked at that are no typo
 
     def add(self, phrase: str, *, typo: bool = False, negation: bool = False) -> int:
         """The id of `phrase` with these options, registering it. Raises PhraseError for a phrase
@@ -239,11 +239,13 @@ class PhraseMatcher:
             automaton.make_automaton()
         self._automaton = automaton if targets else None
         self._typos = TypoFinder(typo_stems, tuple(sorted(prefixes))) if typo_stems else None
-        self._known = (english_words().union(f for s in stems for f in word_forms(s))
-                       if self._typos is not None else frozenset())
+        # words never taken for a typo: English, the ruleset's own, and (added on the way) words
+        # already looked at and found to be none
+        self._known = (set(english_words()).union(f for s in stems for f in word_forms(s))
+                       if self._typos is not None else set())
+        self._known_limit = len(self._known) + _CLEAN_LIMIT
         self._nears = nears
         self._sides = sides
-        self._clean = set()
         self._plain = plain and not nears and self._typos is None
         self._shown = shown
         self._built = True
@@ -259,12 +261,16 @@ class PhraseMatcher:
         words = words_of(text)
         if not words:
             return _NOTHING
-        stems = list(map(STEMS.__getitem__, words))
-        joined = self._joined(stems)
+        if self._typos is None or self._known.issuperset(words):  # no typo to look for: no list of stems
+            typo_at: tuple[int, ...] = ()
+            joined = " " + " ".join(map(STEMS.__getitem__, words)) + " "
+        else:
+            stems = list(map(STEMS.__getitem__, words))
+            typo_at = self._correct(words, stems)
+            joined = self._joined(stems)
         if self._plain:  # ids straight from the automaton
             ids = {pid for _, found in self._automaton.iter(joined) for pid, *_ in found}
             return ids if ids else _NOTHING
-        typo_at = self._correct(words, stems)
         if not typo_at:  # the common case: ids straight from the automaton unless a phrase needs its place
             ids = set()
             for _, found in self._automaton.iter(joined):
@@ -277,7 +283,7 @@ class PhraseMatcher:
                 break
             else:
                 return ids if ids else _NOTHING
-        ids = {pid for pid, *_ in self._scan(text, words, None, stems=stems, typo_at=typo_at)}
+        ids = {pid for pid, *_ in self._scan(text, words, None)}
         return ids if ids else _NOTHING
 
     def matches(self, text: str, tokens: Tokens | None = None, *, skipped: bool = False) -> list[Match]:
@@ -386,14 +392,11 @@ class PhraseMatcher:
         if typos is None:
             return ()
         at: list[int] = []
-        unknown = set(words).difference(self._known)  # in C: mostly nothing is left
-        if unknown:
-            unknown = unknown.difference(self._clean)  # nor words seen before
-        for word in unknown:
+        for word in set(words).difference(self._known):  # in C: mostly nothing is left
             meant = typos.meant(word, STEMS[word])
             if meant is None:
-                if len(self._clean) < _CLEAN_LIMIT:
-                    self._clean.add(word)
+                if len(self._known) < self._known_limit:  # looked at once: no typo, known from now on
+                    self._known.add(word)
                 continue
             for k, w in enumerate(words):
                 if w == word:
