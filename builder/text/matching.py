@@ -363,7 +363,10 @@ class PhraseMatcher:
         out: list[tuple[int, int, int, tuple[int, ...], tuple[int, int, int] | None]] = [
             (pid, first, last, typos, None) for pid, first, last, typos in found]
         if self._nears and found:
+            present = {f[0] for f in found}
             for near_id, near in self._nears:
+                if near.first.isdisjoint(present) or near.second.isdisjoint(present):
+                    continue  # one side is not there at all
                 skipped: tuple[_Found, int] | None = None
                 for a, b, distance in _pairs(found, near):  # the nearest pair not said the other way round
                     first, last = min(a[1], b[1]), max(a[2], b[2])
