@@ -143,7 +143,9 @@ def negated(msg: Message, first: int, floor: int = 0) -> bool:
             continue
         before = words[k - 1] if k else ""
         after = words[k + 1] if k + 1 < len(words) else ""
-        if before in ("can", "could", "still") or after in ("sure", "able", "only", "know", "understand", "let"):
+        missing = ("seen", "received", "receive", "show", "shown", "showing", "got", "get", "arrived", "processed")
+        if (before in ("can", "could", "still") or (k >= 2 and words[k - 2] == "still")
+                or after in ("sure", "able", "only", "know", "understand", "let", *missing)):
             continue
         if {"why", "can", "could"} & set(words[max(0, k - 2):k]):
             continue
