@@ -51,13 +51,13 @@ def dev_report(per_file: dict[str, EvaluationReport]) -> EvaluationReport:
 
 
 # --- floors on real data -----------------------------------------------------------------------
-# Issue #17's floors: human_request 97%, complaint_frustration 90%, refund_cancel_billing 93%,
-# urgency 90%, none at most 3%. Billing holds 92% on the development data and 91.7% on the
-# challenge set (the floor below is what holds, not the issue's 93%).
+# Issue #17's floors, on the development data and on the challenge set alike: human_request 97%,
+# complaint_frustration 90%, refund_cancel_billing 93%, urgency 90%, none at most 3% (pooled; each
+# source on its own at most 5%).
 
 @pytest.mark.parametrize(("label", "floor"), [
     ("complaint_frustration", 0.90),
-    ("refund_cancel_billing", 0.92),
+    ("refund_cancel_billing", 0.93),
     ("urgency", 0.90),
 ])
 def test_escalation_floor(dev_report: EvaluationReport, label: str, floor: float) -> None:
@@ -98,7 +98,7 @@ def challenge_report(compiled: CompiledRuleset) -> EvaluationReport:
 @pytest.mark.parametrize(("label", "floor"), [
     ("human_request", 0.97),
     ("complaint_frustration", 0.90),
-    ("refund_cancel_billing", 0.91),
+    ("refund_cancel_billing", 0.93),
     ("urgency", 0.90),
 ])
 def test_challenge_set_floor(challenge_report: EvaluationReport, label: str, floor: float) -> None:
