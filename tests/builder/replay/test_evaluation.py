@@ -27,6 +27,7 @@ from builder.replay.utterances import (
     read_utterances,
     utterance_conversation,
 )
+from rules_schema.migrate import migrate
 
 DOCUMENT: dict[str, Any] = {
     "schema_version": 1,
@@ -91,7 +92,8 @@ LINES = [
 
 
 def ruleset(document: dict[str, Any] | None = None) -> Ruleset:
-    return Ruleset.from_dict(copy.deepcopy(document or DOCUMENT))
+    """The document as a file of its version reads (version 1: phrase conditions match exactly)."""
+    return Ruleset.from_dict(migrate(copy.deepcopy(document or DOCUMENT)))
 
 
 @pytest.fixture
