@@ -20,6 +20,9 @@ load on the machine); "turns/wall-s" is the same against the wall clock.
     .venv/bin/python benchmarks/engine_bench.py --rules 60 --conversations 20000
     .venv/bin/python benchmarks/engine_bench.py --full-walk     # no phrase-gate shortcut (see below)
     .venv/bin/python benchmarks/engine_bench.py --emotion       # also sentiment/repetition facts
+    .venv/bin/python benchmarks/engine_bench.py --no-typo       # phrase conditions exact (format v1)
+    .venv/bin/python benchmarks/engine_bench.py --playbook      # the shipped playbook, same messages
+    .venv/bin/python benchmarks/engine_bench.py --long-word     # one 200 KB word (issue #23)
 
 Each configuration runs in a fresh subprocess so that its peak RSS (`ru_maxrss`) is its own.
 """
@@ -235,6 +238,21 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
     }
 
 
+def long_word() -> int:
+    """Seconds for one message made of one 200 KB word (the old matcher took 7.3 s on it)."""
+    from builder.engine import compile_ruleset
+    from builder.format.model import Ruleset
+    from rules_schema.migrate import migrate
+
+    compiled = compile_ruleset(Ruleset.from_dict(migrate(playbook_document()[0])))
+    for word in ("x" * 200_000, "cancel" + "x" * 200_000, "agnet" + "x" * 200_000):
+        session = compiled.session("long")
+        t = time.process_time()
+        session.observe({"at": "2026-11-24T10:00:00Z", "type": "visitor", "text": word})
+        print(f"one {len(word):,}-character word starting {word[:8]!r}: {time.process_time() - t:.3f} cpu-s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rules", type=int, action="append", help="R (repeatable; default 30, 60, 240)")
@@ -248,8 +266,12 @@ def main() -> int:
     parser.add_argument("--no-typo", action="store_true", help="phrase conditions match exact words only")
     parser.add_argument("--playbook", action="store_true",
                         help="the shipped playbook (its group words planted in the messages) instead of R rules")
+    parser.add_argument("--long-word", action="store_true",
+                        help="issue #23: one visitor message of a single 200 KB word through the shipped playbook")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.long_word:
+        return long_word()
     rules = args.rules or [30, 60, 240]
     sizes = args.conversations or [20_000, 100_000]
     if args.one:
