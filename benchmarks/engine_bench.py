@@ -20,6 +20,9 @@ load on the machine); "turns/wall-s" is the same against the wall clock.
     .venv/bin/python benchmarks/engine_bench.py --rules 60 --conversations 20000
     .venv/bin/python benchmarks/engine_bench.py --full-walk     # no phrase-gate shortcut (see below)
     .venv/bin/python benchmarks/engine_bench.py --emotion       # also sentiment/repetition facts
+    .venv/bin/python benchmarks/engine_bench.py --no-typo       # phrase conditions exact (format v1)
+    .venv/bin/python benchmarks/engine_bench.py --playbook      # the shipped playbook, same messages
+    .venv/bin/python benchmarks/engine_bench.py --long-word     # one 200 KB word (issue #23)
 
 Each configuration runs in a fresh subprocess so that its peak RSS (`ru_maxrss`) is its own.
 """
@@ -113,7 +116,7 @@ def make_ruleset(rules: int, seed: int, emotion: bool, keyword_share: float = 0.
         return node(1)
 
     document = {
-        "schema_version": 1,
+        "schema_version": 2,  # format version 2: phrase conditions tolerate typos unless they say otherwise
         "metadata": {"name": f"bench R={rules}"},
         "settings": {"evaluation_mode": "all_matches", "similarity_threshold": 85, "caps_min_letters": 8},
         "rules": [
@@ -160,13 +163,40 @@ def _iso(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
+def _typo_off(node: Any) -> None:
+    """Every phrase condition of a condition tree made exact (`--no-typo`)."""
+    if isinstance(node, dict):
+        if node.get("op") in ("contains_any", "contains_none", "near"):
+            node["typo"] = False
+        for child in node.values():
+            _typo_off(child)
+    elif isinstance(node, list):
+        for child in node:
+            _typo_off(child)
+
+
+# What `--playbook` plants in 15% of the messages: the same for every version of the playbook.
+PLAYBOOK_PHRASES = ["refund", "human", "agent", "talk to a human", "charged twice", "my card was stolen",
+                    "complaint", "cancel my order", "useless", "agnet", "refnud", "I don't need a human"]
+
+
+def playbook_document() -> tuple[dict[str, Any], list[str]]:
+    """The playbook shipped beside this script (so an older checkout measures its own)."""
+    path = Path(__file__).resolve().parents[1] / "resources" / "examples" / "playbook.json"
+    return json.loads(path.read_text(encoding="utf-8")), PLAYBOOK_PHRASES
+
+
 def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
-            keyword_share: float = 0.7) -> dict[str, Any]:
+            keyword_share: float = 0.7, typo: bool = True, playbook: bool = False) -> dict[str, Any]:
     from builder.engine import compile_ruleset
     from builder.engine.session import Session
     from builder.format.model import Ruleset
+    from rules_schema.migrate import migrate
 
-    document, phrases = make_ruleset(rules, seed, emotion, keyword_share)
+    document, phrases = playbook_document() if playbook else make_ruleset(rules, seed, emotion, keyword_share)
+    document = migrate(document)
+    if not typo:
+        _typo_off(document["rules"])
     t0 = time.perf_counter()
     compiled = compile_ruleset(Ruleset.from_dict(document))
     compile_s = time.perf_counter() - t0
@@ -204,8 +234,23 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
         "wall_s": round(time.perf_counter() - wall0, 2), "compile_s": round(compile_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "escalated": escalated, "full_walk": full_walk, "emotion": emotion, "keyword_share": keyword_share,
-        "ungated_rules": len(compiled.always),
+        "ungated_rules": len(compiled.always), "typo": typo, "playbook": playbook,
     }
+
+
+def long_word() -> int:
+    """Seconds for one message made of one 200 KB word (the old matcher took 7.3 s on it)."""
+    from builder.engine import compile_ruleset
+    from builder.format.model import Ruleset
+    from rules_schema.migrate import migrate
+
+    compiled = compile_ruleset(Ruleset.from_dict(migrate(playbook_document()[0])))
+    for word in ("x" * 200_000, "cancel" + "x" * 200_000, "agnet" + "x" * 200_000):
+        session = compiled.session("long")
+        t = time.process_time()
+        session.observe({"at": "2026-11-24T10:00:00Z", "type": "visitor", "text": word})
+        print(f"one {len(word):,}-character word starting {word[:8]!r}: {time.process_time() - t:.3f} cpu-s")
+    return 0
 
 
 def main() -> int:
@@ -218,12 +263,20 @@ def main() -> int:
     parser.add_argument("--emotion", action="store_true", help="also use sentiment and repetition facts")
     parser.add_argument("--keyword-share", type=float, default=0.7,
                         help="share of keyword rules (a required phrase list); the rest are behavioural")
+    parser.add_argument("--no-typo", action="store_true", help="phrase conditions match exact words only")
+    parser.add_argument("--playbook", action="store_true",
+                        help="the shipped playbook (its group words planted in the messages) instead of R rules")
+    parser.add_argument("--long-word", action="store_true",
+                        help="issue #23: one visitor message of a single 200 KB word through the shipped playbook")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.long_word:
+        return long_word()
     rules = args.rules or [30, 60, 240]
     sizes = args.conversations or [20_000, 100_000]
     if args.one:
-        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion, args.keyword_share)))
+        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion, args.keyword_share,
+                                 typo=not args.no_typo, playbook=args.playbook)))
         return 0
     print(f"{'R':>4} {'N':>7} {'phrases':>7} {'ungated':>7} {'turns':>8} {'turns/cpu-s':>11} {'turns/wall-s':>12} "
           f"{'rule evals/cpu-s':>16} {'fired/turn':>10} {'engine cpu s':>12} {'wall s':>7} {'peak MB':>8}")
@@ -232,6 +285,7 @@ def main() -> int:
             cmd = [sys.executable, __file__, "--one", "--rules", str(r), "--conversations", str(n),
                    "--seed", str(args.seed), "--keyword-share", str(args.keyword_share)] + \
                   (["--full-walk"] if args.full_walk else []) + \
+                  (["--no-typo"] if args.no_typo else []) + (["--playbook"] if args.playbook else []) + \
                   (["--emotion"] if args.emotion else [])
             res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
             print(f"{r:>4} {n:>7} {res['phrases']:>7} {res['ungated_rules']:>7} {res['turns']:>8} "

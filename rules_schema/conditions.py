@@ -14,6 +14,7 @@ from rules_schema.catalog import Fact, Operator
 from rules_schema.context import Context, suggest, text
 from rules_schema.locations import VALUE_LABELS, Part
 from rules_schema.problems import WARNING
+from rules_schema.word_groups import check_text_options
 
 # Facts read in the default schedule's time zone without naming a schedule (catalog: "In the default
 # schedule's time zone"); see the report: a catalog flag would make this data.
@@ -63,6 +64,7 @@ def check_leaf(ctx: Context, leaf: dict[str, Any], parts: list[Part]) -> None:
         ctx.add([*parts, "op"], f"'{operator.label}' does not apply to {TYPE_LABELS.get(fact.type, fact.type)}; "
                 f"use one of {allowed}", "op.not_for_fact")
         return
+    check_text_options(ctx, leaf, operator.name, parts)
     _check_value(ctx, leaf, fact, operator, parts)
 
 
@@ -100,13 +102,15 @@ def _check_value(ctx: Context, leaf: dict[str, Any], fact: Fact, op: Operator, p
         if value is not None:
             ctx.add(where, f"'{op.label}' takes no value; {_show(value)} is ignored", "value.unexpected", WARNING)
         return
+    has_groups = bool(leaf.get("groups")) and op.value == "phrases"
     if value is None:
-        ctx.add(where, f"{label} is missing ('{op.label}' needs one)", "value.missing")
+        if not has_groups:  # a phrase condition may use word groups alone
+            ctx.add(where, f"{label} is missing ('{op.label}' needs one)", "value.missing")
         return
     if op.value == "phrases":
         if not isinstance(value, list):
             ctx.add(where, f"{label} must be a list of words or phrases, not {_show(value)}", "value.shape")
-        elif not value:
+        elif not value and not has_groups:
             ctx.add(where, f"{label} is empty", "value.empty")
         else:
             for index, phrase in enumerate(value):

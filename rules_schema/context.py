@@ -53,6 +53,7 @@ class Context:
         self.channels = self._index(doc, "channels")
         self.teams = self._index(self.routing, "teams")
         self.rules = self._index(doc, "rules")
+        self.word_groups = self._index(doc, "word_groups")
         settings = doc.get("settings")
         self.default_schedule = text(settings, "default_schedule")
 

@@ -41,7 +41,9 @@ FIELD_LABELS = {
     "backup_contact": "the backup contact", "clock": "the clock", "url_env": "the environment variable name",
     "address": "the e-mail address", "events": "the events", "visitor": "the visitor profile",
     "expect": "the expectation", "at": "the time", "text": "the text", "escalate": "the expected escalation",
-    "turn": "the turn",
+    "turn": "the turn", "word_groups": "the word groups", "words": "the words", "includes": "the included groups",
+    "groups": "the word groups", "near": "the words it must be near", "within": "the distance in words",
+    "typo": "the typo tolerance", "ignore_negated": "the negation option",
 }
 
 VALUE_LABELS = {"phrases": "the phrase list", "pattern": "the pattern", "range": "the range",
@@ -115,6 +117,8 @@ def describe(doc: Any, parts: Sequence[Part]) -> tuple[str, str | None]:
         elif len(rest) <= 1 and field in ("rules",):
             field = None
         return words, field
+    if head == "word_groups" and len(parts) >= 2 and isinstance(parts[1], int):
+        return _title("Word group", _get(_get(doc, head), parts[1]), parts[1]), (field if len(parts) > 2 else None)
     if head in ("templates", "schedules", "channels", "tests") and len(parts) >= 2 and isinstance(parts[1], int):
         kind = {"templates": "Template", "schedules": "Schedule", "channels": "Channel",
                 "tests": "Test conversation"}[head]

@@ -15,9 +15,10 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-LATEST_VERSION = 1  # the format version this package writes; schemas.py loads its schema
+LATEST_VERSION = 2  # the format version this package writes; schemas.py loads its schema
 
-SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v1.schema.json"
+SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v2.schema.json"
+V1_SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v1.schema.json"
 
 Doc = dict[str, Any]
 
@@ -126,7 +127,7 @@ def _v0_to_v1(doc: Doc) -> Doc:
     }
     templates = _each(doc.get("templates", []), lambda t: _rename(t, {"text": "body"}) if isinstance(t, dict) else t)
     out: Doc = {
-        "$schema": SCHEMA_URL,
+        "$schema": V1_SCHEMA_URL,
         "schema_version": 1,
         "metadata": metadata,
         "settings": settings,
@@ -141,4 +142,39 @@ def _v0_to_v1(doc: Doc) -> Doc:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Doc], Doc]] = {0: _v0_to_v1}
+# --- version 1 -> version 2 -------------------------------------------------------------------------
+# Version 2 adds word groups, the "near" operator and per-condition options (typo tolerance, on
+# unless said otherwise, and ignoring negated matches). A version 1 phrase condition matched
+# exactly, so it says `"typo": false`: an old file decides as it did.
+
+_PHRASE_OPS = ("contains_any", "contains_none")
+
+
+def _v1_condition(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    for group in ("all", "any"):
+        if group in node and isinstance(node[group], list):
+            return {**node, group: [_v1_condition(child) for child in node[group]]}
+    if "not" in node:
+        return {**node, "not": _v1_condition(node["not"])}
+    if node.get("op") in _PHRASE_OPS and "typo" not in node:
+        return {**node, "typo": False}
+    return node
+
+
+def _v1_to_v2(doc: Doc) -> Doc:
+    out: Doc = {}
+    for key, value in doc.items():
+        if key == "$schema":
+            value = SCHEMA_URL
+        elif key == "schema_version":
+            value = 2
+        elif key == "rules":
+            value = _each(value, lambda r: {**r, "when": _v1_condition(r["when"])}
+                          if isinstance(r, dict) and "when" in r else r)
+        out[key] = value
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Doc], Doc]] = {0: _v0_to_v1, 1: _v1_to_v2}

@@ -28,10 +28,13 @@ SCHEMA_NAMES: tuple[SchemaName, ...] = ("ruleset", "conversation", "decision")
 
 
 @cache
-def load_schema(name: SchemaName = "ruleset", version: int = LATEST_VERSION) -> dict[str, Any]:
-    """The schema document (read-only by convention: callers must not mutate it)."""
+def load_schema(name: SchemaName = "ruleset", version: int | None = None) -> dict[str, Any]:
+    """The schema document (read-only by convention: callers must not mutate it). The ruleset's
+    latest version unless told; the conversation and decision formats are at version 1."""
     if name not in SCHEMA_NAMES:
         raise ValueError(f"unknown schema {name!r}; expected one of {', '.join(SCHEMA_NAMES)}")
+    if version is None:
+        version = LATEST_VERSION if name == "ruleset" else 1
     text = resources.files(__package__).joinpath(f"{name}.v{version}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

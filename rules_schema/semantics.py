@@ -15,10 +15,12 @@ from rules_schema.locations import Part
 from rules_schema.placeholders import PLACEHOLDER_RE
 from rules_schema.problems import WARNING
 from rules_schema.schedule_checks import check_schedules
+from rules_schema.word_groups import check_word_groups
 
 _COLLECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("rules",), "rule"), (("templates",), "template"), (("schedules",), "schedule"),
     (("routing", "teams"), "team"), (("channels",), "channel"), (("tests",), "test conversation"),
+    (("word_groups",), "word group"),
 )
 CHANNEL_WORDS = {"chat": "a chat", "email": "an e-mail", "slack": "a Slack", "teams": "a Teams", "webhook": "a webhook"}
 NOTIFY_CHANNELS = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
@@ -29,6 +31,7 @@ def check_semantics(doc: dict[str, Any]) -> Context:
     ctx = Context(doc)
     check_ids(ctx)
     check_settings(ctx)
+    check_word_groups(ctx)
     check_rules(ctx)
     check_templates(ctx)
     check_schedules(ctx)

@@ -18,6 +18,7 @@ from typing import Any
 
 from rules_schema.fastcheck import FastValidator
 from rules_schema.locations import Part
+from rules_schema.migrate import document_version, migrate
 from rules_schema.problems import ERROR, WARNING, Problem
 from rules_schema.schema_messages import translate_errors
 from rules_schema.schemas import fast_validator
@@ -25,11 +26,14 @@ from rules_schema.semantics import check_semantics
 
 
 def validate(document: Any) -> list[Problem]:
-    """All problems of `document` (a parsed ruleset); an empty list means it is clean."""
+    """All problems of `document` (a parsed ruleset, in the latest format version or version 1);
+    an empty list means it is clean."""
     if not isinstance(document, dict):
         kind = "a list" if isinstance(document, list) else type(document).__name__
         return [Problem("$", f"The ruleset must be a JSON object with rules, templates, …, not {kind}", ERROR,
                         "schema.type")]
+    if document_version(document) == 1:  # 1 -> 2 adds keys and moves none: the paths stay the file's
+        document = migrate(document)
     problems = translate_errors(document, _schema_errors(document))
     problems.extend(check_semantics(document).problems)
     problems.extend(_non_finite(document, "$"))

@@ -26,5 +26,7 @@ def examples(thorough: int) -> int:
     return thorough if PROFILE == "thorough" else max(10, thorough // 5)
 
 ROOT = Path(__file__).resolve().parents[1]
-# `HANDOFF_DEV_DATA` points elsewhere (a worktree checked out beside the shared folder, not in it).
+# Beside the repository (../shared/data/dev/); HANDOFF_DEV_DATA names another folder (a git worktree elsewhere).
 DEV_DATA = Path(os.environ.get("HANDOFF_DEV_DATA") or ROOT.parent / "shared" / "data" / "dev")
+# The challenge set: utterances written for the project (tests/data/challenge/README.md).
+CHALLENGE_SET = ROOT / "tests" / "data" / "challenge" / "utterances.jsonl"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from builder.format.model import Action, Escalate, Leaf, Notify, Reply, Ruleset, SetPriority, Tag
+from builder.format.model import DEFAULT_WITHIN, Action, Escalate, Leaf, Notify, Reply, Ruleset, SetPriority, Tag
 from rules_schema.catalog import catalog
 
 SILENT_UNITS = ("ratio", "score", "points")  # units that read worse than the bare number
@@ -127,9 +127,43 @@ def condition_text(fact: str, op: str, value: Any = None, param: str | None = No
     return f"{label} {op_label} {shown}"
 
 
-def leaf_text(leaf: Leaf, *, max_items: int | None = None) -> str:
-    """`condition_text` of a condition leaf."""
-    return condition_text(leaf.fact, leaf.op, leaf.value, leaf.param, max_items=max_items)
+def leaf_text(leaf: Leaf, *, max_items: int | None = None, ruleset: Ruleset | None = None) -> str:
+    """`condition_text` of a condition leaf, with its word groups, "near" and text options:
+    'latest visitor message mentions “talk” or a word of “Contact verbs” within 4 words of a word
+    of “People”, ignoring negated mentions'."""
+    if leaf.op not in ("contains_any", "contains_none", "near"):
+        return condition_text(leaf.fact, leaf.op, leaf.value, leaf.param, max_items=max_items)
+    label = fact_label(leaf.fact, leaf.param)
+    first = side_text(leaf.value, leaf.groups, ruleset, max_items=max_items)
+    if leaf.op == "near":
+        near = leaf.near
+        second = (side_text(near.value, near.groups, ruleset, max_items=max_items) if near is not None
+                  else "(nothing yet)")
+        within = leaf.within or DEFAULT_WITHIN
+        text = f"{label} mentions {first} within {within} word{'s' if within != 1 else ''} of {second}"
+    else:
+        op = catalog().operators.get(leaf.op)
+        text = f"{label} {op.label if op else leaf.op} {first}"
+    notes = []
+    if leaf.ignore_negated:
+        notes.append("ignoring negated mentions (“I don't need …”)")
+    if not leaf.typo:
+        notes.append("exact spelling only")
+    return text + (", " + ", ".join(notes) if notes else "")
+
+
+def side_text(value: Any, groups: Sequence[str], ruleset: Ruleset | None = None, *,
+              max_items: int | None = None) -> str:
+    """Phrases and word groups in words: '“talk”, “speak” or a word of “Contact verbs”'."""
+    own = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+    names = []
+    for group_id in groups:
+        group = ruleset.word_group(group_id) if ruleset is not None else None
+        names.append(f"a word of \u201c{group.name if group is not None else group_id}\u201d")
+    if not own:
+        return " or ".join(names) if names else "(nothing yet)"
+    shown = value_text(own, max_items=max_items)
+    return shown + (" or " + " or ".join(names) if names else "")
 
 
 def format_minutes(minutes: float) -> str:

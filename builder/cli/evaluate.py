@@ -1,9 +1,10 @@
 """`handoff-builder evaluate RULESET UTTERANCES.jsonl [...] [--json]`: a ruleset measured on labelled text.
 
 Each utterance becomes a one-message conversation at 10:00 on a working weekday in the default
-schedule's zone; the report lists, per `trigger` label, how many escalated and which trigger kinds
-fired, and the escalation rate on `none` (ordinary questions: the false alarms). Several files are
-pooled. Malformed lines are reported on stderr with their line number and skipped (exit 3); an
+schedule's zone; the report lists, per `trigger` label (or per dataset `label` or `category` with
+`--by`), how many escalated and which trigger kinds fired, and the escalation rate on lines labelled
+`none` (ordinary questions: the false alarms). Several files are pooled. Malformed lines are
+reported on stderr with their line number and skipped (exit 3); an
 utterance the engine fails on is named and skipped (exit 4).
 """
 
@@ -27,8 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     parser.add_argument("--lines", choices=("all", "even", "odd"), default="all",
                         help="only even or odd line numbers (a held-out half while tuning)")
-    parser.add_argument("--by", choices=("trigger", "label"), default="trigger",
-                        help="group by the trigger mapping (default) or the dataset's own intent label")
+    parser.add_argument("--by", choices=("trigger", "label", "category"), default="trigger",
+                        help="group by the trigger mapping (default), the dataset's own intent label, or "
+                             "what each line tests ('category', as in the challenge set)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_SKIPPED, UsageError
+from builder.cli import EXIT_OK, EXIT_SKIPPED, UsageError
 from builder.importers import FORMATS, ImportOptions, ImportSummary, import_files, write_library
 from builder.importers.csv_mapped import CsvMapping, csv_header, guess_mapping
 

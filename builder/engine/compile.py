@@ -21,7 +21,6 @@ from builder.engine.registry import BY_FACT, reading, timer_base
 from builder.engine.session import Session
 from builder.engine.sources import Sources
 from builder.format.model import Condition, Leaf, Not, Notify, Reply, Ruleset, SetPriority, Tag
-from builder.text.message_scan import MessageScan
 from builder.text.signals import FRUSTRATION_PHRASES
 from rules_schema.catalog import catalog
 
@@ -123,8 +122,6 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     always, gates, gates_source = build_index([(r.position, gate(r.root, src, getters)) for r in rules], getters)
     src.matcher.build()
     src.patterns.build()
-    combined = MessageScan.build(src.matcher, src.patterns)
-    src.scan = combined.scan if combined is not None else None
     n = src.needs
     src.per_message = bool(n.conv_hits or n.repeat or n.per_minute or n.lowest_sentiment or src.conv_pattern_ids
                            or src.conv_similar_leaves)

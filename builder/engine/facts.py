@@ -13,7 +13,7 @@ from typing import Any
 from builder.engine.nodes import CLeaf, Getter, Test
 from builder.engine.registry import reading, signal
 from builder.engine.sources import Sources
-from builder.format.model import Leaf
+from builder.format.model import DEFAULT_WITHIN, Leaf
 from builder.text.matching import PhraseError, normalised_text
 from builder.text.patterns import PatternSet
 from rules_schema.catalog import catalog
@@ -80,30 +80,50 @@ def _value_pred(op: str, value: Any, patterns: PatternSet, where: str, problems:
     return lambda v: False
 
 
+def _phrases_of(src: Sources, value: object, groups: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The phrases of one side of a phrase condition: its own and its word groups' (None: not a
+    list of phrases)."""
+    own = (value,) if isinstance(value, str) else () if value is None else value
+    if not isinstance(own, tuple) or not all(isinstance(p, str) for p in own):
+        return None
+    return tuple(dict.fromkeys((*own, *src.ruleset.words_of(groups))))  # type: ignore[arg-type]
+
+
 def _text_leaf(leaf: Leaf, src: Sources, conv: bool, where: str, problems: list[str]) -> CLeaf:
     op, value = leaf.op, leaf.value
     actual: Getter = (lambda st: f"{st.visitor_count} visitor messages") if conv else (lambda st: st.text)
-    if op in ("contains_any", "contains_none", "similar_to"):
-        phrases = (value,) if isinstance(value, str) else value
-        if not isinstance(phrases, tuple) or not phrases or not all(isinstance(p, str) for p in phrases):
-            problems.append(f"{where}: '{op}' needs a list of phrases, got {value!r}")
+    if op in ("contains_any", "contains_none", "near"):
+        phrases = _phrases_of(src, value, leaf.groups)
+        second = _phrases_of(src, leaf.near.value, leaf.near.groups) if leaf.near is not None else ()
+        if not phrases or (op == "near" and not second):
+            problems.append(f"{where}: '{op}' needs a list of phrases, got {value!r}"
+                            + (" and words to be near" if op == "near" else ""))
             return CLeaf(leaf, where, lambda st: False, actual)
-    if op in ("contains_any", "contains_none"):
         try:
-            ids = src.matcher.add_all(phrases)  # type: ignore[arg-type]
+            ids = src.matcher.add_all(phrases, typo=leaf.typo, negation=leaf.ignore_negated and op != "near")
+            if op == "near":
+                others = src.matcher.add_all(second or (), typo=leaf.typo)
+                ids = frozenset({src.matcher.add_near(
+                    ids, others, leaf.within or DEFAULT_WITHIN, negation=leaf.ignore_negated,
+                    label=f"{_side(leaf.value, leaf.groups, src)} near {_side(leaf.near.value, leaf.near.groups, src)}"
+                    if leaf.near is not None else "")})
         except PhraseError as exc:
             problems.append(f"{where}: {exc}")
             return CLeaf(leaf, where, lambda st: False, actual)
         if conv:
             src.needs.conv_hits = True
-            test: Test = (lambda st: not ids.isdisjoint(st.conv_hits)) if op == "contains_any" \
-                else (lambda st: ids.isdisjoint(st.conv_hits))
+            test: Test = (lambda st: ids.isdisjoint(st.conv_hits)) if op == "contains_none" \
+                else (lambda st: not ids.isdisjoint(st.conv_hits))
         else:
-            test = (lambda st: not ids.isdisjoint(st.hits)) if op == "contains_any" \
-                else (lambda st: ids.isdisjoint(st.hits))
+            test = (lambda st: ids.isdisjoint(st.hits)) if op == "contains_none" \
+                else (lambda st: not ids.isdisjoint(st.hits))
         return CLeaf(leaf, where, test, actual, phrase_ids=ids, conversation=conv)
     if op == "similar_to":
-        norm = tuple(n for n in (normalised_text(str(p)) for p in phrases) if n)  # type: ignore[union-attr]
+        listed = (value,) if isinstance(value, str) else value
+        if not isinstance(listed, tuple) or not listed or not all(isinstance(p, str) for p in listed):
+            problems.append(f"{where}: '{op}' needs a list of phrases, got {value!r}")
+            return CLeaf(leaf, where, lambda st: False, actual)
+        norm = tuple(n for n in (normalised_text(str(p)) for p in listed) if n)
         threshold = float(src.settings.similarity_threshold)
         if conv:
             key = len(src.conv_similar_leaves)
@@ -131,6 +151,14 @@ def _text_leaf(leaf: Leaf, src: Sources, conv: bool, where: str, problems: list[
         return CLeaf(leaf, where, test, actual, conversation=conv)
     problems.append(f"{where}: unknown operator '{op}'")
     return CLeaf(leaf, where, lambda st: False, actual)
+
+
+def _side(value: object, groups: tuple[str, ...], src: Sources) -> str:
+    """A side of a "near" in words: its groups' names and its own phrases, quoted."""
+    names = [f"“{g.name}”" for g in (src.ruleset.word_group(i) for i in groups) if g is not None]
+    own = [f"“{p}”" for p in ((value,) if isinstance(value, str) else value if isinstance(value, tuple) else ())]
+    shown = names + own
+    return ", ".join(shown[:3]) + (" …" if len(shown) > 3 else "")
 
 
 def leaf_node(leaf: Leaf, src: Sources, where: str, problems: list[str]) -> CLeaf:

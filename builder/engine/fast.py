@@ -82,7 +82,7 @@ def fast_test(node: CNode) -> Test:
     rest: list[CNode] = []
     for child in _flatten(node):
         kind = _phrase_leaf(child)
-        if kind == "contains_any":
+        if kind in ("contains_any", "near"):  # a "near" holds when its id is among the hits
             any_sets.append(child.phrase_ids)  # type: ignore[union-attr]
         elif kind == "contains_none":
             none_sets.append(child.phrase_ids)  # type: ignore[union-attr]

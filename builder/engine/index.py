@@ -51,7 +51,7 @@ def leaf_atoms(node: CLeaf, src: Sources, getters: dict[str, Reader]) -> frozens
     if node.conversation or sig is None or fact is None or not sig.indexed:
         return None
     if fact.type == "text":
-        if op == "contains_any" and node.phrase_ids:
+        if op in ("contains_any", "near") and node.phrase_ids:
             return frozenset(("p", pid) for pid in node.phrase_ids)
         if op == "matches" and node.pattern_id is not None:
             return frozenset({("re", node.pattern_id)})

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from builder.engine.nodes import CLeaf, CNode, CRule
 from builder.engine.registry import signal
 from builder.engine.state import State
+from builder.format.model import DEFAULT_WITHIN
 
 if TYPE_CHECKING:
     from builder.engine.compiled import Compiled
@@ -73,7 +74,7 @@ def _matches(node: CLeaf, st: State) -> Iterable[dict[str, Any]]:
 
 def _shows_matches(leaf: CLeaf) -> bool:
     """Whether the trace lists what was found (even nothing): conditions on phrases or patterns."""
-    if leaf.leaf.op in ("contains_any", "contains_none", "matches"):
+    if leaf.leaf.op in ("contains_any", "contains_none", "near", "matches"):
         return True
     sig = signal(leaf.leaf.fact)
     return sig is not None and sig.phrases is not None
@@ -87,11 +88,21 @@ def explain_node(node: CNode, st: State) -> dict[str, Any]:
             out["param"] = leaf.param
         out["op"] = leaf.op
         out["value"] = _jsonable(leaf.value)
+        if leaf.groups:
+            out["groups"] = list(leaf.groups)
+        if leaf.near is not None:
+            out["near"] = leaf.near.to_dict()
+            out["within"] = leaf.within or DEFAULT_WITHIN
         out["actual"] = _jsonable(node.actual(st))
         out["held"] = bool(node.test(st))
         matches = _first_matches(_matches(node, st))
         if matches or _shows_matches(node):
             out["matches"] = matches
+        if leaf.ignore_negated and node.phrase_ids and not node.conversation:
+            skipped = [m.to_dict() for m in st.src.matcher.matches(st.text, st.tokens, skipped=True)
+                       if m.negated_by is not None and m.phrase_id in node.phrase_ids]
+            if skipped:  # what was found but said the other way round ("do not need a human")
+                out["skipped"] = skipped
         return out
     children = [explain_node(c, st) for c in node.children]
     return {"op": node.kind, "held": bool(node.test(st)), "conditions": children}
@@ -145,16 +156,37 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _found(match: dict[str, Any]) -> str:
+    """One match in words: where, and how ("matched 'agnet' as 'agent' (typo)", near's distance)."""
+    near = match.get("near")
+    shown = f"{near['first']!r} … {near['second']!r}" if near else repr(match["phrase"])
+    shown += f"@{match['start']}-{match['end']}"
+    if near:
+        shown += f" ({near['distance']} words apart)"
+    for typo in match.get("typos", ()):
+        shown += f" matched {typo['written']!r} as {typo['as']!r} (typo)"
+    return shown
+
+
 def _render_node(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     pad = "    " * depth
     mark = "✓" if node.get("held") else "✗"
     if "fact" in node:
         param = f"[{node['param']}]" if "param" in node else ""
         value = "" if node.get("value") is None else " " + _fmt(node["value"])
+        if node.get("groups"):
+            value += " groups " + _fmt(node["groups"])
+        if isinstance(node.get("near"), dict):
+            side = node["near"]
+            value += f" within {node.get('within')} words of " + _fmt(side.get("value", []) + side.get("groups", []))
         line = f"{pad}{mark} {node['fact']}{param} {node['op']}{value}  (actual: {_fmt(node.get('actual'))})"
         found = node.get("matches") or []
         if found:
-            line += "  found: " + ", ".join(f"{m['phrase']!r}@{m['start']}-{m['end']}" for m in found)
+            line += "  found: " + ", ".join(_found(m) for m in found)
+        skipped = node.get("skipped") or []
+        if skipped:
+            line += "  skipped (negated): " + ", ".join(
+                f"{m['phrase']!r}@{m['start']}-{m['end']} by {m['negated_by']!r}" for m in skipped)
         lines.append(line)
         return
     lines.append(f"{pad}{mark} {node['op']}:")

@@ -30,7 +30,7 @@ def explain_briefly(cr: CRule, st: State) -> str:
     mentioned: list[str] = []  # the phrases of every phrase condition that held, named once
     _collect(cr.root, st, reasons, guards, mentioned)
     if mentioned:
-        reasons.insert(0, f"the message mentions {_quoted(list(dict.fromkeys(mentioned)))}")
+        reasons.insert(0, f"the message mentions {_listed(list(dict.fromkeys(mentioned)))}")
     said = reasons or guards
     name = cr.rule.name or cr.rule.id
     if not said:
@@ -48,17 +48,36 @@ def _collect(node: CNode, st: State, reasons: list[str], guards: list[str], ment
         return
     if not node.test(st):
         return
-    if node.leaf.op == "contains_any" and not node.conversation and node.phrase_ids:
-        mentioned.extend(st.src.matcher.phrases[pid] for pid in sorted(node.phrase_ids & st.hits))
+    if node.leaf.op in ("contains_any", "near") and not node.conversation and node.phrase_ids:
+        mentioned.extend(found_words(node, st))
         return
     reason = _leaf_reason(node, st)
     if reason:
         (guards if node.leaf.op in _NEGATIVE else reasons).append(reason)
 
 
+def found_words(node: CLeaf, st: State) -> list[str]:
+    """What a phrase condition found in the latest message, quoted: “agent” (matched 'agnet' as
+    'agent', typo); “talk” … “human” (2 words apart)."""
+    out: list[str] = []
+    for m in st.src.matcher.matches(st.text, st.tokens):
+        if m.phrase_id not in node.phrase_ids:
+            continue
+        notes = [f"{m.near[2]} word{'s' if m.near[2] != 1 else ''} apart"] if m.near is not None else []
+        if m.typos:
+            notes.append("matched " + ", ".join(f"'{w}' as '{meant}'" for w, meant in m.typos) + ", typo")
+        shown = f"“{m.near[0]}” … “{m.near[1]}”" if m.near is not None else f"“{m.phrase}”"
+        out.append(shown + (f" ({'; '.join(notes)})" if notes else ""))
+    return out
+
+
 def _quoted(phrases: list[str]) -> str:
-    shown = ", ".join(f"“{p}”" for p in phrases[:MAX_PHRASES])
-    return shown + (f" and {len(phrases) - MAX_PHRASES} more" if len(phrases) > MAX_PHRASES else "")
+    return _listed([f"“{p}”" for p in phrases])
+
+
+def _listed(shown: list[str]) -> str:
+    text = ", ".join(shown[:MAX_PHRASES])
+    return text + (f" and {len(shown) - MAX_PHRASES} more" if len(shown) > MAX_PHRASES else "")
 
 
 def _lower(label: str) -> str:

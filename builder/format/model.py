@@ -27,14 +27,16 @@ from builder.format.hours_model import (
 __all__ = [  # the model's public names, the business-hours ones included
     "CHANNEL_KINDS", "HANDOFF_MODES", "PRIORITIES", "SCHEMA_URL", "SCHEMA_VERSION",
     "TRIGGER_KINDS", "WEEKDAYS", "Action", "Channel", "Closure", "Condition", "Cooldown",
-    "Escalate", "Group", "HolidaySet", "Interval", "Leaf", "Metadata", "Not", "Notify", "Reply",
+    "DEFAULT_WITHIN", "Escalate", "Group", "HolidaySet", "Interval", "Leaf", "Metadata", "NearSide", "Not",
+    "Notify", "Reply", "WordGroup",
     "Routing", "Rule", "Ruleset", "Scalar", "Schedule", "SetPriority", "Settings", "Sla",
     "SpecialOpening", "Tag", "Team", "Template", "TriggerKind", "Value", "action_from_dict",
-    "condition_from_dict", "iter_leaves",
+    "condition_from_dict", "group_words", "iter_leaves",
 ]
 
-SCHEMA_VERSION = 1
-SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v1.schema.json"
+SCHEMA_VERSION = 2
+SCHEMA_URL = "https://handoff-builder.example/schemas/ruleset.v2.schema.json"
+DEFAULT_WITHIN = 4  # words apart, for "near"
 
 TriggerKind = Literal[
     "explicit_request", "emotional", "complex", "high_intent", "keyword", "behavioral", "time_based"
@@ -61,13 +63,43 @@ def _thaw(value: Value) -> Any:
 # --- conditions --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class NearSide:
+    """The second side of a "near" condition: phrases and word groups."""
+
+    value: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.value:
+            out["value"] = list(self.value)
+        if self.groups:
+            out["groups"] = list(self.groups)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NearSide:
+        return cls(tuple(data.get("value", ())), tuple(data.get("groups", ())))
+
+
+@dataclass(frozen=True)
 class Leaf:
-    """One test on one fact: `fact op value`, e.g. message.text contains_any [refund]."""
+    """One test on one fact: `fact op value`, e.g. message.text contains_any [refund].
+
+    A text condition may also name word groups (`groups`, their words count as phrases), say how
+    its words are matched (`typo`: misspellings tolerated, on unless turned off; `ignore_negated`:
+    "I don't need a human" does not count) and, for `near`, what the phrases must be close to
+    (`near`, at most `within` words apart)."""
 
     fact: str
     op: str
     value: Value = None
     param: str | None = None
+    groups: tuple[str, ...] = ()
+    near: NearSide | None = None
+    within: int | None = None
+    typo: bool = True
+    ignore_negated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fact": self.fact}
@@ -76,6 +108,16 @@ class Leaf:
         out["op"] = self.op
         if self.value is not None:
             out["value"] = _thaw(self.value)
+        if self.groups:
+            out["groups"] = list(self.groups)
+        if self.near is not None:
+            out["near"] = self.near.to_dict()
+        if self.within is not None:
+            out["within"] = self.within
+        if not self.typo:
+            out["typo"] = False
+        if self.ignore_negated:
+            out["ignore_negated"] = True
         return out
 
 
@@ -110,7 +152,11 @@ def condition_from_dict(data: dict[str, Any]) -> Condition:
         return Group("any", tuple(condition_from_dict(c) for c in data["any"]))
     if "not" in data:
         return Not(condition_from_dict(data["not"]))
-    return Leaf(data["fact"], data["op"], _freeze(data.get("value")), data.get("param"))
+    near = data.get("near")
+    return Leaf(data["fact"], data["op"], _freeze(data.get("value")), data.get("param"),
+                groups=tuple(data.get("groups", ())), near=NearSide.from_dict(near) if near is not None else None,
+                within=data.get("within"), typo=data.get("typo", True),
+                ignore_negated=data.get("ignore_negated", False))
 
 
 def iter_leaves(condition: Condition) -> list[Leaf]:
@@ -369,6 +415,55 @@ class Channel:
                    data.get("template"))
 
 
+# --- word groups -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WordGroup:
+    """A named vocabulary ("people we can put you through to") that text conditions refer to by
+    id; `includes` names other groups whose words belong to it too."""
+
+    id: str
+    name: str
+    words: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["words"] = list(self.words)
+        if self.includes:
+            out["includes"] = list(self.includes)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WordGroup:
+        return cls(data["id"], data["name"], tuple(data.get("words", ())), tuple(data.get("includes", ())),
+                   data.get("description", ""))
+
+
+def group_words(groups: tuple[WordGroup, ...], group_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Every word of the named groups and of the groups they include, each once, in order (an
+    unknown id or a cycle of includes adds nothing more: validation reports those)."""
+    by_id = {g.id: g for g in groups}
+    seen: set[str] = set()
+    out: dict[str, None] = {}
+
+    def visit(group_id: str) -> None:
+        group = by_id.get(group_id)
+        if group is None or group_id in seen:
+            return
+        seen.add(group_id)
+        out.update(dict.fromkeys(group.words))
+        for included in group.includes:
+            visit(included)
+
+    for group_id in group_ids:
+        visit(group_id)
+    return tuple(out)
+
+
 # --- the ruleset -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -427,6 +522,14 @@ class Ruleset:
     routing: Routing = field(default_factory=Routing)
     channels: tuple[Channel, ...] = ()
     tests: tuple[dict[str, Any], ...] = ()
+    word_groups: tuple[WordGroup, ...] = ()
+
+    def word_group(self, group_id: str) -> WordGroup | None:
+        return next((g for g in self.word_groups if g.id == group_id), None)
+
+    def words_of(self, group_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Every word of these groups, included groups too."""
+        return group_words(self.word_groups, group_ids)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -449,12 +552,16 @@ class Ruleset:
             "schema_version": SCHEMA_VERSION,
             "metadata": self.metadata.to_dict(),
             "settings": self.settings.to_dict(),
+        }
+        if self.word_groups:
+            out["word_groups"] = [g.to_dict() for g in self.word_groups]
+        out.update({
             "rules": [r.to_dict() for r in self.rules],
             "templates": [t.to_dict() for t in self.templates],
             "schedules": [s.to_dict() for s in self.schedules],
             "routing": self.routing.to_dict(),
             "channels": [c.to_dict() for c in self.channels],
-        }
+        })
         if self.tests:
             out["tests"] = [dict(t) for t in self.tests]
         return out
@@ -472,4 +579,5 @@ class Ruleset:
             routing=Routing.from_dict(data.get("routing", {})),
             channels=tuple(Channel.from_dict(c) for c in data.get("channels", [])),
             tests=tuple(data.get("tests", [])),
+            word_groups=tuple(WordGroup.from_dict(g) for g in data.get("word_groups", [])),
         )

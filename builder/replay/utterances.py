@@ -7,6 +7,10 @@ zone, so business hours never hide a rule; the report gives, per label, how many
 which trigger kinds and rules. The `none` label holds ordinary questions the chatbot should answer
 itself: its escalation rate is the false-alarm rate.
 
+Rows can also be grouped by the dataset's own intent `label` or by the line's `category` (what a
+challenge line tests: "typo", "negation", ...); the false-alarm rate is then still measured on every
+line labelled `none`, whatever row it falls in.
+
 Lines can be selected by parity (`even` / `odd` line numbers) to keep a held-out half while tuning.
 """
 
@@ -29,6 +33,7 @@ from builder.hours.schedule import open_hours
 
 NONE_LABEL = "none"
 Half = Literal["all", "even", "odd"]
+GroupBy = Literal["trigger", "label", "category"]
 # A fixed Wednesday: the measurement must not depend on the day it runs.
 REFERENCE_DAY = date(2026, 11, 25)
 
@@ -45,6 +50,15 @@ class Utterance:
     trigger: str
     label: str = ""
     line: int = 0
+    category: str = ""
+
+    def group(self, by: GroupBy) -> str:
+        """The report row this utterance counts in (a missing label or category falls back to the trigger)."""
+        if by == "label":
+            return self.label or self.trigger
+        if by == "category":
+            return self.category or self.trigger
+        return self.trigger
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,9 @@ def parse_utterance(raw: str, line: int) -> Utterance:
         raise UtteranceError('"text" must be a string')
     if not isinstance(trigger, str) or not trigger:
         raise UtteranceError('"trigger" must be a non-empty string (use "none" for ordinary questions)')
-    label = data.get("label")
-    return Utterance(text=text, trigger=trigger, label=label if isinstance(label, str) else "", line=line)
+    label, category = data.get("label"), data.get("category")
+    return Utterance(text=text, trigger=trigger, label=label if isinstance(label, str) else "", line=line,
+                     category=category if isinstance(category, str) else "")
 
 
 def read_utterances(source: str | Path | IO[str] | Iterable[str]) -> Iterator[Utterance | LineProblem]:
@@ -146,6 +161,7 @@ class LabelStats:
     escalated: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
+    expected: Counter[str] = field(default_factory=Counter)  # the trigger labels of this row's lines
 
     @property
     def rate(self) -> float:
@@ -155,14 +171,28 @@ class LabelStats:
         """Share of this label's utterances escalated by a rule of trigger kind `kind`."""
         return self.kinds[kind] / self.count if self.count else 0.0
 
+    def add(self, other: LabelStats) -> None:
+        """Pool `other`'s counts into this row."""
+        self.count += other.count
+        self.escalated += other.escalated
+        self.kinds.update(other.kinds)
+        self.rules.update(other.rules)
+        self.expected.update(other.expected)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "count": self.count,
             "escalated": self.escalated,
             "rate": round(self.rate, 4),
-            "kinds": dict(sorted(self.kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "rules": dict(sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "kinds": by_count(self.kinds),
+            "rules": by_count(self.rules),
+            "expected": by_count(self.expected),
         }
+
+
+def by_count(counter: Counter[str]) -> dict[str, int]:
+    """A counter as a dict, most frequent first (ties alphabetically)."""
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @dataclass
@@ -172,6 +202,8 @@ class EvaluationReport:
     at: datetime
     labels: dict[str, LabelStats] = field(default_factory=dict)
     problems: list[LineProblem] = field(default_factory=list)
+    by: GroupBy = "trigger"
+    ordinary: LabelStats = field(default_factory=lambda: LabelStats(NONE_LABEL))  # every line labelled "none"
 
     @property
     def total(self) -> int:
@@ -180,8 +212,7 @@ class EvaluationReport:
     @property
     def none_rate(self) -> float | None:
         """Escalation rate on ordinary questions (the false alarms), None without such lines."""
-        stats = self.labels.get(NONE_LABEL)
-        return stats.rate if stats is not None and stats.count else None
+        return self.ordinary.rate if self.ordinary.count else None
 
     def stats(self, label: str) -> LabelStats:
         """The results of `label` (empty when the label did not occur)."""
@@ -190,16 +221,14 @@ class EvaluationReport:
     def merge(self, other: EvaluationReport) -> None:
         """Pool `other` (another file, same ruleset and instant) into this report."""
         for name, theirs in other.labels.items():
-            mine = self.labels.setdefault(name, LabelStats(name))
-            mine.count += theirs.count
-            mine.escalated += theirs.escalated
-            mine.kinds.update(theirs.kinds)
-            mine.rules.update(theirs.rules)
+            self.labels.setdefault(name, LabelStats(name)).add(theirs)
+        self.ordinary.add(other.ordinary)
         self.problems.extend(other.problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "at": self.at.isoformat(),
+            "by": self.by,
             "total": self.total,
             "none_rate": None if self.none_rate is None else round(self.none_rate, 4),
             "labels": {name: self.labels[name].to_dict() for name in sorted_labels(self.labels)},
@@ -207,9 +236,12 @@ class EvaluationReport:
         }
 
 
-def sorted_labels(labels: Iterable[str]) -> list[str]:
-    """Label names alphabetically, with "none" last (it reads as the control row)."""
-    return sorted(labels, key=lambda name: (name == NONE_LABEL, name))
+def sorted_labels(labels: dict[str, LabelStats]) -> list[str]:
+    """Row names alphabetically, with "none" and rows of ordinary questions only last (the control rows)."""
+    def control(name: str) -> bool:
+        return name == NONE_LABEL or set(labels[name].expected) == {NONE_LABEL}
+
+    return sorted(labels, key=lambda name: (control(name), name))
 
 
 Decide = Callable[[dict[str, Any]], Any]
@@ -221,16 +253,17 @@ def evaluate(
     *,
     at: datetime | None = None,
     half: Half = "all",
-    by: Literal["trigger", "label"] = "trigger",
+    by: GroupBy = "trigger",
     on_item: Callable[[int], None] | None = None,
 ) -> EvaluationReport:
     """Run each utterance as a one-message conversation through `compiled` (a CompiledRuleset).
 
-    `by="label"` groups by the dataset's own intent label instead of the trigger mapping.
+    `by="label"` groups by the dataset's own intent label instead of the trigger mapping, `by="category"`
+    by what each line tests (the challenge set's `category`).
     `on_item(n)` is called after each utterance (progress bars).
     """
     instant = at if at is not None else evaluation_instant(compiled.ruleset)
-    report = EvaluationReport(at=instant)
+    report = EvaluationReport(at=instant, by=by)
     done = 0
     for item in utterances:
         if isinstance(item, LineProblem):
@@ -245,15 +278,18 @@ def evaluate(
             report.problems.append(LineProblem(item.line, f"internal error ({type(exc).__name__}: {detail}); "
                                                "skipped, please report it", internal=True))
             continue
-        key = item.trigger if by == "trigger" else (item.label or item.trigger)
+        key = item.group(by)
         stats = report.labels.get(key)
         if stats is None:
             stats = report.labels[key] = LabelStats(key)
-        stats.count += 1
-        if decision.escalated:
-            stats.escalated += 1
-            stats.kinds[decision.trigger or "?"] += 1
-            stats.rules[decision.rule or "?"] += 1
+        rows = [stats, report.ordinary] if item.trigger == NONE_LABEL else [stats]
+        for row in rows:
+            row.count += 1
+            row.expected[item.trigger] += 1
+            if decision.escalated:
+                row.escalated += 1
+                row.kinds[decision.trigger or "?"] += 1
+                row.rules[decision.rule or "?"] += 1
         done += 1
         if on_item is not None:
             on_item(done)
@@ -261,19 +297,27 @@ def evaluate(
 
 
 def format_table(report: EvaluationReport) -> str:
-    """A plain-text table: one row per label, then the false-alarm line."""
-    rows = [("label", "count", "escalated", "rate", "trigger kinds that fired")]
+    """A plain-text table: one row per label, then the false-alarm line.
+
+    Grouped by label or category, a row mixes trigger labels: a "labelled" column says which.
+    """
+    mixed = report.by != "trigger"
+    header = ["category" if report.by == "category" else "label", "count", "escalated", "rate"]
+    rows = [header + (["labelled"] if mixed else []) + ["trigger kinds that fired"]]
     for name in sorted_labels(report.labels):
         s = report.labels[name]
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.kinds.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append((name, str(s.count), str(s.escalated), f"{100 * s.rate:.1f}%", kinds or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        labelled = [", ".join(f"{k} {n}" for k, n in by_count(s.expected).items())] if mixed else []
+        kinds = ", ".join(f"{k} {n}" for k, n in by_count(s.kinds).items())
+        rows.append([name, str(s.count), str(s.escalated), f"{100 * s.rate:.1f}%", *labelled, kinds or "-"])
+    columns = len(rows[0]) - 1  # the last column is not padded
+    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
     lines = []
     for i, r in enumerate(rows):
-        cells = [r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in (1, 2, 3)] + [r[4]]
+        cells = [r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in (1, 2, 3)]
+        cells += [r[k].ljust(widths[k]) for k in range(4, columns)] + [r[-1]]
         lines.append("  ".join(cells).rstrip())
         if i == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(r[4]))
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(r[-1]))
     none_rate = report.none_rate
     lines.append("")
     lines.append(f"{report.total} utterances at {report.at.strftime('%a %Y-%m-%d %H:%M %Z')}; "

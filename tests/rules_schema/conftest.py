@@ -14,8 +14,8 @@ PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 MINIMAL: dict[str, Any] = {
-    "$schema": "https://handoff-builder.example/schemas/ruleset.v1.schema.json",
-    "schema_version": 1,
+    "$schema": "https://handoff-builder.example/schemas/ruleset.v2.schema.json",
+    "schema_version": 2,
     "metadata": {"name": "Minimal", "version": "1.0.0"},
     "settings": {"evaluation_mode": "first_match", "default_schedule": "office"},
     "rules": [

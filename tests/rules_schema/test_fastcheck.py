@@ -66,10 +66,10 @@ def test_an_unsupported_keyword_is_refused_at_compile_time() -> None:
 
 
 def test_errors_carry_what_the_translator_reads() -> None:
-    [error] = fast_validator("ruleset").iter_errors({**PLAYBOOK, "schema_version": 2})
+    [error] = fast_validator("ruleset").iter_errors({**PLAYBOOK, "schema_version": 3})
     assert isinstance(error, SchemaError)
     assert (error.validator, error.validator_value, error.instance, error.absolute_path) == (
-        "const", 1, 2, ["schema_version"])
+        "const", 2, 3, ["schema_version"])
 
 
 @pytest.mark.parametrize(("a", "b", "same"), [(1, 1.0, True), (True, 1, False), ([1], [1.0], True),

@@ -35,8 +35,23 @@ def test_every_version_migrates_to_a_clean_latest(version: int) -> None:
     assert validate(migrated) == []
 
 
-def test_the_draft_migrates_to_the_v1_fixture() -> None:
+def test_the_draft_migrates_to_the_latest_fixture_through_each_step() -> None:
+    assert MIGRATIONS[0](fixture(0)) == fixture(1)
     assert migrate(fixture(0)) == fixture(LATEST_VERSION)
+
+
+def test_v1_phrase_conditions_keep_matching_exactly() -> None:
+    """Version 2 turns typo tolerance on unless a condition says otherwise; a v1 file's phrase
+    conditions say otherwise, so an old file decides as it did. Other conditions are untouched."""
+    v1 = {"schema_version": 1, "rules": [{"id": "r", "when": {"all": [
+        {"fact": "message.text", "op": "contains_any", "value": ["agent"]},
+        {"not": {"fact": "message.text", "op": "contains_none", "value": ["bot"]}},
+        {"fact": "message.text", "op": "matches", "value": "x"},
+        {"fact": "visitor.score", "op": "gt", "value": 5}]}}]}
+    leaves = migrate(v1)["rules"][0]["when"]["all"]
+    assert migrate(v1)["schema_version"] == 2
+    assert leaves[0]["typo"] is False and leaves[1]["not"]["typo"] is False
+    assert "typo" not in leaves[2] and "typo" not in leaves[3]
 
 
 def test_the_draft_renames_are_applied() -> None:
@@ -66,4 +81,4 @@ def test_unknown_or_broken_documents_are_left_for_validate(document: Any) -> Non
 def test_a_newer_version_is_explained() -> None:
     problems = validate(migrate({**fixture(LATEST_VERSION), "schema_version": LATEST_VERSION + 1}))
     assert [p.code for p in problems] == ["schema.version"]
-    assert "format version 2" in problems[0].message
+    assert f"format version {LATEST_VERSION + 1}" in problems[0].message

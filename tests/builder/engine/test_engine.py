@@ -99,6 +99,8 @@ def test_every_catalog_fact_and_operator_compiles() -> None:
             leaf: dict[str, Any] = {"fact": fact.name, "op": op}
             if value is not None:
                 leaf["value"] = value
+            if op == "near":
+                leaf["near"] = {"value": ["x"]}
             if fact.param:
                 leaf["param"] = {"schedule": "s", "attribute": "plan", "url_pattern": "/p*"}[fact.param]
             rules.append({"when": leaf})

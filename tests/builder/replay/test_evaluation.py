@@ -27,6 +27,7 @@ from builder.replay.utterances import (
     read_utterances,
     utterance_conversation,
 )
+from rules_schema.migrate import migrate
 
 DOCUMENT: dict[str, Any] = {
     "schema_version": 1,
@@ -91,7 +92,8 @@ LINES = [
 
 
 def ruleset(document: dict[str, Any] | None = None) -> Ruleset:
-    return Ruleset.from_dict(copy.deepcopy(document or DOCUMENT))
+    """The document as a file of its version reads (version 1: phrase conditions match exactly)."""
+    return Ruleset.from_dict(migrate(copy.deepcopy(document or DOCUMENT)))
 
 
 @pytest.fixture
@@ -186,7 +188,9 @@ def test_reports_merge_and_serialise(files: tuple[Path, Path]) -> None:
         "rate": 1.0,
         "kinds": {"explicit_request": 4},
         "rules": {"human": 4},
+        "expected": {"human_request": 4},
     }
+    assert data["by"] == "trigger"
     assert json.loads(json.dumps(data)) == data
 
 
@@ -248,3 +252,79 @@ def test_command_usage_errors(files: tuple[Path, Path], tmp_path: Path, capsys: 
     bad.write_text('{"schema_version": 1}', encoding="utf-8")
     assert main(["evaluate", str(bad), str(files[1])]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+CATEGORY_LINES = [
+    {"text": "human please", "trigger": "human_request", "category": "short form"},
+    {"text": "humna please", "trigger": "human_request", "category": "typo"},
+    {"text": "refnud", "trigger": "refund_cancel_billing", "category": "typo"},
+    {"text": "no human needed, what are your opening hours", "trigger": "none", "category": "negation"},
+    {"text": "do you ship to Norway?", "trigger": "none", "category": "ordinary question"},
+    {"text": "is the human app free?", "trigger": "none", "category": "ordinary question"},
+    {"text": "a refund please", "trigger": "refund_cancel_billing"},  # no category: counted under its trigger
+]
+
+
+def category_utterances() -> list[Utterance | LineProblem]:
+    return list(read_utterances(json.dumps(line) + "\n" for line in CATEGORY_LINES))
+
+
+def test_reading_keeps_the_category_and_ignores_one_that_is_not_text() -> None:
+    items = list(read_utterances(['{"text": "rep pls", "trigger": "human_request", "category": "short form"}\n',
+                                  '{"text": "x", "trigger": "none", "category": ["typo"]}\n']))
+    assert items == [Utterance("rep pls", "human_request", "", 1, "short form"), Utterance("x", "none", "", 2)]
+    assert items[0].group("category") == "short form" and items[0].group("trigger") == "human_request"
+    assert items[1].group("category") == "none" and items[1].group("label") == "none"
+
+
+def test_evaluate_by_category_gives_recall_per_category_and_the_false_alarm_rate() -> None:
+    compiled = compile_ruleset(ruleset())
+    report = evaluate(compiled, category_utterances(), by="category")
+    assert report.by == "category"
+    assert set(report.labels) == {"short form", "typo", "negation", "ordinary question", "refund_cancel_billing"}
+    typo = report.stats("typo")
+    assert (typo.count, typo.escalated, dict(typo.expected)) == (2, 0, {"human_request": 1, "refund_cancel_billing": 1})
+    assert (report.stats("short form").escalated, report.stats("refund_cancel_billing").escalated) == (1, 1)
+    # the ordinary questions are spread over two rows; the false-alarm rate still counts them all
+    assert report.stats("negation").rate == 1.0 and report.stats("ordinary question").rate == 0.5
+    assert report.none_rate == pytest.approx(2 / 3)
+    assert report.none_rate == evaluate(compiled, category_utterances()).none_rate
+
+
+def test_by_label_also_keeps_the_false_alarm_rate(files: tuple[Path, Path]) -> None:
+    report = evaluate(compile_ruleset(ruleset()), read_utterances(files[1]), by="label")
+    assert "none" not in report.labels and report.none_rate == pytest.approx(2 / 3)
+
+
+def test_category_reports_merge_the_false_alarm_rows() -> None:
+    compiled = compile_ruleset(ruleset())
+    one = evaluate(compiled, category_utterances(), by="category")
+    one.merge(evaluate(compiled, category_utterances(), by="category"))
+    assert (one.ordinary.count, one.ordinary.escalated) == (6, 4)
+    assert one.stats("typo").expected == {"human_request": 2, "refund_cancel_billing": 2}
+    data = one.to_dict()
+    assert data["by"] == "category" and data["none_rate"] == round(4 / 6, 4)
+    # rows of ordinary questions only come last, as "none" does when grouped by trigger
+    assert list(data["labels"]) == ["refund_cancel_billing", "short form", "typo", "negation", "ordinary question"]
+
+
+def test_category_table_names_the_labels_each_row_holds() -> None:
+    report = evaluate(compile_ruleset(ruleset()), category_utterances(), by="category")
+    table = format_table(report).splitlines()
+    assert table[0].split()[:5] == ["category", "count", "escalated", "rate", "labelled"]
+    typo = next(line for line in table if line.startswith("typo"))
+    assert typo.split() == ["typo", "2", "0", "0.0%", "human_request", "1,", "refund_cancel_billing", "1", "-"]
+    negation = next(line for line in table if line.startswith("negation"))
+    assert negation.split() == ["negation", "1", "1", "100.0%", "none", "1", "explicit_request", "1"]
+    assert table[-1].endswith("escalation rate on 'none': 66.7%")
+
+
+def test_command_groups_by_category(files: tuple[Path, Path], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "challenge.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in CATEGORY_LINES), encoding="utf-8")
+    assert main(["evaluate", str(files[0]), str(path), "--by", "category", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["labels"]["ordinary question"]["count"] == 2 and data["none_rate"] == round(2 / 3, 4)
+    assert main(["evaluate", str(files[0]), str(path), "--by", "category"]) == 0
+    assert capsys.readouterr().out.startswith("category")
