@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from builder.editing import text_conditions as edits
@@ -61,7 +62,7 @@ class TextConditionPanel(QWidget):
         self.near_groups: GroupChips | None = None
         self.near_phrases: PhraseEditor | None = None
         if self.near:
-            grid.addWidget(_word("mentions"), 0, 0)
+            grid.addWidget(_word("mentions"), 0, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(self.groups, 0, 1)
             if phrases is not None:
                 grid.addWidget(phrases, 1, 1)

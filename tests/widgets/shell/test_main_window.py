@@ -216,7 +216,7 @@ def test_pages_can_be_added(window: MainWindow) -> None:
 
 def test_every_page_has_a_tab_in_order_with_an_icon(window: MainWindow) -> None:
     titles = [window.pages.tabText(i) for i in range(window.pages.count())]
-    assert titles == ["Rules", "Templates", "Business hours", "Routing", "Channels", "Simulator", "Replay"]
+    assert titles == ["Rules", "Word groups", "Templates", "Business hours", "Routing", "Channels", "Simulator", "Replay"]
     assert all(not window.pages.tabIcon(i).isNull() for i in range(window.pages.count()))
 
 
