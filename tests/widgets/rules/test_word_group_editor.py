@@ -235,3 +235,16 @@ def test_the_window_has_a_word_groups_page_whose_rules_open_in_the_rule_editor(q
     assert "zzword" in window.document.ruleset.words_of((user,))
     window.undo_stack.undo()  # the window's Undo undoes the page's edit
     assert "zzword" not in window.document.ruleset.words_of((user,))
+
+
+def test_a_problem_in_a_word_group_opens_the_page_on_that_group(qtbot, window) -> None:
+    from rules_schema import Problem
+
+    groups = window.document.ruleset.word_groups
+    problem = Problem(path="$.word_groups[2].words[0]", message="word 1 has no letters or digits to match",
+                      severity="error", code="value.empty")
+    window.problem_outside_rules.emit(problem)
+    page = window.pages.currentWidget()
+    assert isinstance(page, WordGroupEditor)
+    assert page.current_group_id() == groups[2].id and page.name_edit.text() == groups[2].name
+    qtbot.waitUntil(page.words_edit.line_edit.hasFocus)
