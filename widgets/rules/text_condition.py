@@ -62,11 +62,14 @@ class TextConditionPanel(QWidget):
         self.near_groups: GroupChips | None = None
         self.near_phrases: PhraseEditor | None = None
         if self.near:
-            grid.addWidget(_word("mentions"), 0, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop  # level with the first chips
+            mentions = _word("mentions")
+            mentions.setFixedHeight(self.groups.add_button.sizeHint().height())
+            grid.addWidget(mentions, 0, 0, top_right)
             grid.addWidget(self.groups, 0, 1)
             if phrases is not None:
                 grid.addWidget(phrases, 1, 1)
-            grid.addLayout(self._within_row(), 2, 0)
+            grid.addLayout(self._within_row(), 2, 0, top_right)
             self.near_groups = GroupChips()
             self.near_groups.setAccessibleName("Word groups to be near")
             self.near_groups.group_added.connect(lambda g: self._group_edited("near", g, True))
