@@ -11,7 +11,7 @@ widget never changes its own chips: the owner edits the model and calls `set_gro
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
@@ -27,7 +27,6 @@ _LIGHT = """
 #addGroupChip { border: 1px dashed #a78bfa; border-radius: 10px; padding: 1px 8px; color: #6d28d9;
     background: transparent; }
 #addGroupChip:hover { background: #f5f3ff; }
-#addGroupChip::menu-indicator { image: none; width: 0; }
 #groupChipsLead { color: #475569; }
 """
 _DARK = {"#ede9fe": "#2e1065", "#c4b5fd": "#6d28d9", "#6d28d9": "#c4b5fd", "#a78bfa": "#8b5cf6",
@@ -105,11 +104,8 @@ class GroupChips(QWidget):
         self.add_button.setAccessibleName(add_text.lstrip("+ ").capitalize())
         self.add_button.setToolTip("Use the words of a word group (edit groups on the Word groups page)")
         self.add_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.add_menu = QMenu(self.add_button)
-        self.add_menu.setToolTipsVisible(True)
-        self.add_menu.aboutToShow.connect(self._fill_menu)
-        self.add_button.setMenu(self.add_menu)
+        self.add_button.clicked.connect(self._open_menu)
+        self._menu: QMenu | None = None  # built on first click: a rule shows many of these
         self._flow.addWidget(self.add_button)
         self.lead_label.setFixedHeight(self.add_button.sizeHint().height())
         self.chips: dict[str, GroupChip] = {}
@@ -154,6 +150,17 @@ class GroupChips(QWidget):
         if self._ruleset is None:
             return []
         return [g for g in self._ruleset.word_groups if g.id not in self._chosen and g.id not in self._exclude]
+
+    @property
+    def add_menu(self) -> QMenu:
+        if self._menu is None:
+            self._menu = QMenu(self.add_button)
+            self._menu.setToolTipsVisible(True)
+        return self._menu
+
+    def _open_menu(self) -> None:
+        self._fill_menu()
+        self.add_menu.popup(self.add_button.mapToGlobal(QPoint(0, self.add_button.height())))
 
     def _fill_menu(self) -> None:
         self.add_menu.clear()

@@ -65,13 +65,17 @@ def panel(editor: RuleEditor) -> TextConditionPanel:
     return found
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise", "grabbing the keyboard")  # a popup
 def test_pick_word_groups_as_chips_with_name_and_word_count(qtbot, editor: RuleEditor, document: Document,
                                                             stack: QUndoStack) -> None:
     chips = panel(editor).groups
     assert not chips.lead_label.isVisibleTo(chips)  # "a word of" only once there is a group
     assert [a.text() for a in chips.menu_actions()] == [
         "People we can put you through to  (3 words)", "Contact verbs  (3 words)", "Call me back  (1 word)"]
-    chips.choose("verbs")
+    qtbot.mouseClick(chips.add_button, Qt.MouseButton.LeftButton)  # the menu, then a click on "Contact verbs"
+    qtbot.waitUntil(chips.add_menu.isVisible)
+    entry = next(a for a in chips.add_menu.actions() if a.data() == "verbs")
+    qtbot.mouseClick(chips.add_menu, Qt.MouseButton.LeftButton, pos=chips.add_menu.actionGeometry(entry).center())
     assert leaf(document).groups == ("verbs",) and leaf(document).value == ("human",)
     assert stack.undoText() == "Use word group “Contact verbs”"
     chip = panel(editor).groups.chips["verbs"]
