@@ -248,3 +248,13 @@ def test_a_problem_in_a_word_group_opens_the_page_on_that_group(qtbot, window) -
     assert isinstance(page, WordGroupEditor)
     assert page.current_group_id() == groups[2].id and page.name_edit.text() == groups[2].name
     qtbot.waitUntil(page.words_edit.line_edit.hasFocus)
+
+
+def test_the_validator_s_problems_show_under_the_group(qtbot, page: WordGroupEditor, document: Document) -> None:
+    select(qtbot, page, "spare-words")
+    assert not page.problems_label.isVisible()
+    qtbot.keyClick(page.words_edit.line_edit, Qt.Key.Key_Backspace)  # removes the last (only) word
+    assert group(document, "spare-words").words == ()
+    qtbot.waitUntil(page.problems_label.isVisible)
+    assert "the group has no words" in page.problems_label.text()
+    assert "Spare words" not in page.problems_label.text()  # the page already says which group
