@@ -11,6 +11,7 @@ reason about (`matches`, `similar_to`, `is_set`) only contradict their own negat
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,9 +68,16 @@ def fact_type(fact: str) -> str | None:
 
 # --- negation normal form and DNF ---------------------------------------------------------------
 
+class Worded(str):
+    """A phrase condition using word groups, "near" or negation, as one opaque value: the
+    analysis compares it only with the same condition (its words are not a plain phrase list)."""
+
+
 def _leaf_literals(leaf: Leaf, path: str, negate: bool) -> list[list[Literal]]:
     origin = ("not " if negate else "") + leaf.op
     op, value = leaf.op, leaf.value
+    if op == "near" or leaf.groups or leaf.ignore_negated:
+        value = Worded(json.dumps(leaf.to_dict(), sort_keys=True))
     if op == "between" and isinstance(value, tuple) and len(value) == 2:
         low, high = sorted(value)  # the engine reads [20, 10] as [10, 20]
         if not negate:
@@ -144,7 +152,7 @@ class FactState:
     def add(self, lit: Literal) -> None:
         self.literals.append(lit)
         op, value = lit.op, lit.value
-        if lit.negated or op in ("matches", "similar_to", "is_set"):
+        if lit.negated or op in ("matches", "similar_to", "is_set", "near") or isinstance(value, Worded):
             self.opaque.setdefault((op, _hashable(value)), set()).add(not lit.negated)
         elif op in ("contains_any",):
             self.any_lists.append((lit, phrase_list(value)))
@@ -299,6 +307,8 @@ def literal_implied(by_fact: dict[tuple[str, str | None], FactState], term: Sequ
     """Whenever the conjunction (summarised by `by_fact`) holds, `lit` holds too."""
     if any(other.identity == lit.identity for other in term):
         return True
+    if isinstance(lit.value, Worded):
+        return False
     if lit.op in ("contains_any", "contains_none") and fact_type(lit.fact) == "text":
         return _text_implied(by_fact, lit)
     state = by_fact.get(lit.key)

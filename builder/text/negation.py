@@ -2,9 +2,10 @@
 
 A match is negated when a negating word stands before its first word, at most `SCOPE` words
 earlier and in the same clause (clauses end at . , ; : ! ? and dashes, and at "but"). Negating
-words: no, not, never, without, nevermind ("don't" is "do not", "never mind" starts with "never").
-Three kinds of "not" do not negate what follows, because visitors use them to ask for help:
-inability ("can't", "couldn't": "I can't reach anyone") or refusal ("you won't let me talk to a
+words: no, not, never, without, nevermind, nobody ("don't" is "do not", "never mind" starts with "never").
+Some negating words do not negate what follows, because visitors use them to ask for help:
+inability ("can't", "couldn't": "I can't reach anyone"), something still missing ("still no
+refund"), refusal ("you won't let me talk to a
 person"); a question ("why don't you …", "why not"); and "not sure / not able / not only / don't
 know / don't understand" ("I don't know how to reach an agent"). For "near", a negating word
 before the first of the two, or between them, negates the pair ("my card wasn't stolen").
@@ -16,8 +17,8 @@ import re
 from collections.abc import Sequence
 
 SCOPE = 5  # the match's first word is at most this many words after the negating word
-NEGATORS = frozenset({"no", "not", "never", "without", "nevermind"})
-NOT_NEGATING_AFTER = frozenset({"can", "could"})  # "can not" (can't): inability
+NEGATORS = frozenset({"no", "not", "never", "without", "nevermind", "nobody"})
+NOT_NEGATING_AFTER = frozenset({"can", "could", "still"})  # "can not" (can't): inability; "still no"
 NOT_NEGATING_BEFORE = frozenset({"sure", "able", "only", "know", "understand", "let"})
 CLAUSE_WORDS = frozenset({"but"})
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\u2013\u2014\u2026()\[\]\n]|\s-+\s")
@@ -52,7 +53,7 @@ def negating_word(words: Sequence[str], clause_of: Sequence[int], first: int, fl
 def _negates(words: Sequence[str], k: int) -> bool:
     before = words[k - 1] if k >= 1 else ""
     after = words[k + 1] if k + 1 < len(words) else ""
-    if words[k] == "not" and before in NOT_NEGATING_AFTER:
+    if before in NOT_NEGATING_AFTER:
         return False
     if after in NOT_NEGATING_BEFORE:
         return False

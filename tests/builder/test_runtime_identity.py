@@ -81,7 +81,7 @@ def test_rulesets_that_can_never_hand_over_say_so() -> None:
 
 def test_the_hash_follows_the_rules() -> None:
     document = playbook()
-    document["rules"][0]["when"]["all"][0]["value"].append("a person please")
+    document["rules"][0]["when"]["all"][2]["any"][1]["value"].append("a person please")
     assert runtime.from_document(document).content_hash != runtime.from_document(playbook()).content_hash
 
 

@@ -48,7 +48,7 @@ def test_each_changed_field_in_plain_words(playbook: dict[str, Any]) -> None:
     rule = edited["rules"][0]
     rule["name"] = "Asks for a person"
     rule["enabled"] = False
-    rule["when"]["all"][0]["value"].append("a person please")
+    rule["when"]["all"][2]["any"][1]["value"].append("a person please")  # the "I want / please" list
     rule["actions"].pop()
     rule["stop"] = False
     [change] = diff_rulesets(playbook, edited).changed
