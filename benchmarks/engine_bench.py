@@ -113,7 +113,7 @@ def make_ruleset(rules: int, seed: int, emotion: bool, keyword_share: float = 0.
         return node(1)
 
     document = {
-        "schema_version": 1,
+        "schema_version": 2,  # format version 2: phrase conditions tolerate typos unless they say otherwise
         "metadata": {"name": f"bench R={rules}"},
         "settings": {"evaluation_mode": "all_matches", "similarity_threshold": 85, "caps_min_letters": 8},
         "rules": [
@@ -160,13 +160,38 @@ def _iso(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
+def _typo_off(node: Any) -> None:
+    """Every phrase condition of a condition tree made exact (`--no-typo`)."""
+    if isinstance(node, dict):
+        if node.get("op") in ("contains_any", "contains_none", "near"):
+            node["typo"] = False
+        for child in node.values():
+            _typo_off(child)
+    elif isinstance(node, list):
+        for child in node:
+            _typo_off(child)
+
+
+def playbook_document() -> tuple[dict[str, Any], list[str]]:
+    """The shipped playbook, with its group words as the phrases planted in messages."""
+    from builder.paths import example_playbook
+
+    document = json.loads(Path(example_playbook()).read_text(encoding="utf-8"))
+    words = [w for g in document.get("word_groups", []) for w in g["words"] if "*" not in w]
+    return document, words or ["refund", "human"]
+
+
 def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
-            keyword_share: float = 0.7) -> dict[str, Any]:
+            keyword_share: float = 0.7, typo: bool = True, playbook: bool = False) -> dict[str, Any]:
     from builder.engine import compile_ruleset
     from builder.engine.session import Session
     from builder.format.model import Ruleset
+    from rules_schema.migrate import migrate
 
-    document, phrases = make_ruleset(rules, seed, emotion, keyword_share)
+    document, phrases = playbook_document() if playbook else make_ruleset(rules, seed, emotion, keyword_share)
+    document = migrate(document)
+    if not typo:
+        _typo_off(document["rules"])
     t0 = time.perf_counter()
     compiled = compile_ruleset(Ruleset.from_dict(document))
     compile_s = time.perf_counter() - t0
@@ -204,7 +229,7 @@ def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,
         "wall_s": round(time.perf_counter() - wall0, 2), "compile_s": round(compile_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "escalated": escalated, "full_walk": full_walk, "emotion": emotion, "keyword_share": keyword_share,
-        "ungated_rules": len(compiled.always),
+        "ungated_rules": len(compiled.always), "typo": typo, "playbook": playbook,
     }
 
 
@@ -218,12 +243,16 @@ def main() -> int:
     parser.add_argument("--emotion", action="store_true", help="also use sentiment and repetition facts")
     parser.add_argument("--keyword-share", type=float, default=0.7,
                         help="share of keyword rules (a required phrase list); the rest are behavioural")
+    parser.add_argument("--no-typo", action="store_true", help="phrase conditions match exact words only")
+    parser.add_argument("--playbook", action="store_true",
+                        help="the shipped playbook (its group words planted in the messages) instead of R rules")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rules = args.rules or [30, 60, 240]
     sizes = args.conversations or [20_000, 100_000]
     if args.one:
-        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion, args.keyword_share)))
+        print(json.dumps(run_one(rules[0], sizes[0], args.seed, args.full_walk, args.emotion, args.keyword_share,
+                                 typo=not args.no_typo, playbook=args.playbook)))
         return 0
     print(f"{'R':>4} {'N':>7} {'phrases':>7} {'ungated':>7} {'turns':>8} {'turns/cpu-s':>11} {'turns/wall-s':>12} "
           f"{'rule evals/cpu-s':>16} {'fired/turn':>10} {'engine cpu s':>12} {'wall s':>7} {'peak MB':>8}")
@@ -232,6 +261,7 @@ def main() -> int:
             cmd = [sys.executable, __file__, "--one", "--rules", str(r), "--conversations", str(n),
                    "--seed", str(args.seed), "--keyword-share", str(args.keyword_share)] + \
                   (["--full-walk"] if args.full_walk else []) + \
+                  (["--no-typo"] if args.no_typo else []) + (["--playbook"] if args.playbook else []) + \
                   (["--emotion"] if args.emotion else [])
             res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
             print(f"{r:>4} {n:>7} {res['phrases']:>7} {res['ungated_rules']:>7} {res['turns']:>8} "

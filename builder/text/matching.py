@@ -336,24 +336,26 @@ class PhraseMatcher:
             (pid, first, last, typos, None) for pid, first, last, typos in found]
         if self._nears and found:
             for near_id, near in self._nears:
-                pair = _closest(found, near)
-                if pair is None:
-                    continue
-                a, b, distance = pair
-                first, last = min(a[1], b[1]), max(a[2], b[2])
-                if near.negation:
-                    if clause_of is None:
-                        spans = spans if spans is not None else word_spans(text)
-                        clause_of = negation.clauses(text, spans, words)
-                    earlier, later = (a, b) if a[1] <= b[1] else (b, a)
-                    by = negation.negating_word(words, clause_of, first)
-                    if by is None:  # or between the two: "my card wasn't stolen"
-                        by = negation.negating_word(words, clause_of, later[1], floor=earlier[2] + 1)
-                    if by is not None:
-                        if negated is not None:
-                            negated.append(((near_id, first, last, a[3] + b[3]), by))
-                        continue
-                out.append((near_id, first, last, tuple(sorted(set(a[3] + b[3]))), (a[1], b[1], distance)))
+                skipped: tuple[_Found, int] | None = None
+                for a, b, distance in _pairs(found, near):  # the nearest pair not said the other way round
+                    first, last = min(a[1], b[1]), max(a[2], b[2])
+                    typos = tuple(sorted(set(a[3] + b[3])))
+                    if near.negation:
+                        if clause_of is None:
+                            spans = spans if spans is not None else word_spans(text)
+                            clause_of = negation.clauses(text, spans, words)
+                        earlier, later = (a, b) if a[1] <= b[1] else (b, a)
+                        by = negation.negating_word(words, clause_of, first)
+                        if by is None:  # or between the two: "my card wasn't stolen"
+                            by = negation.negating_word(words, clause_of, later[1], floor=earlier[2] + 1)
+                        if by is not None:
+                            skipped = skipped or ((near_id, first, last, typos), by)
+                            continue
+                    out.append((near_id, first, last, typos, (a[1], b[1], distance)))
+                    break
+                else:
+                    if skipped is not None and negated is not None:
+                        negated.append(skipped)
         return out
 
     def _correct(self, words: list[str], stems: list[str]) -> tuple[int, ...]:
@@ -381,33 +383,26 @@ def _rest_there(stems: Sequence[str], first: int, rest: tuple[tuple[int, str, bo
     return True
 
 
-def _closest(found: list[_Found], near: _Near) -> tuple[_Found, _Found, int] | None:
-    """The nearest pair of a `first` and a `second` occurrence that do not overlap, within
-    `near.within` words (the later one's first word minus the earlier one's last); the earliest
-    in the text among equally near pairs. Each occurrence looks at the few places in range."""
+def _pairs(found: list[_Found], near: _Near) -> list[tuple[_Found, _Found, int]]:
+    """Every pair of a `first` and a `second` occurrence that do not overlap, at most
+    `near.within` words apart (the later one's first word minus the earlier one's last), nearest
+    first, then earliest in the text. Each occurrence looks only at the few places in range."""
     ones = [f for f in found if f[0] in near.first]
     if not ones:
-        return None
+        return []
     by_first: dict[int, list[_Found]] = {}
     by_last: dict[int, list[_Found]] = {}
     for f in found:
         if f[0] in near.second:
             by_first.setdefault(f[1], []).append(f)
             by_last.setdefault(f[2], []).append(f)
-    if not by_first:
-        return None
-    best: tuple[int, int, _Found, _Found] | None = None
+    pairs: list[tuple[int, int, _Found, _Found]] = []
     for a in ones:
         for d in range(1, near.within + 1):
-            for b in by_first.get(a[2] + d, ()):  # the second after the first
-                if best is None or (d, a[1]) < best[:2]:
-                    best = (d, a[1], a, b)
-            for b in by_last.get(a[1] - d, ()):  # the second before the first
-                if best is None or (d, b[1]) < best[:2]:
-                    best = (d, b[1], a, b)
-    if best is None:
-        return None
-    return best[2], best[3], best[0]
+            pairs.extend((d, a[1], a, b) for b in by_first.get(a[2] + d, ()))  # the second after the first
+            pairs.extend((d, b[1], a, b) for b in by_last.get(a[1] - d, ()))  # the second before the first
+    pairs.sort(key=lambda p: (p[0], p[1], p[2], p[3]))
+    return [(a, b, d) for d, _, a, b in pairs]
 
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[Match]:

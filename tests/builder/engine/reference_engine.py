@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 import re2
 from rapidfuzz import fuzz
 
-from builder.format.model import Condition, Group, Leaf, Not, Rule, Ruleset
+from builder.format.model import Condition, Group, Leaf, Not, Rule, Ruleset, iter_leaves
 from builder.text.signals import FRUSTRATION_PHRASES, caps_ratio, sentiment, url_path
+from tests.builder.engine import reference_text
 
 UTC = UTC
 EPS = 1e-6
@@ -34,7 +35,7 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\
 
 def make_ruleset(rules: list[dict[str, Any]], *, schedules: list[dict[str, Any]] | None = None,
                  templates: list[dict[str, Any]] | None = None, routing: dict[str, Any] | None = None,
-                 **settings: Any) -> Ruleset:
+                 word_groups: list[dict[str, Any]] | None = None, **settings: Any) -> Ruleset:
     """A Ruleset from rule dicts (defaults filled in) and settings overrides."""
     full = []
     for i, r in enumerate(rules):
@@ -49,6 +50,7 @@ def make_ruleset(rules: list[dict[str, Any]], *, schedules: list[dict[str, Any]]
                      **settings},
         "rules": full, "templates": templates or [], "schedules": schedules or [],
         "routing": routing or {"teams": [], "offline_mode": "email", "sla": {}}, "channels": [],
+        "word_groups": word_groups or [],
     }
     return Ruleset.from_dict(document)
 
@@ -89,27 +91,35 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.casefold().replace("'", "").replace("\u2019", "") for w in _WORD.findall(text)]
+    return reference_text.message(text).words  # contractions spelled out, as documented
+
+
+_NO_TYPOS = reference_text.Vocabulary((), ())
+
+
+def _vocabulary(ruleset: Ruleset) -> reference_text.Vocabulary:
+    """Every phrase the enabled rules use (and the frustration list), and those with typo tolerance."""
+    every: list[str] = list(FRUSTRATION_PHRASES)
+    typo: list[str] = []
+    for rule in ruleset.rules:
+        if not rule.enabled:
+            continue
+        for leaf in iter_leaves(rule.when):
+            if leaf.op not in ("contains_any", "contains_none", "near"):
+                continue
+            own = [leaf.value] if isinstance(leaf.value, str) else [str(v) for v in leaf.value or ()]
+            phrases = own + reference_text.group_words(ruleset, leaf.groups)
+            if leaf.near is not None:
+                phrases += list(leaf.near.value) + reference_text.group_words(ruleset, leaf.near.groups)
+            every += phrases
+            if leaf.typo:
+                typo += phrases
+    return reference_text.Vocabulary(every, typo)
 
 
 def phrase_in(text: str, phrase: str) -> bool:
-    """Whole-word phrase search with the stemmer; `word*` is a prefix on the stem."""
-    stems = [stem(w) for w in words(text)]
-    parts = re.findall(r"([^\W_]+(?:['\u2019][^\W_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF])(\*)?",
-                       phrase)
-    want = [(stem(w.casefold().replace("'", "").replace("\u2019", "")), bool(star)) for w, star in parts]
-    if not want:
-        return False
-    for i in range(len(stems) - len(want) + 1):
-        ok = True
-        for k, (w, star) in enumerate(want):
-            s = stems[i + k]
-            if not (s.startswith(w) if star else s == w):
-                ok = False
-                break
-        if ok:
-            return True
-    return False
+    """Whole-word phrase search with the stemmer (contractions spelled out); `word*` is a prefix."""
+    return bool(reference_text.occurrences(reference_text.message(text), phrase, _NO_TYPOS, False))
 
 
 def norm(text: str) -> str:
@@ -140,6 +150,7 @@ class Reference:
         self.tags: list[str] = []
         default = ruleset.schedule(None)
         self.zone = ZoneInfo(default.timezone) if default else UTC
+        self.vocabulary = _vocabulary(ruleset)
 
     # facts, recomputed from scratch
     def visitor_texts(self) -> list[str]:
@@ -252,10 +263,10 @@ class Reference:
             texts = self.visitor_texts()
             pool = texts if leaf.fact == "conversation.text" else texts[-1:] or [""]
             phrases = (value,) if isinstance(value, str) else value
-            if op == "contains_any":
-                return any(phrase_in(x, p) for x in pool for p in phrases)  # type: ignore[union-attr]
-            if op == "contains_none":
-                return not any(phrase_in(x, p) for x in pool for p in phrases)  # type: ignore[union-attr]
+            if op in ("contains_any", "contains_none", "near"):
+                wanted = leaf if op == "near" else replace(leaf, op="contains_any")
+                found = any(reference_text.text_holds(wanted, x, self.rs, self.vocabulary) for x in pool)
+                return not found if op == "contains_none" else found
             if op == "matches":
                 return any(re2.search(value, x, options=_ci()) is not None for x in pool)
             if op == "similar_to":
