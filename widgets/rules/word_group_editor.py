@@ -50,15 +50,15 @@ from widgets.common.editor_page import (
     use_fallback_style,
 )
 from widgets.common.form_helpers import set_text, unique_name
-from widgets.common.style import icon
+from widgets.common.style import icon, is_dark
 from widgets.rules.chips import ChipsEdit
 from widgets.rules.group_chips import GroupChips, words_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+_MESSAGE_LIGHT = "color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 6px; padding: 6px 8px;"
+_MESSAGE_DARK = "color: #fca5a5; background: #3a1717; border: 1px solid #7f1d1d; border-radius: 6px; padding: 6px 8px;"
 _FALLBACK_QSS = """
 #wordGroupEditor QGroupBox { font-weight: 600; }
-#wordGroupMessage { color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 6px;
-    padding: 6px 8px; }
 #wordGroupTotal, #usedByEmpty { color: #64748b; }
 #chipsEdit { background: white; border: 1px solid #cbd5e1; border-radius: 6px; }
 #chipsInput { border: none; background: transparent; padding: 0 2px; }
@@ -131,6 +131,7 @@ class WordGroupEditor(SettingsValidation, QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("wordGroupMessage")
         self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet(_MESSAGE_DARK if is_dark() else _MESSAGE_LIGHT)  # the app's too
         self.message_label.hide()
         column.addWidget(self.message_label)
         box = self.form_box = QGroupBox("Word group")
