@@ -114,6 +114,11 @@ def remove_words(ruleset: Ruleset, group_id: str, words: Iterable[str]) -> Rules
     return set_words(ruleset, group_id, (w for w in group.words if w.casefold() not in gone))
 
 
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def include_chain(ruleset: Ruleset, start: str, goal: str) -> list[str]:
     """The ids from `start` down its includes to `goal` (both ends included), or [] when `start`
     does not lead to `goal`. Used to explain why an include would make a loop."""
@@ -216,7 +221,7 @@ def delete_group(ruleset: Ruleset, group_id: str) -> Ruleset:
     groups = [g.name for g in including_groups(ruleset, group_id)]
     if rules or groups:
         users = [f"the rule {quoted(n)}" for n in rules] + [f"the word group {quoted(n)}" for n in groups]
-        shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        shown = _listed(users[:3] + ([f"{len(users) - 3} more"] if len(users) > 3 else []))
         raise WordGroupError(
             f"{quoted(group.name)} is still used by {shown}. Remove it there first, or merge it into "
             f"another group.")

@@ -4,6 +4,8 @@ also passes the validator (the page relies on these edits never producing an inv
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from builder.editing.text_conditions import (
@@ -128,8 +130,12 @@ def test_group_users_direct_and_through_an_including_group() -> None:
 def test_delete_refuses_a_group_in_use_and_removes_an_unused_one() -> None:
     with pytest.raises(WordGroupError) as refused:
         delete_group(RULESET, "people")
-    assert "the rule “Bot is useless”" in str(refused.value) and "the word group “Staff”" in str(refused.value)
-    assert "merge it into another group" in str(refused.value)
+    assert str(refused.value) == ("“People” is still used by the rule “Bot is useless” and the word group "
+                                  "“Staff”. Remove it there first, or merge it into another group.")
+    crowded = replace(RULESET, rules=tuple(replace(RULES[1], id=f"r{n}", name=f"Rule {n}") for n in range(4)))
+    with pytest.raises(WordGroupError, match="used by the rule “Rule 0”, the rule “Rule 1”, the rule “Rule 2” and "
+                                             "2 more. Remove"):
+        delete_group(crowded, "people")
     with pytest.raises(WordGroupError, match="the rule “Visitor asks for a human”"):
         delete_group(RULESET, "verbs")
     ruleset = delete_group(RULESET, "spare")

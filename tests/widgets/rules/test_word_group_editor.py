@@ -172,8 +172,8 @@ def test_delete_is_refused_while_used_and_undone_when_not(
         qtbot, page: WordGroupEditor, document: Document, stack: QUndoStack) -> None:
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert page.message_label.isVisible()
-    assert page.message_label.text() == ("“People” is still used by the rule “Angry about the bot”, the word group "
-                                         "“Someone”. Remove it there first, or merge it into another group.")
+    assert page.message_label.text() == ("“People” is still used by the rule “Angry about the bot” and the word "
+                                         "group “Someone”. Remove it there first, or merge it into another group.")
     assert len(document.ruleset.word_groups) == 4 and stack.count() == 0
     select(qtbot, page, "spare-words")
     assert not page.message_label.isVisible()
