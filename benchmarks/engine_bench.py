@@ -172,13 +172,15 @@ def _typo_off(node: Any) -> None:
             _typo_off(child)
 
 
-def playbook_document() -> tuple[dict[str, Any], list[str]]:
-    """The shipped playbook, with its group words as the phrases planted in messages."""
-    from builder.paths import example_playbook
+# What `--playbook` plants in 15% of the messages: the same for every version of the playbook.
+PLAYBOOK_PHRASES = ["refund", "human", "agent", "talk to a human", "charged twice", "my card was stolen",
+                    "complaint", "cancel my order", "useless", "agnet", "refnud", "I don't need a human"]
 
-    document = json.loads(Path(example_playbook()).read_text(encoding="utf-8"))
-    words = [w for g in document.get("word_groups", []) for w in g["words"] if "*" not in w]
-    return document, words or ["refund", "human"]
+
+def playbook_document() -> tuple[dict[str, Any], list[str]]:
+    """The playbook shipped beside this script (so an older checkout measures its own)."""
+    path = Path(__file__).resolve().parents[1] / "resources" / "examples" / "playbook.json"
+    return json.loads(path.read_text(encoding="utf-8")), PLAYBOOK_PHRASES
 
 
 def run_one(rules: int, n: int, seed: int, full_walk: bool, emotion: bool,

@@ -145,8 +145,10 @@ class _Near:
 
 
 # What the automaton finds at the end of a key: (phrase id, words in the key, the phrase's other
-# words after a `word*` as (offset from the first word, stem, is `word*`), every word known).
-_Target = tuple[int, int, tuple[tuple[int, str, bool], ...], int]
+# words after a `word*` as (offset from the first word, stem, is `word*`), its length in words,
+# whether its place in the message must be worked out: other words, negation, part of a "near").
+_Target = tuple[int, int, tuple[tuple[int, str, bool], ...], int, bool]
+_CLEAN_LIMIT = 200_000
 # An occurrence: (phrase id, first word, last word, typo positions).
 _Found = tuple[int, int, int, tuple[int, ...]]
 
@@ -165,7 +167,8 @@ class PhraseMatcher:
         self._automaton: Any = None
         self._typos: TypoFinder | None = None
         self._plain = True  # no phrase needs positions: ids straight from the automaton
-        self._known: frozenset[str] = frozenset()  # words never taken for a typo
+        self._known: set[str] = set()  # words never taken for a typo
+        self._known_limit = 0
         self._nears: list[tuple[int, _Near]] = []
         self._sides: frozenset[int] = frozenset()  # phrases a "near" is made of: their places are kept
         self._shown: dict[str, str] = {}  # stem -> a phrase word with it, to say what a typo meant
@@ -220,23 +223,29 @@ class PhraseMatcher:
             cut = next((k for k, w in enumerate(words) if w.prefix), len(words) - 1)
             key = " " + " ".join(w.stem for w in words[: cut + 1]) + ("" if words[cut].prefix else " ")
             rest = tuple((j, w.stem, w.prefix) for j, w in enumerate(words) if j > cut)
-            targets.setdefault(key, []).append((pid, cut + 1, rest, len(words)))
+            targets.setdefault(key, []).append((pid, cut + 1, rest, len(words), False))
             plain = plain and not rest and not entry.negation
             for w in words:
                 (prefixes if w.prefix else stems).add(w.stem)
                 shown.setdefault(w.stem, w.word)
                 if entry.typo and not w.prefix:
                     typo_stems.add(w.stem)
+        sides = frozenset(p for _, n in nears for p in n.first | n.second)
         for key, found in targets.items():
-            automaton.add_word(key, tuple(found))
+            automaton.add_word(key, tuple(
+                (pid, in_key, rest, length, bool(rest) or cast(_Entry, self._entries[pid]).negation or pid in sides)
+                for pid, in_key, rest, length, _ in found))
         if targets:
             automaton.make_automaton()
         self._automaton = automaton if targets else None
         self._typos = TypoFinder(typo_stems, tuple(sorted(prefixes))) if typo_stems else None
-        self._known = (english_words().union(f for s in stems for f in word_forms(s))
-                       if self._typos is not None else frozenset())
+        # words never taken for a typo: English, the ruleset's own, and (added on the way) words
+        # already looked at and found to be none
+        self._known = (set(english_words()).union(f for s in stems for f in word_forms(s))
+                       if self._typos is not None else set())
+        self._known_limit = len(self._known) + _CLEAN_LIMIT
         self._nears = nears
-        self._sides = frozenset(p for _, n in nears for p in n.first | n.second)
+        self._sides = sides
         self._plain = plain and not nears and self._typos is None
         self._shown = shown
         self._built = True
@@ -252,13 +261,29 @@ class PhraseMatcher:
         words = words_of(text)
         if not words:
             return _NOTHING
+        if self._typos is None or self._known.issuperset(words):  # no typo to look for: no list of stems
+            typo_at: tuple[int, ...] = ()
+            joined = " " + " ".join(map(STEMS.__getitem__, words)) + " "
+        else:
+            stems = list(map(STEMS.__getitem__, words))
+            typo_at = self._correct(words, stems)
+            joined = self._joined(stems)
         if self._plain:  # ids straight from the automaton
-            joined = self._joined(list(map(STEMS.__getitem__, words)))
             ids = {pid for _, found in self._automaton.iter(joined) for pid, *_ in found}
             return ids if ids else _NOTHING
-        ids = set()
-        for pid, *_ in self._scan(text, words, None):
-            ids.add(pid)
+        if not typo_at:  # the common case: ids straight from the automaton unless a phrase needs its place
+            ids = set()
+            for _, found in self._automaton.iter(joined):
+                for target in found:
+                    if target[4]:
+                        break
+                    ids.add(target[0])
+                else:
+                    continue
+                break
+            else:
+                return ids if ids else _NOTHING
+        ids = {pid for pid, *_ in self._scan(text, words, None)}
         return ids if ids else _NOTHING
 
     def matches(self, text: str, tokens: Tokens | None = None, *, skipped: bool = False) -> list[Match]:
@@ -298,11 +323,14 @@ class PhraseMatcher:
         return " " + " ".join(stems) + " "
 
     def _scan(self, text: str, words: list[str], negated: list[tuple[_Found, int]] | None,
-              spans: Sequence[tuple[int, int]] | None = None,
+              spans: Sequence[tuple[int, int]] | None = None, stems: list[str] | None = None,
+              typo_at: tuple[int, ...] | None = None,
               ) -> list[tuple[int, int, int, tuple[int, ...], tuple[int, int, int] | None]]:
-        """Every (phrase id, first word, last word, typo positions, near words) present, one pass."""
-        stems = list(map(STEMS.__getitem__, words))
-        typo_at = self._correct(words, stems)
+        """Every (phrase id, first word, last word, typo positions, near words) present, one pass
+        (`stems` and `typo_at`: already worked out, misspelt words replaced)."""
+        if stems is None or typo_at is None:
+            stems = list(map(STEMS.__getitem__, words))
+            typo_at = self._correct(words, stems)
         joined = self._joined(stems)
         starts: list[int] | None = None
         entries = self._entries
@@ -312,7 +340,7 @@ class PhraseMatcher:
         for end, targets in self._automaton.iter(joined):
             if starts is None:  # where each word starts in `joined`: one pass, only when needed
                 starts = list(accumulate((len(s) + 1 for s in stems), initial=1))
-            for pid, in_key, rest, length in targets:
+            for pid, in_key, rest, length, _ in targets:
                 key_end = bisect_right(starts, end) - 1  # the word the key's last character is in
                 first = key_end - in_key + 1
                 last = first + length - 1
@@ -367,6 +395,8 @@ class PhraseMatcher:
         for word in set(words).difference(self._known):  # in C: mostly nothing is left
             meant = typos.meant(word, STEMS[word])
             if meant is None:
+                if len(self._known) < self._known_limit:  # looked at once: no typo, known from now on
+                    self._known.add(word)
                 continue
             for k, w in enumerate(words):
                 if w == word:

@@ -1,14 +1,14 @@
 """Negation scope: whether a match was said the other way round ("I don't need a human").
 
-A match is negated when a negating word stands before its first word, at most `SCOPE` words
-earlier and in the same clause (clauses end at . , ; : ! ? and dashes, and at "but"). Negating
-words: no, not, never, without, nevermind, nobody ("don't" is "do not", "never mind" starts with "never").
+A match is negated when a negating word stands before its first word, at most `SCOPE` words earlier
+and in the same clause (clauses end at . , ; : ! ? and dashes, and at "but"). Negating words: no,
+not, never, without, nevermind, nobody ("don't" is "do not", "never mind" starts with "never").
 Some negating words do not negate what follows, because visitors use them to ask for help:
 inability ("can't", "couldn't": "I can't reach anyone"), something still missing ("still no
-refund"), refusal ("you won't let me talk to a
-person"); a question ("why don't you …", "why not"); and "not sure / not able / not only / don't
-know / don't understand" ("I don't know how to reach an agent"). For "near", a negating word
-before the first of the two, or between them, negates the pair ("my card wasn't stolen").
+refund"), refusal ("you won't let me talk to a person"); a question ("why don't you …", "why not",
+"can I not just talk to someone"); and "not sure / not able / not only / don't know / don't
+understand" ("I don't know how to reach an agent"). For "near", a negating word before the first of
+the two, or between them, negates the pair ("my card wasn't stolen").
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ NEGATORS = frozenset({"no", "not", "never", "without", "nevermind", "nobody"})
 NOT_NEGATING_AFTER = frozenset({"can", "could", "still"})  # "can not" (can't): inability; "still no"
 NOT_NEGATING_BEFORE = frozenset({"sure", "able", "only", "know", "understand", "let"})
 CLAUSE_WORDS = frozenset({"but"})
+QUESTION_WORDS = frozenset({"why", "can", "could"})  # "why don't you …", "can I not just …"
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\u2013\u2014\u2026()\[\]\n]|\s-+\s")
 
 
@@ -57,4 +58,4 @@ def _negates(words: Sequence[str], k: int) -> bool:
         return False
     if after in NOT_NEGATING_BEFORE:
         return False
-    return "why" not in words[max(0, k - 2):k]
+    return QUESTION_WORDS.isdisjoint(words[max(0, k - 2):k])

@@ -4,7 +4,7 @@ tolerance and negation, written again from the documented rules (`builder.text.n
 
 Naive on purpose: every phrase is tried at every position, every pair of occurrences is tried for
 "near", and every ruleset word is compared with every message word for typos (rapidfuzz's
-Damerau-Levenshtein distance, the definition the issue names; the English word list is read from
+optimal-string-alignment Damerau-Levenshtein distance, as documented; the English word list is read from
 symspellpy's data file here too: it is a definition, not machinery).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 from builder.format.model import Leaf, Ruleset
 
@@ -115,7 +115,7 @@ class Vocabulary:
             return None
         best: tuple[int, str] | None = None
         for v in self.typo:
-            d = DamerauLevenshtein.distance(s, v)
+            d = OSA.distance(s, v)
             shorter = min(len(s), len(v))
             budget = 2 if shorter >= 9 else 1 if shorter >= 5 else 0
             if 0 < d <= budget and (best is None or (d, v) < best):
@@ -145,7 +145,7 @@ def negated(msg: Message, first: int, floor: int = 0) -> bool:
         after = words[k + 1] if k + 1 < len(words) else ""
         if before in ("can", "could", "still") or after in ("sure", "able", "only", "know", "understand", "let"):
             continue
-        if "why" in words[max(0, k - 2):k]:
+        if {"why", "can", "could"} & set(words[max(0, k - 2):k]):
             continue
         return True
     return False
