@@ -211,6 +211,11 @@ def test_the_page_follows_edits_made_elsewhere(page: WordGroupEditor, document: 
     assert list_texts(page)[0] == "Staff we have  (2 words)" and page.name_edit.text() == "Staff we have"
     stack.undo()
     assert page.name_edit.text() == "People"
+    page.hide()  # while another page is shown the list waits, and catches up when shown again
+    stack.redo()
+    assert list_texts(page)[0] == "People  (2 words)"
+    page.show()
+    assert list_texts(page)[0] == "Staff we have  (2 words)" and page.name_edit.text() == "Staff we have"
 
 
 def test_the_window_has_a_word_groups_page_whose_rules_open_in_the_rule_editor(qtbot, window) -> None:
