@@ -125,7 +125,7 @@ def test_bare_command_without_the_gui_extra_says_how_to_get_the_app_in_one_line(
 def test_subcommands_run_without_the_gui_extra() -> None:
     result = _run_blocked("PySide6", "validate", str(ROOT / "resources" / "examples" / "playbook.json"))
     assert result.returncode == 0, result.stderr
-    assert "gui" not in result.stderr
+    assert "gui" not in result.stderr.replace(str(ROOT), "")  # the checkout's own path may hold "gui"
 
 
 # --- the README's two set-up commands and CI ----------------------------------------------------------

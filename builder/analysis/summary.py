@@ -19,24 +19,25 @@ MAX_CHILDREN = 2  # children of a group shown before "+N more"
 MAX_PHRASES = 2  # phrases of a list shown before "+N more"
 
 
-def describe_leaf(leaf: Leaf) -> str:
-    """The shared wording of a leaf, with phrase lists shortened for one line."""
-    return leaf_text(leaf, max_items=MAX_PHRASES)
+def describe_leaf(leaf: Leaf, ruleset: Ruleset | None = None) -> str:
+    """The shared wording of a leaf, with phrase lists shortened for one line (word groups by their
+    names in `ruleset`)."""
+    return leaf_text(leaf, max_items=MAX_PHRASES, ruleset=ruleset)
 
 
-def describe_condition(condition: Condition, *, nested: bool = False) -> str:
+def describe_condition(condition: Condition, *, nested: bool = False, ruleset: Ruleset | None = None) -> str:
     """The condition tree as one clause; nested groups go in brackets, long groups are shortened."""
     if isinstance(condition, Leaf):
-        return describe_leaf(condition)
+        return describe_leaf(condition, ruleset)
     if isinstance(condition, Not):
-        inner = describe_condition(condition.child, nested=True)
+        inner = describe_condition(condition.child, nested=True, ruleset=ruleset)
         return f"not {inner}" if not isinstance(condition.child, Leaf) else f"not ({inner})"
     if not condition.children:
         return "always" if condition.kind == "all" else "never"
     if len(condition.children) == 1:
-        return describe_condition(condition.children[0], nested=nested)
+        return describe_condition(condition.children[0], nested=nested, ruleset=ruleset)
     joiner = " and " if condition.kind == "all" else " or "
-    parts = [describe_condition(c, nested=True) for c in condition.children[:MAX_CHILDREN]]
+    parts = [describe_condition(c, nested=True, ruleset=ruleset) for c in condition.children[:MAX_CHILDREN]]
     text = joiner.join(parts)
     extra = len(condition.children) - MAX_CHILDREN
     if extra > 0:
@@ -46,7 +47,7 @@ def describe_condition(condition: Condition, *, nested: bool = False) -> str:
 
 def summarize_rule(rule: Rule, ruleset: Ruleset | None = None) -> str:
     """The rule as one line: 'When <condition> → <what happens>'."""
-    return f"When {describe_condition(rule.when)} {ARROW} {actions_text(rule.actions, ruleset)}"
+    return f"When {describe_condition(rule.when, ruleset=ruleset)} {ARROW} {actions_text(rule.actions, ruleset)}"
 
 
 def rule_facts(rule: Rule) -> list[str]:

@@ -206,12 +206,15 @@ class ConditionEditor(QWidget):
 
     # --- model -> view
     def set_condition(self, root: Condition, ruleset: Ruleset | None = None) -> None:
-        # Only the schedules feed widgets (the schedule picker); every edit makes a new Ruleset.
+        # Only the schedules feed widgets (the schedule picker) and the word groups (their chips,
+        # updated in place); every edit makes a new Ruleset.
         ruleset_changed = ruleset is not None and (
             self.ruleset is None or ruleset.schedules != self.ruleset.schedules)
+        groups_changed = ruleset is not None and self.ruleset is not None and \
+            ruleset.word_groups != self.ruleset.word_groups
         if ruleset is not None:
             self.ruleset = ruleset
-        if root is self._model_root and not ruleset_changed:
+        if root is self._model_root and not ruleset_changed and not groups_changed:
             return
         self._model_root = root
         self._wrapped = not (isinstance(root, Group) or (isinstance(root, Not) and isinstance(root.child, Group)))

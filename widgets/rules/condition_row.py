@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.condition_edits import Path
+from builder.editing.text_conditions import uses_text_options, with_operator
 from builder.format.model import Leaf, Ruleset
 from rules_schema.catalog import Catalog
 from widgets.rules.chips import Picker
+from widgets.rules.text_condition import TextConditionPanel
 from widgets.rules.value_editors import (
     ChoiceListEditor,
     PatternEditor,
@@ -204,11 +206,17 @@ class LeafRow(QFrame):
         self.value_editor: ValueEditor | None = (
             make_value_editor(fact, op, leaf.value) if fact and op else None)
         # Lists and patterns get the full width on their own line, under the fact; short values
-        # (a number, a choice) stay in the sentence.
+        # (a number, a choice) stay in the sentence. Phrase conditions add word groups, "near" and
+        # their options around the phrases (`TextConditionPanel`).
         wide = isinstance(self.value_editor, (PhraseEditor, PatternEditor, ChoiceListEditor))
         if self.value_editor is not None:
             self.value_editor.setToolTip(op.help if op else "")
             self.value_editor.value_edited.connect(self._value_edited)
+        self.text_panel: TextConditionPanel | None = None
+        if uses_text_options(leaf.op) and fact is not None and op is not None:
+            self.text_panel = TextConditionPanel(
+                leaf, editor.ruleset, self.value_editor,
+                lambda new, text, merge: editor.edit_leaf(self.path, new, text, merge), str(path))
         if self.value_editor is not None and not wide:
             row.addWidget(self.value_editor, 1)
         else:
@@ -216,10 +224,11 @@ class LeafRow(QFrame):
         delete = small_button("✕", "deleteCondition", "Delete this condition")
         delete.clicked.connect(lambda: editor.delete(self.node_path))
         row.addWidget(delete)
-        if self.value_editor is not None and wide:
+        below_widget = self.text_panel or (self.value_editor if wide else None)
+        if below_widget is not None:
             below = QHBoxLayout()
             below.setContentsMargins(52, 0, 28, 2)
-            below.addWidget(self.value_editor, 1)
+            below.addWidget(below_widget, 1)
             outer.addLayout(below)
         self.problem_label = problem_label()
         outer.addWidget(self.problem_label)
@@ -258,6 +267,8 @@ class LeafRow(QFrame):
             self.param_widget.blockSignals(False)
         if self.value_editor is not None and self.value_editor.value() != leaf.value:
             self.value_editor.set_value(leaf.value)
+        if self.text_panel is not None:
+            self.text_panel.update_leaf(leaf, self.editor.ruleset)
 
     def field(self, name: str) -> QWidget:
         """The widget for a JSON field name (fact, param, op, value): where a problem sends the keyboard."""
@@ -267,11 +278,14 @@ class LeafRow(QFrame):
             return self.param_widget
         if name == "value" and self.value_editor is not None:
             return self.value_editor.focus_field()
+        option = self.text_panel.field(name) if self.text_panel is not None else None
+        if option is not None:
+            return option
         return self.op_picker if name == "op" else self.fact_picker
 
     def field_name(self, widget: QWidget) -> str:
         """The inverse of `field`, so focus can be put back on the same field after a rebuild."""
-        for name in ("fact", "param", "op", "value"):
+        for name in ("fact", "param", "op", "value", "groups", "near", "within", "typo", "ignore_negated"):
             target = self.field(name)
             if target is widget or target.isAncestorOf(widget):
                 return name
@@ -296,7 +310,7 @@ class LeafRow(QFrame):
         if fact is None or op is None or op_name == self.leaf.op:
             return
         value = self.leaf.value if value_fits(self.leaf.value, fact, op) else default_value(fact, op)
-        self.editor.edit_leaf(self.path, replace(self.leaf, op=op_name, value=value), f"Operator “{op.label}”")
+        self.editor.edit_leaf(self.path, with_operator(self.leaf, op_name, value), f"Operator “{op.label}”")
 
     def _param_edited(self, param: str | None, merge: bool) -> None:
         self.editor.edit_leaf(self.path, replace(self.leaf, param=param), "Change parameter",

@@ -20,9 +20,10 @@ MAX_PHRASES = 6  # phrases of a list drawn in a block before "+N more"
 _GROUP_COLOURS = {"all": "#2563eb", "any": "#d97706", "not": "#dc2626"}
 
 
-def describe_leaf(leaf: Leaf) -> str:
-    """A condition block: the shared wording (`builder.analysis.wording`), capitalised."""
-    return sentence_case(leaf_text(leaf, max_items=MAX_PHRASES))
+def describe_leaf(leaf: Leaf, ruleset: Ruleset | None = None) -> str:
+    """A condition block: the shared wording (`builder.analysis.wording`), capitalised; word
+    groups by their names in `ruleset`."""
+    return sentence_case(leaf_text(leaf, max_items=MAX_PHRASES, ruleset=ruleset))
 
 
 def describe_action(action: Action, ruleset: Ruleset | None = None) -> str:
@@ -75,7 +76,7 @@ class RuleGraph(QGraphicsView):
     # --- layout: returns (center y, bottom y, right x) of the subtree placed at `at`
     def _place(self, node: Condition, at: QPointF) -> tuple[float, float, float]:
         if isinstance(node, Leaf):
-            rect = self._block(at, describe_leaf(node), QColor("#334155"), LEAF_WIDTH)
+            rect = self._block(at, describe_leaf(node, self.ruleset), QColor("#334155"), LEAF_WIDTH)
             return rect.center().y(), rect.bottom(), rect.right()
         kind = node.kind if isinstance(node, Group) else "not"
         kids = node.children if isinstance(node, Group) else (node.child,)

@@ -12,17 +12,18 @@ from typing import Any
 
 from widgets.common.style import icon
 
-PROBLEM_PAGES = ("Templates", "Channels", "Business hours", "Routing")
+PROBLEM_PAGES = ("Templates", "Channels", "Business hours", "Routing", "Word groups")
 
 
 def install_pages(window: Any) -> None:
-    """Add Templates, Business hours, Routing, Channels, Simulator and Replay to `window` (a `MainWindow`).
+    """Add Word groups, Templates, Business hours, Routing, Channels, Simulator and Replay to `window` (a `MainWindow`).
 
     The window calls this once; a second call (older tests did it themselves) changes nothing.
     """
     if getattr(window, "pages_installed", False):
         return
     window.pages_installed = True
+    window.add_lazy_page("Word groups", lambda: _install_word_groups(window), icon("keyword"))
     window.add_lazy_page("Templates", lambda: _install_templates(window), icon("templates"))
     window.add_lazy_page("Business hours", lambda: _install_hours(window), icon("hours"))
     window.add_lazy_page("Routing", lambda: _install_routing(window), icon("routing"))
@@ -30,6 +31,11 @@ def install_pages(window: Any) -> None:
     window.add_lazy_page("Simulator", lambda: _install_simulator(window), icon("simulator"))
     window.add_lazy_page("Replay", lambda: _install_dashboard(window), icon("replay"))
     window.problem_outside_rules.connect(lambda problem: show_problem(window, problem, list(PROBLEM_PAGES)))
+
+
+def _install_word_groups(window: Any) -> None:
+    from widgets.rules.word_group_editor import install_word_groups
+    install_word_groups(window, open_rule)
 
 
 def _install_templates(window: Any) -> None:

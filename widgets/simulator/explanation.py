@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from builder.analysis.wording import condition_text as wording_condition
-from builder.analysis.wording import reading_text, sentence_case
+from builder.analysis.wording import leaf_text, reading_text, sentence_case
+from builder.format.model import Ruleset, condition_from_dict
 from widgets.common.style import is_dark
 
 LIGHT = {"held": "#15803d", "failed": "#b91c1c", "near": "#b45309", "muted": "#64748b",
@@ -42,17 +43,38 @@ Index = QModelIndex | QPersistentModelIndex
 AUTO_EXPAND = 4  # fired rules and near misses opened on each turn (the rest one click away)
 
 
-def condition_text(node: dict[str, Any]) -> str:
-    """A trace condition in the rule list's words; phrase lists are summarised after three."""
+def condition_text(node: dict[str, Any], ruleset: Ruleset | None = None) -> str:
+    """A trace condition in the rule list's words (word groups by their names in `ruleset`);
+    phrase lists are summarised after three."""
+    if "groups" in node or "near" in node or node.get("op") in ("contains_any", "contains_none", "near"):
+        return sentence_case(leaf_text(condition_from_dict(node), max_items=3, ruleset=ruleset))
     return sentence_case(wording_condition(node["fact"], node["op"], node.get("value"), node.get("param"),
                                            max_items=3))
 
 
+def _match_text(match: dict[str, Any]) -> str:
+    """One match: “agnet” … “please” (1 word apart) for a "near", else the phrase; typos noted."""
+    near = match.get("near")
+    if isinstance(near, dict):
+        distance = near.get("distance")
+        apart = f" ({distance} word{'' if distance == 1 else 's'} apart)" if distance is not None else ""
+        text = f"“{near.get('first', '')}” … “{near.get('second', '')}”{apart}"
+    else:
+        text = f"“{match.get('phrase', '')}”"
+    typos = [f"“{t.get('written', '')}” as “{t.get('as', '')}”" for t in match.get("typos") or ()]
+    return text + (f", read {', '.join(typos)} (typo)" if typos else "")
+
+
 def actual_text(node: dict[str, Any]) -> str:
-    """The value the fact had; for text facts, the phrases found (the text itself is the message)."""
+    """The value the fact had; for text facts, the phrases found (the text itself is the message),
+    with a "near"'s two words and their distance, typos read as the word meant, and mentions
+    skipped because they were negated."""
     if node["fact"] in TEXT_FACTS or "matches" in node:
-        found = [m.get("phrase", "") for m in node.get("matches") or []]
-        return ("found " + ", ".join(f"“{p}”" for p in found)) if found else "nothing found"
+        found = [_match_text(m) for m in node.get("matches") or []]
+        text = ("found " + "; ".join(found)) if found else "nothing found"
+        skipped = [f"“{m.get('phrase', '')}” (negated by “{m.get('negated_by', '')}”)"
+                   for m in node.get("skipped") or []]
+        return text + (f"; skipped {', '.join(skipped)}" if skipped else "")
     return reading_text(node["fact"], node.get("actual"))
 
 
@@ -103,9 +125,9 @@ class Node:
 GROUP_TEXT = {"all": "All of these", "any": "Any of these", "not": "Not this"}
 
 
-def _expand(node: Node, source: tuple[str, list[dict[str, Any]]]) -> None:
-    """Build `node`'s rows from (op, conditions): a rule's root list or a group's children."""
-    op, conditions = source
+def _expand(node: Node, source: tuple[str, list[dict[str, Any]], Ruleset | None]) -> None:
+    """Build `node`'s rows from (op, conditions, ruleset): a rule's root list or a group's children."""
+    op, conditions, ruleset = source
     for k, child in enumerate(conditions):
         if op == "rule":
             path = f"{node.path}.when"
@@ -113,24 +135,24 @@ def _expand(node: Node, source: tuple[str, list[dict[str, Any]]]) -> None:
             path = f"{node.path}.not"
         else:
             path = f"{node.path}.{op}[{k}]"
-        _add_condition(node, child, node.rule_id, path)
+        _add_condition(node, child, node.rule_id, path, ruleset)
 
 
-def _add_condition(parent: Node, node: dict[str, Any], rule_id: str, path: str) -> None:
+def _add_condition(parent: Node, node: dict[str, Any], rule_id: str, path: str, ruleset: Ruleset | None) -> None:
     held = bool(node.get("held"))
     kind = "held" if held else "notheld"
     if "fact" in node:
-        text = condition_text(node)
+        text = condition_text(node, ruleset)
         value = actual_text(node)
         Node(parent, text, value, "held" if held else "not held", kind, rule_id, path, f"{text}\nValue: {value}")
         return
     op = node.get("op", "all")
     Node(parent, GROUP_TEXT.get(op, op), "", "held" if held else "not held", kind, rule_id, path,
-         source=(op, node.get("conditions") or []))
+         source=(op, node.get("conditions") or [], ruleset))
 
 
 def build_tree(trace: tuple[dict[str, Any], ...] | list[dict[str, Any]], rule_index: dict[str, int],
-               *, only_relevant: bool = False) -> Node:
+               *, only_relevant: bool = False, ruleset: Ruleset | None = None) -> Node:
     root = Node(None, "")
     for rule in trace:
         status, kind = rule_status(rule)
@@ -139,7 +161,7 @@ def build_tree(trace: tuple[dict[str, Any], ...] | list[dict[str, Any]], rule_in
         rule_id = rule["rule"]
         path = f"$.rules[{rule_index.get(rule_id, -1)}]"
         Node(root, rule.get("name") or rule_id, "", status, kind, rule_id, path, f"{rule_id}: {status}",
-             source=("rule", rule.get("conditions") or []))
+             source=("rule", rule.get("conditions") or [], ruleset))
     return root
 
 
@@ -315,15 +337,17 @@ class ExplanationPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._entries: list[tuple[str, tuple[dict[str, Any], ...], int, str]] = []
         self._rule_index: dict[str, int] = {}
+        self._ruleset: Ruleset | None = None
         self.turn_picker.currentIndexChanged.connect(self._show_current)
         self.only_relevant.toggled.connect(lambda _: self._show_current())
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
 
     def set_evaluations(self, entries: list[tuple[str, tuple[dict[str, Any], ...], int, str]],
-                        rule_index: dict[str, int]) -> None:
-        """Entries are (label, trace, turn, message text); the last one is shown."""
-        self._entries, self._rule_index = entries, rule_index
+                        rule_index: dict[str, int], ruleset: Ruleset | None = None) -> None:
+        """Entries are (label, trace, turn, message text); the last one is shown. `ruleset` names
+        the word groups conditions use."""
+        self._entries, self._rule_index, self._ruleset = entries, rule_index, ruleset
         self.turn_picker.blockSignals(True)
         self.turn_picker.clear()
         self.turn_picker.addItems([e[0] for e in entries])
@@ -340,7 +364,8 @@ class ExplanationPanel(QWidget):
         _, trace, turn, text = self._entries[index]
         self.message.setText(f"<b>Visitor:</b> {highlight(text, held_spans(trace, turn))}" if text else
                              "<i>No visitor message yet.</i>")
-        self.model.set_tree(build_tree(trace, self._rule_index, only_relevant=self.only_relevant.isChecked()))
+        self.model.set_tree(build_tree(trace, self._rule_index, only_relevant=self.only_relevant.isChecked(),
+                                       ruleset=self._ruleset))
         shown = 0
         for row, node in enumerate(self.model.root.children):
             if node.kind in ("fired", "near") and shown < AUTO_EXPAND:

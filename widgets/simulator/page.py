@@ -398,7 +398,7 @@ class SimulatorPage(QWidget):
             return  # the clock moved but nothing was evaluated: keep the view (and the user's expansion)
         self._explained = key
         index = {rule.id: i for i, rule in enumerate(sim.ruleset.rules)}
-        self.explanation.set_evaluations(entries, index)
+        self.explanation.set_evaluations(entries, index, sim.ruleset)
 
     # --- for the main window and tests ---------------------------------------------------------------
 

@@ -105,3 +105,17 @@ def test_rule_facts_in_order_without_repeats(playbook: Ruleset) -> None:
     pricing = playbook.rule("enterprise-pricing")
     assert pricing is not None
     assert rule_facts(pricing) == ["message.text", "visitor.score", "pages.views_matching"]
+
+
+def test_word_groups_are_named_not_shown_by_id() -> None:
+    from builder.format.model import Metadata, NearSide, WordGroup
+
+    people = WordGroup("people-by-role", "People we can put you through to", ("human",))
+    verbs = WordGroup("contact-verbs", "Contact verbs", ("talk",))
+    near = Leaf("message.text", "near", (), groups=("contact-verbs",), near=NearSide((), ("people-by-role",)))
+    rule = Rule("r", "Asks", "explicit_request", Group("all", (near, Leaf("visitor.score", "gt", 3))), (Tag(("x",)),))
+    ruleset = Ruleset(Metadata("t"), rules=(rule,), word_groups=(people, verbs))
+    line = summarize_rule(rule, ruleset)
+    assert line.startswith("When latest visitor message mentions a word of “Contact verbs” within 4 words of a "
+                           "word of “People we can put you through to” and ")
+    assert "people-by-role" not in line and "contact-verbs" not in line

@@ -60,3 +60,16 @@ def test_graph_draws_every_condition_and_action(qtbot) -> None:
     assert sum(isinstance(i, QGraphicsPathItem) for i in graph.scene().items()) > 6  # blocks and edges
     graph.set_rule(None)
     assert graph.scene().items() == []
+
+
+def test_word_groups_are_drawn_by_name(qtbot) -> None:
+    from builder.format.model import Metadata, WordGroup
+
+    people = WordGroup("people-by-role", "People we can put you through to", ("human",))
+    rule = Rule("r", "Asks", "explicit_request", Leaf("message.text", "contains_any", (), groups=("people-by-role",)),
+                (Tag(("x",)),))
+    graph = RuleGraph()
+    qtbot.addWidget(graph)
+    graph.set_rule(rule, Ruleset(Metadata("t"), rules=(rule,), word_groups=(people,)))
+    assert graph.blocks[0].toPlainText() == ("Latest visitor message contains any of a word of “People we can put "
+                                             "you through to”")

@@ -216,7 +216,8 @@ def test_pages_can_be_added(window: MainWindow) -> None:
 
 def test_every_page_has_a_tab_in_order_with_an_icon(window: MainWindow) -> None:
     titles = [window.pages.tabText(i) for i in range(window.pages.count())]
-    assert titles == ["Rules", "Templates", "Business hours", "Routing", "Channels", "Simulator", "Replay"]
+    assert titles == ["Rules", "Word groups", "Templates", "Business hours", "Routing", "Channels", "Simulator",
+                      "Replay"]
     assert all(not window.pages.tabIcon(i).isNull() for i in range(window.pages.count()))
 
 
@@ -232,7 +233,7 @@ def test_a_page_is_built_when_its_tab_is_first_shown(qtbot: Any, workspace: Any)
     window.pages.setCurrentIndex(index)
     qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), RoutingEditor))
     assert window.pages.currentIndex() == index and window.pages.tabText(index) == "Routing"
-    assert window.pages.count() == 7
+    assert window.pages.count() == 8
 
 
 def test_a_problem_outside_the_rules_opens_its_page(window: MainWindow) -> None:
