@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import Any
 
 from builder.analysis.phrases import contains_phrase, phrase_list
-from builder.format.model import Condition, Leaf, Not
+from builder.format.model import Condition, Leaf, Not, WordGroup, group_words
 from rules_schema.catalog import catalog
 
 MAX_TERMS = 256  # beyond this many alternatives a rule is not analysed (never a false report)
@@ -47,14 +47,15 @@ class Literal:
     missing_ok: bool = False
     negated: bool = False
     origin: str = ""  # the written operator, with "not " when reached through a negation
+    scope: str = ""  # how a text is read (typos tolerated, negated mentions ignored): only equal scopes compare
 
     @property
     def key(self) -> tuple[str, str | None]:
-        return (self.fact, self.param)
+        return (self.fact + self.scope, self.param)
 
     @property
     def identity(self) -> tuple[Any, ...]:
-        return (self.fact, self.param, self.op, _hashable(self.value), self.negated, self.origin)
+        return (self.fact, self.param, self.op, _hashable(self.value), self.negated, self.origin, self.scope)
 
 
 def _hashable(value: Any) -> Any:
@@ -69,15 +70,41 @@ def fact_type(fact: str) -> str | None:
 # --- negation normal form and DNF ---------------------------------------------------------------
 
 class Worded(str):
-    """A phrase condition using word groups, "near" or negation, as one opaque value: the
-    analysis compares it only with the same condition (its words are not a plain phrase list)."""
+    """A "near" condition (or one naming an unknown word group) as one opaque value: the analysis
+    compares it only with the same condition (its words are not a plain phrase list)."""
 
 
-def _leaf_literals(leaf: Leaf, path: str, negate: bool) -> list[list[Literal]]:
+def phrase_values(value: Any) -> tuple[str, ...]:
+    """A text condition's written phrases (one text or a list) as a tuple."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, tuple | list) else ()
+
+
+def _text_scope(leaf: Leaf) -> str:
+    """How a text condition reads the message. Conditions read differently ("lawyer" with typos
+    tolerated matches "lawyr"; one ignoring negated mentions skips "no lawyer needed") are never
+    compared, so no implication or contradiction is claimed between them (the safe side)."""
+    return ("|typo" if leaf.typo else "") + ("|unnegated" if leaf.ignore_negated else "")
+
+
+def _leaf_literals(leaf: Leaf, path: str, negate: bool, groups: tuple[WordGroup, ...] = ()) -> list[list[Literal]]:
     origin = ("not " if negate else "") + leaf.op
     op, value = leaf.op, leaf.value
-    if op == "near" or leaf.groups or leaf.ignore_negated:
+    text = fact_type(leaf.fact) == "text"
+    known = {g.id for g in groups}
+    if op == "near" or (leaf.groups and (op not in _NEGATE or not set(leaf.groups) <= known)):
         value = Worded(json.dumps(leaf.to_dict(), sort_keys=True))
+    elif leaf.groups:  # a group's words count as the condition's phrases
+        value = phrase_values(value) + group_words(groups, leaf.groups)
+    scope = _text_scope(leaf) if text else ""
+    if scope:
+        return [[replace(lit, scope=scope) for lit in term]
+                for term in _plain_literals(leaf, path, negate, origin, op, value)]
+    return _plain_literals(leaf, path, negate, origin, op, value)
+
+
+def _plain_literals(leaf: Leaf, path: str, negate: bool, origin: str, op: str, value: Any) -> list[list[Literal]]:
     if op == "between" and isinstance(value, tuple) and len(value) == 2:
         low, high = sorted(value)  # the engine reads [20, 10] as [10, 20]
         if not negate:
@@ -89,19 +116,22 @@ def _leaf_literals(leaf: Leaf, path: str, negate: bool) -> list[list[Literal]]:
         return [[Literal(leaf.fact, leaf.param, op, value, path, op in _MAY_HOLD_WHEN_MISSING, False, origin)]]
     if op in _NEGATE:
         text = fact_type(leaf.fact) == "text"
+        text = fact_type(leaf.fact) == "text"
         return [[Literal(leaf.fact, leaf.param, _NEGATE[op], value, path, not text, False, origin)]]
     return [[Literal(leaf.fact, leaf.param, op, value, path, True, True, origin)]]
 
 
-def dnf(condition: Condition, path: str, negate: bool = False) -> list[list[Literal]] | None:
-    """The condition as alternatives of conjunctions; None when it would be too large to analyse."""
+def dnf(condition: Condition, path: str, negate: bool = False,
+        groups: tuple[WordGroup, ...] = ()) -> list[list[Literal]] | None:
+    """The condition as alternatives of conjunctions (`groups`: the ruleset's word groups, whose
+    words count as phrases); None when it would be too large to analyse."""
     if isinstance(condition, Leaf):
-        return _leaf_literals(condition, path, negate)
+        return _leaf_literals(condition, path, negate, groups)
     if isinstance(condition, Not):
-        return dnf(condition.child, f"{path}.not", not negate)
+        return dnf(condition.child, f"{path}.not", not negate, groups)
     parts = []
     for i, child in enumerate(condition.children):
-        sub = dnf(child, f"{path}.{condition.kind}[{i}]", negate)
+        sub = dnf(child, f"{path}.{condition.kind}[{i}]", negate, groups)
         if sub is None:
             return None
         parts.append(sub)
@@ -251,9 +281,10 @@ def conflict(term: Sequence[Literal]) -> Conflict | None:
             return Conflict(found)
     for key, state in by_fact.items():
         nones = list(state.none_phrases)
-        outer = TEXT_FACTS_WITHIN.get(key[0])
-        if outer is not None and (outer, key[1]) in by_fact:
-            nones += by_fact[(outer, key[1])].none_phrases
+        fact, bar, scope = key[0].partition("|")
+        outer = TEXT_FACTS_WITHIN.get(fact)
+        if outer is not None and (outer + bar + scope, key[1]) in by_fact:
+            nones += by_fact[(outer + bar + scope, key[1])].none_phrases
         for lit, phrases in state.any_lists:
             blockers = [_blocked(p, nones) for p in phrases]
             if all(b is not None for b in blockers):
@@ -289,14 +320,14 @@ def _in_range(state: FactState, x: float) -> bool:
 def _text_implied(by_fact: dict[tuple[str, str | None], FactState], lit: Literal) -> bool:
     sources = [by_fact.get(lit.key)]
     if lit.op == "contains_any":
-        sources += [by_fact.get((inner, lit.param)) for inner, outer in TEXT_FACTS_WITHIN.items()
+        sources += [by_fact.get((inner + lit.scope, lit.param)) for inner, outer in TEXT_FACTS_WITHIN.items()
                     if outer == lit.fact]
         wanted = phrase_list(lit.value)
         return any(
             phrases and all(any(contains_phrase(q, p) for p in wanted) for q in phrases)
             for state in sources if state is not None for _, phrases in state.any_lists
         )
-    sources += [by_fact.get((outer, lit.param)) for outer in
+    sources += [by_fact.get((outer + lit.scope, lit.param)) for outer in
                 ([TEXT_FACTS_WITHIN[lit.fact]] if lit.fact in TEXT_FACTS_WITHIN else [])]
     nones = [entry for state in sources if state is not None for entry in state.none_phrases]
     return all(_blocked(p, nones) is not None for p in phrase_list(lit.value))

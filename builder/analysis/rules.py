@@ -40,7 +40,8 @@ class Analysed:
 
 
 def analysed_rules(ruleset: Ruleset) -> list[Analysed]:
-    return [Analysed(i, r, dnf(r.when, f"$.rules[{i}].when")) for i, r in enumerate(ruleset.rules)]
+    return [Analysed(i, r, dnf(r.when, f"$.rules[{i}].when", groups=ruleset.word_groups))
+            for i, r in enumerate(ruleset.rules)]
 
 
 def never_fires(rules: Sequence[Analysed]) -> list[Finding]:
@@ -214,7 +215,8 @@ def shadowing_rule(ruleset: Ruleset, rule_id: str) -> Rule | None:
     index = next((i for i, r in enumerate(ruleset.rules) if r.id == rule_id), None)
     if index is None:
         return None
-    rules = [Analysed(i, r, dnf(r.when, f"$.rules[{i}].when")) for i, r in enumerate(ruleset.rules[: index + 1])]
+    rules = [Analysed(i, r, dnf(r.when, f"$.rules[{i}].when", groups=ruleset.word_groups))
+             for i, r in enumerate(ruleset.rules[: index + 1])]
     later = rules[-1]
     if not later.rule.enabled or later.terms is None:
         return None

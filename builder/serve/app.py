@@ -48,7 +48,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HOUSEKEEPING_S = 30.0
-SETTLE_S = 1.0  # live sessions moved out of the collector's way this often: no long GC pause in a request
 
 
 class Service:
@@ -179,8 +178,9 @@ class Service:
         except (ValueError, RuntimeError, NotImplementedError, AttributeError):  # not the main thread (tests), Windows
             hup = False
         self._tasks = [asyncio.create_task(self._every(self.settings.timer_poll_s, self.desk.fire_due)),
-                       asyncio.create_task(self._every(HOUSEKEEPING_S, self.housekeeping)),
-                       asyncio.create_task(self._every(SETTLE_S, _settle))]
+                       asyncio.create_task(self._every(HOUSEKEEPING_S, self.housekeeping))]
+        if self.settings.settle_s > 0:
+            self._tasks.append(asyncio.create_task(self._every(self.settings.settle_s, _settle)))
         if self.settings.reload_interval_s > 0:
             self._tasks.append(asyncio.create_task(
                 self._every(self.settings.reload_interval_s, lambda: self.reload(only_if_modified=True))))

@@ -31,6 +31,7 @@ class Settings:
     channel: str | None = None  # or to this ruleset channel (slack, teams, webhook)
     reload_interval_s: float = 2.0  # poll the ruleset file; 0: only on SIGHUP
     timer_poll_s: float = 0.25  # how often a worker looks for due timers in Redis
+    settle_s: float = 0.0  # `runtime.settle()` between requests this often (a worker: 1 s); 0: the host decides
     lock_timeout_s: float = 10.0  # a conversation lock is released after this even if its worker died
     log_level: str = "info"
     state_file: str | None = None  # the memory store writes open conversations here at shutdown
@@ -38,6 +39,11 @@ class Settings:
     @property
     def uses_redis(self) -> bool:
         return self.store.startswith(("redis://", "rediss://", "unix://"))
+
+
+WORKER_SETTLE_S = 1.0
+"""A worker process settles once a second: live sessions leave the collector's way, so no request
+waits for a long full collection (`runtime.settle`, DEPLOYING.md); each settle costs ~1-2 ms."""
 
 
 def make_settings(*, ruleset: str, host: str, port: int, workers: int, store: str, ttl_s: float,
@@ -78,4 +84,4 @@ def make_settings(*, ruleset: str, host: str, port: int, workers: int, store: st
     return Settings(ruleset=ruleset, host=host, port=port, workers=workers, store=store, ttl_s=ttl_s,
                     token=token, max_body_bytes=max_body_bytes, callback_url=callback_url, channel=channel,
                     reload_interval_s=reload_interval_s, log_level=log_level,
-                    state_file=state_file)
+                    state_file=state_file, settle_s=WORKER_SETTLE_S)

@@ -266,3 +266,23 @@ def test_a_changed_file_is_picked_up_without_a_signal(tmp_path: Path) -> None:
             time.sleep(0.02)
         after = client.get("/v1/ruleset").json()["current"]
     assert before["version"] == "2.0.0" and after["content_hash"] != before["content_hash"]
+
+
+def test_a_worker_settles_between_requests_and_a_host_process_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.serve.settings import make_settings
+
+    calls: list[float] = []
+    monkeypatch.setattr(runtime, "settle", lambda: calls.append(time.monotonic()))
+    for _client in client_for():  # the default: whoever embeds the app decides about the collector
+        time.sleep(0.3)
+    assert calls == []
+    for client in client_for(settle_s=0.05):
+        deadline = time.monotonic() + 5
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.get("/healthz").status_code == 200
+    assert len(calls) >= 2
+    worker = make_settings(ruleset=str(PLAYBOOK), host="127.0.0.1", port=0, workers=1, store="memory", ttl_s=60,
+                           token_env=None, max_body_bytes=65536, callback_url=None, channel=None,
+                           reload_interval_s=0, log_level="info")
+    assert worker.settle_s == 1.0

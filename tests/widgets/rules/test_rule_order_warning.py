@@ -25,7 +25,9 @@ def test_a_new_rule_below_legal_threats_is_dead_and_moves_above_in_one_click(win
     assert new_id is not None and new_id != "legal"
     rule = window.document.ruleset.rule(new_id)
     assert rule is not None
-    written = replace(rule, when=Group("all", (Leaf("message.text", "contains_any", ("lawyer",)),)))
+    # read as the rule above reads it (negated mentions ignored): "no lawyer needed" stops neither
+    lawyer = Leaf("message.text", "contains_any", ("lawyer",), ignore_negated=True)
+    written = replace(rule, when=Group("all", (lawyer,)))
     window.undo_stack.push(ReplaceRuleCommand(window.document, new_id, written, "Edit phrases"))
     qtbot.waitUntil(lambda: "analysis.shadowed" in _problems_for(window, new_id), timeout=10000)
     assert "No problems" not in window.problems_panel.summary.text()

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from builder.format.model import Group, Leaf, Not
+from widgets.common.undo_commands import ReplaceRuleCommand
 from widgets.rules.condition_row import NOT_OFF, NOT_ON, not_toggle
 
 pytestmark = pytest.mark.gui
@@ -14,8 +17,13 @@ pytestmark = pytest.mark.gui
 
 def test_a_deeply_nested_rule_opens_as_a_diagram_with_its_gist(window: Any) -> None:
     editor = window.rule_editor
+    human = Leaf("message.text", "contains_any", ("human",))
+    deep = Group("all", (Group("any", (Not(Group("all", (Group("any", (human,)),))), human)),))  # four levels
+    rule = window.document.ruleset.rule("explicit-human")
+    window.undo_stack.push(ReplaceRuleCommand(window.document, rule.id, replace(rule, when=deep), "Nest"))
+    window.rule_list.select_rule("legal")
     window.rule_list.select_rule("explicit-human")
-    assert editor.views.currentIndex() == 1  # five levels deep: the Diagram
+    assert editor.views.currentIndex() == 1  # four levels deep: the Diagram
     assert editor.gist.text().startswith("Hands over (") and "“human”" in editor.gist.text()
     assert not editor.gist.isHidden()
     window.rule_list.select_rule("legal")
