@@ -61,6 +61,11 @@ _MAX_OFFSET = MAX_OFFSET
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+MAX_EVALUATED_CHARS = 20_000
+"""The rules read a visitor message's first 20,000 characters (chat widgets cap messages far below
+this): a 10 MB paste costs what 20,000 characters cost, while the transcript and the handoff
+payload keep the whole message (docs/DEPLOYING.md, "Hostile or odd events")."""
+
 _STRUCTURED = frozenset({"profile", "context", "page_view", "cart"})  # their values reach facts and payloads
 
 
@@ -257,6 +262,8 @@ class Session:
             text = event.get("text")
             if type(text) is not str:
                 text = ""
+            elif len(text) > MAX_EVALUATED_CHARS:
+                text = text[:MAX_EVALUATED_CHARS]
             st.visitor_message(text, t)
             self.transcript.append(event)
             if self._resets_silence:
