@@ -44,10 +44,10 @@ def main(argv: list[str]) -> int:
                     "confidence": 0.9, "intent": "order_status"})
     page.advance(timedelta(minutes=2, seconds=30))  # past 18:00: support has closed
     page.add_event({"type": "visitor", "text": "I ALREADY TOLD YOU THE NUMBER, THIS IS USELESS"})
-    tabs = {"slack": 0, "teams": 1, "email": 2, "webhook": 3}
+    tabs = {key: index for index, key in enumerate(page.handoff.views)}  # handoff (in words), slack, …
     for arg in argv:
         if arg.startswith("--tab="):
-            page.handoff.tabs.setCurrentIndex(tabs.get(arg.split("=", 1)[1], 0))
+            page.handoff.tabs.setCurrentIndex(tabs.get(arg.split("=", 1)[1].replace("handoff", "webhook"), 0))
     page.show()
     page.chat.input.setFocus()
     for _ in range(3):

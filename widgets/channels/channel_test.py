@@ -29,18 +29,20 @@ OK_COLOUR, ERROR_COLOUR, MUTED_COLOUR = "#15803d", "#dc2626", "#64748b"
 
 
 def env_hint(name: str | None) -> tuple[bool, str]:
-    """(is set, a sentence) about the environment variable `name`; never reveals the URL."""
+    """(is set, a sentence) about the channel's secret link; never reveals the link, and never names
+    the environment variable (a manager reads this; the field above holds the name)."""
     if not name:
-        return False, "Name the environment variable that holds the webhook URL, e.g. HANDOFF_SLACK_WEBHOOK_URL."
+        return False, "Give the secret link a name above: your chatbot's administrator stores the link under it."
     value = os.environ.get(name)
     if not value:
-        return False, (f"{name} is not set in this environment. Set it to the webhook URL where your chatbot "
-                       "(and this app, to send a test) runs; the URL is never saved in the ruleset.")
+        return False, ("The secret link is not set up on this computer yet. Whoever runs your chatbot stores "
+                       "the channel's link under the name above (here too, to send a test); the link itself "
+                       "is never saved in the rules.")
     try:
         host = urlsplit(value.strip()).hostname or ""
     except ValueError:
         host = ""
-    return True, f"{name} is set in this environment" + (f" (a URL at {host})." if host else ".")
+    return True, "The secret link is set up on this computer" + (f" (a link to {host})." if host else ".")
 
 
 def coloured(label: QLabel, colour: str, text: str) -> None:
@@ -68,7 +70,7 @@ class ChannelTestMixin:
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.send_button = QPushButton("Send test notification")
-        self.send_button.setToolTip("Post a sample handoff to this channel's URL (at most 5 s, no redirects)")
+        self.send_button.setToolTip("Send a sample handoff to this channel now (gives up after 5 seconds)")
         self.send_button.clicked.connect(self.send_test)
         row.addWidget(self.send_button)
         self.send_job: BackgroundSend | None = None
@@ -129,8 +131,8 @@ class ChannelTestMixin:
                 SendResult(
                     False,
                     None,
-                    f"Set the environment variable {channel.url_env or '(none named)'} "
-                    "to the webhook URL first; nothing was sent.",
+                    "The secret link is not set up on this computer, so nothing was sent. Ask whoever "
+                    "runs your chatbot to set it up under the name shown above.",
                     0.0,
                 )
             )
@@ -139,7 +141,7 @@ class ChannelTestMixin:
         timeout = self.send_timeout
         self.sending = True
         self.send_button.setEnabled(False)
-        coloured(self.status_label, MUTED_COLOUR, f"Sending to the URL in {channel.url_env}…")
+        coloured(self.status_label, MUTED_COLOUR, "Sending to the channel's secret link…")
         self.send_job = BackgroundSend(url, body, timeout, self._finish)
         self.send_job.start()
 

@@ -62,7 +62,8 @@ from widgets.common.style import icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 OK_COLOUR, WARNING_COLOUR = "#15803d", "#b45309"
-TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail", "webhook": "Webhook (JSON)"}
+TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail",
+                         "webhook": "Other service (webhook)"}
 TEMPLATE_CHANNEL = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
 ENV_NAME = QRegularExpression("[A-Za-z_][A-Za-z0-9_]*")
 _FALLBACK_QSS = """
@@ -159,10 +160,11 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         form.addRow("Kind", self.type_combo)
         self.env_label = QLabel("Secret link")
         self.env_edit = QLineEdit()
-        self.env_edit.setAccessibleName("Environment variable holding the webhook URL")
+        self.env_edit.setAccessibleName("Name the secret link is stored under")
         self.env_edit.setPlaceholderText("HANDOFF_SLACK_WEBHOOK_URL")
         self.env_edit.setValidator(QRegularExpressionValidator(ENV_NAME, self.env_edit))
-        self.env_edit.setToolTip("The NAME of an environment variable; the secret URL itself is never stored.")
+        self.env_edit.setToolTip("The name your chatbot's administrator stores this channel's link under; "
+                                 "the link itself is never saved in the rules.")
         self.env_edit.textEdited.connect(self._env_edited)
         self.env_hint = QLabel()
         self.env_hint.setObjectName("envHint")
@@ -344,7 +346,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             position = self.env_edit.cursorPosition()
             self.env_edit.setText(upper)
             self.env_edit.setCursorPosition(position)
-        self._edit("url_env", upper or None, "Set URL variable of")
+        self._edit("url_env", upper or None, "Change the secret link's name of")
         self._update_env_hint()
 
     def _type_chosen(self, index: int) -> None:

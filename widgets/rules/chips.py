@@ -127,6 +127,8 @@ class ChipsEdit(QFrame):
         self._arranged: int | None = None  # the width the chip rectangles are laid out for
         self._toggle_rect = QRect()  # "+N more" / "show fewer", when the list is long
         self._toggle_text = ""
+        self._filter = ""  # only chips containing this (case-insensitively) are shown; "" shows all
+        self._shown: list[int] = []  # the value index of each laid-out chip, parallel to `_rects`
         self.line_edit = QLineEdit(self)
         self.line_edit.setObjectName("chipsInput")
         self.line_edit.setFrame(False)
@@ -178,8 +180,24 @@ class ChipsEdit(QFrame):
     def close_rect(self, value: str) -> QRect:
         """Where the ✕ of `value` is drawn (widget coordinates); empty when not shown."""
         self._arrange(self.width())
-        index = self._values.index(value) if value in self._values else len(self._rects)
-        return self._rects[index][1] if index < len(self._rects) else QRect()
+        index = self._values.index(value) if value in self._values else -1
+        return self._rects[self._shown.index(index)][1] if index in self._shown else QRect()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the chips that contain `text` (a search in a long list); "" shows them all."""
+        text = text.strip().casefold()
+        if text != self._filter:
+            self._filter = text
+            self._changed()
+
+    def matching(self) -> list[str]:
+        """The values the current filter shows (all of them without a filter)."""
+        return [self._values[i] for i in self._matching()]
+
+    def _matching(self) -> list[int]:
+        if not self._filter:
+            return list(range(len(self._values)))
+        return [i for i, value in enumerate(self._values) if self._filter in value.casefold()]
 
     def toggle_rect(self) -> QRect:
         """Where "+N more" (or "show fewer") is drawn; empty when the list fits."""
@@ -219,17 +237,19 @@ class ChipsEdit(QFrame):
 
     def _arrange_now(self, width: int) -> int:
         m, x, y, line = 4, 4, 3, 0
-        self._rects = []
-        for value in self._values:
-            w = self._chip_width(value)
+        self._rects, self._shown = [], []
+        matching = self._matching()
+        for index in matching:
+            w = self._chip_width(self._values[index])
             if x + w > width - m and x > m:
                 if line + 1 >= self.MAX_LINES and not self.expanded:
                     break
                 x, y, line = m, y + self.CHIP_H + self.GAP, line + 1
             chip = QRect(x, y, w, self.CHIP_H)
             self._rects.append((chip, QRect(chip.right() - self.CLOSE_W - 1, y + 3, self.CLOSE_W, self.CHIP_H - 6)))
+            self._shown.append(index)
             x += w + self.GAP
-        hidden = len(self._values) - len(self._rects)
+        hidden = len(matching) - len(self._rects)
         fewer = "show fewer" if self.expanded and line >= self.MAX_LINES else ""
         self._toggle_text = f"+{hidden} more" if hidden else fewer
         self._toggle_rect = QRect()
@@ -237,6 +257,7 @@ class ChipsEdit(QFrame):
             toggle_w = self.fontMetrics().horizontalAdvance(self._toggle_text) + 2 * self.PAD_X
             while hidden and self._rects and x + toggle_w > width - m and self._rects[-1][0].y() == y:
                 x = self._rects.pop()[0].x()  # make room on the last line
+                self._shown.pop()
                 hidden += 1
                 self._toggle_text = f"+{hidden} more"
             if x + toggle_w > width - m and x > m:
@@ -281,7 +302,7 @@ class ChipsEdit(QFrame):
         super().paintEvent(event)
         self._arrange(self.width())
         painter = QPainter(self)
-        chips = [(value, chip, close) for value, (chip, close) in zip(self._values, self._rects, strict=False)]
+        chips = [(self._values[i], chip, close) for i, (chip, close) in zip(self._shown, self._rects, strict=True)]
         paint_chips(self, painter, chips, self._hover_close, self.PAD_X, self.CLOSE_W, self.CHIP_H)
         if self._toggle_text:
             painter.setPen(self.palette().color(QPalette.ColorRole.Link))
@@ -301,7 +322,8 @@ class ChipsEdit(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.IBeamCursor)
         if hover != self._hover_close:
             self._hover_close = hover
-            chip = next((v for v, (c, _x) in zip(self._values, self._rects, strict=False) if c.contains(pos)), "")
+            chip = next((self._values[i] for i, (c, _x) in zip(self._shown, self._rects, strict=True)
+                         if c.contains(pos)), "")
             self.setToolTip(f"Remove “{chip}”" if hover >= 0 else chip)
             self.update()
 
@@ -310,7 +332,7 @@ class ChipsEdit(QFrame):
         if self._toggle_rect.contains(event.position().toPoint()):
             self.set_expanded(not self.expanded)
         elif index >= 0 and event.button() == Qt.MouseButton.LeftButton:
-            self.remove_value(self._values[index])
+            self.remove_value(self._values[self._shown[index]])
         else:
             self.line_edit.setFocus(Qt.FocusReason.MouseFocusReason)
 

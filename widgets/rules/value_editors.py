@@ -100,20 +100,64 @@ class ValueEditor(QWidget):
 
 
 class PhraseEditor(ValueEditor):
+    """Phrase chips; a long list (`SEARCH_FROM` phrases or more) also gets a "Find a phrase" box
+    that shows only the chips containing what is typed, with a count, so one phrase among dozens
+    can be found and removed without unfolding the whole list."""
+
+    SEARCH_FROM = 12
+
     def __init__(self, value: Any, placeholder: str = "Type a phrase, press Enter",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.search_row = QWidget()
+        row = QHBoxLayout(self.search_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setObjectName("phraseSearch")
+        self.search.setPlaceholderText("Find a phrase…")
+        self.search.setAccessibleName("Find a phrase")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(260)
+        self.search.textChanged.connect(self._search_changed)
+        self.found = QLabel()
+        self.found.setObjectName("phraseSearchCount")
+        row.addWidget(self.search)
+        row.addWidget(self.found)
+        row.addStretch(1)
         self.chips = ChipsEdit(value or (), placeholder)
         self.chips.values_edited.connect(lambda _values: self._emit(False))
+        self.chips.values_edited.connect(lambda _values: self._update_search())
+        layout.addWidget(self.search_row)
         layout.addWidget(self.chips)
+        self._update_search()
 
     def value(self) -> Any:
         return tuple(self.chips.values())
 
     def set_value(self, value: Any) -> None:
         self.chips.set_values(value or ())
+        self._update_search()
+
+    def _search_changed(self, text: str) -> None:
+        self.chips.set_filter(text)
+        self._update_search()
+
+    def _update_search(self) -> None:
+        total = len(self.chips.values())
+        long = total >= self.SEARCH_FROM
+        if not long and self.search.text():
+            self.search.clear()  # the list got short: show every chip again
+        self.search_row.setVisible(long)
+        query = self.search.text().strip()
+        if not query:
+            self.found.setText(f"{total} phrases")
+            return
+        matches = len(self.chips.matching())
+        self.found.setText(f"{matches} of {total} phrases contain \u201c{query}\u201d" if matches
+                           else f"No phrase contains \u201c{query}\u201d")
 
     def focus_field(self) -> QWidget:
         return self.chips.line_edit

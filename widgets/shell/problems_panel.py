@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -51,12 +52,14 @@ class ValidationCache:
         self.validated: Ruleset | None = None
 
     def full(self, ruleset: Ruleset) -> list[Problem]:
-        """Validate everything, then check rule order: a rule that can never fire, or that an
-        earlier rule always pre-empts, is a warning here too, not only in a replay report.
+        """Validate everything, then check rule order (a rule that can never fire, or that an
+        earlier rule always pre-empts) and the promises a team's schedule cannot keep: warnings
+        here too, not only in a replay report or on the Routing page.
         (Safe on a worker thread: it only reads the immutable ruleset.)"""
         from rules_schema import validate  # at first use: the window paints before anything is checked
 
-        return validate(ruleset.to_dict()) + order_problems(ruleset)
+        problems = validate(ruleset.to_dict())
+        return problems + order_problems(ruleset) + promise_problems(ruleset, problems)
 
     def absorb_full(self, ruleset: Ruleset, problems: list[Problem], current: Ruleset) -> None:
         """Take a full result for `ruleset`; rules edited since keep their newer partial result."""
@@ -113,6 +116,21 @@ def order_problems(ruleset: Ruleset) -> list[Problem]:
         return [finding.to_problem() for finding in rule_order(ruleset)]
     except Exception as exc:  # the validator explains what is wrong; the order check waits for a fix
         log.debug("rule order not checked: %s", exc)
+        return []
+
+
+def promise_problems(ruleset: Ruleset, problems: list[Problem]) -> list[Problem]:
+    """Response-time promises a team's schedule cannot keep from now on, as warnings: the same ones
+    the Routing page and `handoff-builder validate` give. None while there are errors (they say
+    what to fix first, as in `validate`)."""
+    if any(p.is_error for p in problems):
+        return []
+    from builder.analysis.promises import unkept_promises  # at first use, with the validator
+
+    try:
+        return [promise.to_finding().to_problem() for promise in unkept_promises(ruleset, datetime.now(UTC))]
+    except Exception as exc:  # e.g. a schedule the hours code cannot read yet: the validator says why
+        log.debug("promises not checked: %s", exc)
         return []
 
 
@@ -295,6 +313,8 @@ def split_message(problem: Problem, document: Document) -> tuple[str, str]:
     for the separator starts after the rule's quoted name.
     """
     text = problem.message
+    if problem.code == "analysis.unkept_promise":  # one sentence whose own colon is no "where: what"
+        return "Routing", text
     start = 0
     rule_id = rule_id_of(problem, document)
     rule = document.ruleset.rule(rule_id) if rule_id else None

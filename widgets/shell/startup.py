@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from builder.format.io import RulesetFileError, ruleset_to_edit
 from builder.format.io import read_ruleset_file as read_checked
@@ -20,6 +20,7 @@ from builder.format.model import Ruleset
 from builder.paths import example_playbook
 from widgets.common.error_dialog import install_excepthook, setup_logging, show_error
 from widgets.common.style import apply_style
+from widgets.shell.lock_dialog import ask_read_only
 from widgets.shell.workspace_notices import tell_startup
 
 
@@ -67,8 +68,7 @@ def open_workspace(window_parent: QWidget | None, path: Path | None) -> Any:
         try:
             workspace = Workspace.open(path, use_backup=True)  # damage is repaired; its notice says how
         except WorkspaceLocked as exc:
-            answer = QMessageBox.question(window_parent, "Workspace in use", str(exc) + "\n\nOpen it read-only?")
-            if answer != QMessageBox.StandardButton.Yes:
+            if not ask_read_only(window_parent, exc.owner):  # who and since when, in words; no path or PID
                 return None
             workspace = Workspace.open(path, read_only=True, use_backup=True)
         except WorkspaceCorrupt:

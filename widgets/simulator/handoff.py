@@ -1,8 +1,9 @@
 """The handoff view: what the visitor sees and what the agent receives when a rule escalates.
 
 The payloads come from `builder.handoff.payload` (the same functions the runtime's notifications use);
-this widget only draws them: a simple picture of the Slack blocks, the Teams card and the e-mail,
-and the raw JSON each receiver gets, read-only and monospace.
+this widget only draws them: the handoff in words (who, what they said, priority, team, promise),
+a simple picture of the Slack blocks, the Teams card and the e-mail; the raw JSON each receiver
+gets, read-only and monospace, only behind "Show technical details" (a manager reads the words).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QLabel,
     QPlainTextEdit,
     QSplitter,
@@ -104,30 +106,42 @@ def email_html(subject: str, body: str) -> str:
     )
 
 
+def _who(visitor: Mapping[str, Any]) -> str:
+    """"Ana Lima (ana@example.com)", or "an anonymous visitor" when the chat knows nothing."""
+    name = str(visitor.get("name") or "").strip()
+    contact = str(visitor.get("email") or visitor.get("phone") or "").strip()
+    if name and contact:
+        return f"{name} ({contact})"
+    return name or contact or "an anonymous visitor"
+
+
 def webhook_html(body: Mapping[str, Any]) -> str:
-    """The webhook POST in brief: what a helpdesk or CRM receives, field by field."""
+    """The handoff as a helpdesk or CRM receives it, in words: who, what they said, priority, team,
+    promise (the field names and the JSON itself are behind "Show technical details")."""
     handoff = body.get("handoff") or {}
+    said = [str(m.get("text", "")) for m in body.get("transcript") or [] if m.get("role") == "visitor"]
+    quotes = "<br>".join(f"\u201c{html.escape(text)}\u201d" for text in said[-3:])
+    if len(said) > 3:
+        quotes = f"<span style='color:#64748b'>({len(said) - 3} earlier messages)</span><br>" + quotes
+    team = handoff.get("team_name") or handoff.get("team")
+    mode = catalog().handoff_modes.get(str(handoff.get("mode") or ""), {}).get("label", handoff.get("mode"))
+    pages = len(body.get("pages") or [])
     rows = [
-        ("event", body.get("event")),
-        ("conversation_id", body.get("conversation_id")),
-        ("rule", (body.get("rule") or {}).get("name")),
-        ("trigger", (body.get("trigger") or {}).get("label")),
-        ("priority", body.get("priority")),
-        ("handoff.mode", handoff.get("mode")),
-        ("handoff.team", handoff.get("team_name")),
-        ("handoff.promise", handoff.get("promise")),
-        ("visitor", ", ".join(f"{k}: {v}" for k, v in (body.get("visitor") or {}).items())),
-        ("tags", ", ".join(body.get("tags") or [])),
-        ("pages", len(body.get("pages") or [])),
-        ("transcript", f"{len(body.get('transcript') or [])} messages"),
+        ("Who", html.escape(_who(body.get("visitor") or {}))),
+        ("What they said", quotes),
+        ("Priority", html.escape(str(body.get("priority") or ""))),
+        ("Team", html.escape(f"{team} ({str(mode).lower()})" if team and mode else str(team or ""))),
+        ("Promise", html.escape(str(handoff.get("promise") or ""))),
+        ("Rule", html.escape(str((body.get("rule") or {}).get("name") or ""))),
+        ("Because", html.escape(str((body.get("trigger") or {}).get("label") or ""))),
+        ("Tags", html.escape(", ".join(body.get("tags") or []))),
+        ("Pages seen", f"{pages} page{'s' if pages != 1 else ''}" if pages else ""),
     ]
     cells = "".join(
-        f"<tr><td style='color:#475569;padding-right:12px'><code>{html.escape(k)}</code></td>"
-        f"<td>{html.escape(str(v))}</td></tr>"
-        for k, v in rows
-        if v not in (None, "")
+        f"<tr><td style='color:#475569;padding-right:12px;vertical-align:top'><b>{k}</b></td><td>{v}</td></tr>"
+        for k, v in rows if v
     )
-    return "<p style='font-weight:600'>Webhook · POST application/json</p><table>" + cells + "</table>"
+    return "<p style='font-weight:600'>Helpdesk or CRM (webhook)</p><table>" + cells + "</table>"
 
 
 def _pretty(value: Any) -> str:
@@ -173,9 +187,13 @@ class HandoffView(QWidget):
         self.summary.setAccessibleName("Handoff")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        self.details = QCheckBox("Show technical details", self)
+        self.details.setObjectName("handoffTechnicalDetails")
+        self.details.setToolTip("The exact data each receiver gets (JSON), for whoever connects the chatbot")
+        self.details.toggled.connect(self._show_details)
         self.views: dict[str, tuple[QTextBrowser, QPlainTextEdit]] = {}
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        for key, title in (("slack", "Slack"), ("teams", "Teams"), ("email", "E-mail"), ("webhook", "Webhook")):
+        for key, title in (("webhook", "Handoff"), ("slack", "Slack"), ("teams", "Teams"), ("email", "E-mail")):
             split = QSplitter(Qt.Orientation.Horizontal, self.tabs)
             visual = QTextBrowser(split)
             visual.setAccessibleName(f"{title} message")
@@ -184,6 +202,7 @@ class HandoffView(QWidget):
             raw.setFont(mono)
             raw.setAccessibleName(f"{title} raw JSON")
             raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            raw.setVisible(False)  # until "Show technical details"
             split.setSizes([380, 320])
             self.tabs.addTab(split, title)
             self.views[key] = (visual, raw)
@@ -191,8 +210,13 @@ class HandoffView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.details, 0, Qt.AlignmentFlag.AlignRight)
         self.mode: str | None = None
         self.show_nothing()
+
+    def _show_details(self, on: bool) -> None:
+        for _visual, raw in self.views.values():
+            raw.setVisible(on)
 
     def show_nothing(self, note: str = "No handoff yet: no rule has escalated this conversation.") -> None:
         self.mode = None

@@ -4,6 +4,7 @@ notification to a local HTTP server off the UI thread, and undo it all."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel
 
 from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Rule, Ruleset, Template
@@ -105,9 +107,9 @@ def add_from_menu(editor: ChannelsEditor, label: str) -> None:
 
 def test_add_a_webhook_channel_and_name_its_variable(qtbot, editor: ChannelsEditor, document: Document,
                                                      stack: QUndoStack, monkeypatch: pytest.MonkeyPatch) -> None:
-    add_from_menu(editor, "Webhook (JSON)")
+    add_from_menu(editor, "Other service (webhook)")
     channel_id = editor.current_channel_id()
-    assert channel_id == "webhook-json-channel"
+    assert channel_id == "other-service-webhook-channel"
     editor.name_edit.selectAll()
     qtbot.keyClicks(editor.name_edit, "Helpdesk")
     monkeypatch.setenv("HELPDESK_HOOK_URL", "https://desk.example.com/hooks/secret-token")
@@ -129,7 +131,7 @@ def test_add_a_webhook_channel_and_name_its_variable(qtbot, editor: ChannelsEdit
 
 def test_env_hint_says_when_the_variable_is_missing(editor: ChannelsEditor) -> None:
     assert editor.env_hint.property("set") is False
-    assert f"{ENV} is not set" in editor.env_hint.text()
+    assert "The secret link is not set up on this computer yet" in editor.env_hint.text()
     assert env_hint(None)[0] is False
 
 
@@ -170,13 +172,13 @@ def test_unset_variable_sends_nothing(qtbot, editor: ChannelsEditor) -> None:
     with qtbot.waitSignal(editor.test_finished, timeout=2000) as blocker:
         editor.send_button.click()
     assert not blocker.args[0].ok
-    assert f"Set the environment variable {ENV}" in editor.status_label.text()
+    assert "secret link is not set up on this computer, so nothing was sent" in editor.status_label.text()
 
 
 def test_webhook_channel_with_a_template_sends_the_rendered_json(qtbot, editor: ChannelsEditor, document: Document,
                                                                  receiver: Receiver,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    add_from_menu(editor, "Webhook (JSON)")
+    add_from_menu(editor, "Other service (webhook)")
     index = editor.template_combo.findData("hook-body")
     editor.template_combo.setCurrentIndex(index)
     editor.template_combo.activated.emit(index)
@@ -247,7 +249,34 @@ def test_ctrl_z_in_a_field_undoes_through_the_window_stack(qtbot, editor: Channe
 
 def test_selecting_a_channel_rereads_the_environment(editor: ChannelsEditor, monkeypatch: pytest.MonkeyPatch) -> None:
     assert editor.env_hint.property("set") is False
-    monkeypatch.setenv(ENV, "https://hooks.slack.com/services/T0/B0/secret")
+    monkeypatch.setenv(ENV, "https://hooks.slack.com/services/T0/B0/s3cr3t-token")
     editor.select_channel("slack-support")
     assert editor.env_hint.property("set") is True
-    assert "hooks.slack.com" in editor.env_hint.text() and "secret" not in editor.env_hint.text()
+    assert "hooks.slack.com" in editor.env_hint.text() and "s3cr3t" not in editor.env_hint.text()
+
+
+def _words_a_manager_reads(editor: ChannelsEditor) -> str:
+    """Every visible label and the preview of what will be sent (not the field holding the name)."""
+    labels = [w.text() for w in editor.findChildren(QLabel) if w.isVisible()]
+    return "\n".join([*labels, editor.sent_preview.toPlainText(), editor.send_button.toolTip()])
+
+
+@pytest.mark.parametrize("link_set", [False, True])
+def test_no_variable_names_or_json_in_what_a_manager_reads(qtbot, editor: ChannelsEditor, document: Document,
+                                                           monkeypatch: pytest.MonkeyPatch, link_set: bool) -> None:
+    variable = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+    for channel in document.ruleset.channels:
+        if link_set and channel.url_env:
+            monkeypatch.setenv(channel.url_env, "https://hooks.example.com/services/secret")
+        editor.select_channel(channel.id)
+        editor._update_sent_preview()
+        if not link_set and channel.type != "email":
+            with qtbot.waitSignal(editor.test_finished, timeout=2000):
+                editor.send_button.click()  # the refusal names no variable either
+        shown = _words_a_manager_reads(editor)
+        assert channel.url_env is None or channel.url_env not in shown, channel.name
+        assert not variable.findall(shown), channel.name
+        assert '{"' not in shown and '": ' not in shown, channel.name  # no raw JSON
+        if channel.url_env:
+            assert ("set up on this computer (a link to hooks.example.com)" if link_set
+                    else "not set up on this computer") in editor.env_hint.text()

@@ -172,3 +172,34 @@ def test_a_long_list_folds_to_a_few_lines_until_expanded(qtbot) -> None:
     assert chips.expanded and chips.heightForWidth(500) > folded
     assert chips.close_rect(values[-1]).isValid()
     assert chips.values() == values  # folding never drops a value
+
+
+def test_a_long_phrase_list_has_a_search_that_shows_only_matching_chips(qtbot) -> None:
+    values = [f"phrase number {i}" for i in range(60)] + ["speak to a human"]
+    editor = PhraseEditor(tuple(values))
+    qtbot.addWidget(editor)
+    editor.resize(600, 400)
+    editor.show()
+    chips = editor.chips
+    assert editor.search.isVisible() and editor.found.text() == "61 phrases"
+    assert not chips.close_rect("speak to a human").isValid()  # folded away behind "+N more"
+    qtbot.keyClicks(editor.search, "HUMAN")
+    assert chips.matching() == ["speak to a human"]
+    assert editor.found.text() == "1 of 61 phrases contain \u201cHUMAN\u201d"
+    assert not chips.toggle_rect().isValid() and not chips.close_rect("phrase number 0").isValid()
+    with qtbot.waitSignal(editor.value_edited) as edited:  # the ✕ of the one found removes that one
+        qtbot.mouseClick(chips, Qt.MouseButton.LeftButton, pos=chips.close_rect("speak to a human").center())
+    assert edited.args[0] == tuple(values[:-1])
+    assert editor.found.text() == "No phrase contains \u201cHUMAN\u201d"
+    editor.search.clear()
+    assert chips.matching() == values[:-1] and chips.toggle_rect().isValid()
+
+
+def test_a_short_phrase_list_has_no_search(qtbot) -> None:
+    editor = PhraseEditor(tuple(f"p{i}" for i in range(PhraseEditor.SEARCH_FROM - 1)))
+    qtbot.addWidget(editor)
+    editor.show()
+    assert not editor.search.isVisible()
+    qtbot.keyClicks(editor.chips.line_edit, "one more")
+    qtbot.keyClick(editor.chips.line_edit, Qt.Key.Key_Return)
+    assert editor.search.isVisible()  # the list became long

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLineEdit
 
 from builder.editing.document import Document
 from builder.format.model import Leaf, Reply, Ruleset
@@ -34,11 +35,13 @@ def _break(document: Document, stack: QUndoStack, index: int) -> str:
 def test_broken_rule_shows_a_problem_and_clicking_it_selects_the_rule(
         qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     panel = window.problems_panel
-    assert panel.problems == []
+    qtbot.waitUntil(lambda: not panel.busy and panel.problems != [])
+    baseline = panel.problems  # the example's urgent promise, unkept over a weekend (see the next test)
+    assert [p.code for p in baseline] == ["analysis.unkept_promise"]
     focused: list[Problem] = []
     monkeypatch.setattr(window.rule_editor, "focus_problem", focused.append)
     rule_id = _break(window.document, window.undo_stack, 2)
-    qtbot.waitUntil(lambda: len(panel.problems) == 1)
+    qtbot.waitUntil(lambda: [p.severity for p in panel.problems] == ["error"])  # the promise waits for a fix
     problem = panel.problems[0]
     assert problem.severity == "error" and problem.rule_id == rule_id
     item = panel.tree.topLevelItem(0)
@@ -55,8 +58,8 @@ def test_broken_rule_shows_a_problem_and_clicking_it_selects_the_rule(
     assert window.rule_model.index(row).data(Qt.ItemDataRole.UserRole + 8) == "error"
 
     window.undo_action.trigger()
-    qtbot.waitUntil(lambda: panel.problems == [])
-    assert "No problems" in panel.summary.text()
+    qtbot.waitUntil(lambda: panel.problems == baseline)
+    assert panel.summary.text() == "1 warning."
 
 
 def test_validation_is_debounced(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,3 +127,25 @@ def test_split_message_handles_colons_in_rule_names() -> None:
     problem = Problem("$.rules[0].actions[1].template", "Rule 'Urgent: outage', action 2: there is no template",
                       "error", "ref.template", rule.id)
     assert split_message(problem, document) == ("Rule 'Urgent: outage', action 2", "there is no template")
+
+
+def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot: Any, window: MainWindow) -> None:
+    # the example promises urgent visitors 30 minutes of calendar time, but Support is closed all weekend
+    panel = window.problems_panel
+    qtbot.waitUntil(lambda: any(p.code == "analysis.unkept_promise" for p in panel.problems))
+    [promise] = [p for p in panel.problems if p.code == "analysis.unkept_promise"]
+    assert promise.severity == "warning" and promise.path == "$.routing.sla.urgent"
+    row = panel.problems.index(promise)
+    item = panel.tree.topLevelItem(row)
+    assert item.text(0).startswith("Closed longer than the 30 minutes calendar-time promise for urgent priority: "
+                                   "Support up to ")
+    assert item.text(1) == "Routing"
+    assert "1 warning" in panel.summary.text()
+
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=panel.tree.visualItemRect(item).center())
+    assert window.pages.tabText(window.pages.currentIndex()) == "Routing"
+    backup = next(w for w in window.pages.currentWidget().findChildren(QLineEdit)
+                  if w.accessibleName() == "Routing backup contact")
+    qtbot.keyClicks(backup, "on-call: +49 30 1234567")  # someone to call while the team is closed
+    qtbot.waitUntil(lambda: not panel.busy and panel.problems == [])
+    assert "No problems" in panel.summary.text()

@@ -304,6 +304,17 @@ def test_the_handoff_payloads_are_rendered_and_raw(qtbot: Any, page: Any) -> Non
     set_start(page, "2026-11-24 10:00")
     say(qtbot, page, "I want to speak to a human")
     assert page.sim.decision is not None and page.sim.decision.rule == "explicit-human"
+    assert page.handoff.tabs.tabText(page.handoff.tabs.currentIndex()) == "Handoff"  # the words come first
+    words, webhook_raw = page.handoff.views["webhook"]
+    text = words.toPlainText()
+    lines = text.splitlines()
+    for label, value in (("Who", "an anonymous visitor"), ("What they said", "\u201cI want to speak to a human\u201d"),
+                         ("Priority", "high"), ("Team", "Support (transfer now)"), ("Promise", "within 1 hour")):
+        assert lines[lines.index(label) + 1] == value
+    assert "{" not in text and "conversation_id" not in text and "handoff.mode" not in text
+    assert not webhook_raw.isVisible()  # the JSON waits behind "Show technical details"
+    click(qtbot, page.handoff.details)
+    assert webhook_raw.isVisible()
     visual, raw = page.handoff.views["slack"]
     assert "Visitor asks for a human" in visual.toPlainText()
     assert json.loads(raw.toPlainText())["blocks"][0]["type"] == "header"
@@ -312,7 +323,6 @@ def test_the_handoff_payloads_are_rendered_and_raw(qtbot: Any, page: Any) -> Non
     assert json.loads(teams_raw.toPlainText())["attachments"][0]["content"]["type"] == "AdaptiveCard"
     email_visual, _ = page.handoff.views["email"]
     assert "Subject:" in email_visual.toPlainText()
-    _, webhook_raw = page.handoff.views["webhook"]
     body = json.loads(webhook_raw.toPlainText())
     assert body["event"] == "handoff.created" and body["transcript"][0]["text"] == "I want to speak to a human"
 
