@@ -1,7 +1,8 @@
 """Is this one conversation usable? The schema decides, plus the bounds the engine's clock needs.
 
 One checker: `conversation.v1.schema.json`, run by the compiled checker (`rules_schema.fastcheck`,
-differential-tested against jsonschema), its errors worded for a person. On top of the schema,
+differential-tested against jsonschema), its errors worded for a person. A conversation that is
+plainly valid (`conversation_quick`, differential-tested against this checker) skips it. On top of the schema,
 what the format leaves open but the engine cannot take:
 
 - instants from 1970-01-01 to 2200-12-31 (UTC) with an offset within ±14 hours (the widest real
@@ -18,6 +19,8 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from builder.format.conversation_quick import plainly_valid
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -80,6 +83,13 @@ def has_surrogate_escape(line: str) -> bool:
 
 def check_conversation(data: Any) -> list[str]:
     """Problems of one conversation (empty when fine), `$.path: what is wrong`, in document order."""
+    if plainly_valid(data):
+        return []
+    return full_check(data)
+
+
+def full_check(data: Any) -> list[str]:
+    """`check_conversation` without the quick path: the compiled schema checker on every line."""
     from rules_schema.schemas import fast_validator
 
     if not isinstance(data, Mapping):
