@@ -25,20 +25,20 @@ def condition_depth(condition: Condition) -> int:
     return 1 + max((condition_depth(c) for c in condition.children), default=0)
 
 
-def _part(condition: Condition) -> str:
+def _part(condition: Condition, ruleset: Ruleset | None) -> str:
     if isinstance(condition, Leaf):
-        return leaf_text(condition, max_items=2)
+        return leaf_text(condition, max_items=2, ruleset=ruleset)  # word groups by their names
     if isinstance(condition, Not):
-        return f"not {_part(condition.child)}"
+        return f"not {_part(condition.child, ruleset)}"
     count = len(condition.children)
     word = "all" if condition.kind == "all" else "one"
-    return f"{word} of {count} further conditions holds" if count != 1 else _part(condition.children[0])
+    return f"{word} of {count} further conditions holds" if count != 1 else _part(condition.children[0], ruleset)
 
 
-def _parts(children: Sequence[Condition]) -> list[str]:
+def _parts(children: Sequence[Condition], ruleset: Ruleset | None) -> list[str]:
     """The first two plain conditions in words, the rest (and every nested group) counted."""
     plain = [c for c in children if isinstance(c, Leaf) or (isinstance(c, Not) and isinstance(c.child, Leaf))]
-    shown = [_part(c) for c in plain[:2]]
+    shown = [_part(c, ruleset) for c in plain[:2]]
     rest = len(children) - len(shown)
     if rest:
         shown.append(f"{rest} more condition{'s' if rest != 1 else ''}" if shown
@@ -66,10 +66,10 @@ def rule_gist(rule: Rule, ruleset: Ruleset | None = None) -> str:
         word = "and" if root.kind == "all" else "or"
         if root.kind == "any":
             positive, negative = list(root.children), []
-        when = _join(_parts(positive), word) or "always"
-        unless = f", unless {_join(_parts(negative), 'or')}" if negative else ""
+        when = _join(_parts(positive, ruleset), word) or "always"
+        unless = f", unless {_join(_parts(negative, ruleset), 'or')}" if negative else ""
     elif isinstance(root, Not):
-        when, unless = "always", f", unless {_part(root.child)}"
+        when, unless = "always", f", unless {_part(root.child, ruleset)}"
     else:
-        when, unless = _part(root), ""
+        when, unless = _part(root, ruleset), ""
     return f"{what} when {when}{unless}."
