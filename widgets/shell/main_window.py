@@ -370,7 +370,9 @@ class MainWindow(SavingWindow):
         self.rule_model.set_problems(self.problems_panel.worst_by_rule())
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
-        self.status_problems.setText(f"{errors} errors, {warnings} warnings" if problems else "No problems")
+        parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+        self.status_problems.setText(", ".join(parts) or "No problems")
+        self.status_problems.setMinimumWidth(self.status_problems.sizeHint().width())  # never clipped
         self.rule_editor.show_problems(problems)
 
     # --- loading ---------------------------------------------------------------------------------

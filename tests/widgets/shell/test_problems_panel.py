@@ -141,6 +141,8 @@ def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot:
                                    "Support up to ")
     assert item.text(1) == "Routing"
     assert "1 warning" in panel.summary.text()
+    status = window.status_problems  # the status bar says it too, in full (not clipped to its first width)
+    assert status.text() == "1 warning" and status.width() >= status.sizeHint().width()
 
     qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=panel.tree.visualItemRect(item).center())
     assert window.pages.tabText(window.pages.currentIndex()) == "Routing"
@@ -148,4 +150,5 @@ def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot:
                   if w.accessibleName() == "Routing backup contact")
     qtbot.keyClicks(backup, "on-call: +49 30 1234567")  # someone to call while the team is closed
     qtbot.waitUntil(lambda: not panel.busy and panel.problems == [])
+    assert window.status_problems.text() == "No problems"
     assert "No problems" in panel.summary.text()
