@@ -49,7 +49,7 @@ def page_file_name(title: str) -> str:
 def prepare(title: str, page: object) -> None:
     """Give the Simulator a conversation and the Replay page a finished run before the picture."""
     if title == "Simulator":
-        page.add_event({"type": "visitor", "text": "Hi, my card was charged twice"})  # type: ignore[attr-defined]
+        page.add_event({"type": "visitor", "text": "Hi, where is my parcel? It was due on Monday"})  # type: ignore[attr-defined]
         page.add_event({"type": "visitor", "text": "I want to talk to a human please"})  # type: ignore[attr-defined]
         settle()
     elif title == "Replay":

@@ -382,6 +382,10 @@ class SimulatorPage(QWidget):
                 out.append(templates.render_template(template, context).body)
         return out
 
+    def _rule_name(self, rule_id: str) -> str:
+        rule = self.sim.ruleset.rule(rule_id)
+        return f"“{rule.name}”" if rule is not None and rule.name else rule_id
+
     def _refresh_explanation(self) -> None:
         sim = self.sim
         texts = [str(e.get("text", "")) for e in sim.events if e.get("type") == "visitor"]
@@ -389,7 +393,7 @@ class SimulatorPage(QWidget):
         for evaluation in sim.evaluations:
             text = texts[evaluation.turn - 1] if 0 < evaluation.turn <= len(texts) else ""
             kind = "Timer" if evaluation.timer else f"Turn {evaluation.turn}"
-            fired = f" · fired {', '.join(evaluation.fired)}" if evaluation.fired else ""
+            fired = f" · fired {', '.join(self._rule_name(r) for r in evaluation.fired)}" if evaluation.fired else ""
             entries.append((f"{kind} · {self._time(evaluation.at)}{fired}", evaluation.trace, evaluation.turn, text))
         if not entries and sim.session is not None:
             entries.append(("Now · before any visitor message", sim.explain_now(), 0, ""))

@@ -96,6 +96,7 @@ def test_a_repeated_question_hands_over_and_the_explanation_says_why(qtbot: Any,
     caps = next(k for k in rows if k.startswith("Share of CAPITALS"))
     assert rows[caps] == ("0.00", "not held")
     assert "Turn 3" in page.explanation.turn_picker.currentText()
+    assert page.explanation.turn_picker.currentText().endswith("· fired “Visitor is frustrated”")  # a name, not an id
     page.explanation.turn_picker.setCurrentIndex(0)  # look back at the first turn
     assert rule_status(page, "frustration").startswith("Not fired")
     assert [(v, s) for t, v, s in rule_rows(page, "frustration") if t.startswith("Times the visitor")] == \
