@@ -24,6 +24,8 @@ Path = tuple[str | int, ...]
 Errors = list["SchemaError"] | None
 Check = Callable[[Any, Path, Errors], bool]
 
+_FORMAT_MEMORY = 4096  # texts whose format verdict a checker remembers
+
 ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment"})
 
 
@@ -183,7 +185,21 @@ class Compiler:
 
     def _kw_format(self, name: str, schema: dict[str, Any], base: str) -> Check:
         conforms = self.formats.conforms
-        return lambda inst, path, out: conforms(inst, name) or _fail(out, "format", name, inst, schema, path)
+        seen: dict[str, bool] = {}  # formats are pure: a text asked again (the service's placeholder
+        # instant, a repeated pattern) is answered from memory; bounded, as texts come from clients
+
+        def format_(inst: Any, path: Path, out: Errors) -> bool:
+            if isinstance(inst, str):
+                ok = seen.get(inst)
+                if ok is None:
+                    if len(seen) >= _FORMAT_MEMORY:
+                        seen.clear()
+                    ok = seen[inst] = conforms(inst, name)
+            else:
+                ok = conforms(inst, name)
+            return ok or _fail(out, "format", name, inst, schema, path)
+
+        return format_
 
     # limits are written as jsonschema's (`not instance < minimum`), so NaN passes them as it does
     # there: the schema is the truth, and NaN is the reader's business (it is not JSON)

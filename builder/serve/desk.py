@@ -40,6 +40,7 @@ class Desk:
         self.store = store
         self.metrics = metrics
         self.deliver = deliver
+        self._event_counts: dict[str, Any] = {}  # each event type's series, looked up once (see `_count`)
 
     async def event(self, cid: str, request: EventRequest) -> dict[str, Any]:
         event = request.event
@@ -63,7 +64,7 @@ class Desk:
             except EventTimeError as exc:  # the session is left as it was (DEPLOYING.md)
                 raise Problem(422, f"$.event.at: {exc}") from None
             conversation.events += 1
-            self.metrics.events.labels(event["type"] if event["type"] in _KNOWN else "other").inc()
+            self._count(event["type"])
             self._settle(conversation, decision)
             await held.save(conversation)
         return self._answer(conversation, decision)
@@ -139,6 +140,15 @@ class Desk:
         except RecordError as exc:
             log(logging.ERROR, "stored conversation cannot continue", conversation=cid, error=str(exc))
             raise Problem(409, f"conversation {cid!r} cannot continue here: {exc}") from None
+
+    def _count(self, kind: str) -> None:
+        """One more event of this type in the metrics; `labels()` costs more than the count itself,
+        so each series is looked up once (and only when first seen: /metrics lists what happened)."""
+        label = kind if kind in _KNOWN else "other"  # a client's own types never grow the cache
+        counted = self._event_counts.get(label)
+        if counted is None:
+            counted = self._event_counts[label] = self.metrics.events.labels(label)
+        counted.inc()
 
     def _settle(self, conversation: Conversation, decision: Decision | None) -> None:
         conversation.touched = time.time()

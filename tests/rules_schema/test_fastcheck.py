@@ -81,3 +81,15 @@ def test_json_equality(a: Any, b: Any, same: bool) -> None:
 
 def test_the_schemas_are_loaded_once() -> None:
     assert load_schema("ruleset") is load_schema("ruleset")
+
+
+def test_a_remembered_format_verdict_is_the_same_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rules_schema.fastcheck as fastcheck
+
+    monkeypatch.setattr(fastcheck, "_FORMAT_MEMORY", 3)  # the memory fills and starts over
+    check = FastValidator(Compiler([], format_checker()).compile({"type": "string", "format": "date-time"}, ""))
+    texts = ["2026-11-27T02:00:05Z", "yesterday", "2026-13-01T00:00:00Z", "2026-11-27T02:00:05+02:00", "x"]
+    for _ in range(3):
+        verdicts = [check.is_valid(text) for text in texts]
+        assert verdicts == [True, False, False, True, False]
+        assert [len(check.iter_errors(text)) for text in texts] == [0, 1, 1, 0, 1]
