@@ -60,7 +60,7 @@ def found_words(node: CLeaf, st: State) -> list[str]:
     """What a phrase condition found in the latest message, quoted: “agent” (matched 'agnet' as
     'agent', typo); “talk” … “human” (2 words apart)."""
     out: list[str] = []
-    for m in st.src.matcher.matches(st.text, st.tokens):
+    for m in st.src.matcher.mentions(st.text, st.words):
         if m.phrase_id not in node.phrase_ids:
             continue
         notes = [f"{m.near[2]} word{'s' if m.near[2] != 1 else ''} apart"] if m.near is not None else []

@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from builder.text import negation
 from builder.text.normalise import (
@@ -126,6 +126,15 @@ class Match:
         if self.negated_by is not None:
             out["negated_by"] = self.negated_by
         return out
+
+
+class Mention(NamedTuple):
+    """A phrase found in a message, as an explanation names it (`PhraseMatcher.mentions`)."""
+
+    phrase_id: int
+    phrase: str
+    typos: tuple[tuple[str, str], ...]
+    near: tuple[str, str, int] | None
 
 
 @dataclass(frozen=True)
@@ -312,6 +321,30 @@ class PhraseMatcher:
                 out.append(Match(pid, self.phrases[pid], spans[first][0], spans[last][1], typos,
                                  negated_by=text[spans[by][0]:spans[by][1]]))
         out.sort(key=lambda m: (m.start, m.end, m.phrase_id, m.negated_by is not None))
+        return out
+
+    def mentions(self, text: str, words: list[str]) -> list[Mention]:
+        """What `matches` says of each occurrence of `text` (its normalised `words`), in the same
+        order, without character offsets: a decision's explanation names phrases, misspellings and
+        "near" words, so the text's spans are worked out only for a "near" match."""
+        if not self._built:
+            self.build()
+        if self._automaton is None or not words:
+            return []
+        found = self._scan(text, words, None)
+        spans: Sequence[tuple[int, int]] | None = None
+        if len(found) > 1:  # `matches`' order; the words of "can't" share one span
+            spans = word_spans(text)
+            found.sort(key=lambda f: (spans[f[1]][0], spans[f[2]][1], f[0]))  # type: ignore[index]
+        out: list[Mention] = []
+        for pid, _, _, typo_at, near in found:
+            near_words = None
+            if near is not None:
+                spans = spans if spans is not None else word_spans(text)
+                near_words = (text[spans[near[0]][0]:spans[near[0]][1]], text[spans[near[1]][0]:spans[near[1]][1]],
+                              near[2])
+            out.append(Mention(pid, self.phrases[pid], tuple((words[k], self._meant(words[k])) for k in typo_at),
+                               near_words))
         return out
 
     def _meant(self, word: str) -> str:

@@ -254,3 +254,28 @@ def test_patterns_are_case_insensitive_re2() -> None:
 def test_invalid_or_unsupported_pattern_is_a_readable_error() -> None:
     with pytest.raises(ValueError, match="not a valid RE2"):
         PatternSet().add(r"(?<=a)b")
+
+
+def test_mentions_say_what_matches_says_in_the_same_order() -> None:
+    """The explanation's cheap path (`mentions`: no character offsets) against `matches`, with the
+    shipped playbook's matcher (typos, "near", negation) on real and written-for-the-purpose text."""
+    import json
+    from pathlib import Path
+
+    from builder.engine import compile_ruleset
+    from builder.format.io import load_ruleset
+    from builder.paths import example_playbook
+
+    matcher = compile_ruleset(load_ruleset(example_playbook())).sources.matcher
+    challenge = Path(__file__).resolve().parents[2] / "data" / "challenge" / "utterances.jsonl"
+    texts = [json.loads(line)["text"] for line in challenge.read_text(encoding="utf-8").splitlines()]
+    texts += ["cna I tlak to an agnet plz", "I do not want a refund, but I want to talk to a real human agent",
+              "human? agent! human, agent", ""]
+    seen_near = seen_typo = 0
+    for text in texts:
+        words = tokenize(text).words
+        expected = [(m.phrase_id, m.phrase, m.typos, m.near) for m in matcher.matches(text)]
+        assert [tuple(m) for m in matcher.mentions(text, words)] == expected, text
+        seen_near += any(m[3] is not None for m in expected)
+        seen_typo += any(m[2] for m in expected)
+    assert seen_near and seen_typo  # the comparison covered both
