@@ -160,6 +160,8 @@ _Target = tuple[int, int, tuple[tuple[int, str, bool], ...], int, bool]
 _CLEAN_LIMIT = 200_000
 # An occurrence: (phrase id, first word, last word, typo positions).
 _Found = tuple[int, int, int, tuple[int, ...]]
+# what `_scan` finds: (phrase id, first word, last word, typo positions, "near" words and distance)
+_Scanned = tuple[int, int, int, tuple[int, ...], tuple[int, int, int] | None]
 
 
 class PhraseMatcher:
@@ -181,6 +183,9 @@ class PhraseMatcher:
         self._nears: list[tuple[int, _Near]] = []
         self._sides: frozenset[int] = frozenset()  # phrases a "near" is made of: their places are kept
         self._shown: dict[str, str] = {}  # stem -> a phrase word with it, to say what a typo meant
+        # the latest message `match_text` scanned in full, and what it found: an escalation is
+        # explained from the very message just matched (`mentions`), so it is not scanned twice
+        self._last_scan: tuple[str, list[_Scanned]] | None = None
 
     def add(self, phrase: str, *, typo: bool = False, negation: bool = False) -> int:
         """The id of `phrase` with these options, registering it. Raises PhraseError for a phrase
@@ -257,6 +262,7 @@ class PhraseMatcher:
         self._sides = sides
         self._plain = plain and not nears and self._typos is None
         self._shown = shown
+        self._last_scan = None
         self._built = True
 
     # --- one message --------------------------------------------------------------------------
@@ -292,7 +298,9 @@ class PhraseMatcher:
                 break
             else:
                 return ids if ids else _NOTHING
-        ids = {pid for pid, *_ in self._scan(text, words, None)}
+        found = self._scan(text, words, None)
+        self._last_scan = (text, found)  # one tuple: a reader in another thread sees both or neither
+        ids = {pid for pid, *_ in found}
         return ids if ids else _NOTHING
 
     def matches(self, text: str, tokens: Tokens | None = None, *, skipped: bool = False) -> list[Match]:
@@ -331,7 +339,8 @@ class PhraseMatcher:
             self.build()
         if self._automaton is None or not words:
             return []
-        found = self._scan(text, words, None)
+        last = self._last_scan
+        found = list(last[1]) if last is not None and last[0] is text else self._scan(text, words, None)
         spans: Sequence[tuple[int, int]] | None = None
         if len(found) > 1:  # `matches`' order; the words of "can't" share one span
             spans = word_spans(text)
@@ -358,7 +367,7 @@ class PhraseMatcher:
     def _scan(self, text: str, words: list[str], negated: list[tuple[_Found, int]] | None,
               spans: Sequence[tuple[int, int]] | None = None, stems: list[str] | None = None,
               typo_at: tuple[int, ...] | None = None,
-              ) -> list[tuple[int, int, int, tuple[int, ...], tuple[int, int, int] | None]]:
+              ) -> list[_Scanned]:
         """Every (phrase id, first word, last word, typo positions, near words) present, one pass
         (`stems` and `typo_at`: already worked out, misspelt words replaced)."""
         if stems is None or typo_at is None:
@@ -393,7 +402,7 @@ class PhraseMatcher:
                             negated.append(((pid, first, last, typos), by))
                         continue
                 found.append((pid, first, last, typos))
-        out: list[tuple[int, int, int, tuple[int, ...], tuple[int, int, int] | None]] = [
+        out: list[_Scanned] = [
             (pid, first, last, typos, None) for pid, first, last, typos in found]
         if self._nears and found:
             present = {f[0] for f in found}

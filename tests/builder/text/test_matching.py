@@ -272,9 +272,13 @@ def test_mentions_say_what_matches_says_in_the_same_order() -> None:
     texts += ["cna I tlak to an agnet plz", "I do not want a refund, but I want to talk to a real human agent",
               "human? agent! human, agent", ""]
     seen_near = seen_typo = 0
-    for text in texts:
+    for before, text in zip(["", *texts], texts, strict=False):
         words = tokenize(text).words
         expected = [(m.phrase_id, m.phrase, m.typos, m.near) for m in matcher.matches(text)]
+        assert [tuple(m) for m in matcher.mentions(text, words)] == expected, text
+        matcher.match_text(text)  # as the engine does: the message was just matched (its scan is reused)
+        assert [tuple(m) for m in matcher.mentions(text, words)] == expected, text
+        matcher.match_text(before)  # another message was matched last
         assert [tuple(m) for m in matcher.mentions(text, words)] == expected, text
         seen_near += any(m[3] is not None for m in expected)
         seen_typo += any(m[2] for m in expected)
