@@ -4,7 +4,7 @@ Handoff mode and promise come from `builder.handoff.routing.route`, the reply fr
 both are looked up when the Decision is made (once per escalation, never per turn).
 
 Besides the contract (`to_dict`), a Decision made by a session carries what the human agent needs:
-`why` (one plain line, made with the Decision) and `payload` (the full handoff payload of
+`why` (one plain line, made when first read) and `payload` (the full handoff payload of
 `builder.handoff.payload`, built when read). `at` keeps the instant to the microsecond; only the
 output (`iso`) shows milliseconds. The payload is built on the Decision rather than by the session
 because the Decision is what the host holds when it hands over (returned by `observe`/`tick`, given
@@ -14,7 +14,7 @@ it at that instant (events applied afterwards are not part of the handoff).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -78,8 +78,20 @@ class Decision:
     routing: Any = None  # builder.handoff.routing.Handoff when routing ran
     trace: tuple[dict[str, Any], ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
-    why: str = ""  # "Visitor asks for a human: the message mentions “agent”" (`builder.engine.why`)
+    # `why`: the line itself, or what makes it on first read (a session's, from its final state)
+    explanation: str | Callable[[], str] = field(default="", repr=False, compare=False)
     seen: Seen | None = field(default=None, repr=False, compare=False)  # for `payload`
+
+    @property
+    def why(self) -> str:
+        """"Visitor asks for a human: the message mentions “agent”" (`builder.engine.why`). Made on
+        first read: a host that logs it pays for it, a batch that only writes decisions does not."""
+        explanation = self.explanation
+        if isinstance(explanation, str):
+            return explanation
+        line = explanation()
+        object.__setattr__(self, "explanation", line)  # frozen: the cache is the only write
+        return line
 
     @property
     def payload(self) -> dict[str, Any] | None:
@@ -176,7 +188,7 @@ def make_decision(
     ruleset: Ruleset, rule: Rule, *, conversation_id: str, turn: int, at: datetime, priority: str | None,
     tags: tuple[str, ...], notify: tuple[str, ...], visitor: Mapping[str, Any],
     transcript: Sequence[Mapping[str, Any]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
-    why: str = "", seen: Seen | None = None,
+    explanation: str | Callable[[], str] = "", seen: Seen | None = None,
 ) -> Decision:
     """The Decision for `rule` escalating at `at` (routing and reply filled when available).
     `transcript`: the session's events so far (read only when the reply shows messages)."""
@@ -190,5 +202,5 @@ def make_decision(
         id=conversation_id, escalated=True, turn=turn, at=at, rule=rule.id, rule_name=rule.name,
         trigger=rule.trigger, handoff=handoff.mode if handoff is not None else esc.handoff, team=esc.team,
         priority=prio, reply=reply, promise=handoff.promise if handoff is not None else None, tags=tags,
-        notify=notify, timer=timer, routing=handoff, trace=trace, why=why, seen=seen,
+        notify=notify, timer=timer, routing=handoff, trace=trace, explanation=explanation, seen=seen,
     )

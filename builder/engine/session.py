@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from builder.engine.compiled import Compiled
@@ -246,6 +247,7 @@ class Session:
             if deadline is not None and deadline <= t:
                 decision = self._run_timers(t)
                 if decision is not None:  # a late event: applied, not evaluated (the Decision is final)
+                    decision.why  # noqa: B018 - explained before the event changes the state it explains
                     self.clock = st.now = t
                     self._apply(kind, event, t)
                     return decision
@@ -456,7 +458,7 @@ class Session:
             at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
             transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,
-            why=explain_briefly(deciding, self.state),
+            explanation=partial(explain_briefly, deciding, self.state),  # the state stays as it is now
             seen=Seen(self.compiled.ruleset, dict(self.visitor), self.transcript, len(self.transcript)),
         )
         return self.decision

@@ -206,3 +206,15 @@ def test_a_restored_session_calls_the_hooks_it_is_given() -> None:
     returned = again.observe(events[1])
     assert returned is not None and calls[-1] is returned
     assert [(c.rule, c.turn) for c in calls if isinstance(c, Firing)] == [("price", 2), ("long", 2), ("human", 2)]
+
+
+def test_why_explains_the_instant_of_the_decision_not_a_late_event_after_it() -> None:
+    """`why` is made when first read; a timer that decided before a late message still explains
+    the message it decided on (the late one is applied to the session after the decision)."""
+    rules = runtime.Runtime(make_ruleset([{"name": "Waiting for a person", "trigger": "keyword", "when": {
+        "all": [leaf("message.text", "contains_any", ["agent"]), leaf("time.silence_seconds", "gte", 60)]}}]))
+    session = rules.session("c")
+    assert session.observe({"at": at(0), "type": "visitor", "text": "I need an agent"}) is None
+    decision = session.observe({"at": at(600), "type": "visitor", "text": "never mind, bye"})
+    assert decision is not None and decision.timer and decision.turn == 1
+    assert decision.why.startswith("Waiting for a person: the message mentions “agent”")
