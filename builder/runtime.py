@@ -168,7 +168,7 @@ def settle() -> None:
     traverses again. Call it once after loading the ruleset(s) in a long-running service: the
     ruleset, compiled rules, lexicons and imported modules (~hundreds of thousands of objects)
     are otherwise traversed by every full collection, one of which then pauses an `observe` call
-    (benchmarks/gc_bench.py). What the engine loads on first use is loaded first.
+    (benchmarks/runtime/gc_bench.py). What the engine loads on first use is loaded first.
 
     Frozen objects are still freed by reference counting; only garbage cycles among them would
     stay. Sessions hold no reference cycles (tested), so a service may also settle now and then

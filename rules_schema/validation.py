@@ -5,7 +5,7 @@ checks what the schema cannot (catalog, references, duplicates, schedules). Both
 one call lists everything to fix; problems come back in document order, errors and warnings mixed.
 
 Speed: the schema pass runs on `fastcheck`'s compiled checker (jsonschema itself took about a
-millisecond per rule); see benchmarks/validate_bench.py for the figures.
+millisecond per rule); see benchmarks/engine/validate_bench.py for the figures.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Side by side: our engine, json-rules-engine (Node) and GoRules zen-engine on the same rules and
 conversations, decisions compared, visitor-turn evaluations per CPU-second.
 
-The workload is the engine benchmark's (`benchmarks/engine_bench.py`, no sentiment): R rules of
+The workload is the engine benchmark's (`benchmarks/workloads/synthetic.py`, no sentiment): R rules of
 phrase lists, RE2 patterns, numeric thresholds (score, counts, bot confidence, caps), page-view
 facts and the bot's intent, nested all/any 2-3 deep, every rule evaluated at every visitor turn
 (`all_matches`, no stop, every-turn cooldown); its "minutes since start" thresholds become
@@ -45,9 +45,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from engine_bench import conversations, make_ruleset  # noqa: E402
+from benchmarks.workloads.synthetic import conversations, make_ruleset  # noqa: E402
 
 MISSING_LOW, MISSING_HIGH = -1e18, 1e18  # a missing number fails gt/gte, resp. lt/lte
 JRE_OPS = {"gt": "greaterThan", "gte": "greaterThanInclusive", "lt": "lessThan", "lte": "lessThanInclusive",

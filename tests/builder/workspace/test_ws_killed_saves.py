@@ -9,64 +9,17 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, content_hash
+from tests.builder.workspace.killed_saver import document, save_until_killed
 
 KILLS = 200
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")]
-
-
-def document(n: int) -> dict[str, Any]:
-    doc = small_ruleset("a", f"r{n % 7}", name=f"save {n}")
-    doc["metadata"]["n"] = n
-    return doc
-
-
-def _saver(ws_path: Path, start: int, report: int) -> None:
-    """The child: open, then save (and write recovery, add conversations) until killed."""
-    ws = Workspace.open(ws_path, author="child")
-    project = ws.project("P")
-    os.write(report, b"open\n")  # the kill timer starts now: a loaded machine's slow start is not counted
-    n = start
-    while True:
-        n += 1
-        project.save(document(n))
-        os.write(report, f"{n}\n".encode())
-        if n % 3 == 0:
-            project.write_recovery(document(n + 1000))
-        if n % 5 == 0:
-            project.add_conversation("lib", {"id": str(n), "events": []})
-
-
-def _run_child(ws_path: Path, start: int, delay: float) -> int:
-    """Fork a saver, kill it after `delay` seconds; the last save it reported finished."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, which never returns
-        try:
-            os.close(read_end)
-            _saver(ws_path, start, write_end)
-        finally:
-            os._exit(1)
-    os.close(write_end)
-    chunks = [os.read(read_end, 5)]  # "open\n", or b"" if the child died before opening
-    time.sleep(delay)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    while chunk := os.read(read_end, 65536):
-        chunks.append(chunk)
-    os.close(read_end)
-    reported = [int(line) for line in b"".join(chunks).split() if line != b"open"]
-    return reported[-1] if reported else start
 
 
 def _check(ws_path: Path, finished: int, added: set[int]) -> int:
@@ -99,7 +52,8 @@ def test_workspace_survives_sigkill_during_saves(ws_path: Path) -> None:
     progressed = 0
     added: set[int] = set()  # conversations whose add returned before the child was killed
     for _ in range(KILLS):
-        finished = _run_child(ws_path, n, rng.uniform(0.003, 0.07))
+        acknowledged = save_until_killed(ws_path, n, rng.uniform(0.003, 0.07))
+        finished = acknowledged[-1] if acknowledged else n
         # add(m) returned before save(m + 1) began, so before `finished` was reported
         added |= {m for m in range(n + 1, finished) if m % 5 == 0}
         new_n = _check(ws_path, finished, added)

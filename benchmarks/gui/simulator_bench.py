@@ -1,11 +1,12 @@
 """Simulator benchmark: one visitor turn (type + Enter, evaluate with trace, redraw chat, explanation,
 handoff) on a 200-rule ruleset. Target: under 50 ms a turn.
 
-The ruleset is `engine_bench.make_ruleset` (seeded; `all_matches`, no stop, every-turn cooldown),
-so every rule is evaluated and explained at every turn — the worst case for the explanation.
-Messages mix everyday words with trigger phrases. Offscreen; the window is shown and painted.
+The ruleset is the engine benchmark's (`benchmarks/workloads/synthetic.py`; seeded, `all_matches`,
+no stop, every-turn cooldown), so every rule is evaluated and explained at every turn — the worst
+case for the explanation. Messages mix everyday words with trigger phrases. Offscreen; the window
+is shown and painted.
 
-    .venv/bin/python benchmarks/simulator_bench.py [--rules 200] [--turns 30]
+    .venv/bin/python benchmarks/gui/simulator_bench.py [--rules 200] [--turns 30]
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -30,9 +30,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from engine_bench import make_ruleset, vocabulary
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.workloads.synthetic import make_ruleset, vocabulary
     from builder.editing.document import Document
     from builder.engine import compile_ruleset
     from builder.format.model import Ruleset

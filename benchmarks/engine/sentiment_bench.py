@@ -5,8 +5,8 @@ development sentences (when `../shared/data/dev` or `HANDOFF_DEV_DATA` is there)
 sentences, then the time of one long message at 10 KB ... 10 MB: ours grows linearly, VADER's
 quadratically (it is only run up to `--vader-max` bytes: 100 KB already takes it ~24 s).
 
-    .venv/bin/python benchmarks/sentiment_bench.py
-    .venv/bin/python benchmarks/sentiment_bench.py --max-bytes 1000000 --vader-max 20000
+    .venv/bin/python benchmarks/engine/sentiment_bench.py
+    .venv/bin/python benchmarks/engine/sentiment_bench.py --max-bytes 1000000 --vader-max 20000
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from builder.text.sentiment import compound  # noqa: E402

@@ -1,15 +1,15 @@
 """Replay benchmark: conversations per second through the CLI path (file -> Replay -> metrics),
 with 1 and 2 processes, and peak memory.
 
-Generates (seeded) N conversations into a temporary JSON Lines file with the engine benchmark's
-generator (3-15 visitor turns of 5-40 words; 15% of turns get a planted phrase, one in three of
-them from the example playbook, and 5% are written in capitals),
+Generates (seeded) N conversations into a temporary JSON Lines file (made by
+`benchmarks/workloads/playbook_library.py`: 3-15 visitor turns of 5-40 words; 15% of turns get a
+planted phrase, one in three of them from the example playbook, and 5% are written in capitals),
 then replays the file with the example playbook, accumulating metrics as the dashboard does and
 keeping no results. Each configuration runs in a fresh subprocess, so its peak RSS is its own
 (the pool's workers come from a fork server and are not counted).
 
-    .venv/bin/python benchmarks/replay_bench.py                    # N = 100,000
-    .venv/bin/python benchmarks/replay_bench.py --conversations 20000 --processes 1 2 --simulate
+    .venv/bin/python benchmarks/replay/replay_bench.py                    # N = 100,000
+    .venv/bin/python benchmarks/replay/replay_bench.py --conversations 20000 --processes 1 2 --simulate
 """
 
 from __future__ import annotations
@@ -25,34 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def playbook_phrases(document: dict[str, Any]) -> list[str]:
-    def walk(node: dict[str, Any]) -> list[str]:
-        if "fact" in node:
-            value = node.get("value")
-            return [str(v) for v in value] if node.get("op") == "contains_any" and isinstance(value, list) else []
-        children = node.get("all") or node.get("any") or ([node["not"]] if "not" in node else [])
-        return [p for child in children for p in walk(child)]
-
-    return [p for rule in document["rules"] for p in walk(rule["when"])]
-
-
-def generate(path: Path, n: int, seed: int) -> float:
-    from engine_bench import conversations
-
-    from builder.paths import example_playbook
-
-    phrases = playbook_phrases(json.loads(example_playbook().read_text(encoding="utf-8")))
-    phrases += ["thanks", "hello there", "ok", "great", "sure"] * (2 * len(phrases) // 5)  # 1 in 3 triggers
-    started = time.perf_counter()
-    with open(path, "w", encoding="utf-8") as out:
-        for conversation in conversations(n, seed, phrases):
-            out.write(json.dumps(conversation) + "\n")
-    return time.perf_counter() - started
+from benchmarks.workloads.playbook_library import write_library  # noqa: E402
 
 
 def run_one(path: Path, processes: int, chunk: int) -> dict[str, Any]:
@@ -89,7 +65,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "library.jsonl"
-        seconds = generate(path, args.conversations, args.seed)
+        seconds = write_library(path, args.conversations, args.seed)
         size = path.stat().st_size / 1e6
         print(f"generated {args.conversations:,} conversations ({size:,.0f} MB) in {seconds:.1f} s", flush=True)
         baseline = None

@@ -13,9 +13,9 @@ conversation. To see which imports cost what:
     .venv/bin/python -X importtime -c "from builder import runtime; \
         from builder.paths import example_playbook; runtime.load(example_playbook())" 2>&1 | sort -t"|" -k2 -n | tail
 
-    .venv/bin/python benchmarks/import_bench.py                 # 7 runs
-    .venv/bin/python benchmarks/import_bench.py --runs 15 --split
-    venv/bin/python benchmarks/import_bench.py --python venv/bin/python --cwd /tmp   # an installed wheel
+    .venv/bin/python benchmarks/runtime/import_bench.py                 # 7 runs
+    .venv/bin/python benchmarks/runtime/import_bench.py --runs 15 --split
+    venv/bin/python benchmarks/runtime/import_bench.py --python venv/bin/python --cwd /tmp   # an installed wheel
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 _CHILD = r"""
 import json, sys, time

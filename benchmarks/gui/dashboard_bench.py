@@ -1,17 +1,17 @@
 """Dashboard benchmark: a large library replayed in the app (offscreen) against the CLI path.
 
-Generates N conversations (replay_bench's seeded generator) into a temporary JSON Lines file,
-then, each in a fresh subprocess:
+Generates N conversations (replay's seeded library, `benchmarks/workloads/playbook_library.py`) into a
+temporary JSON Lines file, then, each in a fresh subprocess:
 - the CLI path: `Replay` + `MetricsBuilder` with the same process count the app picks (both cores
-  for files over ~2 MB), keeping nothing (replay_bench's `--one`), before and after the app run
-  (averaged, since the load of a shared machine drifts);
+  for files over ~2 MB), keeping nothing (`benchmarks/replay/replay_bench.py --one`), before and
+  after the app run (averaged, since the load of a shared machine drifts);
 - the app: a `ReplayDashboard` on the example playbook, Run pressed, until the final numbers are
   drawn; a 10 ms QTimer heartbeat measures the longest UI event-loop stall;
 - cancel: Run again, Cancel after a few seconds; latency from Cancel to the worker having stopped
   and to the page showing "cancelled".
 
-    .venv/bin/python benchmarks/dashboard_bench.py                  # N = 100,000
-    .venv/bin/python benchmarks/dashboard_bench.py --conversations 20000
+    .venv/bin/python benchmarks/gui/dashboard_bench.py                  # N = 100,000
+    .venv/bin/python benchmarks/gui/dashboard_bench.py --conversations 20000
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 class Heartbeat:
@@ -120,8 +119,9 @@ def cli_run(path: Path) -> dict[str, Any]:
     from builder.replay.batch import Replay
 
     processes = Replay._auto_processes(path)
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "replay_bench.py"), "--one", str(path),
-                          str(processes)], capture_output=True, text=True, check=True, cwd=ROOT)
+    replay_bench = ROOT / "benchmarks" / "replay" / "replay_bench.py"
+    out = subprocess.run([sys.executable, str(replay_bench), "--one", str(path), str(processes)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -136,11 +136,11 @@ def main() -> int:
     if args.app:
         print(json.dumps(app_run(Path(args.app), args.cancel_after)))
         return 0
-    from replay_bench import generate
+    from benchmarks.workloads.playbook_library import write_library
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "library.jsonl"
-        seconds = generate(path, args.conversations, args.seed)
+        seconds = write_library(path, args.conversations, args.seed)
         print(f"generated {args.conversations:,} conversations ({path.stat().st_size / 1e6:,.0f} MB) "
               f"in {seconds:.1f} s", flush=True)
         cli = cli_run(path)

@@ -3,14 +3,14 @@ N generated conversations, in visitor turns per second.
 
 Conversations (seeded): a page view or two, 1-7 everyday visitor messages answered by the bot, and
 in nine of ten a last message that escalates (a request for a person, a refund, frustration, a
-legal threat, buying intent...), the generator of `decision_bench.py` with bot turns and page views
+legal threat, buying intent...), `benchmarks/workloads/everyday_messages.py` with bot turns and page views
 added. "turns" counts the visitor messages the engine evaluated: those up to the deciding one of
 an escalated conversation, all of them otherwise (a decided conversation is not read further).
 Printed per wall-clock second and per CPU-second of the `simulate` process (its own user + system
 time, robust to other load on a shared machine).
 
-    .venv/bin/python benchmarks/playbook_bench.py                    # N = 20,000
-    .venv/bin/python benchmarks/playbook_bench.py --conversations 50000 --repeat 3
+    .venv/bin/python benchmarks/engine/playbook_bench.py                    # N = 20,000
+    .venv/bin/python benchmarks/engine/playbook_bench.py --conversations 50000 --repeat 3
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from decision_bench import FILLER, START, TRIGGERS  # noqa: E402
+from benchmarks.workloads.everyday_messages import FILLER, START, TRIGGERS  # noqa: E402
 
 BOT = ["Here is what I found:", "You can do that under Settings.", "Let me check that for you.",
        "Our plans are listed on the pricing page."]

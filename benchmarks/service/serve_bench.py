@@ -22,8 +22,8 @@ The client is a minimal HTTP/1.1 writer/reader on asyncio streams rather than an
 it shares the machine's cores with the server, so it must cost as little per request as possible
 (only the service's own answers are parsed: status line, Content-Length, JSON body).
 
-    .venv/bin/python benchmarks/serve_bench.py                       # memory and Redis, 1,000 x 10
-    .venv/bin/python benchmarks/serve_bench.py --store memory --conversations 1000 --events 20
+    .venv/bin/python benchmarks/service/serve_bench.py                       # memory and Redis, 1,000 x 10
+    .venv/bin/python benchmarks/service/serve_bench.py --store memory --conversations 1000 --events 20
 """
 
 from __future__ import annotations
@@ -44,15 +44,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-VISITOR = ["Hi, where is my order?", "It was supposed to arrive on Tuesday", "The tracking number is 1Z999",
-           "Can I change the delivery address?", "What are your opening hours in Porto?",
-           "Do you ship to Norway?", "Thanks, and how long does that take?", "Is there a size guide?",
-           "Can I pay with PayPal?", "ok great"]
-BOT = ["Let me check that for you.", "Your parcel left our warehouse yesterday.", "Yes, we ship there.",
-       "You can change it in your account under Orders."]
+from benchmarks.workloads.order_questions import event  # noqa: E402
+
+PLAYBOOK = ROOT / "resources" / "examples" / "playbook.json"
 
 
 def free_port() -> int:
@@ -210,12 +207,8 @@ async def conversation(port: int, number: int, events: int, latencies: list[floa
                 pause = due - time.perf_counter()
                 if pause > 0:
                     await asyncio.sleep(pause)
-            if k % 2 == 0:
-                event = {"type": "visitor", "text": VISITOR[(number + k // 2) % len(VISITOR)]}
-            else:
-                event = {"type": "bot", "text": BOT[(number + k) % len(BOT)], "confidence": 0.9}
             sent = time.perf_counter()
-            status, answer = await post(reader, writer, path, {"event": event})
+            status, answer = await post(reader, writer, path, {"event": event(number, k)})
             latencies.append(time.perf_counter() - sent)
             if status != 200:
                 counts["errors"] += 1

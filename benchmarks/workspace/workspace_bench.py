@@ -1,7 +1,7 @@
 """Workspace bounds: 20 projects x 100 revisions x 200 rules opens in < 1 s, a save < 300 ms;
 a rule save costs the same (< 60 ms) with 0, 10,000 or 100,000 stored conversations.
 
-Run: `.venv/bin/python benchmarks/workspace_bench.py [--projects 20 --revisions 100 --rules 200]
+Run: `.venv/bin/python benchmarks/workspace/workspace_bench.py [--projects 20 --revisions 100 --rules 200]
 [--libraries 0,10000,100000] [--only-libraries]`.
 Builds the workspaces through the public API in a temporary folder, then prints the figures.
 """
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from builder.workspace import Workspace  # noqa: E402

@@ -2,7 +2,7 @@
 
 A chatbot service keeps thousands of sessions alive and feeds each event as it arrives. This opens
 `--live` sessions on the shipped playbook (its >10-messages rule off, so conversations live their
-20 turns; the generator of `runtime_bench.py`), then feeds their events round-robin — event k of
+20 turns; `benchmarks/workloads/long_chats.py`), then feeds their events round-robin — event k of
 every conversation before event k+1 of any — parsing each event from JSON as a service would,
 and times every `observe` call (wall clock, `perf_counter_ns`). Printed: calls, mean, p99, p99.9,
 worst, calls over 5 ms, and the garbage collector's collections per generation, for
@@ -17,8 +17,8 @@ worst, calls over 5 ms, and the garbage collector's collections per generation, 
 The machine may be shared: a pause can also be another process taking the CPU, so each mode also
 prints the worst *CPU* time of one call (`thread_time_ns`), which only this thread's work moves.
 
-    .venv/bin/python benchmarks/gc_bench.py                  # 10,000 live conversations
-    .venv/bin/python benchmarks/gc_bench.py --live 2000 --modes default frozen
+    .venv/bin/python benchmarks/runtime/gc_bench.py                  # 10,000 live conversations
+    .venv/bin/python benchmarks/runtime/gc_bench.py --live 2000 --modes default frozen
 """
 
 from __future__ import annotations
@@ -32,16 +32,14 @@ import time
 from array import array
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 MODES = ("default", "frozen", "frozen+sessions", "gc off")
 
 
 def run(mode: str, live: int, seed: int) -> dict[str, float]:
-    from runtime_bench import generated, playbook
-
+    from benchmarks.workloads.long_chats import generated, playbook
     from builder import runtime
 
     rules = playbook(long_conversations=False)

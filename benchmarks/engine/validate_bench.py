@@ -1,7 +1,7 @@
 """How long `rules_schema.validate` takes on the example playbook and on a 500-rule ruleset, and
 how the compiled schema checker compares with jsonschema. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/validate_bench.py
+    .venv/bin/python benchmarks/engine/validate_bench.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rules_schema import validate  # noqa: E402

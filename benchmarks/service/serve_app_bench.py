@@ -7,7 +7,7 @@ the process's own CPU time, so a change to any of those shows in a few seconds. 
 where the time goes (cProfile). The same conversations as serve_bench: 1,000 x 10 events by default,
 the first event of each (which opens the conversation) left out of the figure; no pass/fail.
 
-    .venv/bin/python benchmarks/serve_app_bench.py [--conversations 1000] [--profile]
+    .venv/bin/python benchmarks/service/serve_app_bench.py [--conversations 1000] [--profile]
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-from serve_bench import BOT, PLAYBOOK, VISITOR  # noqa: E402  (this folder's load test)
-
+from benchmarks.workloads.order_questions import event  # noqa: E402  (the load test's conversations)
+from builder.paths import example_playbook  # noqa: E402
 from builder.serve.app import create_app  # noqa: E402
 from builder.serve.settings import Settings  # noqa: E402
 
@@ -35,9 +35,7 @@ def requests_for(conversations: int, events: int) -> list[tuple[str, bytes]]:
     out = []
     for k in range(events):
         for n in range(conversations):
-            event = ({"type": "visitor", "text": VISITOR[(n + k // 2) % len(VISITOR)]} if k % 2 == 0
-                     else {"type": "bot", "text": BOT[(n + k) % len(BOT)]})
-            out.append((f"/v1/conversations/bench-{n}/events", json.dumps({"event": event}).encode()))
+            out.append((f"/v1/conversations/bench-{n}/events", json.dumps({"event": event(n, k)}).encode()))
     return out
 
 
@@ -60,7 +58,7 @@ async def post(app: Any, path: str, body: bytes, statuses: dict[int, int]) -> No
 
 
 async def main(conversations: int, events: int, profile: bool) -> None:
-    app = create_app(Settings(ruleset=str(PLAYBOOK), reload_interval_s=0))
+    app = create_app(Settings(ruleset=str(example_playbook()), reload_interval_s=0))
     todo = requests_for(conversations, events)
     statuses: dict[int, int] = {}
     for path, body in todo[:conversations]:  # the first events open the conversations

@@ -1,6 +1,6 @@
 """How fast the schedule answers: is_open, next_open, next_close, business_minutes and route.
 
-Prints figures (never asserted in tests). Run: .venv/bin/python benchmarks/schedule_bench.py
+Prints figures (never asserted in tests). Run: .venv/bin/python benchmarks/engine/schedule_bench.py
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from builder.format.model import Ruleset, Schedule
 from builder.handoff.routing import route
 from builder.hours.schedule import OpenHours
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def timed(label: str, n: int, call: Callable[[int], object]) -> None:

@@ -2,7 +2,7 @@
 
 Targets (issue 6, issue 20): first painted window < 0.8 s of CPU, opening 500 rules < 1 s, keystroke → updated
 problems < 100 ms with 500 rules. Prints figures; never asserts (timings are not unit tests).
-Usage: python benchmarks/gui_bench.py [--rules 500] [--repeat 3] [--cold-only]
+Usage: python benchmarks/gui/gui_bench.py [--rules 500] [--repeat 3] [--cold-only]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 COLD_START = r"""

@@ -6,8 +6,8 @@ Cases: one visitor message of 1 MB and of 10 MB (ordinary words, seeded), and on
 `--no-sentiment`, on a copy without its one sentiment condition (VADER is quadratic on one long
 message until the linear sentiment lands; the copy shows what every other stage costs).
 
-    .venv/bin/python benchmarks/hostile_input_bench.py                    # all cases, both rulesets
-    .venv/bin/python benchmarks/hostile_input_bench.py --cases 1mb --timeout 120
+    .venv/bin/python benchmarks/engine/hostile_input_bench.py                    # all cases, both rulesets
+    .venv/bin/python benchmarks/engine/hostile_input_bench.py --cases 1mb --timeout 120
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORDS = ("where is my order the invoice was wrong please check again thanks parcel delivery refund account "
          "password reset shipping today tomorrow week price plan upgrade cancel subscription help question "
          "number email address store payment card charged twice").split()

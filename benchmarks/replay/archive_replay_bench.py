@@ -2,8 +2,9 @@
 through the shipped playbook on a Dask LocalCluster, against one process on the same input in
 the same run.
 
-Generates (seeded) N conversations with the replay benchmark's generator (3-15 visitor turns of
-5-40 words; 15% of turns carry a planted phrase, a third of them from the example playbook)
+Generates (seeded) N conversations with the replay benchmark's generator
+(`benchmarks/workloads/playbook_library.py`: 3-15 visitor turns of 5-40 words; 15% of turns carry
+a planted phrase, a third of them from the example playbook)
 into shards of `--shard-size` conversations, then:
 
 1. single process: every shard through `Replay(processes=1)`, metrics accumulated, decisions
@@ -14,8 +15,8 @@ into shards of `--shard-size` conversations, then:
 Prints wall time, conversations/s, the cluster's start-up, peak RSS of each worker and of the
 client, the speed-up over the single process, and checks that both runs' metrics are equal.
 
-    .venv/bin/python benchmarks/archive_replay_bench.py                        # N = 1,000,000
-    .venv/bin/python benchmarks/archive_replay_bench.py --conversations 100000 --workers 2
+    .venv/bin/python benchmarks/replay/archive_replay_bench.py                        # N = 1,000,000
+    .venv/bin/python benchmarks/replay/archive_replay_bench.py --conversations 100000 --workers 2
 """
 
 from __future__ import annotations
@@ -30,23 +31,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def generate(folder: Path, n: int, shard_size: int, seed: int) -> tuple[list[Path], float]:
-    from engine_bench import conversations
-    from replay_bench import playbook_phrases
+    from benchmarks.workloads.playbook_library import library
 
-    from builder.paths import example_playbook
-
-    phrases = playbook_phrases(json.loads(example_playbook().read_text(encoding="utf-8")))
-    phrases += ["thanks", "hello there", "ok", "great", "sure"] * (2 * len(phrases) // 5)
     started = time.perf_counter()
     paths: list[Path] = []
     out = None
-    for i, conversation in enumerate(conversations(n, seed, phrases)):
+    for i, conversation in enumerate(library(n, seed)):
         if i % shard_size == 0:
             if out is not None:
                 out.close()

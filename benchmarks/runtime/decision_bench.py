@@ -1,16 +1,17 @@
 """What a decision costs the runtime beyond evaluating rules: `Decision.why`, `Decision.payload`, hooks.
 
-Runs the example playbook over N generated conversations (seeded; 2-8 everyday visitor messages,
-most ending with a message that escalates: a request for a person, a refund, frustration, a legal
-threat, buying intent...) and prints, per escalation, the CPU time of
+Runs the example playbook over N generated conversations (seeded; 2-8 everyday visitor messages
+from `benchmarks/workloads/everyday_messages.py`, most ending with a message that escalates: a
+request for a person, a refund, frustration, a legal threat, buying intent...) and prints, per
+escalation, the CPU time of
 - `why`: `builder.engine.why.explain_briefly` on the deciding rule (made with every Decision),
 - the whole Decision (routing, reply template, why, payload snapshot) from `Session._decide`,
 - `payload`: one read of `Decision.payload` (built on demand, once per handoff),
 and the conversations per CPU-second without hooks and with no-op `on_fire`/`on_decision` hooks.
 Medians of `--repeat` runs; CPU time of this process (robust to other load on the machine).
 
-    .venv/bin/python benchmarks/decision_bench.py                 # N = 5,000
-    .venv/bin/python benchmarks/decision_bench.py --conversations 20000 --repeat 5
+    .venv/bin/python benchmarks/runtime/decision_bench.py                 # N = 5,000
+    .venv/bin/python benchmarks/runtime/decision_bench.py --conversations 20000 --repeat 5
 """
 
 from __future__ import annotations
@@ -21,22 +22,16 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from benchmarks.workloads.everyday_messages import FILLER, START, TRIGGERS
 from builder import runtime
 from builder.engine.why import explain_briefly
 from builder.paths import example_playbook
-
-START = datetime(2026, 11, 24, 9, 0, 0, 123456, tzinfo=UTC)
-FILLER = ["hi", "where is my order", "it says shipped", "ok thanks", "how long does delivery take",
-          "can I change the address", "the tracking page is empty", "what about returns"]
-TRIGGERS = ["Can I talk to a human please?", "I want a refund for this", "this is useless, nothing works!!",
-            "I will contact my lawyer about this", "we need enterprise pricing for 500 seats",
-            "please delete my account", "I want to file a complaint", "my card was stolen, urgent"]
 
 
 def conversations(n: int, seed: int) -> list[list[dict[str, Any]]]:
