@@ -8,6 +8,7 @@ a compiled ruleset without the compiler and the session importing each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from builder.engine.nodes import CRule, Gates, Getter, Test
 from builder.engine.sources import Sources
@@ -43,6 +44,8 @@ class Compiled:
     snapshot: tuple[tuple[str, Getter], ...] = ()
     # (content hash, engine fingerprint) a session state names, worked out on first use (`session_state`)
     identity: tuple[str, str] | None = None
+    # the `Decider` making this ruleset's Decisions, made at the first escalation (`session`)
+    decider: Any = None
 
     @property
     def settings(self) -> Settings:

@@ -1,7 +1,8 @@
 """The Decision: what the engine decided for a conversation (the contract of ARCHITECTURE.md).
 
-Handoff mode and promise come from `builder.handoff.routing.route`, the reply from `builder.handoff.templates`;
-both are looked up when the Decision is made (once per escalation, never per turn).
+Handoff mode and promise come from `builder.handoff.routing`, the reply from `builder.handoff.templates`;
+both are looked up when the Decision is made (once per escalation, never per turn), by the `Decider`
+the engine keeps per compiled ruleset.
 
 Besides the contract (`to_dict`), a Decision made by a session carries what the human agent needs:
 `why` (one plain line, made when first read) and `payload` (the full handoff payload of
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from builder.format.model import Escalate, Reply, Rule, Ruleset
+from builder.format.model import Reply, Rule, Ruleset
 
 UTC = UTC
 
@@ -134,13 +135,6 @@ class Decision:
         return out
 
 
-def _route(ruleset: Ruleset, esc: Escalate, priority: str, at: datetime) -> Any:
-    # lazy: start-up; runtime.load() compiles without the handoff modules (~19 ms), read on the first escalation
-    from builder.handoff.routing import route
-
-    return route(ruleset, team=esc.team, priority=priority, handoff=esc.handoff, at=at)
-
-
 def said(transcript: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     """The messages of a session's transcript as template events; a visitor message without text
     is an empty one, a bot message without text and a page view are left out."""
@@ -154,53 +148,89 @@ def said(transcript: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
-def _reply(ruleset: Ruleset, rule: Rule, handoff: Any, priority: str, conversation_id: str,
-           visitor: Mapping[str, Any], transcript: Sequence[Mapping[str, Any]], turn: int) -> str | None:
-    """The deciding rule's chat reply, rendered by `builder.handoff.templates` (None without a reply)."""
-    template_id = next((a.template for a in rule.actions if isinstance(a, Reply)), None)
-    template = ruleset.template(template_id) if template_id is not None else None
-    if template is None:
-        return None
-    from builder.handoff import templates  # lazy: start-up, as `_route`
-
-    esc = rule.escalation
-    team = ruleset.routing.team(esc.team) if esc is not None else None
-    # Only the names the template uses are computed (the transcript is not joined for a reply
-    # that does not show it); templates are parsed once per text (`templates.template_parts`).
-    names = templates.template_names(template.body)
-    if template.channel == "email":
-        names |= templates.template_names(template.subject or "")
-    events = said(transcript) if names & _MESSAGE_NAMES else []
-    context = templates.build_context(
-        visitor=visitor, events=events, turn=turn,
-        handoff=handoff, rule=rule.name, trigger=rule.trigger, conversation_id=conversation_id,
-        team=None if handoff is not None else (team.name if team else (esc.team if esc else None)),
-        priority=priority, only=names,
-    )
-    body: str = templates.render(template.body, context, escape=templates.ESCAPES.get(template.channel))
-    return body
-
-
 _MESSAGE_NAMES = frozenset({"summary", "transcript", "last_message"})
 
 
-def make_decision(
-    ruleset: Ruleset, rule: Rule, *, conversation_id: str, turn: int, at: datetime, priority: str | None,
-    tags: tuple[str, ...], notify: tuple[str, ...], visitor: Mapping[str, Any],
-    transcript: Sequence[Mapping[str, Any]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
-    explanation: str | Callable[[], str] = "", seen: Seen | None = None,
-) -> Decision:
-    """The Decision for `rule` escalating at `at` (routing and reply filled when available).
-    `transcript`: the session's events so far (read only when the reply shows messages)."""
-    esc = rule.escalation
-    if esc is None:  # pragma: no cover - callers only pass escalating rules
-        raise ValueError(f"rule {rule.id!r} does not escalate")
-    prio = priority or esc.priority
-    handoff = _route(ruleset, esc, prio, at)
-    reply = _reply(ruleset, rule, handoff, prio, conversation_id, visitor, transcript, turn)
-    return Decision(
-        id=conversation_id, escalated=True, turn=turn, at=at, rule=rule.id, rule_name=rule.name,
-        trigger=rule.trigger, handoff=handoff.mode if handoff is not None else esc.handoff, team=esc.team,
-        priority=prio, reply=reply, promise=handoff.promise if handoff is not None else None, tags=tags,
-        notify=notify, timer=timer, routing=handoff, trace=trace, explanation=explanation, seen=seen,
-    )
+@dataclass(frozen=True)
+class _ReplyPlan:
+    """A rule's chat reply before any escalation: its template, the names it shows, how values
+    are escaped, the team named when routing does not say."""
+
+    body: str
+    names: frozenset[str]
+    escape: Callable[[str], str] | None
+    team: str | None
+    shows_messages: bool
+
+
+class Decider:
+    """Makes the Decisions of one ruleset. What does not change from one escalation to the next
+    is worked out once: the router (`builder.handoff.routing.Router`: each team's hours, zone,
+    backup contact) and each rule's reply plan (template, placeholder names, escaping). The engine
+    keeps one per compiled ruleset; rulesets are immutable, so it never goes stale."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        # lazy: start-up; runtime.load() compiles without the handoff modules (~19 ms), read on the first escalation
+        from builder.handoff import templates
+        from builder.handoff.routing import Router
+
+        self.ruleset = ruleset
+        self._router = Router(ruleset)
+        self._templates = templates
+        self._replies: dict[str, _ReplyPlan | None] = {}
+
+    def _reply_plan(self, rule: Rule) -> _ReplyPlan | None:
+        if rule.id in self._replies:
+            return self._replies[rule.id]
+        ruleset, templates = self.ruleset, self._templates
+        template_id = next((a.template for a in rule.actions if isinstance(a, Reply)), None)
+        template = ruleset.template(template_id) if template_id is not None else None
+        plan = None
+        if template is not None:
+            esc = rule.escalation
+            team = ruleset.routing.team(esc.team) if esc is not None else None
+            # Only the names the template uses are computed (the transcript is not joined for a
+            # reply that does not show it).
+            names = templates.template_names(template.body)
+            if template.channel == "email":
+                names |= templates.template_names(template.subject or "")
+            plan = _ReplyPlan(template.body, names, templates.ESCAPES.get(template.channel),
+                              team.name if team else (esc.team if esc else None), bool(names & _MESSAGE_NAMES))
+        self._replies[rule.id] = plan
+        return plan
+
+    def _reply(self, rule: Rule, handoff: Any, priority: str, conversation_id: str,
+               visitor: Mapping[str, Any], transcript: Sequence[Mapping[str, Any]], turn: int) -> str | None:
+        """The deciding rule's chat reply, rendered by `builder.handoff.templates` (None without a reply)."""
+        plan = self._reply_plan(rule)
+        if plan is None:
+            return None
+        templates = self._templates
+        context = templates.build_context(
+            visitor=visitor, events=said(transcript) if plan.shows_messages else [], turn=turn,
+            handoff=handoff, rule=rule.name, trigger=rule.trigger, conversation_id=conversation_id,
+            team=None if handoff is not None else plan.team, priority=priority, only=plan.names,
+        )
+        body: str = templates.render(plan.body, context, escape=plan.escape)
+        return body
+
+    def decide(
+        self, rule: Rule, *, conversation_id: str, turn: int, at: datetime, priority: str | None,
+        tags: tuple[str, ...], notify: tuple[str, ...], visitor: Mapping[str, Any],
+        transcript: Sequence[Mapping[str, Any]], timer: bool, trace: tuple[dict[str, Any], ...] | None,
+        explanation: str | Callable[[], str] = "", seen: Seen | None = None,
+    ) -> Decision:
+        """The Decision for `rule` escalating at `at` (routing and reply filled when available).
+        `transcript`: the session's events so far (read only when the reply shows messages)."""
+        esc = rule.escalation
+        if esc is None:  # pragma: no cover - callers only pass escalating rules
+            raise ValueError(f"rule {rule.id!r} does not escalate")
+        prio = priority or esc.priority
+        handoff = self._router.route(team=esc.team, priority=prio, handoff=esc.handoff, at=at)
+        reply = self._reply(rule, handoff, prio, conversation_id, visitor, transcript, turn)
+        return Decision(
+            id=conversation_id, escalated=True, turn=turn, at=at, rule=rule.id, rule_name=rule.name,
+            trigger=rule.trigger, handoff=handoff.mode, team=esc.team, priority=prio, reply=reply,
+            promise=handoff.promise, tags=tags, notify=notify, timer=timer, routing=handoff, trace=trace,
+            explanation=explanation, seen=seen,
+        )

@@ -46,7 +46,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from builder.engine.compiled import Compiled
-from builder.engine.decision import Decision, Seen, make_decision
+from builder.engine.decision import Decider, Decision, Seen
 from builder.engine.instants import epoch_seconds, in_bounds, parse_event_time
 from builder.engine.nodes import CRule
 from builder.engine.session_state import fill_facts, read_document, session_document
@@ -453,8 +453,12 @@ class Session:
     def _decide(self, deciding: CRule, now: float, timer: bool) -> Decision:
         """The escalation: the Decision is final."""
         turn = self.state.turn
-        self.decision = make_decision(
-            self.compiled.ruleset, deciding.rule, conversation_id=self.conversation_id, turn=turn,
+        compiled = self.compiled
+        decider = compiled.decider
+        if decider is None or decider.ruleset is not compiled.ruleset:  # two threads may both make one: either is right
+            decider = compiled.decider = Decider(compiled.ruleset)
+        self.decision = decider.decide(
+            deciding.rule, conversation_id=self.conversation_id, turn=turn,
             at=datetime.fromtimestamp(now, UTC),
             priority=self.priority, tags=tuple(self.tags), notify=tuple(self.notify), visitor=self.visitor,
             transcript=self.transcript, timer=timer, trace=self._last_trace if self.tracing else None,

@@ -136,84 +136,120 @@ def _label(table: dict[str, dict[str, str]], key: str) -> str:
     return table.get(key, {}).get("label", key)
 
 
+@dataclass(frozen=True)
+class _TeamPlan:
+    """What routing knows of a team before any escalation: its name, hours, zone and backup contact."""
+
+    name: str
+    hours: OpenHours | None
+    zone: ZoneInfo
+    backup: str | None
+
+
+class Router:
+    """`route` for one ruleset: what does not change from one escalation to the next (each team's
+    name, schedule, zone and backup contact, the SLA per priority, the mode labels) is looked up
+    once, so an escalation costs only its own instant. Rulesets are immutable: a Router never goes
+    stale; one per loaded ruleset (the engine keeps one per compiled ruleset)."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self._teams: dict[str, _TeamPlan] = {}
+        self._sla = dict(ruleset.routing.sla)
+        self._modes = catalog().handoff_modes
+
+    def _team(self, team: str) -> _TeamPlan:
+        plan = self._teams.get(team)
+        if plan is None:
+            found = self.ruleset.routing.team(team)
+            hours = team_hours(self.ruleset, team)
+            plan = _TeamPlan(found.name if found is not None else team, hours,
+                             hours.zone if hours is not None else ZoneInfo("UTC"), _backup(self.ruleset, team))
+            self._teams[team] = plan
+        return plan
+
+    def route(self, *, team: str, priority: str, handoff: str, at: datetime, show_zone: bool = False) -> Handoff:
+        """Choose the handoff for an escalation to `team` at `at` (see the module notes)."""
+        at = _aware(at)
+        routing = self.ruleset.routing
+        plan = self._team(team)
+        team_name, hours, zone = plan.name, plan.hours, plan.zone
+        if hours is not None:
+            is_open, next_open, close = hours.around(at)  # one look at the schedule for all three
+        else:
+            is_open, next_open, close = True, at, None
+        if is_open:
+            mode = handoff
+        else:
+            mode = "email" if handoff == "email" else routing.offline_mode
+
+        sla = self._sla.get(priority)
+        promise_at: datetime | None
+        missed = hours is None
+        note = ""
+        if sla is None:
+            promise_at = None if is_open else next_open
+            missed = missed or promise_at is None
+        elif sla.clock == "calendar":
+            promise_at = at + timedelta(minutes=sla.minutes)
+            missed = missed or next_open is None or next_open >= promise_at
+            if missed and hours is not None and not plan.backup:
+                # Nobody could keep the calendar deadline: promise what the schedule can keep instead.
+                promise_at = hours.add_business_minutes(at, sla.minutes)
+                missed = promise_at is None
+                note = (f" A {duration_text(sla.minutes)} deadline cannot be met while closed and there is no"
+                        " backup contact, so the promise counts from the next opening.")
+        else:
+            promise_at = hours.add_business_minutes(at, sla.minutes) if hours is not None \
+                else at + timedelta(minutes=sla.minutes)
+            missed = missed or promise_at is None
+
+        promise: str | None = None
+        if promise_at is not None:
+            same_day = promise_at.astimezone(zone).date() == at.astimezone(zone).date()
+            if sla is not None and is_open and same_day and (close is None or close >= promise_at):
+                promise = f"within {duration_text(sla.minutes)}"
+            else:
+                promise = "by " + relative_time(promise_at, at, zone)
+                if show_zone:
+                    promise += f" ({zone.key})"
+
+        backup = plan.backup if missed else None
+        nxt = describe_next_open(hours, at, show_zone=show_zone, known=(next_open,))
+        modes = self._modes
+        if hours is None:
+            reason = f"{team_name} has no business hours, so it is treated as open: {_label(modes, mode)}."
+        elif is_open:
+            reason = f"{team_name} is open, so the rule's choice applies: {_label(modes, mode)}."
+        elif next_open is None:
+            reason = f"{team_name} does not open within a year, so the offline mode applies: {_label(modes, mode)}."
+        else:
+            reason = f"{team_name} is closed until {nxt}, so the offline mode applies: {_label(modes, mode)}."
+        reason += note
+        if missed and hours is not None:
+            reason += " The schedule cannot keep the promise"
+            reason += f"; the backup contact {backup} is included." if backup else " and no backup contact is set."
+        elif missed and not backup:
+            reason += " No backup contact is set."
+        return Handoff(
+            mode=mode,
+            team=team,
+            team_name=team_name,
+            priority=priority,
+            open=is_open,
+            promise=promise,
+            promise_at=promise_at,
+            next_open=next_open,
+            backup_contact=backup,
+            reason=reason,
+            callback_offered=not is_open and (mode == "callback" or routing.callback_enabled),
+            timezone=zone.key,
+            next_open_text=nxt,
+        )
+
+
 def route(ruleset: Ruleset, *, team: str, priority: str, handoff: str, at: datetime,
           show_zone: bool = False) -> Handoff:
-    """Choose the handoff for an escalation to `team` at `at` (see the module notes)."""
-    at = _aware(at)
-    routing = ruleset.routing
-    team_obj = routing.team(team)
-    team_name = team_obj.name if team_obj is not None else team
-    hours = team_hours(ruleset, team)
-    zone = hours.zone if hours is not None else ZoneInfo("UTC")
-    if hours is not None:
-        is_open, next_open, close = hours.around(at)  # one look at the schedule for all three
-    else:
-        is_open, next_open, close = True, at, None
-    if is_open:
-        mode = handoff
-    else:
-        mode = "email" if handoff == "email" else routing.offline_mode
-
-    sla = routing.sla_for(priority)
-    promise_at: datetime | None
-    missed = hours is None
-    note = ""
-    if sla is None:
-        promise_at = None if is_open else next_open
-        missed = missed or promise_at is None
-    elif sla.clock == "calendar":
-        promise_at = at + timedelta(minutes=sla.minutes)
-        missed = missed or next_open is None or next_open >= promise_at
-        if missed and hours is not None and not _backup(ruleset, team):
-            # Nobody could keep the calendar deadline: promise what the schedule can keep instead.
-            promise_at = hours.add_business_minutes(at, sla.minutes)
-            missed = promise_at is None
-            note = (f" A {duration_text(sla.minutes)} deadline cannot be met while closed and there is no"
-                    " backup contact, so the promise counts from the next opening.")
-    else:
-        promise_at = hours.add_business_minutes(at, sla.minutes) if hours is not None \
-            else at + timedelta(minutes=sla.minutes)
-        missed = missed or promise_at is None
-
-    promise: str | None = None
-    if promise_at is not None:
-        same_day = promise_at.astimezone(zone).date() == at.astimezone(zone).date()
-        if sla is not None and is_open and same_day and (close is None or close >= promise_at):
-            promise = f"within {duration_text(sla.minutes)}"
-        else:
-            promise = "by " + relative_time(promise_at, at, zone)
-            if show_zone:
-                promise += f" ({zone.key})"
-
-    backup = _backup(ruleset, team) if missed else None
-    nxt = describe_next_open(hours, at, show_zone=show_zone, known=(next_open,))
-    modes = catalog().handoff_modes
-    if hours is None:
-        reason = f"{team_name} has no business hours, so it is treated as open: {_label(modes, mode)}."
-    elif is_open:
-        reason = f"{team_name} is open, so the rule's choice applies: {_label(modes, mode)}."
-    elif next_open is None:
-        reason = f"{team_name} does not open within a year, so the offline mode applies: {_label(modes, mode)}."
-    else:
-        reason = f"{team_name} is closed until {nxt}, so the offline mode applies: {_label(modes, mode)}."
-    reason += note
-    if missed and hours is not None:
-        reason += " The schedule cannot keep the promise"
-        reason += f"; the backup contact {backup} is included." if backup else " and no backup contact is set."
-    elif missed and not backup:
-        reason += " No backup contact is set."
-    return Handoff(
-        mode=mode,
-        team=team,
-        team_name=team_name,
-        priority=priority,
-        open=is_open,
-        promise=promise,
-        promise_at=promise_at,
-        next_open=next_open,
-        backup_contact=backup,
-        reason=reason,
-        callback_offered=not is_open and (mode == "callback" or routing.callback_enabled),
-        timezone=zone.key,
-        next_open_text=nxt,
-    )
+    """Choose the handoff for an escalation to `team` at `at` (see the module notes); for many
+    escalations on one ruleset, keep a `Router`."""
+    return Router(ruleset).route(team=team, priority=priority, handoff=handoff, at=at, show_zone=show_zone)
