@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 
 from builder.editing.document import Document
 from builder.paths import sample_conversations
-from builder.replay.batch import ReplayResult, read_library
+from builder.replay.library import read_library
 from builder.replay.metrics import Metrics, select
 from builder.replay.report import write_report
+from builder.replay.results import ReplayResult
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import subscribe
 from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
