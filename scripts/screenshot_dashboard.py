@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         return 1
     rule = max(page.metrics.by_rule, key=page.metrics.by_rule.__getitem__)
     page.show_bar("by_rule", rule)
-    page.table.selectRow(0)
+    page.conversations.table.selectRow(0)
     for _ in range(10):
         app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)

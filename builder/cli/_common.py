@@ -28,7 +28,7 @@ from builder.format.conversation import (
     read_conversations,
     refuse_special_file,
 )
-from builder.replay.batch import internal_error
+from builder.replay.results import internal_error
 from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
 
 

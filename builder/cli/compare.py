@@ -19,8 +19,9 @@ from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.cli._common import Skipped
 from builder.cli.simulate import Progress
 from builder.engine import CompileError
-from builder.replay.batch import ReplayError, ReplayProgress
+from builder.replay.errors import ReplayError
 from builder.replay.metrics import compare_replays
+from builder.replay.results import ReplayProgress
 from builder.runtime import RulesetLoadError, read_ruleset
 
 

@@ -25,8 +25,8 @@ from builder.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_SKIPPED, UsageError
 from builder.cli._common import ProblemExit, Progress, load_compiled
 from builder.format.model import Ruleset
 from builder.replay.archive import ArchiveError
-from builder.replay.batch import ReplayResult
 from builder.replay.metrics import Metrics
+from builder.replay.results import ReplayResult
 
 CANCELLED = 130
 

@@ -24,8 +24,8 @@ from typing import Any
 from builder.format.conversation import LineError
 from builder.format.model import Ruleset
 from builder.replay.archive import Partition, plan_partitions, read_partition
-from builder.replay.batch import ReplayResult, decide
 from builder.replay.metrics import Change, Comparison, Metrics, MetricsBuilder, MetricsPartial, change_kind
+from builder.replay.results import ReplayResult, decide
 
 INSTALL_HINT = "replay on a cluster needs Dask: pip install 'handoff-builder[archive]'"
 

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from builder.format.model import HANDOFF_MODES, TRIGGER_KINDS, Ruleset
 from builder.hours.schedule import open_hours
-from builder.replay.batch import Replay, ReplayResult
+from builder.replay.batch import Replay
+from builder.replay.results import ReplayResult
 
 HEALTHY_LOW, HEALTHY_HIGH = 0.10, 0.20  # the field's healthy escalation rate
 WARN_LOW, WARN_HIGH = 0.05, 0.30  # beyond these, warn

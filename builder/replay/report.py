@@ -20,8 +20,8 @@ from typing import IO, Any
 
 from builder.analysis import Finding, analyse
 from builder.format.model import Ruleset
-from builder.replay.batch import ReplayResult
 from builder.replay.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW, Metrics, MetricsBuilder
+from builder.replay.results import ReplayResult
 from rules_schema.catalog import catalog
 
 CSV_COLUMNS = ("index", "conversation_id", "escalated", "rule", "trigger", "turn", "at", "handoff", "team",

@@ -1,4 +1,5 @@
-"""The workspace facade: open (lock, check, recover), list and open projects, settings.
+"""The workspace facade: open it (`workspace_file.py`), list, open (`project_file.py`), create, rename,
+restore and delete projects; export history, unsaved edits, settings.
 
 Layout next to `workspace.json` (the index, small: projects, settings, export history; see
 `layout.py`): `workspace.json.lock` and `.owner` (the writer's OS lock and who holds it),
@@ -11,7 +12,6 @@ Opening reads the index only; a project's file is read when the project is first
 
 from __future__ import annotations
 
-import errno
 import getpass
 import secrets
 import threading
@@ -22,15 +22,13 @@ from typing import Any
 import platformdirs
 from tinydb import Query, TinyDB
 
-from builder.workspace.corruption import move_aside, read_database
+from builder.workspace.corruption import move_aside
 from builder.workspace.damage import ProjectDamage, RestoreOption, latest_casualty, restore_options
 from builder.workspace.errors import (
     ProjectCorrupt,
     ProjectExists,
     ProjectNotFound,
-    WorkspaceCorrupt,
     WorkspaceError,
-    WorkspaceNotWritable,
     WorkspaceReadOnly,
     WorkspaceWriteError,
 )
@@ -41,20 +39,18 @@ from builder.workspace.layout import (
     relative,
     slug,
 )
-from builder.workspace.lock import APP, WorkspaceLock, pid_alive
-from builder.workspace.opening import CorruptionNotice, load_checked
-from builder.workspace.project import PROJECT_VERSION, Project, ProjectInfo, rule_count
-from builder.workspace.rebuild import check_index, count, instead_of_damaged, rebuild_index
+from builder.workspace.lock import APP, WorkspaceLock
+from builder.workspace.opening import CorruptionNotice
+from builder.workspace.project import Project, ProjectInfo, rule_count
+from builder.workspace.project_file import open_project_file
+from builder.workspace.rebuild import count
 from builder.workspace.recovery import RecoveryFile
 from builder.workspace.restoring import write_restored
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
 from builder.workspace.settings import Settings
-from builder.workspace.storage import AtomicStorage, FrozenStorage, sweep_temp_files
+from builder.workspace.storage import AtomicStorage
+from builder.workspace.workspace_file import OpenedIndex, open_index
 
-WORKSPACE_FORMAT = "handoff-builder-workspace"
-_UNWRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
-"""Why a folder cannot be written: a read-only disk or missing permissions (open it read-only)."""
-WORKSPACE_VERSION = 1
 APP_NAME = APP
 
 
@@ -116,78 +112,12 @@ class Workspace:
         by a newer version opens read-only, with a notice.
         """
         path = Path(path) if path is not None else default_path()
-        path = path.expanduser().absolute()
-        lock = None
-        notices: list[str] = []
-        try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                lock = WorkspaceLock(path)
-                lock.acquire()
-                sweep_temp_files(path.parent, pid_alive, prefix=path.stem)
-                projects = projects_folder(path)
-                sweep_temp_files(projects, pid_alive)
-                for folder in projects.glob("*.libraries"):
-                    sweep_temp_files(folder, pid_alive)
-            frozen = False
-            try:
-                data, notice = load_checked(
-                    path, "workspace", read_only=read_only, use_backup=use_backup,
-                    check=lambda data: check_index(data, path, WORKSPACE_FORMAT, WORKSPACE_VERSION),
-                    corrupt=lambda msg, moved, bak, why: WorkspaceCorrupt(
-                        path, msg, moved_to=moved, backup=bak, reason=why),
-                )
-            except WorkspaceCorrupt as damaged:
-                if not use_backup:
-                    raise
-                data, notice = instead_of_damaged(path, damaged, WORKSPACE_FORMAT, WORKSPACE_VERSION)
-                frozen = read_only
-            rebuilt_missing = False
-            if data is None:  # no index (any more): list the project files that are still there
-                rebuilt = rebuild_index(path, version=WORKSPACE_VERSION, format_name=WORKSPACE_FORMAT)
-                kept = latest_casualty(path)  # moved aside by a first attempt to open it
-                if rebuilt.names or kept is not None:
-                    data, frozen, rebuilt_missing = rebuilt.tables, read_only, True
-                    what = (f"could not be read; the damaged file is kept as {kept}" if kept is not None
-                            else "was missing")
-                    notice = CorruptionNotice(path, kept, None, f"The workspace file {path} {what}. "
-                                              + rebuilt.message(path))
-            if data is None and read_only:
-                raise WorkspaceError(f"There is no workspace at {path}.")
-            version = (data or {}).get("meta", {}).get("1", {}).get("version")
-            if isinstance(version, int) and version > WORKSPACE_VERSION:
-                notices.append(f"This workspace was saved by a newer version of Handoff Builder (format {version}; "
-                               f"this version knows {WORKSPACE_VERSION}), so it is open read-only: you can view, "
-                               "simulate and export your projects, but not save changes. Update Handoff Builder "
-                               "to edit it.")
-                if lock is not None:
-                    lock.release()
-                    lock = None
-                read_only = True
-            storage = FrozenStorage(path, data or {}) if frozen else AtomicStorage(path, read_only=read_only)
-            if data is None:
-                storage.write({"meta": {"1": {"format": WORKSPACE_FORMAT,
-                                              "version": WORKSPACE_VERSION,
-                                              "created": now_iso()}}})
-            elif not read_only and (rebuilt_missing or (notice is not None and notice.backup is None)):
-                storage.write(data)  # the rebuilt index replaces the damaged one (kept aside)
-            return cls(path, read_only=read_only, author=author, lock=lock, storage=storage,
-                       recovered_from=notice, notices=notices)
-        except (OSError, WorkspaceWriteError) as error:
-            if lock is not None:
-                lock.release()
-            cause = error if isinstance(error, OSError) else error.__cause__
-            if not read_only and isinstance(cause, OSError) and cause.errno in _UNWRITABLE:
-                raise WorkspaceNotWritable(path, cause.strerror or str(cause)) from error
-            if isinstance(error, WorkspaceWriteError):
-                raise
-            raise WorkspaceError(
-                f"The workspace {path} cannot be opened ({error.strerror or error})."
-            ) from error
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
+
+        def build(opened: OpenedIndex) -> Workspace:
+            return cls(opened.path, read_only=opened.read_only, author=author, lock=opened.lock,
+                       storage=opened.storage, recovered_from=opened.recovered_from, notices=opened.notices)
+
+        return open_index(path.expanduser().absolute(), read_only=read_only, use_backup=use_backup, build=build)
 
     @classmethod
     def open_backup(cls, path: Path | str | None = None, *, author: str = "") -> Workspace:
@@ -244,57 +174,7 @@ class Workspace:
             return project
 
     def _open_project(self, name: str, path: Path, use_backup: bool) -> Project:
-        frozen: dict[str, Any] | None = None
-        try:
-            data, notice = load_checked(
-                path, f"file of project '{name}'", read_only=self.read_only,
-                use_backup=use_backup, check=Project.check,
-                corrupt=lambda msg, moved, bak, why: ProjectCorrupt(
-                    name, path, msg, moved_to=moved, backup=bak, reason=why),
-            )
-        except ProjectCorrupt as error:
-            if not (use_backup and self.read_only and error.backup is not None):
-                raise
-            frozen = read_database(error.backup)  # read-only: show the copy, repair nothing
-            data, notice = frozen, CorruptionNotice(path, None, error.backup, str(error))
-        if data is None:
-            kept = latest_casualty(path)
-            where = (f"; the damaged copy found earlier is kept as {kept}" if kept is not None
-                     else " and there is no earlier copy of it")
-            raise ProjectCorrupt(name, path, f"The file of project '{name}' ({path}) is missing{where}.",
-                                 moved_to=kept, backup=None, reason="it is missing")
-        version = data.get("meta", {}).get("1", {}).get("version")
-        newer = isinstance(version, int) and version > PROJECT_VERSION
-        reason = (f"“{name}” was saved by a newer version of Handoff Builder (format {version}; this version "
-                  f"knows {PROJECT_VERSION}), so it is open read-only: you can view, simulate and export it, "
-                  "but not save changes to it." if newer else "")
-        read_only = self.read_only or newer or frozen is not None
-        storage: AtomicStorage = (FrozenStorage(path, frozen) if frozen is not None
-                                  else AtomicStorage(path, read_only=read_only))
-        try:
-            project = Project(self, name, path, storage, notice, read_only_reason=reason)
-            if not read_only:
-                try:
-                    project.migrate_libraries()
-                except WorkspaceWriteError:
-                    pass  # they stay inline, readable; retried at the next opening or library write
-                self._refresh_summary(project)
-            else:
-                project.head()  # reads what the window will read: a wrong shape is found now
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, WorkspaceError) as error:
-            if newer:  # never move a newer version's file aside: that version can still read it
-                raise ProjectCorrupt(
-                    name, path, f"“{name}” was saved by a newer version of Handoff Builder (format {version}) in "
-                    f"a form this version cannot read; its file {path} was left as it is. Update Handoff Builder "
-                    "to open it.", moved_to=None, backup=None, reason="it was saved by a newer version") from None
-            # a file that parsed and passed the checks but is still not what we wrote: damaged
-            moved = None if self.read_only else move_aside(path)
-            shown = f"it was moved aside to {moved}" if moved else "it was left in place"
-            raise ProjectCorrupt(
-                name, path, f"The file of project '{name}' ({path}) could not be read because its contents "
-                f"are not in the expected shape ({type(error).__name__}); {shown} and there is no earlier "
-                "good copy to open instead.", moved_to=moved, backup=None,
-                reason="its contents are not in the expected shape") from None
+        project = open_project_file(self, name, path, use_backup=use_backup, opened=self._refresh_summary)
         self._open_projects[name] = project
         return project
 

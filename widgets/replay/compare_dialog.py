@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from builder.editing.document import Document
 from builder.format.io import InvalidRuleset, RulesetFileError, load_ruleset, ruleset_to_edit
 from builder.format.model import Ruleset
-from builder.replay.batch import read_library
+from builder.replay.library import read_library
 from builder.replay.metrics import Change, Comparison
 from widgets.replay.metrics_text import pct
 from widgets.replay.replay_worker import ReplayOutcome, ReplayWorker

@@ -2,7 +2,8 @@
 
 Everything shown is computed by the Qt-free core (`builder.replay.batch`, `builder.replay.metrics`,
 `builder.analysis`, `builder.replay.report`); this page only picks the library, runs the replay in a
-`ReplayWorker`, draws the numbers and lists the conversations behind a clicked bar. A double
+`ReplayWorker`, draws the numbers (`EscalationCharts`, the summary) and lists the conversations
+behind a clicked bar (`ConversationTable`). A double
 click on a conversation emits `open_in_simulator(conversation_dict)`; `install_dashboard(window)`
 wires that to the Simulator page.
 """
@@ -15,42 +16,34 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from builder.editing.document import Document
-from builder.paths import sample_conversations
-from builder.replay.batch import ReplayResult, read_library
+from builder.replay.library import read_library
 from builder.replay.metrics import Metrics, select
 from builder.replay.report import write_report
+from builder.replay.results import ReplayResult
 from rules_schema.catalog import catalog
 from widgets.common.editor_page import subscribe
-from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
 from widgets.replay.compare_dialog import CompareDialog
-from widgets.replay.metrics_text import short, summary_html
+from widgets.replay.conversation_table import ConversationTable
+from widgets.replay.escalation_charts import EscalationCharts
+from widgets.replay.library_picker import LibraryPicker
+from widgets.replay.metrics_text import summary_html
 from widgets.replay.replay_worker import ReplayOutcome, ReplayWorker
 
 __all__ = ["ReplayDashboard", "install_dashboard", "summary_html"]
-
-SAMPLES = "Sample conversations"
-OTHER_FILE = "Open a file…"
-LIST_COLUMNS = ("Conversation", "Escalated", "Rule", "Trigger", "Turn", "At (UTC)", "Handoff", "Expectation")
 
 
 class ReplayDashboard(QWidget):
@@ -69,7 +62,6 @@ class ReplayDashboard(QWidget):
         self.metrics: Metrics | None = None
         self.shown: list[ReplayResult] = []
         self.stale = False
-        self._files: list[Path] = []
         self._steps: list[Callable[[], None]] = []
         self._build()
         self.worker.progress.connect(self._on_progress)
@@ -86,10 +78,7 @@ class ReplayDashboard(QWidget):
     def _build(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Library:", self))
-        self.library = QComboBox(self)
-        self.library.setAccessibleName("Conversation library")
-        self.library.setMinimumWidth(240)
-        self.library.activated.connect(self._library_chosen)
+        self.library = LibraryPicker(self.project_provider, self)
         bar.addWidget(self.library)
         self.run_button = QPushButton("Run", self)
         self.run_button.setDefault(True)
@@ -130,59 +119,21 @@ class ReplayDashboard(QWidget):
 
         kinds, modes = catalog().trigger_kinds, catalog().handoff_modes
         self.kind_labels = {k: v.get("label", k) for k, v in kinds.items()}
-        self.kind_colours = {k: v.get("colour", ACCENT) for k, v in kinds.items()}
         self.mode_labels = {k: v.get("label", k) for k, v in modes.items()}
-        self.gauge = RateGauge(self)
-        self.charts: dict[str, BarChart] = {
-            "by_trigger": BarChart("Escalations by trigger kind", horizontal=True, parent=self),
-            "by_rule": BarChart("Escalations by rule", horizontal=True, parent=self),
-            "by_turn": BarChart("Turn of the escalation", parent=self),
-            "by_hour": BarChart("By hour of day (shaded: open)", parent=self),
-            "by_handoff": BarChart("Handoff modes", horizontal=True, parent=self),
-        }
-        for key, chart in self.charts.items():
-            chart.bar_clicked.connect(lambda value, key=key: self.show_bar(key, value))
-        grid_widget = QWidget(self)
-        grid = QGridLayout(grid_widget)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.gauge, 0, 0)
-        grid.addWidget(self.charts["by_handoff"], 0, 1)
-        grid.addWidget(self.charts["by_trigger"], 1, 0)
-        grid.addWidget(self.charts["by_rule"], 1, 1)
-        grid.addWidget(self.charts["by_turn"], 2, 0)
-        grid.addWidget(self.charts["by_hour"], 2, 1)
-        grid.setRowStretch(0, 2)
-        grid.setRowStretch(1, 3)
-        grid.setRowStretch(2, 3)
+        self.escalation_charts = EscalationCharts(self.kind_labels, self.mode_labels, self)
+        self.escalation_charts.bar_clicked.connect(self.show_bar)
 
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("replaySummary")
         self.summary.setAccessibleName("Replay summary")
         self.summary.setOpenExternalLinks(False)
 
-        list_panel = QWidget(self)
-        list_layout = QVBoxLayout(list_panel)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_title = QLabel("Click a bar to list its conversations; double-click one to open it in the "
-                                 "simulator.", list_panel)
-        self.list_title.setObjectName("hint")
-        self.table = QTableWidget(0, len(LIST_COLUMNS), list_panel)
-        self.table.setAccessibleName("Conversations behind the bar")
-        self.table.setHorizontalHeaderLabels(LIST_COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
-        list_layout.addWidget(self.list_title)
-        list_layout.addWidget(self.table)
+        self.conversations = ConversationTable(self.kind_labels, self.mode_labels, self)
+        self.conversations.row_opened.connect(self.open_row)
 
         right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(grid_widget)
-        right.addWidget(list_panel)
+        right.addWidget(self.escalation_charts)
+        right.addWidget(self.conversations)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         right.setSizes([590, 150])
@@ -201,50 +152,15 @@ class ReplayDashboard(QWidget):
 
     def reload_libraries(self) -> None:
         """Samples, the current project's libraries, files opened before, then "Open a file…"."""
-        current = self.library.currentData()
-        self.library.clear()
-        self.library.addItem(SAMPLES, f"file:{sample_conversations()}")
-        project = self.project_provider()
-        if project is not None:
-            try:
-                names = project.libraries()
-            except Exception:
-                names = []
-            for name in names:
-                self.library.addItem(f"Project library: {name}", f"project:{name}")
-        for path in self._files:
-            self.library.addItem(path.name, f"file:{path}")
-        self.library.addItem(OTHER_FILE, "choose:")
-        index = self.library.findData(current) if current is not None else -1
-        self.library.setCurrentIndex(max(0, index))
+        self.library.reload()
 
     def set_library_file(self, path: str | Path) -> None:
         """Use a JSONL or CSV file as the library (what "Open a file…" does after its dialog)."""
-        path = Path(path)
-        if path not in self._files:
-            self._files.append(path)
-        self.reload_libraries()
-        self.library.setCurrentIndex(self.library.findData(f"file:{path}"))
-
-    def _library_chosen(self, index: int) -> None:
-        if str(self.library.itemData(index)).startswith("choose:"):
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Open a conversation library", "",
-                "Conversations (*.jsonl *.json *.csv *.parquet);;All files (*)")
-            if chosen:
-                self.set_library_file(chosen)
-            else:
-                self.library.setCurrentIndex(0)
+        self.library.add_file(path)
 
     def library_source(self) -> tuple[Any, str]:
         """(source for Replay, its name for titles)."""
-        kind, _, value = str(self.library.currentData() or "").partition(":")
-        if kind == "project":
-            project = self.project_provider()
-            return (project.conversations(value) if project is not None else []), str(value)
-        if kind == "file" and value:
-            return Path(value), (SAMPLES if self.library.currentIndex() == 0 else Path(value).name)
-        return sample_conversations(), SAMPLES
+        return self.library.source()
 
     # --- running -------------------------------------------------------------------------------
 
@@ -344,48 +260,14 @@ class ReplayDashboard(QWidget):
         names = {r.id: r.name for r in ruleset.rules}
         if m is None:
             self._steps = []
-            self.gauge.set_rate(None)
-            for chart in self.charts.values():
-                chart.set_bars([], [], [])
+            self.escalation_charts.clear()
             self.summary.setHtml("<p>No replay yet. Pick a library and press <b>Run</b>.</p>")
             return
-        turns = list(range(1, max([*m.by_turn, 1]) + 1))
-        if 0 in m.by_turn:
-            turns.insert(0, 0)
         findings = self.outcome.findings if self.outcome is not None and not self.worker.running else []
-        charts = self.charts
         steps: list[Callable[[], None]] = [
             lambda: self.summary.setHtml(summary_html(m, names, self.kind_labels, self.mode_labels, findings)),
-            lambda: self.gauge.set_rate(m.rate),
-            lambda: charts["by_trigger"].set_bars(
-                list(m.by_trigger),
-                [self.kind_labels.get(k, k) for k in m.by_trigger],
-                list(m.by_trigger.values()),
-                [self.kind_colours.get(k, ACCENT) for k in m.by_trigger],
-            ),
-            lambda: charts["by_rule"].set_bars(
-                list(m.by_rule),
-                [short(names.get(r, r)) for r in m.by_rule],
-                list(m.by_rule.values()),
-                [ACCENT if v else MUTED for v in m.by_rule.values()],
-            ),
-            lambda: charts["by_turn"].set_bars(
-                turns,
-                [str(t) for t in turns],
-                [m.by_turn.get(t, 0) for t in turns],
-                label_every=max(1, len(turns) // 12),
-            ),
-            lambda: charts["by_hour"].set_bars(
-                list(range(24)), [f"{h:02d}" for h in range(24)], list(m.by_hour), shaded=m.open_hours, label_every=3
-            ),
-            lambda: charts["by_handoff"].set_bars(
-                list(m.by_handoff), [self.mode_labels.get(k, k) for k in m.by_handoff], list(m.by_handoff.values())
-            ),
+            *self.escalation_charts.drawing_steps(m, names, live=self.worker.running),
         ]
-        if self.worker.running:
-            # While the replay holds the GIL most of the time every Python call of a chart redraw
-            # waits for it; live updates are the summary and the gauge, the charts follow at the end.
-            steps = steps[:2]
         scheduled = bool(self._steps)
         self._steps = steps
         if not scheduled:
@@ -400,7 +282,7 @@ class ReplayDashboard(QWidget):
     def show_bar(self, chart_key: str, key: Any) -> list[ReplayResult]:
         """List the conversations behind one bar (metrics.select); returns them."""
         if self.outcome is None or self.metrics is None:
-            self.list_title.setText("The list is ready when the replay has finished.")
+            self.conversations.title.setText("The list is ready when the replay has finished.")
             return []
         criteria: dict[str, Any] = {
             "by_trigger": {"trigger": key},
@@ -418,35 +300,15 @@ class ReplayDashboard(QWidget):
             "by_hour": lambda: f"{key:02d}:00–{key:02d}:59",
             "by_handoff": lambda: self.mode_labels.get(key, key),
         }[chart_key]()
-        self.list_title.setText(
+        self.conversations.title.setText(
             f"{len(self.shown):,} conversations escalated by “{label}”. Double-click one to open it in the simulator."
         )
-        self._fill_table(self.shown)
+        self.conversations.fill(self.shown)
         return self.shown
-
-    def _fill_table(self, results: list[ReplayResult]) -> None:
-        limit = 2000  # a bar of 50,000 conversations lists the first 2,000
-        self.table.setRowCount(0)
-        self.table.setRowCount(min(len(results), limit))
-        for row, r in enumerate(results[:limit]):
-            d = r.decision
-            expectation = "" if r.passed is None else ("passed" if r.passed else "failed")
-            cells = (
-                r.conversation_id,
-                "yes" if d.get("escalated") else "no",
-                d.get("rule") or "",
-                self.kind_labels.get(d.get("trigger") or "", d.get("trigger") or ""),
-                str(d.get("turn") or ""),
-                str(d.get("at") or "")[:16].replace("T", " "),
-                self.mode_labels.get(d.get("handoff") or "", ""),
-                expectation,
-            )
-            for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(str(text)))
 
     def _clear_list(self) -> None:
         self.shown = []
-        self.table.setRowCount(0)
+        self.conversations.clear()
 
     def conversation_for(self, result: ReplayResult) -> dict[str, Any] | None:
         """The conversation dict behind a result, re-read from the library (results keep no text)."""
@@ -477,9 +339,7 @@ class ReplayDashboard(QWidget):
         if self.outcome is None:
             raise ValueError("there is no replay to export yet")
         folder = Path(directory)
-        pngs = {"rate": self.gauge.save_png(folder / "charts" / "rate.png")}
-        for key, chart in self.charts.items():
-            pngs[key] = chart.save_png(folder / "charts" / f"{key}.png")
+        pngs = self.escalation_charts.save_pngs(folder / "charts")
         return write_report(
             folder,
             self.outcome.results,

@@ -27,8 +27,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from builder.analysis import analyse
 from builder.format.model import Ruleset
-from builder.replay.batch import Replay, ReplayError, ReplayProgress, ReplayResult
+from builder.replay.batch import Replay
+from builder.replay.errors import ReplayError
 from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
+from builder.replay.results import ReplayProgress, ReplayResult
 
 __all__ = ["ReplayOutcome", "ReplayWorker"]
 

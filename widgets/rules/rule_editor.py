@@ -1,5 +1,5 @@
-"""The editor of one rule: header (name, description, trigger, switches, cooldown), the IF sentence,
-the THEN cards, and a "Diagram" view of the same rule.
+"""The editor of one rule: header (`RuleHeader`: name, description, trigger, switches, cooldown), the
+IF sentence, the THEN cards, and a "Diagram" view of the same rule.
 
 It listens to the document (so undo, redo and edits made elsewhere show up) and edits only through
 the undo stack: every gesture becomes a `ReplaceRuleCommand` carrying a whole new immutable rule;
@@ -15,13 +15,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -38,94 +35,24 @@ from builder.analysis.rules import shadowing_rule
 from builder.editing.document import Document
 from builder.editing.events import Event
 from builder.editing.naming import id_from_name
-from builder.format.model import Cooldown, Rule, Ruleset
-from rules_schema.catalog import catalog
-from widgets.common.style import icon
+from builder.format.model import Rule, Ruleset
 from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand, SetRulesetCommand
 from widgets.rules.action_cards import ActionCards
 from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
+from widgets.rules.editor_style import editor_style
 from widgets.rules.new_in_picker import NEW_TEAM, ask_name, with_new_team, with_new_template
 from widgets.rules.order_warning import OrderWarning
 from widgets.rules.rule_graph import RuleGraph
+from widgets.rules.rule_header import RuleHeader
+from widgets.rules.rule_problems import inline_text, path_in_rule, problem_rule_id
 
 DIAGRAM_DEPTH = 4  # group levels from which a rule opens in the Diagram view
-COOLDOWNS = (("once", "once per conversation"), ("every_turn", "at every matching message"),
-             ("after_minutes", "again after"))
-_RULE_PATH = re.compile(r"^\$\.rules\[(\d+)\](.*)$")
-_FALLBACK_QSS = """
-#ruleHeader { background: white; border: 1px solid #e2e8f0; border-radius: 8px; }
-#ruleName { font-size: 15pt; font-weight: 600; border: none; background: transparent; padding: 2px; }
-#sentenceKeyword, #thenKeyword { font-weight: 700; color: #475569; letter-spacing: 1px; }
-#conditionGroup { border: 1px solid #cbd5e1; border-radius: 8px; background: #f8fafc; }
-#conditionGroup[depth="1"], #conditionGroup[depth="3"] { background: #eef2ff; border-color: #c7d2fe; }
-#conditionGroup[depth="2"] { background: #fff7ed; border-color: #fed7aa; }
-#conditionGroup[dropTarget="true"] { border: 2px dashed #2563eb; }
-#conditionRow { background: white; border: 1px solid #e2e8f0; border-radius: 6px; }
-#actionCard { background: white; border: 1px solid #e2e8f0; border-left: 4px solid #2563eb; border-radius: 6px; }
-#actionTitle { font-weight: 600; }
-#replyPreview { color: #475569; font-style: italic; padding: 2px 4px; }
-#chipsEdit { background: white; border: 1px solid #cbd5e1; border-radius: 6px; }
-#chip { background: #e0e7ff; border-radius: 10px; }
-#chipRemove { border: none; padding: 0 2px; color: #475569; }
-#dragHandle { color: #94a3b8; padding: 0 2px; }
-#notToggle { border: 1px solid transparent; border-radius: 4px; padding: 1px 5px; color: #94a3b8; }
-#notToggle:hover { border-color: #cbd5e1; color: #475569; }
-#notToggle:checked { background: #dc2626; color: white; border-color: #dc2626; font-weight: 600; }
-#inlineProblem, #headerProblem, #patternMessage { color: #b91c1c; }
-#inlineProblem[severity="warning"], #headerProblem[severity="warning"] { color: #b45309; }
-#emptyHint { color: #94a3b8; font-style: italic; }
-#ruleGist { color: #1e293b; background: #f1f5f9; border-radius: 6px; padding: 6px 8px; }
-#addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px;
-    background: transparent; }
-#addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
-#chipsInput { border: none; background: transparent; padding: 0 2px; }
-#dragHandle, #sentenceWord, #emptyHint, #thenKeyword, #sentenceKeyword { background: transparent; }
-QToolButton[picker="true"] { border: 1px solid #cbd5e1; border-radius: 6px; padding: 3px 8px; background: white; }
-QToolButton[picker="true"]:hover { border-color: #2563eb; }
-QToolButton[picker="true"]:focus { border-color: #2563eb; }
-#viewToggle { border: 1px solid #cbd5e1; padding: 3px 12px; background: white; }
-#viewToggle:checked { background: #2563eb; color: white; border-color: #2563eb; }
-"""
-
-
-_DARK = {"white": "#1e293b", "#f8fafc": "#0f172a", "#e2e8f0": "#334155", "#cbd5e1": "#475569",
-         "#eef2ff": "#1e1b4b", "#c7d2fe": "#3730a3", "#fff7ed": "#292524", "#fed7aa": "#9a3412",
-         "#475569": "#cbd5e1", "#e0e7ff": "#312e81"}
-
-
-def editor_style(app: QApplication) -> str:
-    """The editor's own parts (cards, groups, chips, toggles), by object name, on top of whatever
-    the app's stylesheet does for standard widgets: light, or its dark twin when the palette is
-    dark (so cards never end up light text on white)."""
-    palette = app.palette()
-    style = _FALLBACK_QSS
-    if palette.color(QPalette.ColorRole.Window).lightness() >= palette.color(QPalette.ColorRole.WindowText).lightness():
-        return style
-    return re.sub("|".join(re.escape(k) for k in _DARK), lambda m: _DARK[m.group(0)], style)
 
 
 def _disconnect(subscriptions: list[tuple[Event, Callable[..., None]]]) -> None:
     """Stop listening to the document once the widget is gone (the document may outlive it)."""
     for event, callback in subscriptions:
         event.disconnect(callback)
-
-
-def _trigger_icon(kind: str, colour: str) -> QIcon:
-    """The app's icon for the trigger kind in its catalog colour (as in the rule list), else a dot."""
-    bundled = icon(kind, colour)
-    return bundled if not bundled.isNull() else _dot(colour)
-
-
-def _dot(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(1, 1, 12, 12)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class RuleEditor(QWidget):
@@ -157,7 +84,10 @@ class RuleEditor(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.setSpacing(10)
-        layout.addWidget(self._build_header())
+        self.header = RuleHeader()
+        self.header.renamed.connect(self._rename)
+        self.header.field_edited.connect(self._edit)
+        layout.addWidget(self.header)
         self.gist = QLabel()
         self.gist.setObjectName("ruleGist")
         self.gist.setWordWrap(True)
@@ -203,78 +133,6 @@ class RuleEditor(QWidget):
         self.destroyed.connect(lambda *_: _disconnect(subscriptions))
 
     # --- building
-    def _build_header(self) -> QFrame:
-        cat = catalog()
-        header = QFrame()
-        header.setObjectName("ruleHeader")
-        grid = QVBoxLayout(header)
-        grid.setContentsMargins(12, 8, 12, 10)
-        grid.setSpacing(6)
-        top = QHBoxLayout()
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("ruleName")
-        self.name_edit.setPlaceholderText("Rule name")
-        self.name_edit.setAccessibleName("Rule name")
-        self.name_edit.textEdited.connect(self._rename)
-        self.enabled_box = QCheckBox("Enabled")
-        self.enabled_box.setObjectName("enabledSwitch")
-        self.enabled_box.toggled.connect(
-            lambda on: self._edit("enabled", on, "Switch rule on" if on else "Switch rule off"))
-        top.addWidget(self.name_edit, 1)
-        top.addWidget(self.enabled_box)
-        grid.addLayout(top)
-        self.description_edit = QLineEdit()
-        self.description_edit.setObjectName("ruleDescription")
-        self.description_edit.setPlaceholderText("What this rule is for (optional)")
-        self.description_edit.setAccessibleName("Rule description")
-        self.description_edit.textEdited.connect(
-            lambda t: self._edit("description", t, "Edit description", "description")
-        )
-        grid.addWidget(self.description_edit)
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(QLabel("Trigger"))
-        self.trigger_combo = QComboBox()
-        self.trigger_combo.setObjectName("triggerCombo")
-        self.trigger_combo.setAccessibleName("Trigger kind")
-        for kind, info in cat.trigger_kinds.items():
-            self.trigger_combo.addItem(_trigger_icon(kind, info.get("colour", "#64748b")), info["label"], kind)
-        self.trigger_combo.currentIndexChanged.connect(
-            lambda _i: self._edit("trigger", self.trigger_combo.currentData(), "Change trigger kind")
-        )
-        row.addWidget(self.trigger_combo)
-        row.addSpacing(12)
-        row.addWidget(QLabel("Fires"))
-        self.cooldown_combo = QComboBox()
-        self.cooldown_combo.setObjectName("cooldownCombo")
-        self.cooldown_combo.setAccessibleName("How often the rule may fire")
-        for policy, label in COOLDOWNS:
-            self.cooldown_combo.addItem(label, policy)
-        self.cooldown_combo.currentIndexChanged.connect(self._cooldown_edited)
-        row.addWidget(self.cooldown_combo)
-        self.cooldown_minutes = QDoubleSpinBox()
-        self.cooldown_minutes.setObjectName("cooldownMinutes")
-        self.cooldown_minutes.setAccessibleName("Cooldown minutes")
-        self.cooldown_minutes.setRange(1, 10_080)
-        self.cooldown_minutes.setDecimals(0)
-        self.cooldown_minutes.setSuffix(" min")
-        self.cooldown_minutes.valueChanged.connect(self._cooldown_edited)
-        row.addWidget(self.cooldown_minutes)
-        row.addSpacing(12)
-        self.stop_box = QCheckBox("Stop other rules when it fires")
-        self.stop_box.setObjectName("stopSwitch")
-        self.stop_box.setToolTip("When the rule fires, later rules are not evaluated at this message.")
-        self.stop_box.toggled.connect(lambda on: self._edit("stop", on, "Change stop processing"))
-        row.addWidget(self.stop_box)
-        row.addStretch(1)
-        grid.addLayout(row)
-        self.header_problem = QLabel()
-        self.header_problem.setObjectName("headerProblem")
-        self.header_problem.setWordWrap(True)
-        self.header_problem.hide()
-        grid.addWidget(self.header_problem)
-        return header
-
     def _build_view_toggle(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(0)
@@ -384,26 +242,14 @@ class RuleEditor(QWidget):
             self.order_warning.clear()
 
     def _problem_rule(self, problem: Any) -> str | None:
-        rule_id = getattr(problem, "rule_id", None)
-        match = _RULE_PATH.match(getattr(problem, "path", "") or "")
-        if rule_id is None and match and int(match.group(1)) < len(self.document.rules):
-            rule_id = self.document.rules[int(match.group(1))].id
-        return rule_id if isinstance(rule_id, str) else None
+        return problem_rule_id(problem, self.document.rules)
 
     def _inline_text(self, message: str) -> str:
-        """Next to the field, "Rule 'X', condition on 'Y': the phrase list is empty" says too much:
-        keep what follows the validator's location prefix for the shown rule."""
-        owner = f"Rule '{self._rule.name}'" if self._rule is not None else None
-        if owner and message.startswith(owner):
-            _, sep, words = message[len(owner) :].partition(": ")
-            if sep and words:
-                return words[0].upper() + words[1:]
-        return message
+        return inline_text(message, self._rule.name if self._rule is not None else None)
 
     def _place_problem(self, problem: Any) -> QWidget | None:
         """Show the message inline next to the field the path names; return that field."""
-        match = _RULE_PATH.match(getattr(problem, "path", "") or "")
-        rest = match.group(2) if match else ""
+        rest = path_in_rule(problem)
         message, severity = (
             self._inline_text(str(getattr(problem, "message", ""))),
             str(getattr(problem, "severity", "error")),
@@ -412,8 +258,8 @@ class RuleEditor(QWidget):
             return self.condition_editor.show_problem(rest[len(".when") :], message, severity)
         if (action := re.match(r"^\.actions\[(\d+)\]\.?(\w*)", rest)) is not None:
             return self.action_cards.show_problem(int(action.group(1)), action.group(2), message, severity)
-        show_inline_problem(self.header_problem, message, severity)
-        return self._header_field(rest)
+        show_inline_problem(self.header.header_problem, message, severity)
+        return self.header.field_at(rest)
 
     # --- document -> view
     def _on_rule_replaced(self, _index: int, old: Rule, new: Rule) -> None:
@@ -435,28 +281,7 @@ class RuleEditor(QWidget):
         if rule is None:
             self.graph.set_rule(None)
             return
-        if self.name_edit.text() != rule.name:
-            self.name_edit.setText(rule.name)
-            if not self.name_edit.hasFocus():
-                self.name_edit.setCursorPosition(0)
-        if self.description_edit.text() != rule.description:
-            self.description_edit.setText(rule.description)
-            if not self.description_edit.hasFocus():
-                self.description_edit.setCursorPosition(0)  # show the start of a long description
-        for widget, setter in (
-            (self.enabled_box, lambda: self.enabled_box.setChecked(rule.enabled)),
-            (self.stop_box, lambda: self.stop_box.setChecked(rule.stop)),
-            (self.trigger_combo, lambda: self.trigger_combo.setCurrentIndex(self.trigger_combo.findData(rule.trigger))),
-            (
-                self.cooldown_combo,
-                lambda: self.cooldown_combo.setCurrentIndex(max(0, self.cooldown_combo.findData(rule.cooldown.policy))),
-            ),
-            (self.cooldown_minutes, lambda: self.cooldown_minutes.setValue(rule.cooldown.minutes or 10)),
-        ):
-            widget.blockSignals(True)
-            setter()
-            widget.blockSignals(False)
-        self.cooldown_minutes.setVisible(rule.cooldown.policy == "after_minutes")
+        self.header.show_rule(rule)
         ruleset = self.document.ruleset
         self.gist.setText(rule_gist(rule, ruleset))
         self.condition_editor.set_condition(rule.when, ruleset)
@@ -500,12 +325,6 @@ class RuleEditor(QWidget):
         if self._rule is not None:
             self._push(replace(self._rule, **{field: value}), text, merge)
 
-    def _cooldown_edited(self, *_: Any) -> None:
-        policy = self.cooldown_combo.currentData()
-        minutes = float(self.cooldown_minutes.value()) if policy == "after_minutes" else None
-        self.cooldown_minutes.setVisible(policy == "after_minutes")
-        self._edit("cooldown", Cooldown(policy, minutes), "Change how often the rule fires", "cooldown")
-
     def _condition_edited(self, root: Any, text: str, merge: str | None) -> None:
         self._edit("when", root, text, f"when:{merge}" if merge else None)
 
@@ -513,20 +332,8 @@ class RuleEditor(QWidget):
         self._edit("actions", actions, text, f"actions:{merge}" if merge else None)
 
     # --- problems
-    def _header_field(self, rest: str) -> QWidget:
-        fields: dict[str, QWidget] = {
-            ".name": self.name_edit,
-            ".description": self.description_edit,
-            ".trigger": self.trigger_combo,
-            ".enabled": self.enabled_box,
-            ".stop": self.stop_box,
-            ".cooldown": self.cooldown_combo,
-            ".cooldown.minutes": self.cooldown_minutes,
-        }
-        return fields.get(rest, fields.get(rest.split(".minutes")[0], self.name_edit))
-
     def _clear_problems(self) -> None:
-        self.header_problem.hide()
+        self.header.header_problem.hide()
         self.order_warning.clear()
         self.condition_editor.clear_problems()
         self.action_cards.clear_problems()

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from builder.format.model import Ruleset
 from builder.paths import example_playbook, sample_conversations
 from builder.replay.archive import write_parquet_library
-from builder.replay.batch import Replay, ReplayResult
+from builder.replay.batch import Replay
 from builder.replay.metrics import MetricsBuilder, compare_replays
+from builder.replay.results import ReplayResult
 from builder.runtime import read_ruleset
 from tests.conftest import examples
 

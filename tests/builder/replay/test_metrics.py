@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from builder.format.model import Ruleset
-from builder.replay.batch import ReplayResult
 from builder.replay.metrics import NONE, UNSPECIFIED, MetricsBuilder, compute, delta, rate_status, select
+from builder.replay.results import ReplayResult
 
 
 def ruleset(default_schedule: bool = True) -> Ruleset:

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 from builder.format.model import Ruleset
-from builder.replay.batch import CsvFormatError, Replay, ReplayError, ReplayProgress, read_csv_conversations, replay
+from builder.replay.batch import Replay, replay
+from builder.replay.csv_library import CsvFormatError, read_csv_conversations
+from builder.replay.errors import ReplayError
+from builder.replay.results import ReplayProgress
 
 
 def ruleset() -> Ruleset:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from builder.format.model import Ruleset
-from builder.replay.batch import ReplayResult
 from builder.replay.metrics import compute
 from builder.replay.report import CHART_KEYS, CSV_COLUMNS, render_html, write_decisions_csv, write_report
+from builder.replay.results import ReplayResult
 
 
 def ruleset() -> Ruleset:

@@ -59,9 +59,9 @@ def test_run_the_samples_shows_the_metrics(qtbot: Any, dashboard: Any, ruleset: 
     assert f"{m.total:,} conversations, {m.escalated:,} escalated" in text
     assert f"{m.rate:.1%}" in text
     assert f"{m.passed} passed, {m.failed} failed" in text
-    assert dashboard.gauge.rate == m.rate
-    assert dashboard.charts["by_trigger"].values == list(m.by_trigger.values())
-    assert dashboard.charts["by_hour"].values == list(m.by_hour)
+    assert dashboard.escalation_charts.gauge.rate == m.rate
+    assert dashboard.escalation_charts.charts["by_trigger"].values == list(m.by_trigger.values())
+    assert dashboard.escalation_charts.charts["by_hour"].values == list(m.by_hour)
     names = {r.id: r.name for r in ruleset.rules}
     assert all(names[r][:20] in text for r in m.never_fired)
     assert dashboard.export_button.isEnabled()
@@ -97,40 +97,41 @@ def test_cancel_a_large_run_then_run_again(qtbot: Any, dashboard: Any, tmp_path:
 
 def test_click_a_bar_lists_its_conversations(qtbot: Any, dashboard: Any, ruleset: Any) -> None:
     run_to_end(qtbot, dashboard)
-    chart = dashboard.charts["by_rule"]
+    chart = dashboard.escalation_charts.charts["by_rule"]
     rule = max(dashboard.metrics.by_rule, key=dashboard.metrics.by_rule.get)
     qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_viewport_pos(rule))
     behind = select(dashboard.outcome.results, rule=rule)
-    assert dashboard.table.rowCount() == len(behind) == dashboard.metrics.by_rule[rule]
-    listed = {dashboard.table.item(row, 0).text() for row in range(dashboard.table.rowCount())}
+    assert dashboard.conversations.table.rowCount() == len(behind) == dashboard.metrics.by_rule[rule]
+    table = dashboard.conversations.table
+    listed = {table.item(row, 0).text() for row in range(table.rowCount())}
     assert listed == {r.conversation_id for r in behind}
-    assert f"{len(behind)} conversations" in dashboard.list_title.text()
+    assert f"{len(behind)} conversations" in dashboard.conversations.title.text()
 
-    hours = dashboard.charts["by_hour"]
+    hours = dashboard.escalation_charts.charts["by_hour"]
     hour = max(range(24), key=lambda h: dashboard.metrics.by_hour[h])
     qtbot.mouseClick(hours.viewport(), Qt.MouseButton.LeftButton, pos=hours.bar_viewport_pos(hour))
-    assert dashboard.table.rowCount() == dashboard.metrics.by_hour[hour]
+    assert dashboard.conversations.table.rowCount() == dashboard.metrics.by_hour[hour]
 
 
 def test_a_click_between_bars_lists_nothing_new(qtbot: Any, dashboard: Any) -> None:
     run_to_end(qtbot, dashboard)
-    chart = dashboard.charts["by_turn"]
+    chart = dashboard.escalation_charts.charts["by_turn"]
     empty = next(t for t, v in zip(chart.keys, chart.values, strict=True) if v == 0)
     qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_viewport_pos(empty))
-    assert dashboard.table.rowCount() == 0
+    assert dashboard.conversations.table.rowCount() == 0
 
 
 def test_double_click_opens_the_conversation_in_the_simulator(qtbot: Any, dashboard: Any) -> None:
     run_to_end(qtbot, dashboard)
     kind = max(dashboard.metrics.by_trigger, key=dashboard.metrics.by_trigger.get)
-    chart = dashboard.charts["by_trigger"]
+    chart = dashboard.escalation_charts.charts["by_trigger"]
     qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_viewport_pos(kind))
-    assert dashboard.table.rowCount() >= 1
-    wanted = dashboard.table.item(0, 0).text()
-    rect = dashboard.table.visualItemRect(dashboard.table.item(0, 0))
-    qtbot.mouseClick(dashboard.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double
+    assert dashboard.conversations.table.rowCount() >= 1
+    wanted = dashboard.conversations.table.item(0, 0).text()
+    rect = dashboard.conversations.table.visualItemRect(dashboard.conversations.table.item(0, 0))
+    qtbot.mouseClick(dashboard.conversations.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double
     with qtbot.waitSignal(dashboard.open_in_simulator, timeout=5000) as blocker:  # click starts with a press
-        qtbot.mouseDClick(dashboard.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(dashboard.conversations.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     samples = {c.id: c.to_dict() for c in read_conversations(sample_conversations())}
     assert blocker.args[0] == samples[wanted]
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.gui
 
 def test_a_renamed_new_rule_takes_an_id_from_its_name_in_one_undo_step(window: Any, qtbot: Any) -> None:
     window.new_action.trigger()
-    edit = window.rule_editor.name_edit
+    edit = window.rule_editor.header.name_edit
     edit.selectAll()
     qtbot.keyClicks(edit, "Legal hold")
     names = {r.name: r.id for r in window.document.rules}
@@ -24,7 +24,7 @@ def test_a_renamed_new_rule_takes_an_id_from_its_name_in_one_undo_step(window: A
 
 def test_a_rule_from_the_playbook_keeps_its_id(window: Any, qtbot: Any) -> None:
     window.rule_list.select_rule("legal")
-    edit = window.rule_editor.name_edit
+    edit = window.rule_editor.header.name_edit
     edit.selectAll()
     qtbot.keyClicks(edit, "Lawyers")
     assert window.document.ruleset.rule("legal").name == "Lawyers"

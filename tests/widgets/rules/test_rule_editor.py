@@ -160,26 +160,26 @@ def test_build_a_rule_from_scratch_then_undo_and_redo(editor: RuleEditor, docume
 def test_typing_a_name_is_one_undo_step(editor: RuleEditor, document: Document, stack: QUndoStack, qtbot) -> None:
     editor.show_rule("t-text")
     before = stack.count()
-    editor.name_edit.setFocus()
-    editor.name_edit.selectAll()
-    qtbot.keyClicks(editor.name_edit, "Angry visitor")
+    editor.header.name_edit.setFocus()
+    editor.header.name_edit.selectAll()
+    qtbot.keyClicks(editor.header.name_edit, "Angry visitor")
     assert _rule(document, "t-text").name == "Angry visitor"
     assert stack.count() == before + 1
-    assert editor.name_edit.hasFocus() and editor.name_edit.text() == "Angry visitor"
+    assert editor.header.name_edit.hasFocus() and editor.header.name_edit.text() == "Angry visitor"
     stack.undo()
     assert _rule(document, "t-text").name == TEXT.name
-    assert editor.name_edit.text() == TEXT.name
+    assert editor.header.name_edit.text() == TEXT.name
 
 
 def test_header_fields_edit_the_rule(editor: RuleEditor, document: Document, qtbot) -> None:
     editor.show_rule("t-text")
-    _choose(editor.trigger_combo, "emotional")
-    qtbot.mouseClick(editor.enabled_box, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(editor.stop_box, Qt.MouseButton.LeftButton)
-    _choose(editor.cooldown_combo, "after_minutes")
-    assert not editor.cooldown_minutes.isHidden()
-    editor.cooldown_minutes.setValue(30)
-    qtbot.keyClicks(editor.description_edit, "Money matters")
+    _choose(editor.header.trigger_combo, "emotional")
+    qtbot.mouseClick(editor.header.enabled_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.header.stop_box, Qt.MouseButton.LeftButton)
+    _choose(editor.header.cooldown_combo, "after_minutes")
+    assert not editor.header.cooldown_minutes.isHidden()
+    editor.header.cooldown_minutes.setValue(30)
+    qtbot.keyClicks(editor.header.description_edit, "Money matters")
     rule = _rule(document, "t-text")
     assert (rule.trigger, rule.enabled, rule.stop) == ("emotional", False, False)
     assert (rule.cooldown.policy, rule.cooldown.minutes, rule.description) == ("after_minutes", 30, "Money matters")
@@ -189,10 +189,10 @@ def test_undo_elsewhere_refreshes_the_shown_rule(editor: RuleEditor, document: D
     editor.show_rule("t-nested")
     rule = _rule(document, "t-nested")
     stack.push(ReplaceRuleCommand(document, rule.id, replace(rule, trigger="keyword", name="Renamed"), "edit"))
-    assert editor.trigger_combo.currentData() == "keyword" and editor.name_edit.text() == "Renamed"
+    assert editor.header.trigger_combo.currentData() == "keyword" and editor.header.name_edit.text() == "Renamed"
     stack.undo()
-    assert editor.trigger_combo.currentData() == "high_intent"
-    assert editor.name_edit.text() == NESTED.name
+    assert editor.header.trigger_combo.currentData() == "high_intent"
+    assert editor.header.name_edit.text() == NESTED.name
     stack.push(RemoveRuleCommand(document, rule.id))
     assert editor.current_rule_id is None and editor.pages.currentIndex() == 0
 
@@ -210,8 +210,8 @@ def test_focus_problem_selects_the_field_and_shows_the_message(editor: RuleEdito
     assert not row.problem_label.isHidden() and "Must be at most 100." in row.problem_label.text()
 
     name = editor.focus_problem(problem("$.rules[2].name", "A rule needs a name.", "t-text"))
-    assert editor.current_rule_id == "t-text" and name is editor.name_edit
-    assert "A rule needs a name." in editor.header_problem.text() and not editor.header_problem.isHidden()
+    assert editor.current_rule_id == "t-text" and name is editor.header.name_edit
+    assert "A rule needs a name." in editor.header.header_problem.text() and not editor.header.header_problem.isHidden()
     assert not row.problem_label.isVisible()
 
     card_field = editor.focus_problem(problem("$.rules[0].actions[1].template", "Unknown template."))
@@ -316,7 +316,7 @@ def test_show_problems_marks_every_field_of_the_shown_rule(editor: RuleEditor, d
     row = _leaf_row(editor, (0,))
     assert row.problem_label.text().count("\n") == 1 and "also in rule 1" in row.problem_label.text()
     assert "Tags must not be empty." in editor.action_cards.cards[2].problem_label.text()
-    assert editor.header_problem.isHidden()  # the other rule's problem is not shown here
+    assert editor.header.header_problem.isHidden()  # the other rule's problem is not shown here
     editor.show_problems([])
     assert row.problem_label.isHidden()
 

@@ -29,7 +29,7 @@ def test_undo_from_the_simulator_shows_the_templates_page(window: Any) -> None:
 
 def test_ctrl_z_in_the_simulator_box_undoes_the_rules_not_a_sent_message(window: Any, qtbot: Any) -> None:
     window.rule_list.select_rule("legal")
-    window.rule_editor.enabled_box.click()  # one edit in the rules
+    window.rule_editor.header.enabled_box.click()  # one edit in the rules
     assert not window.document.ruleset.rule("legal").enabled
     page = window.ensure_page("Simulator")
     window.pages.setCurrentWidget(page)
