@@ -236,3 +236,20 @@ def test_engine_decision_carries_the_routing(playbook: Ruleset) -> None:
     day = simulate(compiled, conversation(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))).to_dict()
     assert day["handoff"] == "instant"
     assert day["promise"] == "within 1 hour"
+
+
+def test_one_router_answers_every_escalation_as_a_fresh_route_does(playbook: Ruleset) -> None:
+    """The engine keeps one Router per ruleset (its teams worked out once): over a week of
+    instants, for every team, priority and mode, it answers exactly as `route` on its own."""
+    from builder.handoff.routing import Router
+
+    router = Router(playbook)
+    teams = [t.id for t in playbook.routing.teams] + ["no-such-team"]
+    start = datetime(2026, 12, 18, 0, 3, tzinfo=UTC)  # a Friday, then the weekend and the week after
+    for step in range(0, 7 * 24 * 60, 47):
+        at = start + timedelta(minutes=step)
+        for team in teams:
+            for priority in ("low", "normal", "high", "urgent"):
+                for mode in ("instant", "email", "callback"):
+                    assert router.route(team=team, priority=priority, handoff=mode, at=at) == \
+                        route(playbook, team=team, priority=priority, handoff=mode, at=at)
