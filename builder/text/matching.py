@@ -276,13 +276,12 @@ class PhraseMatcher:
         words = words_of(text)
         if not words:
             return _NOTHING
-        if self._typos is None or self._known.issuperset(words):  # no typo to look for: no list of stems
+        stems = list(map(STEMS.__getitem__, words))
+        if self._typos is None or self._known.issuperset(words):  # no typo to look for
             typo_at: tuple[int, ...] = ()
-            joined = " " + " ".join(map(STEMS.__getitem__, words)) + " "
         else:
-            stems = list(map(STEMS.__getitem__, words))
             typo_at = self._correct(words, stems)
-            joined = self._joined(stems)
+        joined = " " + " ".join(stems) + " "
         if self._plain:  # ids straight from the automaton
             ids = {pid for _, found in self._automaton.iter(joined) for pid, *_ in found}
             return ids if ids else _NOTHING
@@ -298,7 +297,7 @@ class PhraseMatcher:
                 break
             else:
                 return ids if ids else _NOTHING
-        found = self._scan(text, words, None)
+        found = self._scan(text, words, None, stems=stems, typo_at=typo_at, joined=joined)
         self._last_scan = (text, found)  # one tuple: a reader in another thread sees both or neither
         ids = {pid for pid, *_ in found}
         return ids if ids else _NOTHING
@@ -366,14 +365,16 @@ class PhraseMatcher:
 
     def _scan(self, text: str, words: list[str], negated: list[tuple[_Found, int]] | None,
               spans: Sequence[tuple[int, int]] | None = None, stems: list[str] | None = None,
-              typo_at: tuple[int, ...] | None = None,
+              typo_at: tuple[int, ...] | None = None, joined: str | None = None,
               ) -> list[_Scanned]:
         """Every (phrase id, first word, last word, typo positions, near words) present, one pass
-        (`stems` and `typo_at`: already worked out, misspelt words replaced)."""
+        (`stems`, `typo_at` and `joined`: already worked out, misspelt words replaced)."""
         if stems is None or typo_at is None:
             stems = list(map(STEMS.__getitem__, words))
             typo_at = self._correct(words, stems)
-        joined = self._joined(stems)
+            joined = None
+        if joined is None:
+            joined = self._joined(stems)
         starts: list[int] | None = None
         entries = self._entries
         n = len(stems)

@@ -11,6 +11,7 @@ import fnmatch
 import re
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,10 +89,19 @@ def compile_url_pattern(pattern: str) -> Callable[[str], bool]:
     return lambda url: match(url_path(url)) is not None
 
 
+@cache
 def _scorer() -> Any:
     from rapidfuzz import fuzz
 
     return fuzz.token_sort_ratio
+
+
+@cache
+def _extract_one() -> Any:
+    """rapidfuzz's `process.extractOne`, imported on first use (every session makes a tracker)."""
+    from rapidfuzz import process
+
+    return process.extractOne
 
 
 REPEAT_WINDOW = 256
@@ -124,13 +134,11 @@ class RepeatTracker:
     __slots__ = ("threshold", "recent", "seen", "count", "_extract", "_scorer")
 
     def __init__(self, threshold: float) -> None:
-        from rapidfuzz import process
-
         self.threshold = threshold
         self.recent: deque[str] = deque(maxlen=REPEAT_WINDOW)
         self.seen: set[str] = set()
         self.count = 0
-        self._extract = process.extractOne
+        self._extract = _extract_one()
         self._scorer = _scorer()
 
     def add(self, text: str) -> bool:
