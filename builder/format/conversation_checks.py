@@ -68,13 +68,25 @@ def _short(value: str) -> str:
 def without_lone_surrogates(value: Any) -> Any:
     """`value` with every lone surrogate in its texts (keys too) replaced by U+FFFD; the same
     object when there is none (the common case costs one scan of the texts)."""
+    if not _has_lone_surrogate(value):
+        return value
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+        return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
         return [without_lone_surrogates(v) for v in value]
+    return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if type(value) is str:
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
     if isinstance(value, dict):
-        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
-    return value
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
 
 
 def has_surrogate_escape(line: str) -> bool:
