@@ -96,7 +96,6 @@ class ChannelsEditor(ChannelTestMixin, ListFormPage[Channel]):
 
     def _build_form(self) -> QWidget:
         form = self.form_group(with_id=True)
-        self.name_edit.textEdited.connect(self._rename)
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Channel type")
         for kind, label in TYPES.items():

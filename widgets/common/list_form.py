@@ -154,16 +154,21 @@ class ListFormPage(SettingsValidation, QWidget, Generic[Item]):
             layout.addWidget(below)
         return box
 
-    def form_group(self, *, with_id: bool = False) -> QFormLayout:
-        """The form's titled box with its Name row (and, `with_id`, an Id row kept hidden: ids are
-        internal, a manager sees and types names only)."""
-        title = self.noun.capitalize()
-        self.form_box = QGroupBox(title)
-        form = self.form = QFormLayout(self.form_box)
+    def name_form(self, parent: QWidget | None = None) -> QFormLayout:
+        """A form (fields growing with the page) whose first row is the item's Name."""
+        form = self.form = QFormLayout(parent)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName(f"{title} name")
+        self.name_edit.setAccessibleName(f"{self.noun.capitalize()} name")
+        self.name_edit.textEdited.connect(self._name_edited)
         form.addRow("Name", self.name_edit)
+        return form
+
+    def form_group(self, *, with_id: bool = False) -> QFormLayout:
+        """`name_form` in a box titled after the item (and, `with_id`, an Id row kept hidden: ids
+        are internal, a manager sees and types names only)."""
+        self.form_box = QGroupBox(self.noun.capitalize())
+        form = self.name_form(self.form_box)
         if with_id:
             self.id_label = QLabel()
             self.id_label.setObjectName("previewNote")
@@ -282,7 +287,7 @@ class ListFormPage(SettingsValidation, QWidget, Generic[Item]):
         merge_key = f"{self.noun.replace(' ', '')}:{item.id}:{field}"
         self._replace_item(replace(item, **{field: value}), f"{text} '{item.name}'", merge_key)  # type: ignore[type-var]
 
-    def _rename(self, text: str) -> None:
+    def _name_edited(self, text: str) -> None:
         """A name typed in the Name field; a blank one is not taken (the field keeps it while typing)."""
         if text.strip():
             self._edit("name", text, f"Rename {self.noun}")

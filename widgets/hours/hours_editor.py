@@ -23,9 +23,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -98,12 +96,7 @@ class HoursEditor(WhatHappensMixin, ListFormPage[Schedule]):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Schedule name")
-        self.name_edit.textEdited.connect(self._rename)
-        form.addRow("Name", self.name_edit)
+        form = self.name_form()
         self.zone_combo = QComboBox()
         self.zone_combo.setAccessibleName("Time zone")
         self.zone_combo.addItems(list(zone_names()))

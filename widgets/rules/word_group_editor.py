@@ -89,7 +89,6 @@ class WordGroupEditor(ListFormPage[WordGroup]):
         self.message_label.hide()
         column.addWidget(self.message_label)
         form = self.form_group()
-        self.name_edit.textEdited.connect(self._name_edited)
         self.name_edit.editingFinished.connect(self._name_finished)
         self.description_edit = QLineEdit()
         self.description_edit.setAccessibleName("Description")

@@ -99,7 +99,6 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, ListFormPage[Temp
 
     def _build_form(self) -> QWidget:
         form = self.form_group(with_id=True)
-        self.name_edit.textEdited.connect(self._rename)
         self.name_edit.editingFinished.connect(self._name_finished)
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName("Channel")
