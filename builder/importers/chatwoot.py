@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import tzinfo
 from typing import Any
 
-from builder.importers.common import RecordError, instant, obj
+from builder.importers.common import RecordError, instant, obj, texts
 from builder.importers.message_export import MessageExport
 
 MESSAGE_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
@@ -51,16 +51,9 @@ def _event(message: Any, zone: tzinfo) -> dict[str, Any] | None:
 def _visitor(conversation: dict[str, Any]) -> dict[str, Any]:
     meta = obj(conversation.get("meta"))
     sender = obj(meta.get("sender"))
-    visitor: dict[str, Any] = {}
-    if isinstance(sender.get("name"), str) and sender["name"]:
-        visitor["name"] = sender["name"]
-    if isinstance(sender.get("email"), str) and sender["email"]:
-        visitor["email"] = sender["email"]
-    attributes = {}
-    if sender.get("id") is not None:
-        attributes["contact_id"] = str(sender["id"])
-    if isinstance(sender.get("phone_number"), str) and sender["phone_number"]:
-        attributes["phone"] = sender["phone_number"]
+    visitor: dict[str, Any] = texts(sender, name="name", email="email")
+    attributes = {"contact_id": str(sender["id"])} if sender.get("id") is not None else {}
+    attributes.update(texts(sender, phone="phone_number"))
     if attributes:
         visitor["attributes"] = attributes
     return visitor

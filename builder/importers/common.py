@@ -222,3 +222,10 @@ def outcome(source: str, line: int, make: Callable[[list[str]], Conversation]) -
 def obj(value: Any) -> dict[str, Any]:
     """`value` when it is a JSON object, else an empty one (exports leave optional parts out)."""
     return value if isinstance(value, dict) else {}
+
+
+def texts(record: dict[str, Any], **fields: str) -> dict[str, str]:
+    """{ours: record[theirs]} for each `ours="theirs"` whose value is a non-empty text (exports
+    leave names and e-mails out, null or blank)."""
+    return {ours: record[theirs] for ours, theirs in fields.items()
+            if isinstance(record.get(theirs), str) and record[theirs]}

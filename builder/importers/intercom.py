@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from builder.format.conversation import Conversation
-from builder.importers.common import Dropped, RecordError, build, conversation_per_record, events_of, instant, obj
+from builder.importers.common import (
+    Dropped,
+    RecordError,
+    build,
+    conversation_per_record,
+    events_of,
+    instant,
+    obj,
+    texts,
+)
 from builder.importers.html_text import html_to_text
 
 VISITORS = {"user", "lead", "contact"}
@@ -52,10 +61,7 @@ def _visitor(conversation: dict[str, Any]) -> dict[str, Any]:
     author = obj(source.get("author"))
     visitor: dict[str, Any] = {}
     if author.get("type") in VISITORS:
-        if isinstance(author.get("name"), str) and author["name"]:
-            visitor["name"] = author["name"]
-        if isinstance(author.get("email"), str) and author["email"]:
-            visitor["email"] = author["email"]
+        visitor.update(texts(author, name="name", email="email"))
         if author.get("id"):
             visitor["attributes"] = {"contact_id": str(author["id"])}
     return visitor

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import tzinfo
 from typing import Any
 
-from builder.importers.common import RecordError, instant, obj
+from builder.importers.common import RecordError, instant, obj, texts
 from builder.importers.message_export import MessageExport
 
 AGENT_SOURCES = {"zd:agentWorkspace"}  # an agent of Zendesk replied in the Agent Workspace
@@ -45,9 +45,7 @@ def _visitor(messages: list[Any]) -> dict[str, Any]:
     for message in messages:
         author = message.get("author") if isinstance(message, dict) else None
         if isinstance(author, dict) and author.get("type") == "user":
-            visitor: dict[str, Any] = {}
-            if isinstance(author.get("displayName"), str) and author["displayName"]:
-                visitor["name"] = author["displayName"]
+            visitor: dict[str, Any] = texts(author, name="displayName")
             user = author.get("userExternalId") or author.get("userId")
             if user:
                 visitor["attributes"] = {"contact_id": str(user)}
