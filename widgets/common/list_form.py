@@ -55,6 +55,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class _Named(Protocol):
+    """A ruleset item a page lists: a frozen dataclass (edits are copies) with an id and a name."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
     @property
     def id(self) -> str: ...
 
@@ -274,7 +278,8 @@ class ListFormPage(SettingsValidation, QWidget, Generic[Item]):
 
     def _with_items(self, items: tuple[Item, ...]) -> Ruleset:
         """The ruleset with `items` as its collection."""
-        return replace(self.document.ruleset, **{self.collection: items})
+        changes: dict[str, Any] = {self.collection: items}
+        return replace(self.document.ruleset, **changes)
 
     def _replace_item(self, new: Item, text: str, merge_key: str | None = None) -> None:
         self._push(self._with_items(replaced(self._items(), new)), text, merge_key)
@@ -285,7 +290,7 @@ class ListFormPage(SettingsValidation, QWidget, Generic[Item]):
         if self._loading or item is None or getattr(item, field) == value:
             return
         merge_key = f"{self.noun.replace(' ', '')}:{item.id}:{field}"
-        self._replace_item(replace(item, **{field: value}), f"{text} '{item.name}'", merge_key)  # type: ignore[type-var]
+        self._replace_item(replace(item, **{field: value}), f"{text} '{item.name}'", merge_key)
 
     def _name_edited(self, text: str) -> None:
         """A name typed in the Name field; a blank one is not taken (the field keeps it while typing)."""
