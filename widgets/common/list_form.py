@@ -8,7 +8,7 @@ in one field merged; the validator's problems for the shown item. Written once, 
 alike and each keeps only its own fields.
 
 A page sets `noun` ("channel": undo texts, merge keys, the form's title) and `collection` (the
-`Ruleset` field it edits), builds its panes with `list_pane` and `form_group`, calls
+`Ruleset` field it edits), builds its panes with `list_pane` and `form_group` (or `name_form`), calls
 `open_document()` last in `__init__`, and provides `_list_key`, `_fill_list` and `_load_fields`.
 """
 
@@ -91,8 +91,8 @@ def entries(view: ListView) -> Iterator[ListEntry]:
 class ListFormPage(SettingsValidation, QWidget, Generic[Item]):
     """The shown item, the list's selection kept in step with it, and the edits every such page makes.
 
-    Attributes a page builds: `list_view` (by `list_pane`), `name_edit`, `problems_label`; with
-    `form_group` also `form_box` and `form`."""
+    What a page builds: `list_view` (with `list_pane`), `form` and `name_edit` (with `name_form`, or
+    `form_group`, which also makes `form_box`) and its own `problems_label`."""
 
     noun: ClassVar[str]  # "word group": "Delete word group …", merge keys "wordgroup:<id>:<field>"
     collection: ClassVar[str]  # the Ruleset field holding the items: "word_groups"
