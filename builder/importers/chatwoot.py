@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import tzinfo
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from builder.format.conversation import Conversation
-from builder.importers.common import Dropped, RecordError, build, instant, json_records, obj, outcome
+from builder.importers.common import RecordError, instant, obj, texts
+from builder.importers.message_export import MessageExport
 
 MESSAGE_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
 BOT_SENDERS = {"agentbot", "agent_bot", "captain", "captain_assistant"}
@@ -53,58 +51,32 @@ def _event(message: Any, zone: tzinfo) -> dict[str, Any] | None:
 def _visitor(conversation: dict[str, Any]) -> dict[str, Any]:
     meta = obj(conversation.get("meta"))
     sender = obj(meta.get("sender"))
-    visitor: dict[str, Any] = {}
-    if isinstance(sender.get("name"), str) and sender["name"]:
-        visitor["name"] = sender["name"]
-    if isinstance(sender.get("email"), str) and sender["email"]:
-        visitor["email"] = sender["email"]
-    attributes = {}
-    if sender.get("id") is not None:
-        attributes["contact_id"] = str(sender["id"])
-    if isinstance(sender.get("phone_number"), str) and sender["phone_number"]:
-        attributes["phone"] = sender["phone_number"]
+    visitor: dict[str, Any] = texts(sender, name="name", email="email")
+    attributes = {"contact_id": str(sender["id"])} if sender.get("id") is not None else {}
+    attributes.update(texts(sender, phone="phone_number"))
     if attributes:
         visitor["attributes"] = attributes
     return visitor
 
 
-def _conversation(cid: Any, messages: list[Any], visitor: dict[str, Any], zone: tzinfo,
-                  skipped: list[str]) -> Conversation:
-    events = []
-    for i, message in enumerate(messages, start=1):
-        try:
-            event = _event(message, zone)
-        except RecordError as exc:
-            skipped.append(f"conversation {cid}: message {i} {exc}")
-            continue
-        if event is not None:
-            events.append(event)
-    return build(cid, events, visitor)
+def _whole(record: Any) -> tuple[Any, list[Any], dict[str, Any]] | None:
+    """A conversation object with its messages."""
+    if isinstance(record, dict) and isinstance(record.get("messages"), list):
+        return record.get("id"), record["messages"], _visitor(record)
+    return None
 
 
-def read(path: Path, zone: tzinfo) -> Iterator[Conversation | Dropped]:
-    loose: dict[str, tuple[int, list[Any]]] = {}  # messages given alone, grouped by conversation_id
-    for item in json_records(path):
-        if isinstance(item, Dropped):
-            yield item
-            continue
-        line, record = item
-        records = record if isinstance(record, list) else [record]
-        for rec in records:
-            if not isinstance(rec, dict):
-                yield Dropped(path.name, line, "a record must be a JSON object")
-                continue
-            if isinstance(rec.get("messages"), list):
-                make = partial(_conversation, rec.get("id"), rec["messages"], _visitor(rec), zone)
-                yield from outcome(path.name, line, make)
-                continue
-            messages = rec["payload"] if isinstance(rec.get("payload"), list) else [rec]
-            for message in messages:
-                cid = message.get("conversation_id") if isinstance(message, dict) else None
-                if cid is None:
-                    yield Dropped(path.name, line, "neither a conversation (messages) nor a message with a "
-                                                   "conversation_id")
-                    continue
-                loose.setdefault(str(cid), (line, []))[1].append(message)
-    for cid, (line, messages) in loose.items():
-        yield from outcome(path.name, line, partial(_conversation, cid, messages, {}, zone))
+def _loose(record: Any) -> Iterator[tuple[Any, Any] | str]:
+    """The messages endpoint's page (`payload`), or one message, each naming its conversation."""
+    if not isinstance(record, dict):
+        yield "a record must be a JSON object"
+        return
+    for message in record["payload"] if isinstance(record.get("payload"), list) else [record]:
+        cid = message.get("conversation_id") if isinstance(message, dict) else None
+        if cid is None:
+            yield "neither a conversation (messages) nor a message with a conversation_id"
+        else:
+            yield cid, message
+
+
+read = MessageExport(_event, _whole, _loose, visitor=lambda _messages: {}).read

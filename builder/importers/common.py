@@ -1,4 +1,5 @@
-"""What every importer shares: dropped records with their line, the summary, instants, JSON records.
+"""What every importer shares: dropped records with their line, the summary, instants, JSON records,
+a record's messages turned into events.
 
 Why here: each platform names its fields differently, but "line 12: message without a time" must
 read the same whichever export it came from, and every importer turns Unix seconds or ISO texts
@@ -8,9 +9,10 @@ into the one instant form the conversation format accepts.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,47 @@ def json_records(path: Path, page_key: str | None = None) -> Iterator[tuple[int,
             yield Dropped(source, number, f"not valid JSON ({exc})")
 
 
+def each_record(path: Path, page_key: str | None = None) -> Iterator[tuple[int, Any] | Dropped]:
+    """(line, record) like `json_records`, a record that is a list (one line holding several, or a
+    `{page_key: [ … ]}` page on one line) given element by element, each at that line."""
+    for item in json_records(path, page_key):
+        if isinstance(item, Dropped):
+            yield item
+            continue
+        line, record = item
+        if page_key and isinstance(record, dict) and isinstance(record.get(page_key), list):
+            record = record[page_key]
+        for one in record if isinstance(record, list) else [record]:
+            yield line, one
+
+
+def conversation_per_record(path: Path, make: Callable[[Any, list[str]], Conversation],
+                            page_key: str | None = None) -> Iterator[Conversation | Dropped]:
+    """The conversations of a file holding one a record: `make(record, skipped)` for each (see
+    `outcome`), records that are not JSON Dropped."""
+    for item in each_record(path, page_key):
+        if isinstance(item, Dropped):
+            yield item
+        else:
+            yield from outcome(path.name, item[0], partial(make, item[1]))
+
+
+def events_of(cid: Any, messages: Iterable[Any], event: Callable[[Any, tzinfo], dict[str, Any] | None],
+              zone: tzinfo, skipped: list[str], what: str = "message") -> list[dict[str, Any]]:
+    """`event(message, zone)` of each message, in order; a message it refuses (RecordError) is left
+    out with "conversation <cid>: <what> <n> <reason>" in `skipped`, and None means nothing to keep."""
+    events = []
+    for number, message in enumerate(messages, start=1):
+        try:
+            found = event(message, zone)
+        except RecordError as exc:
+            skipped.append(f"conversation {cid}: {what} {number} {exc}")
+            continue
+        if found is not None:
+            events.append(found)
+    return events
+
+
 def _array_records(text: str, source: str, start: int) -> Iterator[tuple[int, Any] | Dropped]:
     """The elements of a top-level JSON list, each with the line it starts on; a broken element
     ends the list (JSON cannot be resynchronised inside an array) and is Dropped with its line."""
@@ -179,3 +222,10 @@ def outcome(source: str, line: int, make: Callable[[list[str]], Conversation]) -
 def obj(value: Any) -> dict[str, Any]:
     """`value` when it is a JSON object, else an empty one (exports leave optional parts out)."""
     return value if isinstance(value, dict) else {}
+
+
+def texts(record: dict[str, Any], **fields: str) -> dict[str, str]:
+    """{ours: record[theirs]} for each `ours="theirs"` whose value is a non-empty text (exports
+    leave names and e-mails out, null or blank)."""
+    return {ours: record[theirs] for ours, theirs in fields.items()
+            if isinstance(record.get(theirs), str) and record[theirs]}

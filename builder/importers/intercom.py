@@ -13,12 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from builder.format.conversation import Conversation
-from builder.importers.common import Dropped, RecordError, build, instant, json_records, obj, outcome
+from builder.importers.common import (
+    Dropped,
+    RecordError,
+    build,
+    conversation_per_record,
+    events_of,
+    instant,
+    obj,
+    texts,
+)
 from builder.importers.html_text import html_to_text
 
 VISITORS = {"user", "lead", "contact"}
@@ -53,10 +61,7 @@ def _visitor(conversation: dict[str, Any]) -> dict[str, Any]:
     author = obj(source.get("author"))
     visitor: dict[str, Any] = {}
     if author.get("type") in VISITORS:
-        if isinstance(author.get("name"), str) and author["name"]:
-            visitor["name"] = author["name"]
-        if isinstance(author.get("email"), str) and author["email"]:
-            visitor["email"] = author["email"]
+        visitor.update(texts(author, name="name", email="email"))
         if author.get("id"):
             visitor["attributes"] = {"contact_id": str(author["id"])}
     return visitor
@@ -79,24 +84,9 @@ def _conversation(record: Any, zone: tzinfo, skipped: list[str]) -> Conversation
                 events.append(event)
     holder = record.get("conversation_parts")
     parts = holder.get("conversation_parts") if isinstance(holder, dict) else holder
-    for i, part in enumerate(parts if isinstance(parts, list) else [], start=1):
-        try:
-            event = _event(part, zone)
-        except RecordError as exc:
-            skipped.append(f"conversation {cid}: part {i} {exc}")
-            continue
-        if event is not None:
-            events.append(event)
+    events += events_of(cid, parts if isinstance(parts, list) else [], _event, zone, skipped, "part")
     return build(cid, events, _visitor(record))
 
 
 def read(path: Path, zone: tzinfo) -> Iterator[Conversation | Dropped]:
-    for item in json_records(path, page_key="conversations"):
-        if isinstance(item, Dropped):
-            yield item
-            continue
-        line, record = item
-        if isinstance(record, dict) and isinstance(record.get("conversations"), list):
-            record = record["conversations"]
-        for rec in record if isinstance(record, list) else [record]:
-            yield from outcome(path.name, line, partial(_conversation, rec, zone))
+    return conversation_per_record(path, lambda record, skipped: _conversation(record, zone, skipped), "conversations")

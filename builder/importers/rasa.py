@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from builder.format.conversation import Conversation
-from builder.importers.common import Dropped, RecordError, build, instant, json_records, obj, outcome
+from builder.importers.common import Dropped, RecordError, build, conversation_per_record, instant, obj
 
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "utter_default"}
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -84,11 +83,4 @@ def tracker_conversation(record: Any, zone: tzinfo, skipped: list[str]) -> Conve
 
 
 def read(path: Path, zone: tzinfo) -> Iterator[Conversation | Dropped]:
-    for item in json_records(path):
-        if isinstance(item, Dropped):
-            yield item
-            continue
-        line, record = item
-        trackers = record if isinstance(record, list) else [record]
-        for tracker in trackers:
-            yield from outcome(path.name, line, partial(tracker_conversation, tracker, zone))
+    return conversation_per_record(path, lambda tracker, skipped: tracker_conversation(tracker, zone, skipped))

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import tzinfo
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from builder.format.conversation import Conversation
-from builder.importers.common import Dropped, RecordError, build, instant, json_records, obj, outcome
+from builder.importers.common import RecordError, instant, obj, texts
+from builder.importers.message_export import MessageExport
 
 AGENT_SOURCES = {"zd:agentWorkspace"}  # an agent of Zendesk replied in the Agent Workspace
 
@@ -47,9 +45,7 @@ def _visitor(messages: list[Any]) -> dict[str, Any]:
     for message in messages:
         author = message.get("author") if isinstance(message, dict) else None
         if isinstance(author, dict) and author.get("type") == "user":
-            visitor: dict[str, Any] = {}
-            if isinstance(author.get("displayName"), str) and author["displayName"]:
-                visitor["name"] = author["displayName"]
+            visitor: dict[str, Any] = texts(author, name="displayName")
             user = author.get("userExternalId") or author.get("userId")
             if user:
                 visitor["attributes"] = {"contact_id": str(user)}
@@ -57,17 +53,13 @@ def _visitor(messages: list[Any]) -> dict[str, Any]:
     return {}
 
 
-def _conversation(cid: Any, messages: list[Any], zone: tzinfo, skipped: list[str]) -> Conversation:
-    events = []
-    for i, message in enumerate(messages, start=1):
-        try:
-            event = _event(message, zone)
-        except RecordError as exc:
-            skipped.append(f"conversation {cid}: message {i} {exc}")
-            continue
-        if event is not None:
-            events.append(event)
-    return build(cid, events, _visitor(messages))
+def _whole(record: Any) -> tuple[Any, list[Any], dict[str, Any]] | None:
+    """One conversation's messages, the list answer with the conversation it belongs to."""
+    if isinstance(record, dict) and isinstance(record.get("messages"), list):
+        conversation = obj(record.get("conversation"))
+        cid = conversation.get("id", record.get("conversationId"))
+        return cid, record["messages"], _visitor(record["messages"])
+    return None
 
 
 def _webhook(event: Any) -> tuple[Any, Any] | None:
@@ -79,28 +71,16 @@ def _webhook(event: Any) -> tuple[Any, Any] | None:
     return conversation.get("id"), payload.get("message")
 
 
-def read(path: Path, zone: tzinfo) -> Iterator[Conversation | Dropped]:
-    grouped: dict[str, tuple[int, list[Any]]] = {}
-    for item in json_records(path):
-        if isinstance(item, Dropped):
-            yield item
-            continue
-        line, record = item
-        records = record if isinstance(record, list) else [record]
-        for rec in records:
-            if isinstance(rec, dict) and isinstance(rec.get("messages"), list):
-                conversation = obj(rec.get("conversation"))
-                cid = conversation.get("id", rec.get("conversationId"))
-                yield from outcome(path.name, line, partial(_conversation, cid, rec["messages"], zone))
-                continue
-            events = rec["events"] if isinstance(rec, dict) and isinstance(rec.get("events"), list) else [rec]
-            for event in events:
-                found = _webhook(event)
-                if found is None or found[0] is None:
-                    kind = event.get("type") if isinstance(event, dict) else None
-                    yield Dropped(path.name, line, f"not a conversation's messages nor a conversation:message "
-                                                   f"event (type {kind!r})")
-                    continue
-                grouped.setdefault(str(found[0]), (line, []))[1].append(found[1])
-    for cid, (line, messages) in grouped.items():
-        yield from outcome(path.name, line, partial(_conversation, cid, messages, zone))
+def _loose(record: Any) -> Iterator[tuple[Any, Any] | str]:
+    """The `conversation:message` webhook events of a record (a body `{"events": [ … ]}` or one event)."""
+    events = record["events"] if isinstance(record, dict) and isinstance(record.get("events"), list) else [record]
+    for event in events:
+        found = _webhook(event)
+        if found is None or found[0] is None:
+            kind = event.get("type") if isinstance(event, dict) else None
+            yield f"not a conversation's messages nor a conversation:message event (type {kind!r})"
+        else:
+            yield found
+
+
+read = MessageExport(_event, _whole, _loose, _visitor).read

@@ -61,6 +61,16 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` (never an existing file) holding `data`, on the disk before returning."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        _write_all(fd, data)
+        _fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _keep_backup(path: Path) -> None:
     """Make `<name>.bak` the current (good) file, atomically, before it is replaced."""
     bak = backup_path(path)
@@ -77,12 +87,7 @@ def _keep_backup(path: Path) -> None:
     except OSError:  # no hard links here: copy the bytes instead
         with open(path, "rb") as source:
             data = source.read()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            _write_all(fd, data)
-            _fsync(fd)
-        finally:
-            os.close(fd)
+        _write_new(tmp, data)
     try:
         _replace(tmp, bak)
     finally:
@@ -100,12 +105,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None
     """Replace `path` by `data` so that a crash at any moment leaves the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            _write_all(fd, data)
-            _fsync(fd)
-        finally:
-            os.close(fd)
+        _write_new(tmp, data)
         if backup:
             _keep_backup(path)
         _replace(tmp, path)

@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator, QShowEvent, QUndoStack
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,31 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
-from builder.format.model import Channel, Ruleset
+from builder.format.model import Channel
 from builder.handoff.notify import SendResult
 from rules_schema import Problem
 from widgets.channels.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
-from widgets.common.editor_page import (
-    RowVisibility,
-    SettingsValidation,
-    add_button,
-    debounce_timer,
-    focus_item,
-    item_problem_lines,
-    problem_html,
-    problems_label,
-    push_ruleset,
-    replaced,
-    split_page,
-    subscribe,
-    use_fallback_style,
-    without,
-)
+from widgets.common.editor_page import add_button, debounce_timer, problem_html, problems_label, split_page
 from widgets.common.form_helpers import channel_label, set_text, unique_id, unique_name
+from widgets.common.list_form import ID_ROLE, ListFormPage
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 OK_COLOUR, WARNING_COLOUR = "#15803d", "#b45309"
 TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail",
                          "webhook": "Other service (webhook)"}
@@ -73,32 +54,22 @@ _FALLBACK_QSS = """
 """
 
 
-class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
+class ChannelsEditor(ChannelTestMixin, ListFormPage[Channel]):
     """Channel list with add/delete; name, type, URL variable, address, notification text; a test send.
 
     Signals: `test_finished(result)` with the `builder.handoff.notify.SendResult` of a test send.
     """
 
+    noun, collection = "channel", "channels"
     test_finished = Signal(object)
 
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("channelsEditor")
-        use_fallback_style(self, _FALLBACK_QSS)
-        self.document, self.undo_stack = document, undo_stack
+        super().__init__(document, undo_stack, parent, object_name="channelsEditor", fallback_qss=_FALLBACK_QSS)
         self.send_timeout = SEND_TIMEOUT_S
         self.sending = False
         self.last_result: SendResult | None = None
-        self._channel_id: str | None = None
-        self._loading = False
-        self._structure: tuple[tuple[str, str, str], ...] = ()
-        self.problems: list[Problem] = []
-        self._validated: Ruleset | None = None
         self._templates_key: object = None
-        self._stale = False
         self._shown_preview: object = ()
-        self._shown: object = ()
-        self._rows = RowVisibility()
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -108,50 +79,23 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         split_page(self, [self._build_list(), right], (0, 1), (240, 760))
 
         self.preview_timer = debounce_timer(self, self._update_sent_preview)
-        self.validate_timer = debounce_timer(self, self.validate_now)
-        subscribe(self, [(document.ruleset_replaced, self._on_ruleset_replaced),
-                         (document.changed, self.validate_timer.start)])
-        self.refresh()
-        first = next(iter(document.ruleset.channels), None)
-        self.select_channel(first.id if first else None)
+        self.open_document()
 
     # --- building ---------------------------------------------------------------------------------
 
     def _build_list(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
         self.channel_list = QListWidget()
         self.channel_list.setAccessibleName("Channels")
         self.channel_list.setMinimumWidth(210)
         self.channel_list.setSpacing(3)
-        self.channel_list.currentItemChanged.connect(self._on_current_item)
-        layout.addWidget(self.channel_list, 1)
-        buttons = QHBoxLayout()
         self.add_button = add_button("Add a channel (the arrow picks its kind)", list(TYPES.items()), self.add_channel)
         self.add_button.clicked.connect(lambda: self.add_channel("slack"))
         self.delete_button = QPushButton(icon("delete"), "Delete")
         self.delete_button.clicked.connect(self.delete_channel)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        return box
+        return self.list_pane(self.channel_list, [self.add_button, self.delete_button])
 
     def _build_form(self) -> QWidget:
-        box = QGroupBox("Channel")
-        form = self.form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Channel name")
-        self.name_edit.textEdited.connect(
-            lambda text: self._edit("name", text, "Rename channel") if text.strip() else None)
-        form.addRow("Name", self.name_edit)
-        self.id_label = QLabel()
-        self.id_label.setObjectName("previewNote")
-        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Id", self.id_label)
-        form.setRowVisible(self.id_label, False)  # ids are internal: a manager sees and types names only
+        form = self.form_group(with_id=True)
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Channel type")
         for kind, label in TYPES.items():
@@ -189,75 +133,29 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
         self.problems_label = problems_label("channelProblems")
         form.addRow("", self.problems_label)
         route_undo_to_window(self.name_edit, self.env_edit, self.address_edit)
-        self.form_box = box
-        return box
+        return self.form_box
 
     # --- selection --------------------------------------------------------------------------------
 
-    def channel(self) -> Channel | None:
-        return self.document.ruleset.channel(self._channel_id) if self._channel_id else None
-
-    def current_channel_id(self) -> str | None:
-        return self._channel_id
+    channel = ListFormPage.current
+    current_channel_id = ListFormPage.current_id
 
     def select_channel(self, channel_id: str | None) -> None:
-        self._channel_id = channel_id if channel_id and self.document.ruleset.channel(channel_id) else None
-        self._shown = ()  # an explicit selection re-reads everything, the environment included
-        item = self._item_for(self._channel_id)
-        if item is not None and self.channel_list.currentItem() is not item:
-            self.channel_list.setCurrentItem(item)
-        self._load_fields()
-
-    def _item_for(self, channel_id: str | None) -> QListWidgetItem | None:
-        for row in range(self.channel_list.count()):
-            if self.channel_list.item(row).data(ID_ROLE) == channel_id:
-                return self.channel_list.item(row)
-        return None
-
-    def _on_current_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        channel_id = current.data(ID_ROLE) if current is not None else None
-        if channel_id and channel_id != self._channel_id:
-            self.select_channel(str(channel_id))
+        self.select(channel_id)  # an explicit selection re-reads everything, the environment included
 
     # --- mirroring the document -------------------------------------------------------------------
 
-    def _on_ruleset_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
-        self.refresh()
+    def _list_key(self) -> object:
+        return tuple((c.id, c.name, c.type) for c in self.document.ruleset.channels)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-            self.validate_now()
+    def _fill_list(self) -> None:
+        for channel in self.document.ruleset.channels:
+            entry = QListWidgetItem(f"{channel.name}\n{TYPES.get(channel.type, channel.type)}")
+            entry.setData(ID_ROLE, channel.id)
+            entry.setToolTip(f"id: {channel.id}")
+            self.channel_list.addItem(entry)
 
-    def refresh(self) -> None:
-        """Mirror the document; while the page is hidden only note that it is stale."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        structure = tuple((c.id, c.name, c.type) for c in self.document.ruleset.channels)
-        if structure != self._structure:
-            self._structure = structure
-            self.channel_list.blockSignals(True)
-            self.channel_list.clear()
-            for channel in self.document.ruleset.channels:
-                entry = QListWidgetItem(f"{channel.name}\n{TYPES.get(channel.type, channel.type)}")
-                entry.setData(ID_ROLE, channel.id)
-                entry.setToolTip(f"id: {channel.id}")
-                self.channel_list.addItem(entry)
-            self.channel_list.blockSignals(False)
-        if self._channel_id and self.document.ruleset.channel(self._channel_id) is None:
-            self._channel_id = None
-        item = self._item_for(self._channel_id)
-        if item is not None and self.channel_list.currentItem() is not item:
-            self.channel_list.blockSignals(True)
-            self.channel_list.setCurrentItem(item)
-            self.channel_list.blockSignals(False)
-        self._load_fields()
-        self.validate_timer.start()
-
-    def _load_fields(self) -> None:
+    def _load_fields(self, *, selected: bool = False) -> None:
         """Show the current channel; only what differs is set (any edit anywhere reloads)."""
         channel = self.channel()
         self._loading = True
@@ -294,9 +192,6 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             self.preview_timer.start()
         self._show_problems()
 
-    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
-        self._rows.set(self.form, field, visible)
-
     def _fill_templates(self, channel: Channel | None) -> None:
         key = (channel, tuple((t.id, t.name, t.channel) for t in self.document.ruleset.templates))
         if key == self._templates_key:  # unchanged (e.g. a template's text was typed): keep the combo
@@ -325,21 +220,6 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
 
     # --- edits -------------------------------------------------------------------------------------
 
-    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
-        push_ruleset(self.undo_stack, self.document, ruleset, text, merge_key)
-
-    def _replace_channel(self, new: Channel, text: str, merge_key: str | None = None) -> None:
-        ruleset = self.document.ruleset
-        self._push(replace(ruleset, channels=replaced(ruleset.channels, new)), text, merge_key)
-
-    def _edit(self, field: str, value: Any, text: str) -> None:
-        channel = self.channel()
-        if self._loading or channel is None or getattr(channel, field) == value:
-            return
-        self._replace_channel(
-            replace(channel, **{field: value}), f"{text} '{channel.name}'", f"channel:{channel.id}:{field}"
-        )
-
     def _env_edited(self, text: str) -> None:
         upper = text.upper()
         if upper != text:
@@ -356,7 +236,7 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             return
         url_env = None if kind == "email" else (channel.url_env or self._default_env(channel.id))
         address = channel.address if kind == "email" else None
-        self._replace_channel(
+        self._replace_item(
             replace(channel, type=kind, url_env=url_env, address=address),  # type: ignore[arg-type]
             f"Make '{channel.name}' a {TYPES[kind]} channel",
         )
@@ -382,38 +262,19 @@ class ChannelsEditor(ChannelTestMixin, SettingsValidation, QWidget):
             url_env=None if kind == "email" else self._default_env(channel_id),
             template=template,
         )
-        self._push(replace(ruleset, channels=(*ruleset.channels, channel)), f"Add channel '{name}'")
-        self.select_channel(channel_id)
-        self.name_edit.setFocus()
-        self.name_edit.selectAll()
-        return channel_id
+        return self._added(self._with_items((*ruleset.channels, channel)), channel_id, f"Add channel '{name}'")
 
     def delete_channel(self) -> None:
-        channel = self.channel()
-        if channel is None:
-            return
-        ruleset = self.document.ruleset
-        rest, following = without(ruleset.channels, channel)
-        self._push(replace(ruleset, channels=rest), f"Delete channel '{channel.name}'")
-        self.select_channel(following.id if following else None)
+        self._delete_current()
 
     # --- validation ---------------------------------------------------------------------------------
 
     def _show_problems(self) -> None:
-        channel = self.channel()
-        lines: list[str] = []
-        if channel is not None and self._validated is self.document.ruleset:
-            prefix = f"$.channels[{self.document.ruleset.channels.index(channel)}]"
-            lines = problem_html(item_problem_lines(self.problems, prefix, "Channel"), once=False)
+        lines = problem_html(self._problem_lines() or [], once=False)
         set_text(self.problems_label, "<br>".join(lines))
         self._set_row_visible(self.problems_label, bool(lines))
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the channel a `$.channels[i]…` problem points at; False when it is not one of ours."""
-        part = focus_item(problem, "channels", self.document.ruleset.channels, self.select_channel)
-        if part is None:
-            return False
-        {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}.get(
-            part, self.name_edit
-        ).setFocus()
-        return True
+        fields = {"url_env": self.env_edit, "address": self.address_edit, "template": self.template_combo}
+        return self._focus_problem(problem, fields, self.name_edit)

@@ -19,14 +19,11 @@ from dataclasses import replace
 from functools import cache
 from html import escape
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -36,30 +33,19 @@ from PySide6.QtWidgets import (
 )
 
 from builder.editing.document import Document
-from builder.format.model import Interval, Ruleset, Schedule
+from builder.format.model import Interval, Schedule
 from builder.handoff.routing import team_schedule
 from builder.hours.week_slots import edit_intervals, intervals_to_slots, on_grid, summary
 from rules_schema import Problem
-from widgets.common.editor_page import (
-    SettingsValidation,
-    debounce_timer,
-    focus_item,
-    problems_label,
-    problems_under,
-    push_ruleset,
-    replaced,
-    split_page,
-    subscribe,
-    without,
-)
+from widgets.common.editor_page import focus_item, problems_label, problems_under, split_page
 from widgets.common.form_helpers import set_text, unique_id, unique_name
+from widgets.common.list_form import ID_ROLE, ListFormPage
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
 from widgets.hours.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
 from widgets.hours.hours_answer import ERROR_COLOUR, WhatHappensMixin, coloured
 from widgets.hours.week_grid import WeekGrid
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 WARNING_COLOUR = "#b45309"
 HINT = ("Drag across the grid to paint open hours; start on an open slot to erase. Shift+drag paints one "
         "continuous span (e.g. Monday 22:00 to Tuesday 06:00 overnight). Arrow keys move, Space toggles.")
@@ -70,47 +56,28 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
-class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
+class HoursEditor(WhatHappensMixin, ListFormPage[Schedule]):
     """Schedule list, week grid, time zone, holidays, closures and the "what happens at…" box."""
 
+    noun, collection = "schedule", "schedules"
+
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("hoursEditor")
-        self.document, self.undo_stack = document, undo_stack
-        self._schedule_id: str | None = None
-        self._loading = False
-        self._stale = False
-        self._structure: object = ()
-        self._shown: object = ()
-        self.problems: list[Problem] = []
-        self._validated: Ruleset | None = None
-
+        super().__init__(document, undo_stack, parent, object_name="hoursEditor")
         split_page(self, [self._build_list(), self._build_week(), self._build_side()], (0, 3, 2), (210, 620, 430))
-
-        self.validate_timer = debounce_timer(self, self.validate_now)
-        subscribe(self, [(document.ruleset_replaced, self._on_replaced)])
-        first = self.document.ruleset.schedule(None) or next(iter(self.document.ruleset.schedules), None)
-        self._schedule_id = first.id if first else None
-        # Built lazily: the first holiday lookup imports every country of the `holidays` package
-        # (about a second), which a window opening on the rules page should not wait for.
-        self.refresh()
+        default = self.document.ruleset.schedule(None)
+        # Filled lazily, when first shown: the first holiday lookup imports every country of the
+        # `holidays` package (about a second), which a window opening on the rules page should not wait for.
+        self.open_document(default.id if default else None)
 
     # --- building -----------------------------------------------------------------------------------
 
     def _build_list(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
         caption = QLabel("Schedules")
         caption.setObjectName("sectionTitle")
-        layout.addWidget(caption)
         self.schedule_list = QListWidget()
         self.schedule_list.setAccessibleName("Schedules")
         self.schedule_list.setMinimumWidth(180)
         self.schedule_list.setSpacing(2)
-        self.schedule_list.currentItemChanged.connect(self._on_current_item)
-        layout.addWidget(self.schedule_list, 1)
-        buttons = QHBoxLayout()
         self.add_button = QPushButton(icon("new"), "Add")
         self.add_button.clicked.connect(lambda: self.add_schedule())
         self.duplicate_button = QPushButton(icon("duplicate"), "Duplicate")
@@ -119,25 +86,17 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
         self.delete_button.setToolTip("Delete this schedule")
         self.delete_button.setAccessibleName("Delete schedule")
         self.delete_button.clicked.connect(self.delete_schedule)
-        for button in (self.add_button, self.duplicate_button, self.delete_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
         self.used_by = QLabel()
         self.used_by.setObjectName("previewNote")
         self.used_by.setWordWrap(True)
-        layout.addWidget(self.used_by)
-        return box
+        return self.list_pane(self.schedule_list, [self.add_button, self.duplicate_button, self.delete_button],
+                              above=caption, below=self.used_by, stretch=False)
 
     def _build_week(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Schedule name")
-        self.name_edit.textEdited.connect(self._name_edited)
-        form.addRow("Name", self.name_edit)
+        form = self.name_form()
         self.zone_combo = QComboBox()
         self.zone_combo.setAccessibleName("Time zone")
         self.zone_combo.addItems(list(zone_names()))
@@ -185,70 +144,29 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
 
     # --- selection ----------------------------------------------------------------------------------
 
-    def schedule(self) -> Schedule | None:
-        return next((s for s in self.document.ruleset.schedules if s.id == self._schedule_id), None)
-
-    def current_schedule_id(self) -> str | None:
-        return self._schedule_id
-
-    def select_schedule(self, schedule_id: str | None) -> None:
-        self._schedule_id = schedule_id if any(s.id == schedule_id for s in self.document.ruleset.schedules) else None
-        item = self._item_for(self._schedule_id)
-        if item is not None and self.schedule_list.currentItem() is not item:
-            with QSignalBlocker(self.schedule_list):
-                self.schedule_list.setCurrentItem(item)
-        self._shown = ()
-        self._load()
-
-    def _item_for(self, schedule_id: str | None) -> QListWidgetItem | None:
-        for row in range(self.schedule_list.count()):
-            item = self.schedule_list.item(row)
-            if item is not None and item.data(ID_ROLE) == schedule_id:
-                return item
-        return None
-
-    def _on_current_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        if current is not None and current.data(ID_ROLE) != self._schedule_id:
-            self.select_schedule(str(current.data(ID_ROLE)))
+    schedule = ListFormPage.current
+    current_schedule_id = ListFormPage.current_id
+    select_schedule = ListFormPage.select
 
     # --- mirroring the document ---------------------------------------------------------------------
 
-    def _on_replaced(self, _old: Ruleset, _new: Ruleset) -> None:
-        self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def refresh(self, force: bool = False) -> None:
-        """Mirror the document; while hidden, only note that the page is stale."""
-        if not force and not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
+    def _list_key(self) -> object:
         ruleset = self.document.ruleset
-        default = ruleset.settings.default_schedule
-        structure = (tuple((s.id, s.name) for s in ruleset.schedules), default)
-        if structure != self._structure:
-            self._structure = structure
-            with QSignalBlocker(self.schedule_list):
-                self.schedule_list.clear()
-                for schedule in ruleset.schedules:
-                    entry = QListWidgetItem(schedule.name + ("  · default" if schedule.id == default else ""))
-                    entry.setData(ID_ROLE, schedule.id)
-                    entry.setToolTip(f"id: {schedule.id}")
-                    self.schedule_list.addItem(entry)
-        if self.schedule() is None:
-            self._schedule_id = ruleset.schedules[0].id if ruleset.schedules else None
-        item = self._item_for(self._schedule_id)
-        if item is not None and self.schedule_list.currentItem() is not item:
-            with QSignalBlocker(self.schedule_list):
-                self.schedule_list.setCurrentItem(item)
-        self._load()
-        self.validate_timer.start()
+        return tuple((s.id, s.name) for s in ruleset.schedules), ruleset.settings.default_schedule
 
-    def _load(self) -> None:
+    def _fill_list(self) -> None:
+        default = self.document.ruleset.settings.default_schedule
+        for schedule in self.document.ruleset.schedules:
+            entry = QListWidgetItem(schedule.name + ("  · default" if schedule.id == default else ""))
+            entry.setData(ID_ROLE, schedule.id)
+            entry.setToolTip(f"id: {schedule.id}")
+            self.schedule_list.addItem(entry)
+
+    def _after_removal(self) -> str | None:
+        schedules = self.document.ruleset.schedules
+        return schedules[0].id if schedules else None
+
+    def _load_fields(self, *, selected: bool = False) -> None:
         if not self.isVisible():
             self._stale = True
             return
@@ -294,17 +212,10 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
 
     # --- edits --------------------------------------------------------------------------------------
 
-    def _push(self, ruleset: Ruleset, text: str, merge_key: str | None = None) -> None:
-        push_ruleset(self.undo_stack, self.document, ruleset, text, merge_key)
-
-    def _replace_schedule(self, new: Schedule, text: str, merge_key: str | None = None) -> None:
-        ruleset = self.document.ruleset
-        self._push(replace(ruleset, schedules=replaced(ruleset.schedules, new)), text, merge_key)
-
     def _sub_edit(self, new: Schedule, text: str, merge_key: str | None) -> None:
         old = self.schedule()
         if old is not None and new != old and new.id == old.id:
-            self._replace_schedule(new, f"{text} ('{old.name}')", merge_key)
+            self._replace_item(new, f"{text} ('{old.name}')", merge_key)
 
     def _painted(self, slots: frozenset[int]) -> None:
         schedule = self.schedule()
@@ -312,14 +223,7 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
             return
         weekly = edit_intervals(schedule.weekly, slots)
         if weekly != schedule.weekly:
-            self._replace_schedule(replace(schedule, weekly=weekly), f"Paint hours of '{schedule.name}'")
-
-    def _name_edited(self, text: str) -> None:
-        schedule = self.schedule()
-        if self._loading or schedule is None or not text.strip() or text == schedule.name:
-            return
-        self._replace_schedule(replace(schedule, name=text), f"Rename schedule '{schedule.name}'",
-                               f"schedule:{schedule.id}:name")
+            self._replace_item(replace(schedule, weekly=weekly), f"Paint hours of '{schedule.name}'")
 
     def set_zone(self, name: str) -> None:
         """Use time zone `name` when it is a known IANA zone (typed text that is not stays unsaved)."""
@@ -330,7 +234,7 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
         if name not in zone_names():
             self._show_problems(extra=f"'{escape(name)}' is not a time zone; pick one from the list.")
             return
-        self._replace_schedule(replace(schedule, timezone=name), f"Time zone {name} for '{schedule.name}'")
+        self._replace_item(replace(schedule, timezone=name), f"Time zone {name} for '{schedule.name}'")
 
     def add_schedule(self, copy: bool = False) -> str:
         """Add an empty schedule (or a copy of the current one); returns its id."""
@@ -344,18 +248,12 @@ class HoursEditor(WhatHappensMixin, SettingsValidation, QWidget):
         else:
             zone = current.timezone if current is not None else "UTC"
             new = Schedule(schedule_id, name, zone, (), current.holidays if current else None)
-        self._push(replace(ruleset, schedules=(*ruleset.schedules, new)), f"Add schedule '{name}'")
+        self._push(self._with_items((*ruleset.schedules, new)), f"Add schedule '{name}'")
         self.select_schedule(schedule_id)
         return schedule_id
 
     def delete_schedule(self) -> None:
-        schedule = self.schedule()
-        if schedule is None:
-            return
-        ruleset = self.document.ruleset
-        rest, following = without(ruleset.schedules, schedule)
-        self._push(replace(ruleset, schedules=rest), f"Delete schedule '{schedule.name}'")
-        self.select_schedule(following.id if following else None)
+        self._delete_current()
 
     def weekly(self) -> tuple[Interval, ...]:
         schedule = self.schedule()

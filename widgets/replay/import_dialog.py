@@ -8,6 +8,7 @@ and why, by line) stays on screen. Signals: `imported(path: Path)` once a librar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,20 +68,10 @@ class ImportDialog(QDialog):
         self.files_edit.setReadOnly(True)
         self.files_edit.setPlaceholderText("no file chosen")
         self.files_edit.setAccessibleName("Export files")
-        choose = QPushButton("Choose…", self)
-        choose.clicked.connect(self._choose_files)
-        row = QHBoxLayout()
-        row.addWidget(self.files_edit, 1)
-        row.addWidget(choose)
-        form.addRow("Files:", row)
+        form.addRow("Files:", self._with_button(self.files_edit, "Choose…", self._choose_files))
         self.output = QLineEdit(self)
         self.output.setAccessibleName("Library file")
-        save_as = QPushButton("Save as…", self)
-        save_as.clicked.connect(self._choose_output)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.output, 1)
-        out_row.addWidget(save_as)
-        form.addRow("Library:", out_row)
+        form.addRow("Library:", self._with_button(self.output, "Save as…", self._choose_output))
         self.mask = QCheckBox("Mask e-mails, phone numbers and card numbers", self)
         self.mask.setChecked(True)
         form.addRow("", self.mask)
@@ -99,6 +90,15 @@ class ImportDialog(QDialog):
         layout.addWidget(self.result, 1)
         layout.addWidget(self.buttons)
         self.resize(620, 560)
+
+    def _with_button(self, field: QLineEdit, text: str, clicked: Callable[[], None]) -> QHBoxLayout:
+        """A file field and the button that picks its file, in one row."""
+        button = QPushButton(text, self)
+        button.clicked.connect(clicked)
+        row = QHBoxLayout()
+        row.addWidget(field, 1)
+        row.addWidget(button)
+        return row
 
     # --- choices ---------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -31,6 +31,9 @@ from builder.replay.batch import Replay
 from builder.replay.errors import ReplayError
 from builder.replay.metrics import Comparison, Metrics, MetricsBuilder, compare_replays
 from builder.replay.results import ReplayProgress, ReplayResult
+
+if TYPE_CHECKING:
+    from builder.replay.cluster import ArchiveProgress  # Dask loads only for a cluster run
 
 __all__ = ["ReplayOutcome", "ReplayWorker"]
 
@@ -160,6 +163,28 @@ class ReplayWorker(QObject):
         with self._lock:
             self._state.done, self._state.fraction, self._state.errors = p.done, p.fraction, p.errors
 
+    def _on_archive_progress(self, p: ArchiveProgress) -> None:
+        with self._lock:
+            self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
+
+    def _publish_snapshot(self, snapshot: Metrics) -> None:
+        """Metrics so far, for the UI thread's next poll."""
+        with self._lock:
+            self._state.snapshot, self._state.snapshot_new = snapshot, True
+
+    def _finish(self, outcome: ReplayOutcome, metrics: Metrics, errors: list[Any], cancelled: bool, started: float,
+                done: int) -> None:
+        """Complete `outcome` (with the findings its counts give, unless the run was cancelled) and
+        hand it to the UI thread."""
+        outcome.metrics, outcome.errors = metrics, errors
+        outcome.cancelled = cancelled or self._cancel.is_set()
+        outcome.seconds = time.perf_counter() - started
+        if not outcome.cancelled:
+            outcome.findings = analyse(outcome.ruleset, fired=metrics.by_rule, total=metrics.total)
+        with self._lock:
+            self._state.done, self._state.errors = done, len(errors)
+            self._state.outcome = outcome
+
     def _replay(self, ruleset: Ruleset, source: Any, fmt: str | None, processes: int | None, keep: bool) -> None:
         started = time.perf_counter()
         run = Replay(ruleset, source, fmt=fmt, processes=processes, cancel=self._cancel.is_set,
@@ -175,32 +200,18 @@ class ReplayWorker(QObject):
                 if len(results) % FREEZE_EVERY == 0:
                     GC_FREEZE.freeze_kept()
             if result.index % 50 == 0 and time.monotonic() >= next_snapshot:
-                snapshot = builder.metrics()
-                with self._lock:
-                    self._state.snapshot, self._state.snapshot_new = snapshot, True
+                self._publish_snapshot(builder.metrics())
                 next_snapshot = time.monotonic() + self.snapshot_seconds
-        outcome.metrics = builder.metrics()
-        outcome.errors = list(run.errors)
-        outcome.cancelled = run.cancelled or self._cancel.is_set()
-        outcome.seconds = time.perf_counter() - started
-        if not outcome.cancelled:
-            outcome.findings = analyse(ruleset, fired=outcome.metrics.by_rule, total=outcome.metrics.total)
-        with self._lock:
-            self._state.done, self._state.errors = run.done, len(run.errors)
-            self._state.outcome = outcome
+        self._finish(outcome, builder.metrics(), list(run.errors), run.cancelled, started, run.done)
 
     def _cluster_replay(self, ruleset: Ruleset, paths: list[Any], scheduler: str | None, workers: int,
                         keep: bool) -> None:
-        from builder.replay.cluster import ArchiveProgress, replay_archive  # Dask loads only for this run
+        from builder.replay.cluster import replay_archive  # Dask loads only for this run
 
         started = time.perf_counter()
         outcome = ReplayOutcome(ruleset, paths[0] if len(paths) == 1 else paths)
         live = MetricsBuilder(ruleset)
         next_snapshot = [time.monotonic() + self.snapshot_seconds]
-
-        def progress(p: ArchiveProgress) -> None:
-            with self._lock:
-                self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
 
         def on_results(results: list[ReplayResult]) -> None:
             for result in results:
@@ -208,35 +219,22 @@ class ReplayWorker(QObject):
             if keep:
                 outcome.results.extend(results)
             if time.monotonic() >= next_snapshot[0]:
-                snapshot = live.metrics()
-                with self._lock:
-                    self._state.snapshot, self._state.snapshot_new = snapshot, True
+                self._publish_snapshot(live.metrics())
                 next_snapshot[0] = time.monotonic() + self.snapshot_seconds
 
         run = replay_archive(ruleset, paths, scheduler=scheduler, workers=workers, on_results=on_results,
-                             progress=progress, cancel=self._cancel.is_set)
-        outcome.metrics = run.metrics
-        outcome.errors = [error for _path, error in run.errors]
-        outcome.cancelled = run.cancelled or self._cancel.is_set()
-        outcome.seconds = time.perf_counter() - started
-        if not outcome.cancelled:
-            outcome.findings = analyse(ruleset, fired=run.metrics.by_rule, total=run.metrics.total)
-        with self._lock:
-            self._state.done, self._state.errors = run.conversations, len(run.errors)
-            self._state.outcome = outcome
+                             progress=self._on_archive_progress, cancel=self._cancel.is_set)
+        errors = [error for _path, error in run.errors]
+        self._finish(outcome, run.metrics, errors, run.cancelled, started, run.conversations)
 
     def _cluster_compare(self, ruleset_a: Ruleset, ruleset_b: Ruleset, paths: list[Any], scheduler: str | None,
                          workers: int) -> None:
-        from builder.replay.cluster import ArchiveProgress, compare_archive  # Dask loads only for this run
+        from builder.replay.cluster import compare_archive  # Dask loads only for this run
 
         started = time.perf_counter()
-
-        def progress(p: ArchiveProgress) -> None:
-            with self._lock:
-                self._state.done, self._state.fraction, self._state.errors = p.conversations, p.fraction, p.errors
-
         comparison, errors, cancelled = compare_archive(ruleset_a, ruleset_b, paths, scheduler=scheduler,
-                                                        workers=workers, progress=progress, cancel=self._cancel.is_set)
+                                                        workers=workers, progress=self._on_archive_progress,
+                                                        cancel=self._cancel.is_set)
         outcome = ReplayOutcome(ruleset_b, paths[0] if len(paths) == 1 else paths, metrics=comparison.b,
                                 comparison=comparison, errors=[e for _path, e in errors],
                                 cancelled=cancelled or self._cancel.is_set(), seconds=time.perf_counter() - started)

@@ -18,43 +18,20 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from builder.editing import word_groups as edits
 from builder.editing.document import Document
 from builder.format.model import Ruleset, WordGroup
 from rules_schema import Problem
-from widgets.common.editor_page import (
-    SettingsValidation,
-    debounce_timer,
-    focus_item,
-    item_problem_lines,
-    problem_html,
-    problems_label,
-    push_ruleset,
-    split_page,
-    subscribe,
-    use_fallback_style,
-)
+from widgets.common.editor_page import problem_html, problems_label, split_page
 from widgets.common.form_helpers import set_text, unique_name
+from widgets.common.list_form import ID_ROLE, ListFormPage
 from widgets.common.style import icon, is_dark
 from widgets.rules.chips import ChipsEdit
 from widgets.rules.group_chips import GroupChips, words_label
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 _MESSAGE_LIGHT = "color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 6px; padding: 6px 8px;"
 _MESSAGE_DARK = "color: #fca5a5; background: #3a1717; border: 1px solid #7f1d1d; border-radius: 6px; padding: 6px 8px;"
 _FALLBACK_QSS = """
@@ -65,48 +42,29 @@ _FALLBACK_QSS = """
 """
 
 
-class WordGroupEditor(SettingsValidation, QWidget):
+class WordGroupEditor(ListFormPage[WordGroup]):
     """Word groups: list, add, rename, merge, delete, words, includes and "used by"."""
 
+    noun, collection = "word group", "word_groups"
+    follows_every_edit = True  # "used by" and the word counts change with the rules and other groups
     rule_activated = Signal(str)
 
     def __init__(self, document: Document, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("wordGroupEditor")
-        use_fallback_style(self, _FALLBACK_QSS)
-        self.document, self.undo_stack = document, undo_stack
-        self._group_id: str | None = None
-        self._listed: tuple[tuple[str, str, int], ...] | None = None
-        self._shown: object = ()  # (group value, ruleset rules) the form shows
-        self._loading = False
-        self._stale = False
-        self.problems: list[Problem] = []
-        self._validated: Ruleset | None = None
+        super().__init__(document, undo_stack, parent, object_name="wordGroupEditor", fallback_qss=_FALLBACK_QSS)
         split_page(self, [self._build_list(), self._build_form()], (0, 1), (360, 900))
-        self.validate_timer = debounce_timer(self, self.validate_now)
-        subscribe(self, [(document.changed, self._on_changed)])
-        self._refresh_now()
-        first = next(iter(document.ruleset.word_groups), None)
-        self.select_group(first.id if first else None)
+        self.open_document()
 
     # --- building ---------------------------------------------------------------------------------
 
     def _build_list(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
         hint = QLabel("Words a text condition can use by the group's name. A group can include others.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        layout.addWidget(hint)
         self.group_list = QListWidget()
         self.group_list.setAccessibleName("Word groups")
         self.group_list.setMinimumWidth(220)
         self.group_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.group_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the word count stays readable
-        self.group_list.currentItemChanged.connect(self._on_current_item)
-        layout.addWidget(self.group_list, 1)
-        buttons = QHBoxLayout()
         self.add_button = QPushButton(icon("new"), "Add")
         self.add_button.setToolTip("Add a word group")
         self.add_button.clicked.connect(lambda: self.add_group())
@@ -118,11 +76,7 @@ class WordGroupEditor(SettingsValidation, QWidget):
         self.delete_button = QPushButton(icon("delete"), "Delete")
         self.delete_button.setToolTip("Delete this group (only when no rule or group uses it)")
         self.delete_button.clicked.connect(self.delete_group)
-        for button in (self.add_button, self.merge_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        return box
+        return self.list_pane(self.group_list, [self.add_button, self.merge_button, self.delete_button], above=hint)
 
     def _build_form(self) -> QWidget:
         outer = QWidget()
@@ -134,14 +88,8 @@ class WordGroupEditor(SettingsValidation, QWidget):
         self.message_label.setStyleSheet(_MESSAGE_DARK if is_dark() else _MESSAGE_LIGHT)  # the app's too
         self.message_label.hide()
         column.addWidget(self.message_label)
-        box = self.form_box = QGroupBox("Word group")
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Word group name")
-        self.name_edit.textEdited.connect(self._name_edited)
+        form = self.form_group()
         self.name_edit.editingFinished.connect(self._name_finished)
-        form.addRow("Name", self.name_edit)
         self.description_edit = QLineEdit()
         self.description_edit.setAccessibleName("Description")
         self.description_edit.setPlaceholderText("What these words have in common (optional)")
@@ -171,78 +119,37 @@ class WordGroupEditor(SettingsValidation, QWidget):
         self.used_by_list.setToolTip("Rules whose conditions use this group (double-click to open the rule)")
         self.used_by_list.itemDoubleClicked.connect(self._used_by_activated)
         form.addRow("Used by", self.used_by_list)
-        column.addWidget(box)
+        column.addWidget(self.form_box)
         column.addStretch(1)
         return outer
 
     # --- selection --------------------------------------------------------------------------------
 
-    def group(self) -> WordGroup | None:
-        return self.document.ruleset.word_group(self._group_id) if self._group_id else None
+    group = ListFormPage.current
+    current_group_id = ListFormPage.current_id
 
-    def current_group_id(self) -> str | None:
-        return self._group_id
-
-    def select_group(self, group_id: str | None) -> None:
-        """Show `group_id` (None: nothing) and select it in the list."""
-        self._group_id = group_id if group_id and self.document.ruleset.word_group(group_id) else None
-        self._shown = ()
+    def select(self, item_id: str | None) -> None:
+        """Show `item_id` (None: nothing) and select it in the list; a refusal's message goes."""
         self.show_message("")
-        self._select_item()
-        self._load_fields()
+        super().select(item_id)
 
-    def _select_item(self) -> None:
-        for row in range(self.group_list.count()):
-            item = self.group_list.item(row)
-            if item.data(ID_ROLE) == self._group_id and self.group_list.currentItem() is not item:
-                self.group_list.blockSignals(True)
-                self.group_list.setCurrentItem(item)
-                self.group_list.blockSignals(False)
-
-    def _on_current_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        group_id = current.data(ID_ROLE) if current is not None else None
-        if group_id and group_id != self._group_id:
-            self.select_group(str(group_id))
-
-    def item_for(self, group_id: str) -> QListWidgetItem | None:
-        return next((self.group_list.item(r) for r in range(self.group_list.count())
-                     if self.group_list.item(r).data(ID_ROLE) == group_id), None)
+    select_group = select
 
     # --- mirroring the document -------------------------------------------------------------------
 
-    def _on_changed(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._refresh_now()
-        self.validate_timer.start()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._refresh_now()
-            self.validate_now()
-
-    def _refresh_now(self) -> None:
+    def _list_key(self) -> object:
         ruleset = self.document.ruleset
-        listed = tuple((g.id, g.name, len(ruleset.words_of((g.id,)))) for g in ruleset.word_groups)
-        if listed != self._listed:
-            self._listed = listed
-            self.group_list.blockSignals(True)
-            self.group_list.clear()
-            for group_id, name, count in listed:
-                item = QListWidgetItem(f"{name}  ({words_label(count)})")
-                item.setData(ID_ROLE, group_id)
-                item.setToolTip(ruleset.word_group(group_id).description or name)  # type: ignore[union-attr]
-                self.group_list.addItem(item)
-            self.group_list.blockSignals(False)
-        if self._group_id and ruleset.word_group(self._group_id) is None:
-            self._group_id = None
-        self._select_item()
-        self._load_fields()
+        return tuple((g.id, g.name, len(ruleset.words_of((g.id,)))) for g in ruleset.word_groups)
 
-    def _load_fields(self) -> None:
+    def _fill_list(self) -> None:
+        ruleset = self.document.ruleset
+        for group in ruleset.word_groups:
+            item = QListWidgetItem(f"{group.name}  ({words_label(len(ruleset.words_of((group.id,))))})")
+            item.setData(ID_ROLE, group.id)
+            item.setToolTip(group.description or group.name)
+            self.group_list.addItem(item)
+
+    def _load_fields(self, *, selected: bool = False) -> None:
         """Show the current group; only what differs is set (typing reloads after every key)."""
         ruleset, group = self.document.ruleset, self.group()
         key = (group, ruleset.rules, ruleset.word_groups)
@@ -319,7 +226,7 @@ class WordGroupEditor(SettingsValidation, QWidget):
             return False
         self.show_message("")
         if new != self.document.ruleset:
-            push_ruleset(self.undo_stack, self.document, new, text, merge_key)
+            self._push(new, text, merge_key)
         return True
 
     def _name_edited(self, text: str) -> None:
@@ -328,13 +235,6 @@ class WordGroupEditor(SettingsValidation, QWidget):
             return
         self._apply(lambda r: edits.rename_group(r, group.id, text), f"Rename word group \u201c{group.name}\u201d",
                     f"wordgroup:{group.id}:name")
-
-    def _name_finished(self) -> None:
-        group = self.group()
-        if group is not None and self.name_edit.text().strip() != group.name:
-            self._loading = True
-            self.name_edit.setText(group.name)  # a refused name goes back to the group's own
-            self._loading = False
 
     def _description_edited(self, text: str) -> None:
         group = self.group()
@@ -378,11 +278,7 @@ class WordGroupEditor(SettingsValidation, QWidget):
         ruleset = self.document.ruleset
         name = unique_name(name, {g.name for g in ruleset.word_groups})
         new_ruleset, group = edits.add_group(ruleset, name)
-        push_ruleset(self.undo_stack, self.document, new_ruleset, f"Add word group \u201c{name}\u201d")
-        self.select_group(group.id)
-        self.name_edit.setFocus()
-        self.name_edit.selectAll()
-        return group.id
+        return self._added(new_ruleset, group.id, f"Add word group \u201c{name}\u201d")
 
     def delete_group(self) -> None:
         """Delete the shown group, unless something still uses it (then say what)."""
@@ -420,22 +316,14 @@ class WordGroupEditor(SettingsValidation, QWidget):
     # --- problems ------------------------------------------------------------------------------------
 
     def _show_problems(self) -> None:
-        group = self.group()
-        lines: list[tuple[str, str]] = []
-        if group is not None and self._validated is self.document.ruleset:
-            prefix = f"$.word_groups[{self.document.ruleset.word_groups.index(group)}]"
-            lines = item_problem_lines(self.problems, prefix, "Word group")
+        lines = self._problem_lines() or []
         set_text(self.problems_label, "<br>".join(problem_html(lines)))
         self.problems_label.setVisible(bool(lines))
 
     def focus_problem(self, problem: Problem) -> bool:
         """Show the group a `$.word_groups[i]…` problem points at; False when it is not one of ours."""
-        part = focus_item(problem, "word_groups", self.document.ruleset.word_groups, self.select_group)
-        if part is None:
-            return False
-        {"name": self.name_edit, "description": self.description_edit,
-         "includes": self.includes.add_button}.get(part, self.words_edit.line_edit).setFocus()
-        return True
+        fields = {"name": self.name_edit, "description": self.description_edit, "includes": self.includes.add_button}
+        return self._focus_problem(problem, fields, self.words_edit.line_edit)
 
 
 def install_word_groups(window: Any, open_rule: Callable[[Any, str], object]) -> WordGroupEditor:

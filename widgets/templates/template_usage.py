@@ -40,16 +40,17 @@ class TemplateUsageMixin:
     used_by_list: QListWidget
     counter_label: QLabel
     body_edit: PlaceholderTextEdit
-    _template_id: str | None
     _used_by_key: object
     _users_cache: tuple[Any, Any, str | None, list[TemplateUser]] | None
 
     if TYPE_CHECKING:  # provided by the page
         def template(self) -> Template | None: ...
 
+        def current_id(self) -> str | None: ...
+
     def users(self) -> list[TemplateUser]:
         """Who uses the shown template, cached while rules and channels stay the same."""
-        ruleset, template_id = self.document.ruleset, self._template_id
+        ruleset, template_id = self.document.ruleset, self.current_id()
         cached = self._users_cache
         if cached is not None and cached[0] is ruleset.rules and cached[1] is ruleset.channels \
                 and cached[2] == template_id:
