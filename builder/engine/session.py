@@ -40,13 +40,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from builder.engine.compiled import Compiled
 from builder.engine.decision import Decider, Decision, Seen
+from builder.engine.firings import Evaluation, Firing, cooling
 from builder.engine.instants import epoch_seconds, in_bounds, parse_event_time
 from builder.engine.nodes import CRule
 from builder.engine.session_state import fill_facts, read_document, session_document
@@ -77,42 +77,6 @@ def _printable(event: Mapping[str, Any]) -> Mapping[str, Any]:
     if type(text) is str and not text.isascii() and _SURROGATE.search(text):
         return {**event, "text": _SURROGATE.sub("\ufffd", text)}
     return event
-
-
-def cooling(cr: CRule, last_turn: int, last_at: float, turn: int, now: float) -> bool:
-    """Whether `cr`, which last fired at turn `last_turn`, instant `last_at`, may not fire at
-    (`turn`, `now`): the one definition of the cooldown, for the evaluation and for its trace.
-    `every_turn` first: the common policy on the hot path."""
-    policy = cr.policy
-    if policy == "every_turn":
-        return last_turn == turn
-    if policy == "once":
-        return True
-    return now - last_at < cr.cooldown_s
-
-
-class Firing(NamedTuple):
-    """A rule that fired (with or without escalating): what the chatbot should do."""
-
-    rule: str
-    turn: int
-    at: datetime
-    tags: tuple[str, ...]
-    replies: tuple[str, ...]
-    notify: tuple[str, ...]
-    escalate: bool
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """One evaluation (a turn or a timer), recorded when the session traces."""
-
-    turn: int
-    at: datetime
-    timer: bool
-    fired: tuple[str, ...]
-    trace: tuple[dict[str, Any], ...]
-    facts: dict[str, Any]
 
 
 class Session:
