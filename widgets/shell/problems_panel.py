@@ -206,14 +206,19 @@ class ProblemsPanel(QWidget):
         if waiting():
             if not self._held:
                 self._held = True
-                after_first_paint(self._release)
+                after_first_paint(self._check_after_first_paint)
             return
         self.timer.start()
 
-    def _release(self) -> None:
-        self._held = False
-        self.timer.start()
+    def _check_after_first_paint(self) -> None:
+        """The first check, as soon as the painted window leaves the event loop idle (a zero-timer).
 
+        Not after the typing debounce: nobody is typing yet, and a check that waited 150 ms more
+        used to run inside the first page the manager opened, making it look slow. Now it runs while
+        they read the window (a big ruleset goes to the background, as after any edit)."""
+        self._held = False
+        if not self.timer.isActive():  # an edit since then restarted the debounce: that check comes soon
+            self.validate_now()
 
     def validate_now(self) -> None:
         """Validate the document as it is now: at once if that is fast, else estimate + background."""
