@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import product
 from typing import Any
 
@@ -49,11 +50,11 @@ class Literal:
     origin: str = ""  # the written operator, with "not " when reached through a negation
     scope: str = ""  # how a text is read (typos tolerated, negated mentions ignored): only equal scopes compare
 
-    @property
+    @cached_property  # asked for in every implication test: worked out once per literal
     def key(self) -> tuple[str, str | None]:
         return (self.fact + self.scope, self.param)
 
-    @property
+    @cached_property
     def identity(self) -> tuple[Any, ...]:
         return (self.fact, self.param, self.op, _hashable(self.value), self.negated, self.origin, self.scope)
 

@@ -70,5 +70,14 @@ def contains_phrase(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
 
 def phrase_list(value: object) -> tuple[tuple[str, ...], ...]:
     """The normalised phrases of a leaf value (a list of strings, or one string)."""
+    if type(value) is str or (type(value) is tuple and all(type(v) is str for v in value)):
+        return _text_phrases(value)  # type: ignore[arg-type]  # the usual value: asked for in every comparison
     items: Iterable[object] = value if isinstance(value, (list, tuple)) else (value,)
     return tuple(w for w in (words(str(v)) for v in items if v is not None) if w)
+
+
+@lru_cache(maxsize=8192)
+def _text_phrases(value: str | tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """`phrase_list` of text (a key only texts can equal: `1 == True` would mix numbers up)."""
+    items = value if isinstance(value, tuple) else (value,)
+    return tuple(w for w in (words(v) for v in items) if w)

@@ -52,26 +52,29 @@ def never_fires(rules: Sequence[Analysed]) -> list[Finding]:
         conflicts = [conflict(t) for t in item.terms]
         if any(c is None for c in conflicts):
             continue
-        title = rule_title(item.rule)
-        if not conflicts:
-            out.append(Finding("never_fires", "warning",
-                               f"{title} can never fire: its condition has nothing that can hold "
-                               f"(an empty \u201cany of\u201d group).", (item.rule.id,), f"{item.path}.when"))
-            continue
-        first = conflicts[0]
-        if first is None:
-            continue
-        texts = list(dict.fromkeys(literal_text(lit) for lit in first.literals))
-        if len(texts) == 1:
-            message = f"{title} can never fire: {texts[0]} is outside the possible values{_range(first.literals[0])}."
-        else:
-            verb = "cannot both hold" if len(texts) == 2 else "cannot all hold"
-            message = f"{title} can never fire: these conditions {verb} at once \u2014 {'; '.join(texts)}."
-        if len(conflicts) > 1:
-            message += " Every other way it could match is contradictory too."
-        where = first.literals[1].path if len(first.literals) > 1 else first.literals[0].path
-        out.append(Finding("never_fires", "warning", message, (item.rule.id,), where))
+        first = conflicts[0].literals if conflicts and conflicts[0] is not None else None
+        out.append(never_fires_finding(item.rule, item.path, first, len(conflicts)))
     return out
+
+
+def never_fires_finding(rule: Rule, path: str, first: Sequence[Literal] | None, alternatives: int) -> Finding:
+    """The finding for a rule whose every alternative (`alternatives` of them) is contradictory;
+    `first` holds the literals of the first contradiction (None when there is no alternative)."""
+    title = rule_title(rule)
+    if first is None:
+        return Finding("never_fires", "warning",
+                       f"{title} can never fire: its condition has nothing that can hold "
+                       f"(an empty \u201cany of\u201d group).", (rule.id,), f"{path}.when")
+    texts = list(dict.fromkeys(literal_text(lit) for lit in first))
+    if len(texts) == 1:
+        message = f"{title} can never fire: {texts[0]} is outside the possible values{_range(first[0])}."
+    else:
+        verb = "cannot both hold" if len(texts) == 2 else "cannot all hold"
+        message = f"{title} can never fire: these conditions {verb} at once \u2014 {'; '.join(texts)}."
+    if alternatives > 1:
+        message += " Every other way it could match is contradictory too."
+    where = first[1].path if len(first) > 1 else first[0].path
+    return Finding("never_fires", "warning", message, (rule.id,), where)
 
 
 def _range(lit: Literal) -> str:
@@ -103,14 +106,19 @@ def shadowed(ruleset: Ruleset, rules: Sequence[Analysed]) -> tuple[list[Finding]
         if earlier is None:
             continue
         pairs.add((earlier.rule.id, later.rule.id))
-        a, b = rule_title(earlier.rule), rule_title(later.rule)
-        out.append(Finding(
-            "shadowed", "warning",
-            f"{b} can never fire, it never gets a chance. Whenever it matches, {a} above it matches "
-            f"too and decides first, because the first rule that matches wins. Move {b} above {a}, "
-            f"or narrow {a}.",
-            (later.rule.id, earlier.rule.id), later.path))
+        out.append(shadowed_finding(earlier.rule, later.rule, later.path))
     return out, pairs
+
+
+def shadowed_finding(earlier: Rule, later: Rule, path: str) -> Finding:
+    """The finding for `later` (at `path`), which `earlier` always pre-empts."""
+    a, b = rule_title(earlier), rule_title(later)
+    return Finding(
+        "shadowed", "warning",
+        f"{b} can never fire, it never gets a chance. Whenever it matches, {a} above it matches "
+        f"too and decides first, because the first rule that matches wins. Move {b} above {a}, "
+        f"or narrow {a}.",
+        (later.id, earlier.id), path)
 
 
 def _witness(a: Sequence[Literal], b: Sequence[Literal]) -> str | None:

@@ -1,7 +1,8 @@
 """The main window's menus and toolbar, and the helper that makes each of its commands.
 
-Kept apart from the window so the window module holds what the commands do, and this one where
-they appear: the File, Edit, View and Help menus and the toolbar's order and labels.
+Kept apart from the window and from the commands themselves (`widgets.shell.commands`: names, keys,
+what each calls); this module says where they appear: the File, Edit, View and Help menus and the
+toolbar's order and labels.
 """
 
 from __future__ import annotations

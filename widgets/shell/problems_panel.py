@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from builder.analysis import rule_order
+from builder.analysis.order_check import RuleOrderCheck
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset
 from rules_schema import Problem
@@ -50,6 +50,7 @@ class ValidationCache:
         self._rules: dict[str, _RuleEntry] = {}
         self._general: list[Problem] = []
         self.validated: Ruleset | None = None
+        self.order = RuleOrderCheck()  # remembers each rule's analysis: an edit re-checks that rule's pairs only
 
     def full(self, ruleset: Ruleset) -> list[Problem]:
         """Validate everything, then check rule order (a rule that can never fire, or that an
@@ -59,7 +60,7 @@ class ValidationCache:
         from rules_schema import validate  # at first use: the window paints before anything is checked
 
         problems = validate(ruleset.to_dict())
-        return problems + order_problems(ruleset) + promise_problems(ruleset, problems)
+        return problems + order_problems(ruleset, self.order) + promise_problems(ruleset, problems)
 
     def absorb_full(self, ruleset: Ruleset, problems: list[Problem], current: Ruleset) -> None:
         """Take a full result for `ruleset`; rules edited since keep their newer partial result."""
@@ -109,11 +110,11 @@ class ValidationCache:
         return out + tail
 
 
-def order_problems(ruleset: Ruleset) -> list[Problem]:
+def order_problems(ruleset: Ruleset, check: RuleOrderCheck) -> list[Problem]:
     """Rule-order findings as warnings; a ruleset the analysis cannot read yet (it has errors the
     validator reports) simply has none."""
     try:
-        return [finding.to_problem() for finding in rule_order(ruleset)]
+        return [finding.to_problem() for finding in check.check(ruleset)]
     except Exception as exc:  # the validator explains what is wrong; the order check waits for a fix
         log.debug("rule order not checked: %s", exc)
         return []
@@ -205,14 +206,19 @@ class ProblemsPanel(QWidget):
         if waiting():
             if not self._held:
                 self._held = True
-                after_first_paint(self._release)
+                after_first_paint(self._check_after_first_paint)
             return
         self.timer.start()
 
-    def _release(self) -> None:
-        self._held = False
-        self.timer.start()
+    def _check_after_first_paint(self) -> None:
+        """The first check, as soon as the painted window leaves the event loop idle (a zero-timer).
 
+        Not after the typing debounce: nobody is typing yet, and a check that waited 150 ms more
+        used to run inside the first page the manager opened, making it look slow. Now it runs while
+        they read the window (a big ruleset goes to the background, as after any edit)."""
+        self._held = False
+        if not self.timer.isActive():  # an edit since then restarted the debounce: that check comes soon
+            self.validate_now()
 
     def validate_now(self) -> None:
         """Validate the document as it is now: at once if that is fast, else estimate + background."""

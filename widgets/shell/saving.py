@@ -3,7 +3,7 @@
 `SavingWindow` is the main window's base class, kept apart so the window module is about showing
 and editing the ruleset, this one about where it is written. Saving goes to the workspace project
 (a new revision, in the background) or, for an opened file, back to that file. Opening a project
-or a file stays in `widgets.shell.main_window` (it reads the recovery copy written here).
+or a file is `widgets.shell.opening` (it reads the recovery copy written here).
 """
 
 from __future__ import annotations

@@ -82,3 +82,16 @@ class TextUndoGuard(QObject):
             return False  # the text box's own typing: it undoes it
         event.ignore()
         return True  # not overridden: the window's shortcut fires
+
+
+def undo_or_redo(window: Any, redo: bool) -> None:
+    """Undo (or redo) the last change, first bringing the page it changes into view."""
+    command = next_command(window.undo_stack, redo)
+    if command is None:
+        return
+    show_page_of(window, command)
+    if redo:
+        window.undo_stack.redo()
+    else:
+        window.undo_stack.undo()
+    window.statusBar().showMessage(f"{'Redid' if redo else 'Undid'}: {command.text()}", 4000)

@@ -21,8 +21,19 @@ def playbook(edit: Any = None) -> Ruleset:
     return Ruleset.from_dict(data)
 
 
+def calendar_urgent(data: dict[str, Any]) -> None:
+    """The urgent promise as 30 minutes of calendar time (the example counts business hours)."""
+    data["routing"]["sla"]["urgent"]["clock"] = "calendar"
+
+
+def test_the_example_playbook_keeps_every_promise() -> None:
+    """A new user opens a clean example: its urgent promise counts business hours, which the
+    schedules keep across a weekend."""
+    assert unkept_promises(playbook(), NOW) == []
+
+
 def test_a_calendar_promise_shorter_than_a_weekend_is_reported_for_its_priority() -> None:
-    [found] = unkept_promises(playbook(), NOW)
+    [found] = unkept_promises(playbook(calendar_urgent), NOW)
     assert (found.priority, found.path, found.teams) == ("urgent", "$.routing.sla.urgent", ("Support", "Sales"))
     assert found.message.startswith("Closed longer than the 30 minutes calendar-time promise for urgent priority: "
                                     "Support up to ")
@@ -38,7 +49,7 @@ def test_a_promise_longer_than_every_closed_stretch_is_kept() -> None:
 
 
 def test_a_backup_contact_bridges_the_closed_stretch() -> None:
-    ruleset = playbook()
+    ruleset = playbook(calendar_urgent)
     assert unkept_promises(replace(ruleset, routing=replace(ruleset.routing, backup_contact="on-call@x.io")), NOW) == []
     support = replace(ruleset.routing.teams[0], backup_contact="on-call@x.io")
     only_sales = replace(ruleset.routing, teams=(support, ruleset.routing.teams[1]))

@@ -201,9 +201,13 @@ def test_a_failed_write_removes_the_partial_file(tmp_path: Path, monkeypatch: py
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_a_full_stdout_is_one_line_and_exit_2() -> None:
+def test_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path) -> None:
     samples = ROOT / "resources" / "conversations" / "samples.jsonl"
-    for args in (["simulate", str(example_playbook()), str(samples)], ["validate", str(example_playbook())]):
+    warned = tmp_path / "warned.json"  # validate prints only problems: give it one (a promise a weekend breaks)
+    document = json.loads(example_playbook().read_text(encoding="utf-8"))
+    document["routing"]["sla"]["urgent"]["clock"] = "calendar"
+    warned.write_text(json.dumps(document), encoding="utf-8")
+    for args in (["simulate", str(example_playbook()), str(samples)], ["validate", str(warned)]):
         with open("/dev/full", "w") as full:
             result = subprocess.run([sys.executable, "-m", "builder", *args], stdout=full, stderr=subprocess.PIPE,
                                     text=True, cwd=ROOT, timeout=120)

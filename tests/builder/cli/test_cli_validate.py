@@ -32,8 +32,18 @@ def broken_fixture(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_example_is_valid_with_its_weekend_promise_warned() -> None:
+def test_the_example_is_valid_without_a_warning() -> None:
     result = run(PLAYBOOK)
+    assert result.returncode == 0
+    assert result.stdout == "" and "valid, no problems" in result.stderr
+
+
+def test_a_calendar_promise_over_a_weekend_is_warned(tmp_path: Path) -> None:
+    document = json.loads(PLAYBOOK.read_text(encoding="utf-8"))
+    document["routing"]["sla"]["urgent"]["clock"] = "calendar"  # 30 minutes, but nobody works weekends
+    path = tmp_path / "calendar.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run(path)
     assert result.returncode == 0
     [line] = result.stdout.splitlines()  # the same warning the routing page shows under "urgent"
     assert line.startswith("$.routing.sla.urgent: warning: Closed longer than the 30 minutes calendar-time promise")
@@ -55,7 +65,7 @@ def test_unkept_promises_are_warnings_one_a_line(tmp_path: Path) -> None:
         f"$.routing.sla.{p}: warning: Sales never opens (no opening within a year), so the {promise} promise for "
         f"{p} priority can never be kept. [analysis.unkept_promise]"
         for p, promise in [("low", "24 hours business-hours"), ("normal", "4 hours business-hours"),
-                           ("high", "1 hour business-hours"), ("urgent", "30 minutes calendar-time")]]
+                           ("high", "1 hour business-hours"), ("urgent", "30 minutes business-hours")]]
     rows = [json.loads(line) for line in run("--json", path).stdout.splitlines()]
     assert {(r["code"], r["severity"]) for r in rows[1:]} == {("analysis.unkept_promise", "warning")}
 

@@ -101,10 +101,16 @@ def test_deadline_in_the_new_year_uses_the_date(playbook: Ruleset) -> None:
     assert later.promise == "by 7 January 10:00"  # 420 + 480 on 2026, then 4, 5, 6 and 60 minutes
 
 
+def calendar_urgent(ruleset: Ruleset) -> Ruleset:
+    """The urgent promise as 30 minutes of calendar time (the example counts business hours)."""
+    return with_routing(ruleset, sla=tuple((p, Sla(30, "calendar") if p == "urgent" else sla)
+                                           for p, sla in ruleset.routing.sla))
+
+
 def test_calendar_clock_with_backup_contact(playbook: Ruleset) -> None:
     teams = tuple(dataclasses.replace(t, backup_contact="+49 30 1234567") if t.id == "support" else t
                   for t in playbook.routing.teams)
-    ruleset = with_routing(playbook, teams=teams)
+    ruleset = with_routing(calendar_urgent(playbook), teams=teams)
     at = datetime(2026, 11, 25, 2, 0, tzinfo=BERLIN)
     handoff = route(ruleset, team="support", priority="urgent", handoff="instant", at=at)
     assert handoff.promise == "by today 02:30"
@@ -119,7 +125,7 @@ def test_calendar_clock_with_backup_contact(playbook: Ruleset) -> None:
 
 def test_calendar_deadline_nobody_can_keep_counts_from_the_opening(playbook: Ruleset) -> None:
     at = datetime(2026, 11, 25, 2, 0, tzinfo=BERLIN)
-    handoff = route(playbook, team="support", priority="urgent", handoff="instant", at=at)
+    handoff = route(calendar_urgent(playbook), team="support", priority="urgent", handoff="instant", at=at)
     assert handoff.backup_contact is None
     assert handoff.promise == "by today 08:30"
     assert "counts from the next opening" in handoff.reason

@@ -149,7 +149,10 @@ def test_a_promise_the_schedule_cannot_keep(qtbot: Any, stack: QUndoStack) -> No
 
 
 def test_calendar_promise_longer_than_closed_stretch_needs_a_backup(qtbot: Any, stack: QUndoStack) -> None:
-    editor = make_editor(qtbot, playbook(), stack)
+    def calendar_urgent(data: dict[str, Any]) -> None:
+        data["routing"]["sla"]["urgent"]["clock"] = "calendar"  # the example counts business hours
+
+    editor = make_editor(qtbot, playbook(calendar_urgent), stack)
     assert any("calendar-time promise for urgent" in w for w in editor.warnings())  # weekend > 30 minutes
     qtbot.keyClicks(editor.backup_edit, "oncall@example.com")
     assert editor.document.ruleset.routing.backup_contact == "oncall@example.com"

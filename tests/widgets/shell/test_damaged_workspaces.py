@@ -87,7 +87,7 @@ def start_app(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[
 
         def record(parent: Any, title: str, text: str, *rest: Any) -> QMessageBox.StandardButton:
             result.told.append((title, text))
-            # "Export with warnings?": the sample's calendar-time promise cannot be kept over a weekend
+            # "Export with warnings?": asked when the exported project has warnings
             asked = ("Project damaged", "Remove from list", "Export with warnings?")
             return answer if title in asked else QMessageBox.StandardButton.Ok
 

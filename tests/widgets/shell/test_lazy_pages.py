@@ -12,9 +12,9 @@ pytestmark = pytest.mark.gui
 
 
 def test_simulator_and_replay_wait_for_their_first_visit(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "Simulator" in window._lazy_pages and "Replay" in window._lazy_pages
-    placeholder = window._lazy_pages["Replay"][0]
-    assert "Opening the Replay page" in placeholder.text()
+    assert window.pages.placeholder("Simulator") is not None
+    placeholder = window.pages.placeholder("Replay")
+    assert placeholder is not None and "Opening the Replay page" in placeholder.text()
     seen: list[Any] = []
     from widgets.replay import dashboard
 
@@ -25,4 +25,4 @@ def test_simulator_and_replay_wait_for_their_first_visit(window: Any, monkeypatc
     page = window.ensure_page("Replay")
     assert seen == [Qt.CursorShape.BusyCursor]
     assert QApplication.overrideCursor() is None
-    assert "Replay" not in window._lazy_pages and page is window.replay_page
+    assert window.pages.placeholder("Replay") is None and page is window.replay_page

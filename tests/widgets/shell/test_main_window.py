@@ -198,7 +198,7 @@ def test_open_ruleset_file_and_save_back(qtbot: Any, tmp_path: Path) -> None:
 def test_unreadable_file_gives_a_sentence_not_a_traceback(qtbot: Any, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr("widgets.shell.main_window.show_error", lambda parent, title, message: shown.append(message))
+    monkeypatch.setattr("widgets.shell.opening.show_error", lambda parent, title, message: shown.append(message))
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
     win = MainWindow()
