@@ -72,9 +72,12 @@ def usable_cpus() -> int:
 def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int) -> Iterator[tuple[Block, Result]]:
     """(block, work(block)) for each block, in order; with `jobs` > 1 `work` runs in that many
     forked worker processes. An exception raised by `work` is raised here, at its block."""
-    import multiprocessing
+    if jobs > 1:
+        import multiprocessing
 
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+    if jobs <= 1:
         for block in blocks:
             yield block, work(block)
         return
