@@ -87,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=EXIT_CODES,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == chosen:
-            modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
+            try:
+                modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
+            except KeyboardInterrupt:  # Ctrl-C while the command loads (a tenth of a second): no traceback
+                print("interrupted", file=sys.stderr)
+                return 130
             modules[name].add_arguments(p)
     args = parser.parse_args(argv)
     if args.command is None:

@@ -18,8 +18,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from builder.format.conversation import BLOCK_BYTES
-
 Block = TypeVar("Block")
 Result = TypeVar("Result")
 
@@ -29,10 +27,17 @@ AHEAD = 3
 _WORK: Callable[..., Any] | None = None
 
 
+AUTO_MIN_BYTES = 2_000_000
+"""The smallest file `auto` shares out (about 1,400 conversations, a third of a second of deciding):
+starting the workers costs about 50 ms of CPU (forks, the pool, caches warmed again), which a
+smaller input does not win back (measured with benchmarks/playbook_bench.py's conversations)."""
+
+
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", "-j", type=jobs_value, default=1, metavar="N",
-                        help="decide in N worker processes ('auto': one per usable CPU); the output is the same, "
-                             "in input order (default 1)")
+    parser.add_argument("--jobs", "-j", type=jobs_value, default=None, metavar="N",
+                        help="decide in N worker processes; 'auto': one per usable CPU for a file over 2 MB, "
+                             "otherwise 1 (the default: auto for a file, 1 for stdin); the output is the same "
+                             "whatever N, in input order")
 
 
 def jobs_value(text: str) -> int | str:
@@ -48,17 +53,21 @@ def jobs_value(text: str) -> int | str:
     return jobs
 
 
-def jobs_for(requested: int | str, path: str) -> int:
-    """The worker processes to start: `requested` (`auto`: the usable CPUs), but one (none
-    started) for a file of a single block, which nothing could share."""
-    jobs = usable_cpus() if requested == "auto" else int(requested)
-    if jobs > 1 and path != "-":
+def jobs_for(requested: int | str | None, path: str) -> int:
+    """The worker processes to use: `requested` as given when a number; `auto` (the default for a
+    file) the usable CPUs for a file over `AUTO_MIN_BYTES` and 1 below, for stdin the usable CPUs;
+    no `--jobs` on stdin 1 (its size is unknown: a few lines piped in never wait for a fork)."""
+    if requested is None:
+        requested = "auto" if path != "-" else 1
+    if requested != "auto":
+        return int(requested)
+    if path != "-":
         try:
-            if os.stat(path).st_size <= BLOCK_BYTES:
+            if os.stat(path).st_size < AUTO_MIN_BYTES:
                 return 1
         except OSError:
             return 1
-    return jobs
+    return usable_cpus()
 
 
 def usable_cpus() -> int:
@@ -71,27 +80,37 @@ def usable_cpus() -> int:
 
 def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int) -> Iterator[tuple[Block, Result]]:
     """(block, work(block)) for each block, in order; with `jobs` > 1 `work` runs in that many
-    forked worker processes. An exception raised by `work` is raised here, at its block."""
-    if jobs > 1:
-        import multiprocessing
+    forked worker processes. An exception raised by `work` is raised here, at its block.
 
-        if "fork" not in multiprocessing.get_all_start_methods():
-            jobs = 1
-    if jobs <= 1:
-        for block in blocks:
+    The first block is always worked on here: an input of one block never starts a worker, and
+    what the engine loads and caches on first use (the handoff modules, holiday tables, parsed
+    templates) is loaded once, before the fork, instead of once in every worker."""
+    stream = iter(blocks)
+    first = next(stream, None)
+    if first is None:
+        return
+    result = work(first)
+    second = next(stream, None) if jobs > 1 and _can_fork() else None
+    if second is None:
+        yield first, result
+        for block in stream:
             yield block, work(block)
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    for stream in (sys.stdout, sys.stderr):  # a fork must not inherit buffered output (written twice)
-        stream.flush()
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(work,))
+    import multiprocessing
+
+    for output in (sys.stdout, sys.stderr):  # a fork must not inherit buffered output (written twice)
+        output.flush()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                               initargs=(work,))
     pending: deque[tuple[Block, Future[Result]]] = deque()
     try:
-        for block in blocks:
+        pending.append((second, pool.submit(_run, second)))  # the workers are forked here
+        yield first, result  # written only now: nothing of it is in a buffer the workers inherit
+        for block in stream:
             pending.append((block, pool.submit(_run, block)))
-            if len(pending) >= jobs * AHEAD:
+            while pending and (len(pending) >= jobs * AHEAD or pending[0][1].done()):
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
@@ -102,6 +121,12 @@ def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # lazy: only when workers are asked for
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _start_worker(work: Callable[..., Any]) -> None:

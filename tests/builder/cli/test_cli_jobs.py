@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
-from builder.cli._workers import jobs_for, usable_cpus
+from builder.cli._workers import AUTO_MIN_BYTES, in_order, jobs_for, usable_cpus
 from builder.format.conversation import BLOCK_BYTES
 from builder.paths import example_playbook, sample_conversations
 
@@ -129,11 +129,24 @@ def test_a_bad_jobs_value_is_a_usage_error(value: str) -> None:
     assert result.returncode == EXIT_USAGE and b"--jobs" in result.stderr and b"Traceback" not in result.stderr
 
 
-def test_auto_is_the_usable_cpus_and_a_small_file_needs_no_worker(mixed: Path) -> None:
-    assert jobs_for("auto", str(mixed)) == usable_cpus() == len(os.sched_getaffinity(0))
-    assert jobs_for(3, str(mixed)) == 3 and jobs_for(3, "-") == 3
-    assert jobs_for(2, str(sample_conversations())) == 1  # one block: nothing to share
-    assert jobs_for(1, str(mixed)) == 1
+def test_auto_is_the_usable_cpus_for_a_big_file_and_one_below(mixed: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(mixed.read_bytes() * (AUTO_MIN_BYTES // mixed.stat().st_size + 1))
+    assert jobs_for("auto", str(big)) == jobs_for(None, str(big)) == usable_cpus() == len(os.sched_getaffinity(0))
+    assert jobs_for("auto", str(mixed)) == jobs_for(None, str(mixed)) == 1  # workers would cost more than they win
+    assert jobs_for("auto", "-") == usable_cpus() and jobs_for(None, "-") == 1
+    assert jobs_for(3, str(sample_conversations())) == 3 and jobs_for(1, str(big)) == 1
+
+
+def test_one_block_never_starts_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
+    assert list(in_order(lambda block: block * 2, [21], jobs=4)) == [(21, 42)]
+    assert list(in_order(lambda block: block * 2, [], jobs=4)) == []
 
 
 def test_ctrl_c_ends_the_run_and_its_workers(tmp_path: Path) -> None:
