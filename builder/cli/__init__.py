@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 CLI_CONTRACT_VERSION = 2
@@ -47,8 +48,8 @@ class UsageError(Exception):
 class _Version(argparse._VersionAction):
     """`--version`, looked up only when asked for (not on every start)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
-                 option_string: str | None = None) -> None:
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         self.version = f"handoff-builder {version()}"
         super().__call__(parser, namespace, values, option_string)
 

@@ -8,9 +8,9 @@ in one process and in N worker processes (`--jobs`) are the same code and write 
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Callable
 from dataclasses import dataclass
-from json.encoder import c_make_encoder, encode_basestring
 from typing import Any
 
 from builder.cli import _common
@@ -21,10 +21,12 @@ def _line_encoder() -> Callable[[Any], str]:
     """`json.dumps(value, ensure_ascii=False)` with its C encoder made once instead of per call
     (the same encoder with the same settings: the same text; without the circular-reference
     check, which a decision, a tree without cycles, never needs)."""
-    if c_make_encoder is None:  # pragma: no cover - an interpreter without the C accelerator
+    make = getattr(json.encoder, "c_make_encoder", None)  # what json.dumps uses (not in the type stubs)
+    if make is None:  # pragma: no cover - an interpreter without the C accelerator
         return lambda value: json.dumps(value, ensure_ascii=False)
-    encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False,
-                            True)
+    # the arguments json.dumps(value, ensure_ascii=False) gives it (JSONEncoder.iterencode), markers aside
+    encode = make(None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ": ", ", ", False, False,
+                  True)
     join = "".join
     return lambda value: join(encode(value, 0))
 

@@ -96,9 +96,8 @@ def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int
         for block in stream:
             yield block, work(block)
         return
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     for output in (sys.stdout, sys.stderr):  # a fork must not inherit buffered output (written twice)
         output.flush()
