@@ -107,6 +107,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _parsed(text: str) -> Any:
+    """`json.loads(text, parse_constant=_refuse_constant)` with its decoder made once, not per
+    line (json.loads builds a new one whenever it is given an option): the same values, the same
+    errors, the byte-order mark refused as json.loads refuses it."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
+
+
 def bounded_lines(handle: IO[bytes], limit: int | None = None,
                   on_read: Callable[[int], None] | None = None) -> Iterator[str | None]:
     """The lines of a binary stream, decoded (bad UTF-8 becomes U+FFFD); None for a line longer
@@ -233,7 +245,7 @@ def read_conversations(
         if not text:
             continue
         try:
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = _parsed(text)
         except ValueError as exc:
             yield LineError(number, f"not valid JSON ({exc})")
             continue

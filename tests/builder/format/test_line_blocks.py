@@ -88,3 +88,26 @@ def test_read_conversations_numbers_a_block_from_its_first_line() -> None:
     assert [(i.line, type(i).__name__) for i in items] == [(41, "Conversation"), (43, "LineError"),
                                                           (44, "Conversation")]
     assert isinstance(items[1], LineError) and str(items[1]).startswith("line 43: not valid JSON")
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(text=st.one_of(st.text(), st.lists(st.sampled_from(['{"id": ', '"a"', "NaN", "-Infinity", "1e999", "\ufeff",
+                                                             "[", "]", "}", ", ", ": ", "0", "-0.0", '"\\ud800"',
+                                                             "\t", "\u00a0", "true", "null"]),
+                                          max_size=12).map("".join)))
+@example(text='\ufeff{"id": "a", "events": []}')
+@example(text='{"id": "a", "events": [], "visitor": {"score": NaN}}')
+def test_each_line_is_parsed_as_json_loads_parses_it(text: str) -> None:
+    import json
+
+    from builder.format.conversation import _parsed, _refuse_constant
+
+    try:
+        expected: object = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        expected = (type(exc), str(exc))
+    try:
+        got: object = _parsed(text)
+    except (ValueError, RecursionError) as exc:
+        got = (type(exc), str(exc))
+    assert repr(got) == repr(expected)
