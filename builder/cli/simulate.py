@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 
 from builder.cli import EXIT_PROBLEMS
 from builder.cli._blocks import BlockDecider
@@ -53,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
     decide = BlockDecider(compiled, trace=args.trace, schema=args.schema)
     skipped = Skipped()
     count = 0
-    with open_blocks(args.conversations) as (blocks, progress), open_output(args.output) as out:
+    with open_blocks(args.conversations) as (blocks, progress), open_output(args.output) as out, \
+            closing(in_order(decide, blocks, jobs_for(args.jobs, args.conversations))) as results:
         try:
-            for _, decided in in_order(decide, blocks, jobs_for(args.jobs, args.conversations)):
+            for _, decided in results:  # closed on the way out: a failed write or Ctrl-C stops the workers now
                 for problem in decided.problems:
                     skipped.report(args.conversations, problem, progress)
                 if decided.count:

@@ -149,6 +149,17 @@ def test_one_block_never_starts_a_worker(monkeypatch: pytest.MonkeyPatch) -> Non
     assert list(in_order(lambda block: block * 2, [], jobs=4)) == []
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_and_exit_2_with_workers(mixed: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([sys.executable, "-m", "builder", "simulate", str(example_playbook()), str(mixed),
+                                 "--jobs", "2"], stdout=full, stderr=subprocess.PIPE, cwd=ROOT, timeout=300)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == EXIT_USAGE
+    assert err.strip().splitlines()[-1] == "handoff-builder simulate: cannot write the output: No space left on device"
+    assert "Traceback" not in err and "Exception ignored" not in err
+
+
 def test_ctrl_c_ends_the_run_and_its_workers(tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
     good = "".join(json.dumps(c) + "\n" for c in samples())
