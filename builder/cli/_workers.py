@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 Block = TypeVar("Block")
@@ -78,7 +78,8 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int) -> Iterator[tuple[Block, Result]]:
+def in_order(work: Callable[[Block], Result], blocks: Iterable[Block], jobs: int
+             ) -> Generator[tuple[Block, Result], None, None]:
     """(block, work(block)) for each block, in order; with `jobs` > 1 `work` runs in that many
     forked worker processes. An exception raised by `work` is raised here, at its block.
 
