@@ -7,10 +7,13 @@ legal threat, buying intent...), `benchmarks/workloads/everyday_messages.py` wit
 added. "turns" counts the visitor messages the engine evaluated: those up to the deciding one of
 an escalated conversation, all of them otherwise (a decided conversation is not read further).
 Printed per wall-clock second and per CPU-second of the `simulate` process (its own user + system
-time, robust to other load on a shared machine).
+time, and with `--jobs` that of its worker processes too; robust to other load on a shared machine).
+`--jobs N` (or `auto`) is passed on to `simulate`; several values run one after the other on the
+same file (`--jobs 1 2`), and each run's decisions must be byte-identical to the first's.
 
     .venv/bin/python benchmarks/engine/playbook_bench.py                    # N = 20,000
     .venv/bin/python benchmarks/engine/playbook_bench.py --conversations 50000 --repeat 3
+    .venv/bin/python benchmarks/engine/playbook_bench.py --repeat 3 --jobs 1 2
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--jobs", nargs="+", default=["1"], metavar="N",
+                        help="simulate's --jobs (several: one run each, on the same file)")
     args = parser.parse_args()
     from builder.paths import example_playbook
 
@@ -80,23 +85,34 @@ def main() -> int:
         source, decisions = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         source.write_text("".join(json.dumps(c) + "\n" for c in convs), encoding="utf-8")
         in_file = sum(1 for c in convs for e in c["events"] if e["type"] == "visitor")
-        walls, cpus = [], []
-        for _ in range(args.repeat):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "builder", "simulate", str(example_playbook()), str(source),
-                            "-o", str(decisions)], cwd=ROOT, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-            walls.append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        out = [json.loads(line) for line in decisions.read_text(encoding="utf-8").splitlines()]
-    turns = sum(evaluated_turns(c, d) for c, d in zip(convs, out, strict=True))
-    escalated = sum(1 for d in out if d.get("escalated"))
-    wall, cpu = statistics.median(walls), statistics.median(cpus)
-    print(f"{args.conversations:,} conversations, {in_file:,} visitor turns in the file, {turns:,} evaluated, "
-          f"{escalated:,} escalated")
-    print(f"simulate end to end: {wall:.2f} s wall, {cpu:.2f} s CPU = {turns / wall:,.0f} turns/wall-s, "
-          f"{turns / cpu:,.0f} turns/CPU-s (median of {args.repeat})")
+        first: bytes | None = None
+        for jobs in args.jobs:
+            walls, cpus = [], []
+            for _ in range(args.repeat):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "builder", "simulate", str(example_playbook()), str(source),
+                                "-o", str(decisions), "--jobs", jobs], cwd=ROOT, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": "0"})
+                walls.append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers too: each was waited for
+                cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            written = decisions.read_bytes()
+            if first is None:
+                first = written
+                out = [json.loads(line) for line in written.decode("utf-8").splitlines()]
+                turns = sum(evaluated_turns(c, d) for c, d in zip(convs, out, strict=True))
+                escalated = sum(1 for d in out if d.get("escalated"))
+                print(f"{args.conversations:,} conversations, {in_file:,} visitor turns in the file, {turns:,} "
+                      f"evaluated, {escalated:,} escalated")
+            elif written != first:
+                print(f"--jobs {jobs}: the decisions differ from --jobs {args.jobs[0]}'s", file=sys.stderr)
+                return 1
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            print(f"simulate --jobs {jobs} end to end: {wall:.2f} s wall, {cpu:.2f} s CPU = {turns / wall:,.0f} "
+                  f"turns/wall-s, {turns / cpu:,.0f} turns/CPU-s (median of {args.repeat})")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"usable CPUs {len(os.sched_getaffinity(0))}, load average {load} (wall figures need idle CPUs)")
     return 0
 
 

@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
+from typing import Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 CLI_CONTRACT_VERSION = 2
@@ -45,6 +45,15 @@ class UsageError(Exception):
     """A bad argument or unreadable file: one line to stderr, exit 2."""
 
 
+class _Version(argparse._VersionAction):
+    """`--version`, looked up only when asked for (not on every start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+        self.version = f"handoff-builder {version()}"
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
@@ -58,6 +67,8 @@ def is_subcommand(argv: Sequence[str]) -> bool:
 
 def version() -> str:
     """The installed package's version (what a bug report should quote)."""
+    from importlib import metadata  # lazy: ~20 ms of every command's start-up, read only for --version
+
     try:
         return metadata.version("handoff-builder")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
@@ -69,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     parser = _Parser(prog="handoff-builder", description="Handoff Builder: chatbot-to-human escalation rules.",
                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"handoff-builder {version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = argv[0] if argv and argv[0] in COMMANDS else None
     modules = {}
@@ -77,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=EXIT_CODES,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == chosen:
-            modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
+            try:
+                modules[name] = importlib.import_module(f"builder.cli.{MODULES.get(name, name)}")
+            except KeyboardInterrupt:  # Ctrl-C while the command loads (a tenth of a second): no traceback
+                print("interrupted", file=sys.stderr)
+                return 130
             modules[name].add_arguments(p)
     args = parser.parse_args(argv)
     if args.command is None:

@@ -23,12 +23,13 @@ from builder.cli import EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, UsageError
 from builder.engine import CompileError, Decision, compile_ruleset, simulate
 from builder.format.conversation import (
     Conversation,
+    LineBlock,
     LineError,
     bounded_lines,
+    line_blocks,
     read_conversations,
     refuse_special_file,
 )
-from builder.replay.results import internal_error
 from builder.runtime import RulesetLoadError, RulesetUnreadable, read_ruleset
 
 
@@ -94,13 +95,32 @@ def _lines(handle: IO[bytes], progress: Progress) -> Iterator[str | None]:
     return bounded_lines(handle, on_read=count)
 
 
+def _blocks(handle: IO[bytes], progress: Progress) -> Iterator[LineBlock]:
+    def count(size: int) -> None:
+        progress.done_bytes += size
+
+    return line_blocks(handle, on_read=count)
+
+
 @contextmanager
 def open_conversations(path: str) -> Iterator[tuple[Iterator[str | None], Progress]]:
     """The input's lines (decoded, streaming; None for a line over the length cap) and a progress
     bar sized by the file. A FIFO or device is refused (it could block or never end)."""
+    with _opened(path) as (handle, progress):
+        yield _lines(handle, progress), progress
+
+
+@contextmanager
+def open_blocks(path: str) -> Iterator[tuple[Iterator[LineBlock], Progress]]:
+    """`open_conversations` in blocks of whole lines (`line_blocks`): what `simulate` decides."""
+    with _opened(path) as (handle, progress):
+        yield _blocks(handle, progress), progress
+
+
+@contextmanager
+def _opened(path: str) -> Iterator[tuple[IO[bytes], Progress]]:
     if path == "-":
-        progress = Progress(None)
-        yield _lines(sys.stdin.buffer, progress), progress
+        yield sys.stdin.buffer, Progress(None)
         return
     try:
         refuse_special_file(path)
@@ -115,8 +135,7 @@ def open_conversations(path: str) -> Iterator[tuple[Iterator[str | None], Progre
             size = Path(path).stat().st_size
         except OSError:
             size = 0
-        progress = Progress(size or None)
-        yield _lines(handle, progress), progress
+        yield handle, Progress(size or None)
 
 
 def compile_or_report(path: str) -> Any | None:
@@ -180,6 +199,13 @@ def decided(compiled: Any, conversation: Conversation, *, trace: bool, source: s
     except Exception as exc:  # isolation: named on stderr, exit 4 at the end
         skipped.report(source, internal_error(conversation, exc), progress)
         return None
+
+
+def internal_error(conversation: Conversation, exc: BaseException) -> LineError:
+    """The report of a conversation the engine failed on (`builder.replay.results.internal_error`)."""
+    from builder.replay.results import internal_error as named  # lazy: start-up (~12 ms), met only on a bug
+
+    return named(conversation, exc)
 
 
 @contextmanager

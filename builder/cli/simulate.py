@@ -1,30 +1,37 @@
-"""`handoff-builder simulate RULESET CONVERSATIONS [-o OUT] [--trace]`: decisions as JSON Lines.
+"""`handoff-builder simulate RULESET CONVERSATIONS [-o OUT] [--trace] [--jobs N]`: decisions as JSON Lines.
 
-Streams: one conversation is read, decided and written at a time, so memory stays flat however
-long the input. Output keeps the input order. A malformed line is reported on stderr with its
-line number and skipped (exit 3 at the end); a conversation the engine fails on is named and
-skipped too (exit 4), and the others are still decided and written. A progress bar is drawn on
-stderr only when stderr is a terminal.
+Streams: the input is read in blocks of whole lines (`line_blocks`), each decided and written
+before more is read than the workers need, so memory stays flat however long the input. Output
+keeps the input order. A malformed line is reported on stderr with its line number and skipped
+(exit 3 at the end); a conversation the engine fails on is named and skipped too (exit 4), and
+the others are still decided and written. A progress bar is drawn on stderr only when stderr is
+a terminal.
+
+`--jobs N` decides the blocks in N worker processes forked after the ruleset is compiled
+(`_workers`); every block goes through the same `BlockDecider` as in one process, and results
+are written in input order, so the output, the messages, their line numbers and the exit code
+are the same bytes whatever N.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from contextlib import closing
 
 from builder.cli import EXIT_PROBLEMS
+from builder.cli._blocks import BlockDecider
 from builder.cli._common import (  # Progress, ProblemExit, load_compiled: also imported from here by others
     ProblemExit,
     Progress,
     Skipped,
     compile_or_report,
-    decided,
     load_compiled,
+    open_blocks,
     open_conversations,
     open_output,
-    valid_conversations,
 )
+from builder.cli._workers import add_jobs_argument, in_order, jobs_for
 
 __all__ = ["Progress", "ProblemExit", "add_arguments", "load_compiled", "open_conversations", "open_output", "run"]
 
@@ -37,25 +44,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schema", action="store_true",
                         help="also run jsonschema itself on every line (slower; the built-in check runs the "
                              "same conversation.v1.schema.json, compiled)")
+    add_jobs_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     compiled = compile_or_report(args.ruleset)
     if compiled is None:
         return EXIT_PROBLEMS
+    decide = BlockDecider(compiled, trace=args.trace, schema=args.schema)
     skipped = Skipped()
     count = 0
-    with open_conversations(args.conversations) as (lines, progress), open_output(args.output) as out:
+    with open_blocks(args.conversations) as (blocks, progress), open_output(args.output) as out, \
+            closing(in_order(decide, blocks, jobs_for(args.jobs, args.conversations))) as results:
         try:
-            for item in valid_conversations(lines, args.conversations, schema=args.schema, skipped=skipped,
-                                            progress=progress):
-                decision = decided(compiled, item, trace=args.trace, source=args.conversations, skipped=skipped,
-                                   progress=progress)
-                if decision is None:
-                    continue
-                out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
-                count += 1
-                progress.update(count)
+            for _, decided in results:  # closed on the way out: a failed write or Ctrl-C stops the workers now
+                for problem in decided.problems:
+                    skipped.report(args.conversations, problem, progress)
+                if decided.count:
+                    out.write(decided.text)
+                    count += decided.count
+                    progress.update(count)
         finally:
             progress.close()
     if skipped.count or skipped.internal:

@@ -31,12 +31,18 @@ from builder.format.conversation_checks import (
     without_lone_surrogates,
 )
 
-__all__ = ["Conversation", "ConversationError", "LineError", "MAX_LINE_BYTES", "bounded_lines", "check_conversation",
-           "check_event", "check_visitor", "parse_instant", "read_conversations", "refuse_special_file"]
+__all__ = ["BLOCK_BYTES", "Conversation", "ConversationError", "LineBlock", "LineError", "MAX_LINE_BYTES",
+           "bounded_lines", "check_conversation", "check_event", "check_visitor", "line_blocks", "parse_instant",
+           "read_conversations", "refuse_special_file"]
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """The longest line (one conversation) a reader takes: a longer one is reported and skipped
 without being held in memory (a 10 MB message fits many times over)."""
+
+BLOCK_BYTES = 256 * 1024
+"""How much `line_blocks` reads at a time: a few hundred conversations, a few tens of milliseconds
+of deciding (small enough for a smooth progress bar, big enough that handing a block to a worker
+process costs nothing next to deciding it)."""
 
 KNOWN_EVENT_TYPES = ("visitor", "bot", "page_view", "cart", "resolved", "profile", "context")
 
@@ -101,6 +107,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _parsed(text: str) -> Any:
+    """`json.loads(text, parse_constant=_refuse_constant)` with its decoder made once, not per
+    line (json.loads builds a new one whenever it is given an option): the same values, the same
+    errors, the byte-order mark refused as json.loads refuses it."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
+
+
 def bounded_lines(handle: IO[bytes], limit: int | None = None,
                   on_read: Callable[[int], None] | None = None) -> Iterator[str | None]:
     """The lines of a binary stream, decoded (bad UTF-8 becomes U+FFFD); None for a line longer
@@ -122,6 +140,70 @@ def bounded_lines(handle: IO[bytes], limit: int | None = None,
         yield None
 
 
+@dataclass(frozen=True)
+class LineBlock:
+    """Whole lines of an input as read, the first of them line `first` (counting from 1); `data`
+    None stands for one line over the length cap (skipped unread)."""
+
+    first: int
+    data: bytes | None
+
+    def lines(self) -> list[str | None]:
+        """The lines decoded as `bounded_lines` decodes them (bad UTF-8 becomes U+FFFD): a newline
+        byte never belongs to a multi-byte sequence, so decoding the block at once and splitting
+        at its newlines gives the same texts."""
+        if self.data is None:
+            return [None]
+        lines: list[str | None] = self.data.decode("utf-8", errors="replace").split("\n")  # type: ignore[assignment]
+        if lines[-1] == "":
+            lines.pop()
+        return lines
+
+
+def line_blocks(handle: IO[bytes], size: int = BLOCK_BYTES, limit: int | None = None,
+                on_read: Callable[[int], None] | None = None) -> Iterator[LineBlock]:
+    """The lines of a binary stream in blocks of whole lines of about `size` bytes, numbered as
+    `bounded_lines` numbers them; a line longer than `limit` bytes (default `MAX_LINE_BYTES`) is a
+    block of its own with `data` None, skipped in chunks and never held whole in memory.
+
+    Why blocks: reading line by line costs a call per line, and a block is what a worker process
+    is handed (`simulate --jobs`). Each read takes what the stream has (`read1`), so lines piped in
+    slowly are still decided as they come."""
+    limit = MAX_LINE_BYTES if limit is None else limit
+    size = max(1, min(size, limit))
+    read = getattr(handle, "read1", None) or handle.read
+    number, carry, skipping = 1, b"", False
+    while True:
+        chunk = read(size)
+        if not chunk:
+            break
+        if on_read is not None:
+            on_read(len(chunk))
+        if skipping:  # the rest of a line over the cap
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            skipping, chunk = False, chunk[cut + 1:]
+        data = carry + chunk if carry else chunk
+        carry = b""
+        if len(data) > limit:  # only the first line can be over the cap (a chunk is at most `limit`)
+            end = data.find(b"\n")
+            if end < 0 or end > limit:
+                yield LineBlock(number, None)
+                number += 1
+                if end < 0:
+                    skipping = True
+                    continue
+                data = data[end + 1:]
+        end = data.rfind(b"\n") + 1
+        carry, data = data[end:], data[:end]
+        if data:
+            yield LineBlock(number, data)
+            number += data.count(b"\n")
+    if carry:  # a last line without a newline
+        yield LineBlock(number, carry)
+
+
 def refuse_special_file(path: str | Path) -> None:
     """OSError unless `path` is a regular file: a FIFO would block a reader forever and a device
     such as /dev/zero never ends."""
@@ -141,20 +223,21 @@ def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str | None]
 
 
 def read_conversations(
-    source: str | Path | IO[str] | Iterable[str | None], *, schema: bool = False
+    source: str | Path | IO[str] | Iterable[str | None], *, schema: bool = False, first_line: int = 1
 ) -> Iterator[Conversation | LineError]:
     """Conversations of a JSON Lines file or stream, in order; bad lines as LineError.
 
     Blank lines are skipped silently; a None item (from `bounded_lines`) is a line over the length
     cap. With `schema=True` each line is also checked by jsonschema itself (slower; the built-in
-    check runs the same schema, compiled).
+    check runs the same schema, compiled). `first_line`: the number of the first line (the lines
+    of a `LineBlock` start at its `first`).
     """
     validate = None
     if schema:
         from rules_schema.schemas import schema_errors
 
         validate = schema_errors
-    for number, raw in enumerate(_lines(source), start=1):  # type: ignore[arg-type]
+    for number, raw in enumerate(_lines(source), start=first_line):  # type: ignore[arg-type]
         if raw is None:
             yield LineError(number, f"longer than {MAX_LINE_BYTES // 2**20} MB: skipped")
             continue
@@ -162,7 +245,7 @@ def read_conversations(
         if not text:
             continue
         try:
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = _parsed(text)
         except ValueError as exc:
             yield LineError(number, f"not valid JSON ({exc})")
             continue

@@ -14,6 +14,7 @@ import pytest
 import builder.cli._common as common
 from builder.cli import EXIT_CODES, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_SKIPPED, EXIT_USAGE, main
 from builder.engine import CompileError
+from builder.format.conversation import BLOCK_BYTES
 from builder.paths import example_playbook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -179,7 +180,7 @@ def test_a_failed_write_removes_the_partial_file(tmp_path: Path, monkeypatch: py
 
         def write(self, text: str) -> int:
             self.writes += 1
-            if self.writes > 2:
+            if self.writes > 1:
                 raise OSError(28, "No space left on device")
             return self.handle.write(text)  # type: ignore[attr-defined]
 
@@ -194,7 +195,9 @@ def test_a_failed_write_removes_the_partial_file(tmp_path: Path, monkeypatch: py
         return Full(handle) if str(path) == str(out) else handle
 
     monkeypatch.setattr("builder.cli._common.open", opening, raising=False)
-    samples = ROOT / "resources" / "conversations" / "samples.jsonl"
+    samples = tmp_path / "samples.jsonl"  # decisions are written a block of input at a time: three blocks
+    text = (ROOT / "resources" / "conversations" / "samples.jsonl").read_text(encoding="utf-8")
+    samples.write_text(text * (2 * BLOCK_BYTES // len(text) + 1), encoding="utf-8")
     assert main(["simulate", str(example_playbook()), str(samples), "-o", str(out)]) == EXIT_USAGE
     assert not out.exists()
     assert capsys.readouterr().err.strip().endswith("No space left on device; the partial file was removed")
