@@ -30,7 +30,7 @@ _WORK: Callable[..., Any] | None = None
 AUTO_MIN_BYTES = 2_000_000
 """The smallest file `auto` shares out (about 1,400 conversations, a third of a second of deciding):
 starting the workers costs about 50 ms of CPU (forks, the pool, caches warmed again), which a
-smaller input does not win back (measured with benchmarks/playbook_bench.py's conversations)."""
+smaller input does not win back (measured with benchmarks/engine/playbook_bench.py's conversations)."""
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
