@@ -42,6 +42,9 @@ COMMON_ACRONYMS: frozenset[str] = frozenset(
 )
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
+# ASCII text: every character but a letter becomes a space (the regex's words, then `split`)
+_ASCII_LETTERS = bytes(c if chr(c).isalpha() else ord(" ") for c in range(256))
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))  # deleted from letters: the capitals are left
 
 def sentiment(text: str) -> float:
     """VADER's compound score in [-1, 1] (0.0 for an empty message), computed by
@@ -57,6 +60,14 @@ def caps_ratio(text: str, min_letters: int = 8) -> float:
     """
     if text.islower() or not text:  # the common case: nothing in capitals at all
         return 0.0
+    if text.isascii():  # the same words as the regex, split at C speed
+        words = text.encode("ascii").translate(_ASCII_LETTERS).decode("ascii").split()
+        kept = [w for w in words if len(w) > 3 and w not in COMMON_ACRONYMS]
+        letters = "".join(kept)
+        total = len(letters)
+        if total < min_letters or total == 0:
+            return 0.0
+        return len(letters.encode("ascii").translate(None, _ASCII_LOWER)) / total  # the capitals left
     kept = [w for w in _LETTER_WORD.findall(text) if len(w) > 3 and w not in COMMON_ACRONYMS]
     letters = "".join(kept)
     total = len(letters)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.engine import compile_ruleset
 from builder.text.signals import (
+    _LETTER_WORD,
+    COMMON_ACRONYMS,
     RepeatTracker,
     caps_ratio,
     compile_url_pattern,
@@ -15,6 +19,7 @@ from builder.text.signals import (
     url_path,
 )
 from tests.builder.engine.reference_engine import events, make_ruleset
+from tests.conftest import examples
 
 
 @pytest.mark.parametrize(
@@ -32,6 +37,23 @@ from tests.builder.engine.reference_engine import events, make_ruleset
 )
 def test_caps_ratio(text: str, low: float, high: float) -> None:
     assert low <= caps_ratio(text, 8) <= high
+
+
+def _caps_by_regex(text: str, min_letters: int) -> float:
+    """The definition, one regex over every text (the ASCII path splits at C speed instead)."""
+    kept = [w for w in _LETTER_WORD.findall(text) if len(w) > 3 and w not in COMMON_ACRONYMS]
+    letters = "".join(kept)
+    return sum(map(str.isupper, letters)) / len(letters) if letters and len(letters) >= min_letters else 0.0
+
+
+@given(st.lists(st.sampled_from(["STOP", "stop", "Stop", "IT", "HTML", "Html", "ASAP", "a", "NOW!!", "x_y",
+                                 "ABC123def", "don't", "WHY?", "ok", "ÜBER", "über", "😡", "\t", "-", "3"]),
+                max_size=20).map(" ".join),
+       st.integers(min_value=0, max_value=12))
+@settings(max_examples=examples(2000), deadline=None)
+def test_caps_ratio_is_the_regex_definition(text: str, min_letters: int) -> None:
+    for variant in (text, text.upper(), text.title(), text.encode("ascii", "ignore").decode()):
+        assert caps_ratio(variant, min_letters) == _caps_by_regex(variant, min_letters)
 
 
 def test_caps_min_letters_is_a_setting() -> None:
