@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.workloads.everyday_messages import FILLER, START, TRIGGERS  # noqa: E402
+from benchmarks.workloads.everyday_messages import day_of_messages  # noqa: E402
 
 BOT = ["Here is what I found:", "You can do that under Settings.", "Let me check that for you.",
        "Our plans are listed on the pricing page."]
@@ -46,10 +46,7 @@ def conversations(n: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        at = START + timedelta(seconds=rng.randint(0, 86400 * 5), microseconds=rng.randint(0, 999999))
-        texts = [rng.choice(FILLER) for _ in range(rng.randint(1, 7))]
-        if rng.random() < 0.9:
-            texts.append(rng.choice(TRIGGERS))
+        at, texts = day_of_messages(rng)
         events: list[dict[str, Any]] = [{"at": at.isoformat(), "type": "page_view", "url": rng.choice(PAGES)}]
         for text in texts:
             at += timedelta(seconds=rng.randint(3, 40), microseconds=rng.randint(0, 999999))

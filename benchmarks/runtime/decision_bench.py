@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.workloads.everyday_messages import FILLER, START, TRIGGERS
+from benchmarks.workloads.everyday_messages import day_of_messages
 from builder import runtime
 from builder.engine.why import explain_briefly
 from builder.paths import example_playbook
@@ -38,10 +38,7 @@ def conversations(n: int, seed: int) -> list[list[dict[str, Any]]]:
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        at = START + timedelta(seconds=rng.randint(0, 86400 * 5), microseconds=rng.randint(0, 999999))
-        texts = [rng.choice(FILLER) for _ in range(rng.randint(1, 7))]
-        if rng.random() < 0.9:
-            texts.append(rng.choice(TRIGGERS))
+        at, texts = day_of_messages(rng)
         events = []
         for text in texts:
             at += timedelta(seconds=rng.randint(3, 40), microseconds=rng.randint(0, 999999))
