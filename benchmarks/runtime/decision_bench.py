@@ -4,8 +4,9 @@ Runs the example playbook over N generated conversations (seeded; 2-8 everyday v
 from `benchmarks/workloads/everyday_messages.py`, most ending with a message that escalates: a
 request for a person, a refund, frustration, a legal threat, buying intent...) and prints, per
 escalation, the CPU time of
-- `why`: `builder.engine.why.explain_briefly` on the deciding rule (made with every Decision),
-- the whole Decision (routing, reply template, why, payload snapshot) from `Session._decide`,
+- `why`: `builder.engine.why.explain_briefly` on the deciding rule (made when `Decision.why` is first read),
+- the whole Decision (routing, reply template, payload snapshot) from `Session._decide`, without and
+  with its `why` read,
 - `payload`: one read of `Decision.payload` (built on demand, once per handoff),
 and the conversations per CPU-second without hooks and with no-op `on_fire`/`on_decision` hooks.
 Medians of `--repeat` runs; CPU time of this process (robust to other load on the machine).
@@ -86,6 +87,10 @@ def main() -> None:
         for session, (cr, st) in zip(decided, pairs, strict=True):
             session._decide(cr, st.now, False)
 
+    def decides_and_whys() -> None:
+        for session, (cr, st) in zip(decided, pairs, strict=True):
+            _ = session._decide(cr, st.now, False).why
+
     def payloads() -> None:
         for decision in decisions:
             _ = decision.payload
@@ -96,6 +101,7 @@ def main() -> None:
     per = len(decided)
     why_us = statistics.median(cpu(whys) for _ in range(args.repeat)) / per * 1e6
     decide_us = statistics.median(cpu(decides) for _ in range(args.repeat)) / per * 1e6
+    decide_why_us = statistics.median(cpu(decides_and_whys) for _ in range(args.repeat)) / per * 1e6
     payload_us = statistics.median(cpu(payloads) for _ in range(args.repeat)) / per * 1e6
     plain, hooked = [], []
     for i in range(args.repeat):  # alternating, so drift on a shared machine hits both alike
@@ -104,7 +110,8 @@ def main() -> None:
             (hooked if hooks else plain).append(len(convs) / cpu(lambda given=hooks: run(**given)))
     print(f"{len(convs):,} conversations, {per:,} escalations (playbook, {len(rules.compiled.rules)} rules)")
     print(f"why per decision          {why_us:8.1f} µs")
-    print(f"whole Decision            {decide_us:8.1f} µs  (routing, reply, why, payload snapshot)")
+    print(f"whole Decision            {decide_us:8.1f} µs  (routing, reply, payload snapshot; why made when read)")
+    print(f"whole Decision, why read  {decide_why_us:8.1f} µs")
     print(f"payload per read          {payload_us:8.1f} µs")
     print(f"conversations/cpu-s       {statistics.median(plain):8,.0f}  without hooks")
     print(f"conversations/cpu-s       {statistics.median(hooked):8,.0f}  with no-op on_fire and on_decision")
