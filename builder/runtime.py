@@ -17,7 +17,7 @@ time (docs/DEPLOYING.md has a complete service loop).
 Importing this module is cheap (no Qt, nothing heavy); the engine, rapidfuzz and the schedule
 load inside `load()`. The Decision is the same object `handoff-builder simulate` prints.
 Around the Decision: `decision.why` is one plain line for the log ("Visitor asks for a human: the
-message mentions “agent”"); `decision.payload` is everything the human agent receives (transcript
+message mentions “agent”"; made on first read); `decision.payload` is everything the human agent receives (transcript
 with the deciding message, pages, profile, rule, summary, promise), ready for
 `builder.handoff.payload.notification` (Slack, Teams, e-mail, webhook). `rules.session(...,
 on_fire=..., on_decision=...)` reports every firing and Decision as it happens. `rules.content_hash`,
