@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset, Template
-from builder.handoff.templates import render_template, sample_context
+from builder.handoff.templates import render_template, sample_context, slack_shown_text
 from widgets.common.form_helpers import set_text
 
 VISITOR_PRESETS: tuple[tuple[str, str, str], ...] = (
@@ -219,8 +219,9 @@ class TemplatePreviewMixin:
         if self.preview_subject.isHidden() != (rendered.subject is None):
             self.preview_subject.setVisible(rendered.subject is not None)
         set_text(self.preview_subject, f"Subject: {rendered.subject}" if rendered.subject is not None else "")
-        if self.preview_body.toPlainText() != rendered.body:
-            self.preview_body.setPlainText(rendered.body)
+        shown = slack_shown_text(rendered.body) if template.channel == "slack" else rendered.body  # as Slack shows it
+        if self.preview_body.toPlainText() != shown:
+            self.preview_body.setPlainText(shown)
         promise = context.get("promise") or "no promise"
         set_text(self.preview_note,
                  f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")

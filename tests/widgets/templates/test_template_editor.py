@@ -110,6 +110,16 @@ def test_preview_follows_the_chosen_visitor_and_rule(qtbot, editor: TemplateEdit
     assert editor.preview_text() == "Great question for our Sales team, Zoe."
 
 
+def test_a_slack_preview_shows_what_slack_shows(qtbot, editor: TemplateEditor, document: Document) -> None:
+    editor.select_template("slack-handoff")
+    clear_body(qtbot, editor)
+    qtbot.keyClicks(editor.body_edit, "<!here> {{visitor.name}} ({{visitor.email}}) for {{team}}")
+    editor.visitor_name_edit.clear()
+    qtbot.keyClicks(editor.visitor_name_edit, "Ana & Bob")
+    assert editor.preview_text() == "@here Ana & Bob (ana@example.com) for Support"
+    assert template(document, "slack-handoff").body == "<!here> {{visitor.name}} ({{visitor.email}}) for {{team}}"
+
+
 def test_email_template_previews_its_subject(editor: TemplateEditor) -> None:
     editor.select_template("offline-email")
     editor.set_moment(EVENING)
