@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from builder.format.model import Ruleset
 from builder.handoff import payload as payloads
+from builder.handoff.templates import slack_shown_text
 from rules_schema.catalog import catalog
 
 MODE_COLOUR = {"instant": "#15803d", "callback": "#b45309", "email": "#1d4ed8"}
 
 
 def _mrkdwn(text: str) -> str:
-    """Slack mrkdwn to HTML, enough to look right: *bold*, > quotes, line breaks, escapes."""
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Slack mrkdwn to HTML, enough to look right: *bold*, > quotes, line breaks, escapes, links."""
+    text = slack_shown_text(text)
     lines = []
     for line in text.split("\n"):
         quoted = line.startswith("> ")
@@ -62,7 +63,7 @@ def slack_html(message: Mapping[str, Any]) -> str:
         elif kind == "section":
             parts.append(f"<p>{_mrkdwn(block['text']['text'])}</p>")
         elif kind == "context":
-            text = " · ".join(html.escape(e.get("text", "")) for e in block.get("elements") or [])
+            text = " · ".join(html.escape(slack_shown_text(e.get("text", ""))) for e in block.get("elements") or [])
             parts.append(f"<p style='color:#64748b;font-size:8pt'>{text}</p>")
     return (
         "<div style='border-left:4px solid #4a154b;padding-left:8px'>"

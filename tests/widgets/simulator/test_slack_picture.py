@@ -1,0 +1,24 @@
+"""The simulator's picture of the Slack message reads as Slack shows it, not as it travels."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextDocument
+
+from builder.handoff.payload import slack_message
+from widgets.simulator.handoff import slack_html
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_slack_picture_decodes_what_slack_decodes(qapp) -> None:
+    payload = {"priority": "high", "handoff": {"team_name": "R&D"}, "rule": {"name": "Asks"},
+               "visitor": {"name": "Ana", "email": "ana@example.com"}, "tags": ["a&b"],
+               "pages": [{"url": "/p?x=1&y=2"}], "conversation_id": "c-1", "transcript": []}
+    message = slack_message(payload, "<!here> <https://x.example/c/1|Open the chat>")
+    picture = QTextDocument()
+    picture.setHtml(slack_html(message))
+    shown = picture.toPlainText()
+    assert "Ana <ana@example.com>" in shown and "@here Open the chat" in shown
+    assert "Pages: /p?x=1&y=2" in shown and "Tags: a&b" in shown
+    assert "&amp;" not in shown and "&lt;" not in shown
