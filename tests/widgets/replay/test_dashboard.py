@@ -49,6 +49,10 @@ def expected_metrics(ruleset: Any, source: Any = None) -> Any:
     return compute(Replay(ruleset, source or sample_conversations()), ruleset)
 
 
+def test_before_a_run_the_progress_bar_says_so(dashboard: Any) -> None:
+    assert dashboard.progress.text() == "not run yet"  # not an empty box beside the cluster field
+
+
 def test_run_the_samples_shows_the_metrics(qtbot: Any, dashboard: Any, ruleset: Any) -> None:
     assert dashboard.library.currentText() == "Sample conversations"
     run_to_end(qtbot, dashboard)
