@@ -86,6 +86,8 @@ class TemplatePreviewMixin:
         form.addRow("E-mail", self.visitor_email_edit)
         self.rule_combo = QComboBox()
         self.rule_combo.setAccessibleName("Sent by rule")
+        self.rule_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule_combo.setMinimumContentsLength(18)  # a long rule name must not widen the page past a laptop
         self.rule_combo.activated.connect(lambda _i: self._rule_chosen())
         form.addRow("Sent by rule", self.rule_combo)
         moment = QHBoxLayout()

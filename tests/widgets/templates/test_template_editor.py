@@ -17,6 +17,7 @@ from builder.analysis.references import template_users
 from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, Template
 from rules_schema import Problem
+from widgets.common.style import stylesheet
 from widgets.templates.template_editor import TemplateEditor, unique_id
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -118,6 +119,23 @@ def test_a_slack_preview_shows_what_slack_shows(qtbot, editor: TemplateEditor, d
     qtbot.keyClicks(editor.visitor_name_edit, "Ana & Bob")
     assert editor.preview_text() == "@here Ana & Bob (ana@example.com) for Support"
     assert template(document, "slack-handoff").body == "<!here> {{visitor.name}} ({{visitor.email}}) for {{team}}"
+
+
+def test_a_long_rule_name_does_not_widen_the_page(qtbot, document: Document) -> None:
+    """A 1366-pixel laptop showed the Templates page with a horizontal scroll bar: the "Sent by
+    rule" box grew to its longest rule name."""
+    widths = []
+    for name in ("Asks", "Visitor asks for a human after the bot failed twice on a billing question " * 2):
+        rules = tuple(replace(r, name=name) if r.id == "explicit-human" else r for r in document.ruleset.rules)
+        editor = TemplateEditor(Document(replace(document.ruleset, rules=rules)), QUndoStack())
+        editor.setStyleSheet(stylesheet())  # as in the app (a styled combo box sizes differently)
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitExposed(editor)  # a combo box sizes itself to its items when first shown
+        editor.select_template("handoff-ack")
+        assert editor.rule_combo.currentText().startswith(name.strip())
+        widths.append(editor.minimumSizeHint().width())
+    assert widths[1] == widths[0]
 
 
 def test_email_template_previews_its_subject(editor: TemplateEditor) -> None:
