@@ -31,6 +31,7 @@ from builder.format.model import Ruleset
 from builder.handoff import payload as payloads
 from builder.handoff.templates import slack_shown_text
 from rules_schema.catalog import catalog
+from widgets.common.form_helpers import CHANNEL_KINDS
 
 MODE_COLOUR = {"instant": "#15803d", "callback": "#b45309", "email": "#1d4ed8"}
 
@@ -171,7 +172,7 @@ def channel_messages(
             out["email"] = (str(message.get("subject", "")), str(message.get("body", "")))
         else:
             out[channel.type] = message
-        out.setdefault("notified", []).append(f"{channel.name} ({channel.type})")
+        out.setdefault("notified", []).append(f"{channel.name} ({CHANNEL_KINDS.get(channel.type, channel.type)})")
     return out
 
 
