@@ -187,6 +187,7 @@ class HandoffView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setAccessibleName("Handoff")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.details = QCheckBox("Show technical details", self)
@@ -220,10 +221,16 @@ class HandoffView(QWidget):
         for _visual, raw in self.views.values():
             raw.setVisible(on)
 
+    def _show_messages(self, shown: bool) -> None:
+        for widget in (self.tabs, self.details):
+            if widget.isHidden() == shown:
+                widget.setVisible(shown)
+
     def show_nothing(self, note: str = "No handoff yet: no rule has escalated this conversation.") -> None:
         self.mode = None
         self.summary.setText(f"<i>{html.escape(note)}</i>")
         self.tabs.setEnabled(False)
+        self._show_messages(False)  # no empty boxes under "No handoff yet"
         for visual, raw in self.views.values():
             visual.clear()
             raw.clear()
@@ -266,6 +273,7 @@ class HandoffView(QWidget):
             lines.append("<b>Notifies:</b> " + html.escape(", ".join(messages["notified"])))
         self.summary.setText("<br>".join(lines))
         self.tabs.setEnabled(True)
+        self._show_messages(True)
         subject, body = messages["email"]
         rendered = {
             "slack": slack_html(messages["slack"]),
