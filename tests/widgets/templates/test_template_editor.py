@@ -288,6 +288,21 @@ def test_used_by_lists_rules_and_channels(editor: TemplateEditor, document: Docu
     assert [t.split(" — ")[0] for t in texts] == [u.name if u.kind == "rule" else f"Channel “{u.name}”" for u in users]
 
 
+def test_used_by_shows_long_rule_names_whole(qtbot, editor: TemplateEditor, document: Document) -> None:
+    """"Visitor wants to t…meone — chat reply": the list cut rule names in their middle."""
+    long_name = "Visitor wants to talk to someone after asking the bot twice about a refund"
+    rules = tuple(replace(r, name=long_name) if r.id == "explicit-human" else r for r in document.ruleset.rules)
+    document.set_ruleset(replace(document.ruleset, rules=rules))
+    editor.select_template("handoff-ack")
+    view = editor.used_by_list
+    qtbot.waitUntil(lambda: any(long_name in view.item(i).text() for i in range(view.count())))
+    item = next(view.item(i) for i in range(view.count()) if long_name in view.item(i).text())
+    rect = view.visualItemRect(item)
+    lines = rect.height() // view.fontMetrics().lineSpacing()
+    width = min(rect.width(), view.viewport().width() - view.iconSize().width() - 8)  # what is not cut off
+    assert view.fontMetrics().horizontalAdvance(item.text()) <= width * max(lines, 1)
+
+
 def test_editor_follows_undo_of_a_ruleset_replaced_elsewhere(editor: TemplateEditor, document: Document) -> None:
     editor.select_template("handoff-ack")
     document.set_ruleset(Ruleset.from_dict({"metadata": {"name": "Empty"}}))
