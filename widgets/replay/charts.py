@@ -141,7 +141,7 @@ class BarChart(_Plot):
             text.setPos(*(value, i) if self.horizontal else (i, value))
             item.addItem(text)
             self._items.append(text)
-        self.value_axis().setTicks([integer_ticks(top)])
+        self.value_axis().setTicks([integer_ticks(top) if n else []])  # before a replay: no stray "0" and "1"
         ticks = [(i, str(label)) for i, label in enumerate(labels) if label_every <= 1 or i % label_every == 0]
         self.label_axis().setTicks([ticks])
         if self.horizontal:
