@@ -139,6 +139,8 @@ def _setup_commands() -> list[str]:
 def test_the_readme_keeps_two_setup_commands_launch_with_gui_and_test_with_gui_and_test() -> None:
     launch, test = _setup_commands()
     assert "apt-get install" in launch and "libxcb-cursor0" in launch
+    assert "python3-venv" in launch  # a fresh Debian's python3 cannot make a venv without it
+    assert "libglib2.0-0" in launch  # Qt's core library links GLib, absent from a minimal Debian
     assert '.venv/bin/pip install ".[gui]"' in launch and launch.endswith(".venv/bin/handoff-builder")
     assert '.venv/bin/pip install -q -e ".[gui,test]"' in test and "pytest" in test
 

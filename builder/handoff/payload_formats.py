@@ -196,8 +196,9 @@ def notification(ruleset: Ruleset, channel: Channel, payload: Mapping[str, Any])
     {"to", "subject", "body"}. The secret URL stays in the channel's environment variable."""
     template = ruleset.template(channel.template) if channel.template else None
     text = None
-    if template is not None:
-        rendered = render_template(template, context_from_payload(payload))
+    rendered = None
+    if template is not None:  # escaped for this channel, whatever kind of template it is
+        rendered = render_template(template, context_from_payload(payload), channel=channel.type)
         text = rendered.body
     if channel.type == "slack":
         return slack_message(payload, text)
@@ -205,8 +206,8 @@ def notification(ruleset: Ruleset, channel: Channel, payload: Mapping[str, Any])
         return teams_card(payload, text)
     if channel.type == "email":
         subject, body = email_message(payload, text)
-        if template is not None and template.channel == "email":
-            subject = render_template(template, context_from_payload(payload)).subject or subject
+        if rendered is not None and rendered.subject:  # an e-mail template's own subject
+            subject = rendered.subject
         return {"to": channel.address, "subject": subject, "body": body}
     if text is not None and template is not None and template.channel == "webhook":
         try:

@@ -17,6 +17,7 @@ JSON string outside one, so visitor text can never choose a field's JSON type (`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -114,6 +115,34 @@ def slack_escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
+_SLACK_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+_SLACK_ANGLE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def slack_unescape(value: str) -> str:
+    """`slack_escape` undone: the characters Slack shows for `&amp;`, `&lt;` and `&gt;`."""
+    return _SLACK_ENTITY.sub(lambda m: _SLACK_ENTITIES[m.group(1)], value)
+
+
+def _slack_angle(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if label:
+        return label
+    if target.startswith("!"):  # <!here>, <!channel>, <!subteam^S0123>
+        parts = target[1:].split("^")
+        return "@" + (parts[1] if parts[0] == "subteam" and len(parts) > 1 else parts[0])
+    return target  # <https://…>, <@U0123>, <#C0123>
+
+
+def slack_shown_text(mrkdwn: str) -> str:
+    """The words Slack shows for a mrkdwn text: a link or mention as its label, entities decoded.
+
+    Why: values travel escaped (`Ana &lt;ana@example.com&gt;`), but a preview must show what the
+    person in Slack reads (`Ana <ana@example.com>`); the message sent stays escaped."""
+    return slack_unescape(_SLACK_ANGLE.sub(_slack_angle, mrkdwn))
+
+
 def json_string_escape(value: str) -> str:
     """The inside of a JSON string literal (for placeholders inside webhook JSON bodies)."""
     return json.dumps(value, ensure_ascii=False)[1:-1]
@@ -159,10 +188,15 @@ def render_json_body(text: str, context: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_template(template: Template, context: Mapping[str, Any]) -> Rendered:
-    """Render a template for its channel (subject only for e-mail)."""
-    escape = ESCAPES.get(template.channel)
-    if template.channel == "webhook":
+def render_template(template: Template, context: Mapping[str, Any], *, channel: str | None = None) -> Rendered:
+    """Render a template for its channel (subject only for e-mail).
+
+    `channel` is where the text goes when that is not the template's own kind (a Slack channel
+    may announce with a chat template): values are escaped for the destination, so a visitor's
+    `<!channel>` never pings a Slack channel and an e-mail never shows `&lt;`."""
+    destination = channel or template.channel
+    escape = ESCAPES.get(destination)
+    if destination == "webhook":
         return Rendered(None, render_json_body(template.body, context))
     body = render(template.body, context, escape=escape)
     subject = None

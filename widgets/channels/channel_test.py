@@ -106,7 +106,7 @@ class ChannelTestMixin:
             to = message.get("to") or "(no address yet)"
             text = f"To: {to}\nSubject: {message.get('subject')}\n\n{message.get('body')}"
         else:
-            text = readable_message(message)  # the words the team sees, not the service's JSON
+            text = readable_message(message, channel.type)  # the words the team sees, not the service's JSON
         if self.sent_preview.toPlainText() != text:
             self.sent_preview.setPlainText(text)
 

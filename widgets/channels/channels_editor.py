@@ -37,14 +37,13 @@ from builder.handoff.notify import SendResult
 from rules_schema import Problem
 from widgets.channels.channel_test import SEND_TIMEOUT_S, ChannelTestMixin, coloured, env_hint
 from widgets.common.editor_page import add_button, debounce_timer, problem_html, problems_label, split_page
-from widgets.common.form_helpers import channel_label, set_text, unique_id, unique_name
+from widgets.common.form_helpers import CHANNEL_KINDS, channel_label, set_text, unique_id, unique_name
 from widgets.common.list_form import ID_ROLE, ListFormPage
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
 
 OK_COLOUR, WARNING_COLOUR = "#15803d", "#b45309"
-TYPES: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail",
-                         "webhook": "Other service (webhook)"}
+TYPES = CHANNEL_KINDS
 TEMPLATE_CHANNEL = {"slack": "slack", "teams": "teams", "email": "email", "webhook": "webhook"}
 ENV_NAME = QRegularExpression("[A-Za-z_][A-Za-z0-9_]*")
 _FALLBACK_QSS = """

@@ -20,6 +20,11 @@ def set_text(widget: QLabel | QLineEdit, text: str) -> None:
         widget.setText(text)
 
 
+#: What a notification channel of each kind is called wherever a manager reads it.
+CHANNEL_KINDS: dict[str, str] = {"slack": "Slack", "teams": "Microsoft Teams", "email": "E-mail",
+                                 "webhook": "Other service (webhook)"}
+
+
 def channel_label(kind: str) -> str:
     return str(catalog().channels.get(kind, {}).get("label", kind))
 

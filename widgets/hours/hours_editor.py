@@ -40,6 +40,7 @@ from rules_schema import Problem
 from widgets.common.editor_page import focus_item, problems_label, problems_under, split_page
 from widgets.common.form_helpers import set_text, unique_id, unique_name
 from widgets.common.list_form import ID_ROLE, ListFormPage
+from widgets.common.page_scroll import PageScroll
 from widgets.common.placeholder_highlighter import route_undo_to_window
 from widgets.common.style import icon
 from widgets.hours.holiday_list import HolidayPanel, SpecialDaysPanel, searchable
@@ -137,7 +138,8 @@ class HoursEditor(WhatHappensMixin, ListFormPage[Schedule]):
         self.special_days = SpecialDaysPanel()
         self.special_days.edited.connect(self._sub_edit)
         self.tabs.addTab(self.holidays, "Public holidays")
-        self.tabs.addTab(self.special_days, "Closures && special days")
+        self.special_days_scroll = PageScroll(self.special_days)  # its calendar scrolls on a laptop, the page does not
+        self.tabs.addTab(self.special_days_scroll, "Closures && special days")
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self._build_what_happens(), 2)
         return box
@@ -287,6 +289,6 @@ class HoursEditor(WhatHappensMixin, ListFormPage[Schedule]):
         if part == "holidays":
             self.tabs.setCurrentWidget(self.holidays)
         elif part in ("closures", "special_openings"):
-            self.tabs.setCurrentWidget(self.special_days)
+            self.tabs.setCurrentWidget(self.special_days_scroll)
         {"timezone": self.zone_combo, "name": self.name_edit}.get(part, self.grid).setFocus()
         return True

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from builder.replay.metrics import HEALTHY_HIGH, HEALTHY_LOW, WARN_HIGH, WARN_LOW
@@ -24,6 +24,9 @@ __all__ = ["ACCENT", "MUTED", "BarChart", "RateGauge", "save_png"]
 ACCENT, MUTED, SHADE = "#2563eb", "#94a3b8", "#bbf7d0"
 BAND_OK, BAND_WARN, BAND_BAD = "#bbf7d0", "#fef08a", "#fecaca"
 BAR_WIDTH = 0.7
+HEADROOM = 1.18  # above the tallest bar, at least: room for its number
+LABEL_PADDING = 8  # a bar's number: its text item's margins
+MIN_HEIGHT, AXES_HEIGHT = 110, 56  # a chart's least height; its title and value axis
 
 
 def _palette_colours(widget: QWidget) -> tuple[QColor, QColor]:
@@ -48,7 +51,7 @@ class _Plot(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(text.name()))
             axis.setTextPen(pg.mkPen(text.name()))
-        self.setMinimumSize(220, 110)
+        self.setMinimumSize(220, MIN_HEIGHT)
         self.setAccessibleName(title)
         self.title = title
 
@@ -86,6 +89,8 @@ class BarChart(_Plot):
         self.values: list[int] = []
         self.bars: _Bars | None = None
         self._items: list[Any] = []
+        self._top = 1
+        self.getPlotItem().getViewBox().sigResized.connect(self._fit_headroom)
         if horizontal:
             self.getPlotItem().invertY(True)
             font = QFont(self.font())
@@ -136,15 +141,33 @@ class BarChart(_Plot):
             text.setPos(*(value, i) if self.horizontal else (i, value))
             item.addItem(text)
             self._items.append(text)
-        self.value_axis().setTicks([integer_ticks(top)])
+        self.value_axis().setTicks([integer_ticks(top) if n else []])  # before a replay: no stray "0" and "1"
         ticks = [(i, str(label)) for i, label in enumerate(labels) if label_every <= 1 or i % label_every == 0]
         self.label_axis().setTicks([ticks])
         if self.horizontal:
             item.setXRange(0, top * 1.18, padding=0)
             item.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+            self.setMinimumHeight(max(MIN_HEIGHT, n * self._row_height() + AXES_HEIGHT))  # labels never overlap
         else:
-            item.setYRange(0, top * 1.18, padding=0)
+            self._top = top
+            self._fit_headroom()
             item.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    def _fit_headroom(self) -> None:
+        """Room above the tallest bar for its number, in pixels of the chart's current height (a share
+        of the value range cut the "6" in half on a laptop)."""
+        if self.horizontal:
+            return
+        view_height = self.getPlotItem().getViewBox().height()
+        label = QFontMetrics(self.font()).height() + LABEL_PADDING
+        share = label / view_height if view_height > 0 else 0.0
+        top = self._top * (HEADROOM if share <= 0 or share >= 0.6 else max(HEADROOM, 1 / (1 - share)))
+        self.getPlotItem().setYRange(0, top, padding=0)
+
+    def _row_height(self) -> int:
+        """Pixels one labelled bar needs: its label's line height and a little air."""
+        font = self.label_axis().style.get("tickFont") or self.font()
+        return QFontMetrics(font).height() + 2
 
     def index_at(self, pos: QPointF) -> int | None:
         """The bar under a point in plot coordinates (None between bars or beyond a bar's end)."""

@@ -97,7 +97,8 @@ class CompareDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.worker.cancel)
         self.progress = QProgressBar(self)
-        self.progress.setFormat("")
+        self.progress.setFormat("not compared yet")  # a status, not an empty box that looks like a field
+        self.progress.setValue(0)
         row = QHBoxLayout()
         row.addWidget(self.compare_button)
         row.addWidget(self.cancel_button)

@@ -89,7 +89,8 @@ class ReplayDashboard(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Replay progress")
         self.progress.setTextVisible(True)
-        self.progress.setFormat("not run yet")  # reads as a status, not an empty field
+        self.progress.setFormat("not run yet")  # reads as a status, not an empty field …
+        self.progress.setValue(0)  # … once started: a bar below its minimum draws no text at all
         self.status = QLabel("Pick a library and press Run.", self)
         self.status.setObjectName("hint")
         self.import_button = QPushButton("Import…", self)

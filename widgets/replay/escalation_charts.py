@@ -1,5 +1,8 @@
 """The Replay page's charts: the escalation-rate gauge and the bars by trigger kind, rule, turn, hour
-of day and handoff mode. A click on a bar asks for the conversations behind it."""
+of day and handoff mode. A click on a bar asks for the conversations behind it.
+
+The rule chart shows the rules that handed over (the summary beside it names those that never
+fired): fourteen rule names in a chart a third of a laptop screen high overlapped unreadably."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from builder.replay.metrics import Metrics
 from rules_schema.catalog import catalog
-from widgets.replay.charts import ACCENT, MUTED, BarChart, RateGauge
+from widgets.replay.charts import ACCENT, BarChart, RateGauge
 from widgets.replay.metrics_text import short
 
 
@@ -61,6 +64,7 @@ class EscalationCharts(QWidget):
         if 0 in m.by_turn:
             turns.insert(0, 0)
         charts = self.charts
+        fired = {rule: count for rule, count in m.by_rule.items() if count}  # the rest: "Never fired" in the summary
         steps: list[Callable[[], None]] = [
             lambda: self.gauge.set_rate(m.rate),
             lambda: charts["by_trigger"].set_bars(
@@ -70,10 +74,7 @@ class EscalationCharts(QWidget):
                 [self.kind_colours.get(k, ACCENT) for k in m.by_trigger],
             ),
             lambda: charts["by_rule"].set_bars(
-                list(m.by_rule),
-                [short(names.get(r, r)) for r in m.by_rule],
-                list(m.by_rule.values()),
-                [ACCENT if v else MUTED for v in m.by_rule.values()],
+                list(fired), [short(names.get(r, r)) for r in fired], list(fired.values())
             ),
             lambda: charts["by_turn"].set_bars(
                 turns,

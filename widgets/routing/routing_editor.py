@@ -282,7 +282,8 @@ class RoutingEditor(RoutingWarningsMixin, RoutingExamplesMixin, QWidget):
                     lambda i, tid=team.id, c=combo: self._team_edit(tid, "schedule", str(c.itemData(i)))
                 )
                 backup = QLineEdit(team.backup_contact or "")
-                backup.setPlaceholderText("uses the routing backup")
+                backup.setPlaceholderText("as below")  # a narrow column: "uses the routing ba…" was cut
+                backup.setToolTip("Empty: the backup contact under “When a team is closed” is used")
                 backup.setAccessibleName(f"Backup contact of team {team.id}")
                 backup.textEdited.connect(
                     lambda text, tid=team.id: self._team_edit(tid, "backup_contact", text.strip() or None)

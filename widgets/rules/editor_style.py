@@ -34,6 +34,7 @@ _FALLBACK_QSS = """
 #addConditionButton, #addGroupButton, #addActionButton { color: #2563eb; border: none; padding: 2px 6px;
     background: transparent; }
 #addConditionButton:hover, #addGroupButton:hover, #addActionButton:hover { text-decoration: underline; }
+#addActionButton::menu-indicator { image: none; width: 0; }
 #chipsInput { border: none; background: transparent; padding: 0 2px; }
 #dragHandle, #sentenceWord, #emptyHint, #thenKeyword, #sentenceKeyword { background: transparent; }
 QToolButton[picker="true"] { border: 1px solid #cbd5e1; border-radius: 6px; padding: 3px 8px; background: white; }

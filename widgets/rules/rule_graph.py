@@ -16,6 +16,7 @@ from builder.format.model import Action, Condition, Group, Leaf, Rule, Ruleset
 from rules_schema.catalog import catalog
 
 LEAF_WIDTH, NODE_WIDTH, GAP_X, GAP_Y, PAD = 250.0, 58.0, 36.0, 10.0, 8.0
+MIN_SCALE = 0.8  # below this the blocks' text is too small to read
 MAX_PHRASES = 6  # phrases of a list drawn in a block before "+N more"
 _GROUP_COLOURS = {"all": "#2563eb", "any": "#d97706", "not": "#dc2626"}
 
@@ -137,9 +138,11 @@ class RuleGraph(QGraphicsView):
         view = self.viewport().rect()
         if rect.isEmpty() or view.isEmpty():
             return
-        scale = min(1.0, view.width() / rect.width(), view.height() / rect.height())
+        # fit the width, scroll the height: fitting both shrank a tall rule to half size on a laptop,
+        # where its 8-point text is a 4-pixel smudge
+        scale = max(MIN_SCALE, min(1.0, view.width() / rect.width()))
         self.resetTransform()
-        self.scale(max(0.5, scale), max(0.5, scale))
+        self.scale(scale, scale)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -95,6 +95,16 @@ class RuleDelegate(QStyledItemDelegate):
         left = rect.left() + PAD + BADGE + PAD
         return QRect(left, rect.top() + PAD - 2, rect.right() - PAD - SWITCH_W - PAD - left, 22)
 
+    @staticmethod
+    def first_line(metrics: QFontMetrics, name: str, chip_w: int, marker_w: int, width: int) -> tuple[str, bool]:
+        """(the name as shown, whether the kind chip is drawn): the name comes first. The chip is
+        drawn only beside the whole name; the badge's icon and colour still say the kind (a
+        laptop's list read "Visitor asks for a h…" next to "Asks for a human")."""
+        room = width - marker_w - 8
+        if metrics.horizontalAdvance(name) <= room - chip_w:
+            return name, True
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room), False
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -148,8 +158,8 @@ class RuleDelegate(QStyledItemDelegate):
         chip_w = small_metrics.horizontalAdvance(kind_label) + 12
         problem = index.data(RuleRoles.PROBLEM)
         marker_w = 20 if problem else 0
-        name_space = name_rect.width() - chip_w - marker_w - 8
-        name = QFontMetrics(bold).elidedText(str(index.data() or ""), Qt.TextElideMode.ElideRight, name_space)
+        name, with_chip = self.first_line(QFontMetrics(bold), str(index.data() or ""), chip_w, marker_w,
+                                          name_rect.width())
         painter.setFont(bold)
         painter.setPen(text_colour)
         painter.drawText(name_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), name)
@@ -157,19 +167,21 @@ class RuleDelegate(QStyledItemDelegate):
         if problem:
             painter.drawPixmap(x, name_rect.top() + 3, icon_pixmap(str(problem), 16, None, ratio))
             x += marker_w
-        chip = QRect(x, name_rect.top() + 3, chip_w, 16)
-        chip_path = QPainterPath()
-        chip_path.addRoundedRect(chip, 8, 8)
-        painter.fillPath(chip_path, tint)
-        painter.setFont(small)
-        painter.setPen(colour if enabled else muted)
-        painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), kind_label)
+        if with_chip:
+            chip = QRect(x, name_rect.top() + 3, chip_w, 16)
+            chip_path = QPainterPath()
+            chip_path.addRoundedRect(chip, 8, 8)
+            painter.fillPath(chip_path, tint)
+            painter.setFont(small)
+            painter.setPen(colour if enabled else muted)
+            painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), kind_label)
 
         # second line: the plain-language summary
         summary_rect = QRect(name_rect.left(), name_rect.bottom() + 2, rect.right() - PAD - name_rect.left(), 18)
         summary = small_metrics.elidedText(
             str(index.data(RuleRoles.SUMMARY) or ""), Qt.TextElideMode.ElideRight, summary_rect.width()
         )
+        painter.setFont(small)
         painter.setPen(muted)
         painter.drawText(summary_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), summary)
 

@@ -91,7 +91,8 @@ class RuleListModel(QAbstractListModel):
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             state = "" if rule.enabled else " (switched off)"
-            return f"{rule.name}{state}\n{self.summary(rule)}"
+            kind = kinds.get(rule.trigger, {}).get("label", rule.trigger)  # the row may have no room for its chip
+            return f"{rule.name} · {kind}{state}\n{self.summary(rule)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "on" if rule.enabled else "off"
             return f"{rule.name}, {kinds.get(rule.trigger, {}).get('label', rule.trigger)}, {state}"

@@ -64,7 +64,7 @@ class WordGroupEditor(ListFormPage[WordGroup]):
         self.group_list.setAccessibleName("Word groups")
         self.group_list.setMinimumWidth(220)
         self.group_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.group_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the word count stays readable
+        self.group_list.setWordWrap(True)  # a long name is read whole, on two lines, with its word count
         self.add_button = QPushButton(icon("new"), "Add")
         self.add_button.setToolTip("Add a word group")
         self.add_button.clicked.connect(lambda: self.add_group())

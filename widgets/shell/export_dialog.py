@@ -83,6 +83,8 @@ class ExportDialog(QDialog):
         self.problem_list = QListWidget(self)
         self.problem_list.setAccessibleName("Problems found")
         self.problem_list.setMaximumHeight(140)
+        self.problem_list.setWordWrap(True)  # a warning is a sentence: read whole, not scrolled sideways
+        self.problem_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.changes_title = QLabel("Changes since the last export", self)
         self.changes_title.setObjectName("sectionTitle")
         self.changes = QListWidget(self)

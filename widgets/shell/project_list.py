@@ -9,6 +9,7 @@ the restoring and removing buttons are disabled and say why.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -31,6 +32,11 @@ from widgets.shell.menus import make_action
 
 DAMAGED_COLOUR = "#dc2626"
 READ_ONLY_TIP = "The workspace is open read-only: nothing can be changed in it."
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 revision", "3 revisions"."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 class ProjectsDialog(QDialog):
@@ -133,8 +139,8 @@ class ProjectsDialog(QDialog):
             return
         if damage is None:
             info = next((p for p in self.workspace.projects() if p.name == name), None)
-            revisions = f"{info.revisions} revisions, {info.rules} rules" if info else ""
-            self.details.setText(f"<b>{name}</b><br>{revisions}")
+            revisions = f"{counted(info.revisions, 'revision')}, {counted(info.rules, 'rule')}" if info else ""
+            self.details.setText(f"<b>{html.escape(name)}</b><br>{revisions}")
             return
         where = f"\n\nThe damaged file is kept at {damage.kept}" if damage.kept else ""
         self.details.setText(f"“{name}” is damaged: {damage.message}{where}")

@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
 
 from builder.format.model import Ruleset
 from builder.handoff import payload as payloads
+from builder.handoff.templates import slack_shown_text
 from rules_schema.catalog import catalog
+from widgets.common.form_helpers import CHANNEL_KINDS
 
 MODE_COLOUR = {"instant": "#15803d", "callback": "#b45309", "email": "#1d4ed8"}
 
 
 def _mrkdwn(text: str) -> str:
-    """Slack mrkdwn to HTML, enough to look right: *bold*, > quotes, line breaks, escapes."""
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Slack mrkdwn to HTML, enough to look right: *bold*, > quotes, line breaks, escapes, links."""
+    text = slack_shown_text(text)
     lines = []
     for line in text.split("\n"):
         quoted = line.startswith("> ")
@@ -62,7 +64,7 @@ def slack_html(message: Mapping[str, Any]) -> str:
         elif kind == "section":
             parts.append(f"<p>{_mrkdwn(block['text']['text'])}</p>")
         elif kind == "context":
-            text = " · ".join(html.escape(e.get("text", "")) for e in block.get("elements") or [])
+            text = " · ".join(html.escape(slack_shown_text(e.get("text", ""))) for e in block.get("elements") or [])
             parts.append(f"<p style='color:#64748b;font-size:8pt'>{text}</p>")
     return (
         "<div style='border-left:4px solid #4a154b;padding-left:8px'>"
@@ -170,7 +172,7 @@ def channel_messages(
             out["email"] = (str(message.get("subject", "")), str(message.get("body", "")))
         else:
             out[channel.type] = message
-        out.setdefault("notified", []).append(f"{channel.name} ({channel.type})")
+        out.setdefault("notified", []).append(f"{channel.name} ({CHANNEL_KINDS.get(channel.type, channel.type)})")
     return out
 
 
@@ -185,6 +187,7 @@ class HandoffView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setAccessibleName("Handoff")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.details = QCheckBox("Show technical details", self)
@@ -218,10 +221,16 @@ class HandoffView(QWidget):
         for _visual, raw in self.views.values():
             raw.setVisible(on)
 
+    def _show_messages(self, shown: bool) -> None:
+        for widget in (self.tabs, self.details):
+            if widget.isHidden() == shown:
+                widget.setVisible(shown)
+
     def show_nothing(self, note: str = "No handoff yet: no rule has escalated this conversation.") -> None:
         self.mode = None
         self.summary.setText(f"<i>{html.escape(note)}</i>")
         self.tabs.setEnabled(False)
+        self._show_messages(False)  # no empty boxes under "No handoff yet"
         for visual, raw in self.views.values():
             visual.clear()
             raw.clear()
@@ -264,6 +273,7 @@ class HandoffView(QWidget):
             lines.append("<b>Notifies:</b> " + html.escape(", ".join(messages["notified"])))
         self.summary.setText("<br>".join(lines))
         self.tabs.setEnabled(True)
+        self._show_messages(True)
         subject, body = messages["email"]
         rendered = {
             "slack": slack_html(messages["slack"]),

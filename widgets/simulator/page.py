@@ -83,8 +83,9 @@ class SimulatorPage(QWidget):
         left.setStretchFactor(1, 1)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self._titled("Why each rule fired or not", self.explanation))
-        right.addWidget(self._titled("Handoff", self.handoff))
-        right.setSizes([330, 420])
+        right.addWidget(self._titled("Handoff", PageScroll(self.handoff)))  # scrolls: the explanation keeps its rows
+        right.setSizes([400, 350])
+        right.setChildrenCollapsible(False)
         body = QSplitter(Qt.Orientation.Horizontal, self)
         body.addWidget(left)
         body.addWidget(right)

@@ -146,7 +146,7 @@ class TemplateEditor(TemplatePreviewMixin, TemplateUsageMixin, ListFormPage[Temp
         self.used_by_list.setMaximumHeight(150)
         self.used_by_list.setIconSize(QSize(14, 14))
         self.used_by_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.used_by_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.used_by_list.setWordWrap(True)  # a rule's name is read whole, not cut in its middle
         self.used_by_list.setToolTip("Rules and channels that send this template (double-click a rule to open it)")
         self.used_by_list.itemDoubleClicked.connect(self._used_by_activated)
         form.addRow("Used by", self.used_by_list)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from builder.editing.document import Document
 from builder.format.model import Rule, Ruleset, Template
-from builder.handoff.templates import render_template, sample_context
+from builder.handoff.templates import render_template, sample_context, slack_shown_text
 from widgets.common.form_helpers import set_text
 
 VISITOR_PRESETS: tuple[tuple[str, str, str], ...] = (
@@ -86,6 +86,8 @@ class TemplatePreviewMixin:
         form.addRow("E-mail", self.visitor_email_edit)
         self.rule_combo = QComboBox()
         self.rule_combo.setAccessibleName("Sent by rule")
+        self.rule_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule_combo.setMinimumContentsLength(18)  # a long rule name must not widen the page past a laptop
         self.rule_combo.activated.connect(lambda _i: self._rule_chosen())
         form.addRow("Sent by rule", self.rule_combo)
         moment = QHBoxLayout()
@@ -219,8 +221,9 @@ class TemplatePreviewMixin:
         if self.preview_subject.isHidden() != (rendered.subject is None):
             self.preview_subject.setVisible(rendered.subject is not None)
         set_text(self.preview_subject, f"Subject: {rendered.subject}" if rendered.subject is not None else "")
-        if self.preview_body.toPlainText() != rendered.body:
-            self.preview_body.setPlainText(rendered.body)
+        shown = slack_shown_text(rendered.body) if template.channel == "slack" else rendered.body  # as Slack shows it
+        if self.preview_body.toPlainText() != shown:
+            self.preview_body.setPlainText(shown)
         promise = context.get("promise") or "no promise"
         set_text(self.preview_note,
                  f"Promise at this moment: {promise}. {len(rendered.body):,} characters once filled in.")

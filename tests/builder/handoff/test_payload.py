@@ -248,6 +248,19 @@ def test_notifications_per_channel(playbook: Ruleset) -> None:
     assert plain["event"] == "handoff.created"
 
 
+def test_a_visitor_cannot_ping_a_slack_channel_through_a_chat_template(playbook: Ruleset) -> None:
+    """A channel may announce with any kind of template; values are escaped for where they go."""
+    decision, handoff = decision_for(playbook)
+    conversation = {**CONVERSATION, "visitor": {"name": "<!channel> R&D", "email": "ana@example.com"}}
+    payload = build_payload(decision, conversation, ruleset=playbook, handoff=handoff)
+    slack = notification(playbook, Channel("s", "Slack", "slack", url_env="SLACK_URL", template="handoff-ack"), payload)
+    assert slack["text"].startswith("Hi &lt;!channel&gt; R&amp;D,") and "<!channel>" not in json.dumps(slack)
+    with_slack_text = Ruleset(playbook.metadata, templates=(Template("who", "Who", "slack", "From {{visitor.name}}"),))
+    email = notification(with_slack_text, Channel("e", "Mail", "email", address="team@example.com", template="who"),
+                         payload)
+    assert email["body"].startswith("From <!channel> R&D\n") and "&lt;" not in email["body"]
+
+
 @settings(max_examples=examples(30), deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=4000), min_size=1, max_size=6), st.text(max_size=300))
 def test_any_conversation_gives_valid_slack_and_teams(messages: list[str], name: str) -> None:

@@ -19,6 +19,8 @@ from builder.handoff.templates import (
     render,
     render_template,
     sample_context,
+    slack_escape,
+    slack_shown_text,
     summary_text,
     template_names,
     template_parts,
@@ -84,6 +86,26 @@ def test_slack_and_webhook_escaping() -> None:
     webhook = Template("w", "W", "webhook", '{"text": "{{last_message}}", "who": "{{visitor.name | "anon"}}"}')
     body = render_template(webhook, {"last_message": 'say "hi"\n\\ ok'}).body
     assert json.loads(body) == {"text": 'say "hi"\n\\ ok', "who": '"anon"'}
+
+
+def test_a_template_is_escaped_for_the_channel_it_goes_to() -> None:
+    chat = Template("c", "C", "chat", "Hi {{visitor.name}}")
+    assert render_template(chat, {"visitor.name": "<!channel> R&D"}, channel="slack").body == \
+        "Hi &lt;!channel&gt; R&amp;D"
+    slack = Template("s", "S", "slack", "From {{visitor.name}}")
+    assert render_template(slack, {"visitor.name": "Ana <a@b.c>"}, channel="email").body == "From Ana <a@b.c>"
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.text())
+def test_slack_shows_an_escaped_value_as_it_was_typed(value: str) -> None:
+    assert slack_shown_text(slack_escape(value)) == value
+
+
+def test_slack_shows_links_and_mentions_by_their_label() -> None:
+    assert slack_shown_text("<!here> <!subteam^S01|@ops> <https://x.example|the chat> <https://y.example> &lt;3") \
+        == "@here @ops the chat https://y.example <3"
+    assert slack_shown_text("<!channel> &amp;lt;") == "@channel &lt;"
 
 
 def test_build_context_from_a_conversation(playbook: Ruleset) -> None:

@@ -280,3 +280,42 @@ def test_no_variable_names_or_json_in_what_a_manager_reads(qtbot, editor: Channe
         if channel.url_env:
             assert ("set up on this computer (a link to hooks.example.com)" if link_set
                     else "not set up on this computer") in editor.env_hint.text()
+
+
+def click_channel(qtbot, editor: ChannelsEditor, name: str) -> None:
+    """Click the channel named `name` in the list, as a manager would."""
+    view = editor.channel_list
+    row = next(i for i in range(view.count()) if view.item(i).text().split("\n")[0] == name)
+    view.scrollToItem(view.item(row))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(view.item(row)).center())
+    qtbot.waitUntil(lambda: editor.channel() is not None and editor.channel().name == name)
+
+
+def test_previews_show_what_the_team_reads_while_slack_gets_it_escaped(
+        qtbot, document: Document, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack's escapes (`&lt;`, `&amp;`) travel on the wire; the preview shows what Slack shows."""
+    ruleset = document.ruleset
+    teams = tuple(replace(t, name="Billing & Refunds") if t.id == "support" else t for t in ruleset.routing.teams)
+    channels = (*ruleset.channels,
+                Channel("teams-support", "Support Teams", "teams", "HANDOFF_TEST_TEAMS_URL"),
+                Channel("mail-support", "Support mail", "email", address="team@example.com"))
+    document = Document(replace(ruleset, routing=replace(ruleset.routing, teams=teams), channels=channels))
+    editor = ChannelsEditor(document, QUndoStack())
+    qtbot.addWidget(editor)
+    editor.resize(1000, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    monkeypatch.setenv(ENV, receiver.url)
+    for name in ("Support Teams", "Support mail", "Support Slack"):
+        click_channel(qtbot, editor, name)
+        shown = editor.sent_preview.toPlainText()
+        assert "Ana <ana@example.com>" in shown, name
+        assert "Billing & Refunds" in shown, name
+        assert not any(entity in shown for entity in ("&lt;", "&gt;", "&amp;")), name
+    assert "Visitor: Ana <ana@example.com>" in shown and "Team: Billing & Refunds" in shown
+    assert shown.startswith("New high handoff for Billing & Refunds: Visitor asks for a human")  # the header first
+    with qtbot.waitSignal(editor.test_finished, timeout=10_000):
+        qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
+    sent = json.dumps(receiver.received[-1][2], ensure_ascii=False)
+    assert "*Visitor*\\nAna &lt;ana@example.com&gt;" in sent and "Billing &amp; Refunds" in sent
+    qtbot.waitUntil(lambda: pending_tasks() == 0 and running_sends() == 0)

@@ -30,3 +30,13 @@ def test_readable_message_flattens_cards() -> None:
     assert readable_message({"text": "Hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn",
                                                                                     "text": "*Team*\nSupport"}}]}) \
         == "Hi\n\nTeam: Support"
+
+
+def test_a_slack_message_reads_as_slack_shows_it() -> None:
+    message = {"text": "fallback &amp; only", "blocks": [
+        {"type": "header", "text": {"type": "plain_text", "text": "R&D <team>"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "<!here> see <https://x.example/c/1|the chat> &lt;3"}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Tags: a&amp;b, <https://x.example/p>"}]}]}
+    assert readable_message(message, "slack") == \
+        "R&D <team>\n\n@here see the chat <3\n\nTags: a&b, https://x.example/p"
+    assert readable_message({"text": "Hi &lt;you&gt;"}, "slack") == "Hi <you>"  # no blocks: the text is the message

@@ -172,7 +172,7 @@ def test_what_happens_follows_an_unchecked_holiday(editor: HoursEditor, qtbot: A
 
 
 def test_closure_on_the_calendar(editor: HoursEditor, qtbot: Any) -> None:
-    editor.tabs.setCurrentWidget(editor.special_days)
+    editor.tabs.setCurrentWidget(editor.special_days_scroll)
     days = editor.special_days
     days.select_day(date(2026, 12, 22))
     qtbot.keyClicks(days.name_edit, "Team offsite")
@@ -240,3 +240,10 @@ def test_a_clicked_schedule_problem_opens_its_schedule(editor: HoursEditor) -> N
     assert editor.focus_problem(Problem("$.schedules[1].holidays.subdivision", "x", "warning", "schedule.holidays"))
     assert editor.current_schedule_id() == "sales-hours" and editor.tabs.currentWidget() is editor.holidays
     assert not editor.focus_problem(Problem("$.routing.teams[0].schedule", "x", "error", "ref.schedule"))
+
+
+def test_the_page_fits_a_laptop_without_scrolling(editor: HoursEditor) -> None:
+    """At 1366×768 the page scrolled (the grid cut at 21:00): the Closures tab's calendar set its
+    least height. It scrolls inside its tab now; the week grid sets the page's least height."""
+    week_column = editor.grid.parentWidget()
+    assert editor.minimumSizeHint().height() <= week_column.minimumSizeHint().height() + 16

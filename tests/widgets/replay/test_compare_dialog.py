@@ -33,6 +33,11 @@ def compare_and_wait(qtbot: Any, dialog: Any) -> None:
     qtbot.waitUntil(lambda: not dialog.worker.running and dialog.compare_button.isEnabled(), timeout=60000)
 
 
+def test_before_a_compare_the_progress_bar_says_so(qtbot: Any) -> None:
+    dialog = open_dialog(qtbot, Document(read_ruleset(example_playbook())))
+    assert dialog.progress.text() == "not compared yet"
+
+
 def test_a_saved_revision_against_the_current_edits(qtbot: Any, workspace: Any) -> None:
     document = json.loads(example_playbook().read_text(encoding="utf-8"))
     project = workspace.create_project("Shop", document)

@@ -49,6 +49,12 @@ def expected_metrics(ruleset: Any, source: Any = None) -> Any:
     return compute(Replay(ruleset, source or sample_conversations()), ruleset)
 
 
+def test_before_a_run_the_progress_bar_says_so(dashboard: Any) -> None:
+    assert dashboard.progress.text() == "not run yet"  # not an empty box beside the cluster field
+    for chart in dashboard.escalation_charts.charts.values():  # empty charts show no numbers either
+        assert chart.value_axis()._tickLevels == [[]], chart.title  # what setTicks gave the axis
+
+
 def test_run_the_samples_shows_the_metrics(qtbot: Any, dashboard: Any, ruleset: Any) -> None:
     assert dashboard.library.currentText() == "Sample conversations"
     run_to_end(qtbot, dashboard)
@@ -65,6 +71,27 @@ def test_run_the_samples_shows_the_metrics(qtbot: Any, dashboard: Any, ruleset: 
     names = {r.id: r.name for r in ruleset.rules}
     assert all(names[r][:20] in text for r in m.never_fired)
     assert dashboard.export_button.isEnabled()
+
+
+def test_charts_stay_readable_on_a_laptop(qtbot: Any, dashboard: Any) -> None:
+    """At 1366×768 the rule chart drew fourteen names over each other and the tallest bars' numbers
+    were cut at the top."""
+    import pyqtgraph as pg
+
+    dashboard.resize(1280, 480)  # the Replay page under the toolbar, tabs and Problems of a laptop window
+    run_to_end(qtbot, dashboard)
+    qtbot.wait(50)
+    by_rule = dashboard.escalation_charts.charts["by_rule"]
+    fired = [rule for rule, count in dashboard.metrics.by_rule.items() if count]
+    assert by_rule.keys == fired  # the others are named under "Never fired"
+    assert len(fired) < len(dashboard.metrics.by_rule)
+    plot_height = by_rule.getPlotItem().getViewBox().sceneBoundingRect().height()
+    assert plot_height / len(fired) >= by_rule._row_height() - 2  # one label's height a bar: no overlap
+    for key in ("by_turn", "by_hour"):
+        chart = dashboard.escalation_charts.charts[key]
+        view = chart.getPlotItem().getViewBox().sceneBoundingRect()
+        numbers = [i for i in chart.getPlotItem().items if isinstance(i, pg.TextItem)]
+        assert numbers and all(n.sceneBoundingRect().top() >= view.top() - 1 for n in numbers), key
 
 
 # Large enough that the click on Cancel lands mid-run even on a loaded machine with a fast engine.

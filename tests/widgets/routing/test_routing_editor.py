@@ -184,3 +184,15 @@ def test_a_clicked_routing_problem_selects_the_team(qtbot: Any, stack: QUndoStac
     assert editor.focus_problem(Problem("$.routing.teams[1].schedule", "x", "error", "ref.schedule"))
     assert editor.team_table.currentRow() == 1
     assert not editor.focus_problem(Problem("$.schedules[0].timezone", "x", "error", "schedule.timezone"))
+
+
+def test_a_team_without_its_own_backup_says_so_in_full(qtbot: Any, stack: QUndoStack) -> None:
+    """At 1366×768 the column read "uses the routing ba…"."""
+    editor = make_editor(qtbot, playbook(), stack)
+    editor.resize(1270, 500)  # the Routing page in a laptop window
+    qtbot.wait(20)
+    field = editor.team_table.cellWidget(0, 2)
+    assert isinstance(field, QLineEdit) and not field.text()
+    room = field.contentsRect().width() - 8  # the line edit's own margins
+    # with room to spare: the laptop's font (DejaVu Sans under X11) runs wider than the test platform's
+    assert field.fontMetrics().horizontalAdvance(field.placeholderText()) * 1.25 <= room

@@ -130,3 +130,27 @@ def test_values_from_outside_update_cards_in_place(cards: ActionCards, ruleset: 
     assert cards.cards[0] is card
     assert _picker(cards, 0, "handoff").current_data() == "email"
     assert _picker(cards, 0, "team").current_data() == last_team
+
+
+def test_the_add_action_link_has_no_chevron_over_its_text(qtbot, qapp) -> None:
+    """"+ Action" is a link: the app's menu chevron was drawn over its last letter."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+    from widgets.common.style import stylesheet
+    from widgets.rules.editor_style import editor_style
+
+    holder = QWidget()
+    holder.setStyleSheet(stylesheet(False) + editor_style(qapp))
+    widget = ActionCards(holder)
+    qtbot.addWidget(holder)
+    holder.resize(400, 200)
+    holder.show()
+    qtbot.waitExposed(holder)
+    button = widget.add_button
+    with_menu = button.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    menu = button.menu()
+    button.setMenu(None)  # the same link without a menu: nothing else may differ
+    plain = button.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    button.setMenu(menu)
+    assert with_menu == plain

@@ -73,3 +73,18 @@ def test_word_groups_are_drawn_by_name(qtbot) -> None:
     graph.set_rule(rule, Ruleset(Metadata("t"), rules=(rule,), word_groups=(people,)))
     assert graph.blocks[0].toPlainText() == ("Latest visitor message contains any of a word of “People we can put "
                                              "you through to”")
+
+
+def test_a_tall_rule_stays_readable_on_a_laptop(qtbot) -> None:
+    """The example's first rule in the diagram pane of a 1366×768 window (830×260) was drawn at half
+    size: its text was about four pixels high. It keeps a readable size and scrolls instead."""
+    ruleset = Ruleset.from_dict(json.loads(PLAYBOOK.read_text(encoding="utf-8")))
+    view = RuleGraph()
+    qtbot.addWidget(view)
+    view.resize(830, 260)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_rule(ruleset.rules[0], ruleset)
+    assert view.scene().sceneRect().height() > 2 * view.viewport().height()  # a tall rule
+    assert view.transform().m11() >= 0.8 and view.transform().m22() == view.transform().m11()
+    assert view.verticalScrollBar().maximum() > 0  # the rest is a scroll away

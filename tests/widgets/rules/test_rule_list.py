@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QFont, QFontMetrics, QUndoStack
 
 from builder.analysis.summary import summarize_rule
 from builder.editing.document import Document
@@ -165,3 +165,26 @@ def test_removing_rows_is_refused(parts: Any) -> None:
     count = len(document.rules)
     assert not model.removeRows(0, 1)
     assert len(document.rules) == count
+
+
+def test_a_rule_name_is_shown_whole_before_its_kind_chip(qtbot: Any, parts: Any) -> None:
+    """A laptop's list read "Visitor asks for a h…" next to the chip "Asks for a human"."""
+    document, _, model, widget = parts
+    widget.resize(380, 700)  # the list pane of a 1366-pixel window
+    qtbot.wait(20)
+    view = widget.view
+    assert isinstance(view.itemDelegate(), RuleDelegate)
+    bold = QFont(view.font())
+    bold.setWeight(QFont.Weight.DemiBold)
+    metrics = QFontMetrics(bold)
+    width = RuleDelegate.name_rect(view.visualRect(view.model().index(0, 0))).width()
+    whole = 0
+    for rule in document.rules:
+        shown, chip = RuleDelegate.first_line(metrics, rule.name, 120, 0, width)
+        assert shown == rule.name or not chip  # a cut name never shares its line with the chip
+        if metrics.horizontalAdvance(rule.name) <= width - 8:
+            assert shown == rule.name, rule.name  # whenever the whole name fits on its own, it is shown
+            whole += 1
+    assert whole >= len(document.rules) // 2
+    tip = model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Asks for a human" in tip  # the kind, when the chip gave way

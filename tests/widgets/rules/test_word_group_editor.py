@@ -74,6 +74,25 @@ def test_groups_are_listed_by_name_with_their_word_count_never_by_id(page: WordG
     assert not any(g.id in text for g in (PEOPLE, SOMEONE, VERBS, SPARE) for text in shown)
 
 
+def test_a_long_group_name_is_shown_whole(qtbot, document: Document, stack: QUndoStack) -> None:
+    """"Things named after peopl…s, features": the list cut long names in the middle."""
+    long_group = WordGroup("named-things", "Things named after people (products, jobs, features)", ("x",))
+    groups = (long_group, *document.ruleset.word_groups)
+    widget = WordGroupEditor(Document(Ruleset(Metadata("Test"), word_groups=groups)), stack)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    view = widget.group_list
+    view.parentWidget().parentWidget().setSizes([260, 840])  # a narrow list pane
+    qtbot.wait(20)
+    item = view.item(0)
+    rect = view.visualItemRect(item)
+    lines = rect.height() // view.fontMetrics().lineSpacing()
+    width = min(rect.width(), view.viewport().width())  # what is not cut off
+    assert view.fontMetrics().horizontalAdvance(item.text()) <= width * max(lines, 1)
+
+
 def test_add_a_group_and_rename_it_by_typing_then_undo_and_redo(
         qtbot, page: WordGroupEditor, document: Document, stack: QUndoStack) -> None:
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)

@@ -399,3 +399,13 @@ def test_the_project_list_marks_a_project_whose_file_is_gone(window: Any, qtbot:
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert asked and asked[0].endswith("Open the last good copy now?")
     assert window.project.name == "Backed up" and window.document.rules[0].name != "revision 2"
+
+
+def test_the_project_list_counts_in_words(window: Any, qtbot: Any) -> None:
+    """A first launch read "1 revisions, 14 rules"; a name is shown as typed, not as markup."""
+    window.workspace.create_project("R&D <beta>", _document("R&D <beta>"))
+    dialog = _projects_dialog(window, qtbot)
+    _select(dialog, window.project.name)
+    assert "1 revision, " in dialog.details.text() and "1 revisions" not in dialog.details.text()
+    _select(dialog, "R&D <beta>")
+    assert "R&amp;D &lt;beta&gt;" in dialog.details.text()

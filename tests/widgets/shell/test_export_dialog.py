@@ -102,3 +102,22 @@ def test_warnings_ask_before_exporting(qtbot: Any, window: MainWindow, tmp_path:
     if confirm:
         qtbot.waitUntil(lambda: dialog.exported_to is not None, timeout=10000)
     assert target.exists() is confirm
+
+
+def test_a_long_warning_is_read_whole(qtbot: Any, window: MainWindow) -> None:
+    """On a laptop the example playbook's routing warning ran off the list's right edge."""
+    first, second = window.document.rules[:2]
+    long_name = "Visitor asks for a human after the bot failed twice on the same billing question"
+    for rule in (first, second):  # a duplicate name is a warning that names the rule
+        window.undo_stack.push(ReplaceRuleCommand(window.document, rule.id, replace(rule, name=long_name), "Rename"))
+    dialog = _dialog(qtbot, window)
+    dialog.resize(600, 480)
+    view = dialog.problem_list
+    assert view.count() >= 1
+    qtbot.wait(20)
+    assert view.horizontalScrollBar().maximum() == 0
+    item = view.item(0)
+    rect = view.visualItemRect(item)
+    lines = rect.height() // view.fontMetrics().lineSpacing()
+    width = min(rect.width(), view.viewport().width()) - view.iconSize().width()
+    assert view.fontMetrics().horizontalAdvance(item.text()) <= width * max(lines, 1)

@@ -17,6 +17,7 @@ from builder.analysis.references import template_users
 from builder.editing.document import Document
 from builder.format.model import Channel, Escalate, Group, Leaf, Notify, Reply, Rule, Ruleset, Template
 from rules_schema import Problem
+from widgets.common.style import stylesheet
 from widgets.templates.template_editor import TemplateEditor, unique_id
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -108,6 +109,33 @@ def test_preview_follows_the_chosen_visitor_and_rule(qtbot, editor: TemplateEdit
     editor.visitor_name_edit.clear()
     qtbot.keyClicks(editor.visitor_name_edit, "Zoe")
     assert editor.preview_text() == "Great question for our Sales team, Zoe."
+
+
+def test_a_slack_preview_shows_what_slack_shows(qtbot, editor: TemplateEditor, document: Document) -> None:
+    editor.select_template("slack-handoff")
+    clear_body(qtbot, editor)
+    qtbot.keyClicks(editor.body_edit, "<!here> {{visitor.name}} ({{visitor.email}}) for {{team}}")
+    editor.visitor_name_edit.clear()
+    qtbot.keyClicks(editor.visitor_name_edit, "Ana & Bob")
+    assert editor.preview_text() == "@here Ana & Bob (ana@example.com) for Support"
+    assert template(document, "slack-handoff").body == "<!here> {{visitor.name}} ({{visitor.email}}) for {{team}}"
+
+
+def test_a_long_rule_name_does_not_widen_the_page(qtbot, document: Document) -> None:
+    """A 1366-pixel laptop showed the Templates page with a horizontal scroll bar: the "Sent by
+    rule" box grew to its longest rule name."""
+    widths = []
+    for name in ("Asks", "Visitor asks for a human after the bot failed twice on a billing question " * 2):
+        rules = tuple(replace(r, name=name) if r.id == "explicit-human" else r for r in document.ruleset.rules)
+        editor = TemplateEditor(Document(replace(document.ruleset, rules=rules)), QUndoStack())
+        editor.setStyleSheet(stylesheet())  # as in the app (a styled combo box sizes differently)
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitExposed(editor)  # a combo box sizes itself to its items when first shown
+        editor.select_template("handoff-ack")
+        assert editor.rule_combo.currentText().startswith(name.strip())
+        widths.append(editor.minimumSizeHint().width())
+    assert widths[1] == widths[0]
 
 
 def test_email_template_previews_its_subject(editor: TemplateEditor) -> None:
@@ -258,6 +286,21 @@ def test_used_by_lists_rules_and_channels(editor: TemplateEditor, document: Docu
     assert ("rule", "explicit-human") in [(u.kind, u.id) for u in users]  # notifies via the channel
     assert len(texts) == len(users)  # the page renders the core's answer, one line per user
     assert [t.split(" — ")[0] for t in texts] == [u.name if u.kind == "rule" else f"Channel “{u.name}”" for u in users]
+
+
+def test_used_by_shows_long_rule_names_whole(qtbot, editor: TemplateEditor, document: Document) -> None:
+    """"Visitor wants to t…meone — chat reply": the list cut rule names in their middle."""
+    long_name = "Visitor wants to talk to someone after asking the bot twice about a refund"
+    rules = tuple(replace(r, name=long_name) if r.id == "explicit-human" else r for r in document.ruleset.rules)
+    document.set_ruleset(replace(document.ruleset, rules=rules))
+    editor.select_template("handoff-ack")
+    view = editor.used_by_list
+    qtbot.waitUntil(lambda: any(long_name in view.item(i).text() for i in range(view.count())))
+    item = next(view.item(i) for i in range(view.count()) if long_name in view.item(i).text())
+    rect = view.visualItemRect(item)
+    lines = rect.height() // view.fontMetrics().lineSpacing()
+    width = min(rect.width(), view.viewport().width() - view.iconSize().width() - 8)  # what is not cut off
+    assert view.fontMetrics().horizontalAdvance(item.text()) <= width * max(lines, 1)
 
 
 def test_editor_follows_undo_of_a_ruleset_replaced_elsewhere(editor: TemplateEditor, document: Document) -> None:
