@@ -43,6 +43,7 @@ from widgets.shell.window_state import restore_window_state, save_window_state
 
 UNDO_LIMIT = 500
 RECOVERY_IDLE_MS = 2000
+PROBLEMS_HEIGHT = 150  # px: the Problems list unfolded (a summary line and four rows); folded when empty
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
 
 
@@ -105,7 +106,7 @@ class MainWindow(SavingWindow):
         self.problems_dock.setTitleBarWidget(QWidget(self.problems_dock))
         self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
-        self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
 
         build_commands(self)
         build_menus(self)
@@ -202,6 +203,8 @@ class MainWindow(SavingWindow):
         self.rule_editor.focus_problem(problem)
 
     def _on_problems_changed(self, problems: list[Problem]) -> None:
+        if problems and self.problems_dock.height() < PROBLEMS_HEIGHT:  # unfolds with room for a few rows
+            self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
         self.rule_model.set_problems(self.problems_panel.worst_by_rule())
         self.status_problems.show_problems(problems)
         self.rule_editor.show_problems(problems)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from builder.analysis.order_check import RuleOrderCheck
 from builder.editing.document import Document
@@ -133,6 +140,9 @@ def promise_problems(ruleset: Ruleset, problems: list[Problem]) -> list[Problem]
     except Exception as exc:  # e.g. a schedule the hours code cannot read yet: the validator says why
         log.debug("promises not checked: %s", exc)
         return []
+
+
+_NO_LIMIT = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (not exported by PySide6)
 
 
 class ProblemsPanel(QWidget):
@@ -288,6 +298,10 @@ class ProblemsPanel(QWidget):
         self.tree.setUpdatesEnabled(True)
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
+        # Nothing to list: the panel folds to its one summary line and gives the page its room
+        # (a laptop screen has 768 pixels); the list comes back with the first problem.
+        self.tree.setVisible(bool(problems))
+        self.setMaximumHeight(_NO_LIMIT if problems else self.minimumSizeHint().height())
         if not problems:
             self.summary.setText("No problems: ready to export.")
             self.summary_icon.setPixmap(icon("ok").pixmap(16, 16))
@@ -316,7 +330,8 @@ def split_message(problem: Problem, document: Document) -> tuple[str, str]:
     """("Rule 'Urgent: outage', action 2", "there is no template …"): where, then what.
 
     The validator writes "<where>: <what>"; a rule name may itself contain ": ", so the search
-    for the separator starts after the rule's quoted name.
+    for the separator starts after the rule's quoted name. The analysis' findings are whole
+    sentences (their colon is no separator): where is their rule.
     """
     text = problem.message
     if problem.code == "analysis.unkept_promise":  # one sentence whose own colon is no "where: what"
@@ -324,6 +339,8 @@ def split_message(problem: Problem, document: Document) -> tuple[str, str]:
     start = 0
     rule_id = rule_id_of(problem, document)
     rule = document.ruleset.rule(rule_id) if rule_id else None
+    if problem.code.startswith("analysis."):  # findings are sentences that name their rule themselves
+        return (f"Rule '{rule.name}'" if rule is not None else "Rules"), text
     if rule is not None:
         for quoted in (f"'{rule.name}'", f"'{rule.id}'"):
             found = text.find(quoted)

@@ -128,6 +128,15 @@ def test_split_message_handles_colons_in_rule_names() -> None:
     assert split_message(problem, document) == ("Rule 'Urgent: outage', action 2", "there is no template")
 
 
+def test_a_finding_about_a_rule_with_a_colon_in_its_name_is_one_sentence() -> None:
+    ruleset = Ruleset.from_dict(EXAMPLE)
+    rule = replace(ruleset.rules[0], name="Urgent: outage")
+    document = Document(replace(ruleset, rules=(rule,)))
+    sentence = "\u201cUrgent: outage\u201d can never fire: its condition has nothing that can hold."
+    problem = Problem("$.rules[0].when", sentence, "warning", "analysis.never_fires", rule.id)
+    assert split_message(problem, document) == ("Rule 'Urgent: outage'", sentence)
+
+
 def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot: Any, window: MainWindow) -> None:
     # urgent visitors promised 30 minutes of calendar time, but Support is closed all weekend
     ruleset = window.document.ruleset
@@ -146,6 +155,8 @@ def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot:
     status = window.status_problems  # the status bar says it too, in full (not clipped to its first width)
     assert status.text() == "1 warning" and status.width() >= status.sizeHint().width()
 
+    # the list unfolds when the first problem arrives: click once the row is on screen, as a person would
+    qtbot.waitUntil(lambda: panel.tree.viewport().rect().contains(panel.tree.visualItemRect(item).center()))
     qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=panel.tree.visualItemRect(item).center())
     assert window.pages.tabText(window.pages.currentIndex()) == "Routing"
     backup = next(w for w in window.pages.currentWidget().findChildren(QLineEdit)
@@ -154,3 +165,17 @@ def test_an_unkept_promise_is_in_the_problems_panel_and_leaves_when_fixed(qtbot:
     qtbot.waitUntil(lambda: not panel.busy and panel.problems == [])
     assert window.status_problems.text() == "No problems"
     assert "No problems" in panel.summary.text()
+
+
+def test_the_panel_folds_to_its_summary_line_without_problems_and_unfolds_with_them(
+        qtbot: Any, window: MainWindow) -> None:
+    panel, dock = window.problems_panel, window.problems_dock
+    qtbot.waitUntil(lambda: not panel.busy)
+    assert panel.problems == [] and not panel.tree.isVisible()
+    folded = dock.height()
+    assert folded < 60  # one line: the page below gets the room
+    rules = list(window.document.ruleset.rules)
+    rules[0] = replace(rules[0], actions=(Reply("missing"),))
+    window.load_ruleset(replace(window.document.ruleset, rules=tuple(rules)), project=window.project)
+    qtbot.waitUntil(lambda: bool(panel.problems))
+    qtbot.waitUntil(lambda: panel.tree.isVisible() and dock.height() >= 140)
