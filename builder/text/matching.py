@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from builder.text import negation
@@ -180,6 +181,8 @@ class PhraseMatcher:
         self._plain = True  # no phrase needs positions: ids straight from the automaton
         self._known: set[str] = set()  # words never taken for a typo
         self._known_limit = 0
+        self._settled: dict[str, str] = {}
+        self._settle_limit = 0
         self._nears: list[tuple[int, _Near]] = []
         self._sides: frozenset[int] = frozenset()  # phrases a "near" is made of: their places are kept
         self._shown: dict[str, str] = {}  # stem -> a phrase word with it, to say what a typo meant
@@ -258,6 +261,9 @@ class PhraseMatcher:
         self._known = (set(english_words()).union(f for s in stems for f in word_forms(s))
                        if self._typos is not None else set())
         self._known_limit = len(self._known) + _CLEAN_LIMIT
+        # word -> stem of the words met in messages and found to be no typo (at most `_CLEAN_LIMIT`)
+        self._settled = {}
+        self._settle_limit = _CLEAN_LIMIT
         self._nears = nears
         self._sides = sides
         self._plain = plain and not nears and self._typos is None
@@ -276,11 +282,12 @@ class PhraseMatcher:
         words = words_of(text)
         if not words:
             return _NOTHING
-        stems = list(map(STEMS.__getitem__, words))
-        if self._typos is None or self._known.issuperset(words):  # no typo to look for
+        settled = self._settled
+        try:  # every word met before and no typo: their stems in one C call
+            stems: Sequence[str] = itemgetter(*words)(settled) if len(words) > 1 else (settled[words[0]],)
             typo_at: tuple[int, ...] = ()
-        else:
-            typo_at = self._correct(words, stems)
+        except KeyError:
+            stems, typo_at = self._first_look(words)
         joined = " " + " ".join(stems) + " "
         if self._plain:  # ids straight from the automaton
             ids = {pid for _, found in self._automaton.iter(joined) for pid, *_ in found}
@@ -364,15 +371,15 @@ class PhraseMatcher:
         return " " + " ".join(stems) + " "
 
     def _scan(self, text: str, words: list[str], negated: list[tuple[_Found, int]] | None,
-              spans: Sequence[tuple[int, int]] | None = None, stems: list[str] | None = None,
+              spans: Sequence[tuple[int, int]] | None = None, stems: Sequence[str] | None = None,
               typo_at: tuple[int, ...] | None = None, joined: str | None = None,
               ) -> list[_Scanned]:
         """Every (phrase id, first word, last word, typo positions, near words) present, one pass
         (`stems`, `typo_at` and `joined`: already worked out, misspelt words replaced)."""
         if stems is None or typo_at is None:
-            stems = list(map(STEMS.__getitem__, words))
-            typo_at = self._correct(words, stems)
-            joined = None
+            corrected = list(map(STEMS.__getitem__, words))
+            typo_at = self._correct(words, corrected)
+            stems, joined = corrected, None
         if joined is None:
             joined = self._joined(stems)
         starts: list[int] | None = None
@@ -431,6 +438,22 @@ class PhraseMatcher:
                     if skipped is not None and negated is not None:
                         negated.append(skipped)
         return out
+
+    def _first_look(self, words: list[str]) -> tuple[list[str], tuple[int, ...]]:
+        """The stems of a message with a word not met before (misspelt words replaced by the
+        ruleset stem each stands for) and the typos' positions; the words found to be no typo
+        are settled: the next message with them takes the one-call path of `match_text`."""
+        stems = list(map(STEMS.__getitem__, words))
+        if self._typos is None or self._known.issuperset(words):  # no typo to look for
+            typo_at: tuple[int, ...] = ()
+        else:
+            typo_at = self._correct(words, stems)
+        settled = self._settled
+        if len(settled) < self._settle_limit:
+            for k, word in enumerate(words):
+                if k not in typo_at and (self._typos is None or word in self._known):
+                    settled[word] = STEMS[word]
+        return stems, typo_at
 
     def _correct(self, words: list[str], stems: list[str]) -> tuple[int, ...]:
         """Replace misspelt words' stems by the ruleset stem each stands for; their positions."""

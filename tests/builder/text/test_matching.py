@@ -283,3 +283,26 @@ def test_mentions_say_what_matches_says_in_the_same_order() -> None:
         seen_near += any(m[3] is not None for m in expected)
         seen_typo += any(m[2] for m in expected)
     assert seen_near and seen_typo  # the comparison covered both
+
+
+def test_settled_words_find_what_a_first_look_finds() -> None:
+    """`match_text` takes the stems of words met before (and found to be no typo) in one call:
+    the shipped playbook's matcher (typos on) finds the same phrases the first time a message is
+    seen, the second time, and as `matches` (which never takes that path) says."""
+    import json
+    from pathlib import Path
+
+    from builder.engine import compile_ruleset
+    from builder.format.io import load_ruleset
+    from builder.paths import example_playbook
+
+    matcher = compile_ruleset(load_ruleset(example_playbook())).sources.matcher
+    challenge = Path(__file__).resolve().parents[2] / "data" / "challenge" / "utterances.jsonl"
+    texts = [json.loads(line)["text"] for line in challenge.read_text(encoding="utf-8").splitlines()]
+    texts += ["refund", "agnet", "I want a refund now", "agnet agnet refund", "can I tlak to an agnet"]
+    first = [set(matcher.match_text(text)) for text in texts]
+    assert matcher._settled  # the words of the first pass are settled
+    second = [set(matcher.match_text(text)) for text in texts]
+    expected = [{m.phrase_id for m in matcher.matches(text)} for text in texts]
+    assert first == expected and second == expected
+    assert "agnet" not in matcher._settled and matcher._settled.get("refund") == "refund"
