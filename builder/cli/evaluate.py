@@ -17,7 +17,7 @@ import sys
 from builder.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from builder.cli._common import Skipped
 from builder.cli.simulate import ProblemExit, Progress, load_compiled
-from builder.format.conversation import refuse_special_file
+from builder.format.conversation import unreadable
 from builder.replay.utterances import EvaluationReport, evaluate, format_table, read_utterances
 
 
@@ -35,12 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     for path in args.utterances:
-        try:
-            refuse_special_file(path)
-        except FileNotFoundError:
-            raise UsageError(f"cannot read {path}: no such file") from None
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        why = unreadable(path)
+        if why is not None:
+            raise UsageError(why)
     try:
         compiled = load_compiled(args.ruleset)
     except ProblemExit as exc:

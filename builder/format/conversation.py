@@ -33,7 +33,7 @@ from builder.format.conversation_checks import (
 
 __all__ = ["BLOCK_BYTES", "Conversation", "ConversationError", "LineBlock", "LineError", "MAX_LINE_BYTES",
            "bounded_lines", "check_conversation", "check_event", "check_visitor", "line_blocks", "parse_instant",
-           "read_conversations", "refuse_special_file"]
+           "read_conversations", "refuse_special_file", "unreadable"]
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """The longest line (one conversation) a reader takes: a longer one is reported and skipped
@@ -210,6 +210,17 @@ def refuse_special_file(path: str | Path) -> None:
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
         raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a folder)")
+
+
+def unreadable(path: str | Path) -> str | None:
+    """Why `path` cannot be read as an input file ("cannot read X: no such file"); None when it can."""
+    try:
+        refuse_special_file(path)
+    except FileNotFoundError:
+        return f"cannot read {path}: no such file"
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror or exc}"
+    return None
 
 
 def _lines(source: str | Path | IO[str] | Iterable[str]) -> Iterator[str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.format.conversation import refuse_special_file
+from builder.format.conversation import unreadable
 
 
 class ReplayError(Exception):
@@ -13,10 +13,7 @@ class ReplayError(Exception):
 
 def readable_file(path: Path) -> Path:
     """`path`, or ReplayError when it is missing or not a regular file (a FIFO would block)."""
-    try:
-        refuse_special_file(path)
-    except FileNotFoundError:
-        raise ReplayError(f"cannot read {path}: no such file") from None
-    except OSError as exc:
-        raise ReplayError(f"cannot read {path}: {exc.strerror or exc}") from None
+    problem = unreadable(path)
+    if problem is not None:
+        raise ReplayError(problem)
     return path

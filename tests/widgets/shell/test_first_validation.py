@@ -30,12 +30,17 @@ def first_window(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     first_paint.painted()  # never leave work held for the next test
 
 
-def test_the_first_check_waits_for_the_paint_then_runs_at_the_first_idle_moment(qtbot: Any, first_window: None) -> None:
-    document = Document(Ruleset.from_dict(json.loads(example_playbook().read_text("utf-8"))))
-    panel = ProblemsPanel(document)
+def watched_panel(qtbot: Any) -> tuple[ProblemsPanel, list[object]]:
+    """A Problems panel on the example playbook, and the list of every result it shows."""
+    panel = ProblemsPanel(Document(Ruleset.from_dict(json.loads(example_playbook().read_text("utf-8")))))
     qtbot.addWidget(panel)
     checked: list[object] = []
     panel.problems_changed.connect(checked.append)
+    return panel, checked
+
+
+def test_the_first_check_waits_for_the_paint_then_runs_at_the_first_idle_moment(qtbot: Any, first_window: None) -> None:
+    panel, checked = watched_panel(qtbot)
     panel.schedule_validation()
     QCoreApplication.processEvents()
     assert panel.busy and checked == []  # not painted yet: nothing is checked
@@ -48,11 +53,7 @@ def test_the_first_check_waits_for_the_paint_then_runs_at_the_first_idle_moment(
 
 
 def test_an_edit_after_the_paint_keeps_its_debounce(qtbot: Any, first_window: None) -> None:
-    document = Document(Ruleset.from_dict(json.loads(example_playbook().read_text("utf-8"))))
-    panel = ProblemsPanel(document)
-    qtbot.addWidget(panel)
-    checked: list[object] = []
-    panel.problems_changed.connect(checked.append)
+    panel, checked = watched_panel(qtbot)
     panel.schedule_validation()
     first_paint.painted()
     panel.schedule_validation()  # typing between the paint and its queued check: the debounce decides
