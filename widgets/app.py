@@ -60,7 +60,7 @@ def run_app(args: Sequence[str]) -> int:
     """Open the window (on a file, the last workspace project or the example) and run until closed.
 
     Qt is imported only here, when a window is wanted, so a CLI subcommand never loads it."""
-    from widgets.shell.main_window import MainWindow
+    from widgets.shell.main_window import MainWindow, opens_maximized
     from widgets.shell.startup import create_application, open_start_project, open_workspace
 
     options = _parse_args(args)
@@ -79,7 +79,10 @@ def run_app(args: Sequence[str]) -> int:
         opened = bool(options.project) and window.open_project(options.project)
         if not opened and not open_start_project(window):
             window.show_projects()
-    window.show()
+    if not window.restored and opens_maximized():
+        window.showMaximized()
+    else:
+        window.show()
     return int(app.exec())
 
 

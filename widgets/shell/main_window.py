@@ -47,11 +47,26 @@ PROBLEMS_HEIGHT = 150  # px: the Problems list unfolded (a summary line and four
 LAZY_PAGE_ATTRIBUTES = {"simulator_page": "Simulator", "replay_page": "Replay"}
 
 
+WANTED_SIZE = QSize(1280, 800)
+FRAME_ALLOWANCE = 48  # px a window manager may add around the inside (title bar and borders)
+
+
 def default_size() -> QSize:
     """1280×800, or the screen's free area when that is smaller (a 1366×768 laptop)."""
     screen = QGuiApplication.primaryScreen()
-    wanted = QSize(1280, 800)
-    return wanted if screen is None else wanted.boundedTo(screen.availableGeometry().size())
+    return WANTED_SIZE if screen is None else WANTED_SIZE.boundedTo(screen.availableGeometry().size())
+
+
+def opens_maximized() -> bool:
+    """Whether a first window should open maximized: 1280×800 and its frame do not fit the screen's
+    free area (a 1366×768 laptop), where a window sized to that area would push its title bar and
+    bottom edge off screen; the window manager fits a maximized one exactly."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return False
+    free = screen.availableGeometry().size()
+    return (WANTED_SIZE.width() + FRAME_ALLOWANCE > free.width()
+            or WANTED_SIZE.height() + FRAME_ALLOWANCE > free.height())
 
 
 class MainWindow(SavingWindow):
@@ -127,7 +142,7 @@ class MainWindow(SavingWindow):
         self.resize(default_size())
         self._update_title()
         self._on_rule_selected(None)
-        restore_window_state(self)
+        self.restored = restore_window_state(self)  # a saved layout: open as the manager left it
 
     def save_layout(self) -> None:
         """Remember size, place, maximised state and splitters in the workspace (for the next start)."""

@@ -88,3 +88,31 @@ def test_no_page_shows_an_internal_id_field(window: Any) -> None:
         window.pages.setCurrentWidget(page)
         shown = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
         assert "Id" not in shown, title
+
+
+class _Screen:
+    def __init__(self, width: int, height: int) -> None:
+        self.size = (width, height)
+
+    def availableGeometry(self) -> Any:
+        from PySide6.QtCore import QRect
+
+        return QRect(0, 0, *self.size)
+
+
+@pytest.mark.parametrize(("free", "maximized"), [
+    ((1366, 740), True),  # a 1366×768 laptop with a panel: a 1280×800 window and its title bar do not fit
+    ((1366, 768), True),
+    ((1920, 1050), False),  # room for 1280×800 and a frame: a normal window
+    ((1328, 848), False),  # exactly 1280×800 and the frame allowance
+    ((1327, 848), True),
+    ((1328, 847), True),
+])
+def test_a_first_window_opens_maximized_where_it_would_not_fit(
+        monkeypatch: pytest.MonkeyPatch, free: tuple[int, int], maximized: bool) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from widgets.shell import main_window
+
+    monkeypatch.setattr(QGuiApplication, "primaryScreen", staticmethod(lambda: _Screen(*free)))
+    assert main_window.opens_maximized() is maximized
