@@ -1,6 +1,6 @@
 """Phrases as the engine matches them, to compare phrase lists soundly.
 
-`words` gives a phrase's words as the engine's matcher sees them (`builder.text.matching.parse_phrase`:
+`words` gives a phrase's words as the engine's matcher sees them (`builder.text.phrases.parse_phrase`:
 casefolded, apostrophes dropped, punctuation a boundary, light stems, `stem*` for a prefix word).
 If phrase `q`'s words occur consecutively inside phrase `p`'s, any text containing `p` contains
 `q` too; that is the only relation the analysis relies on.
@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from builder.text.matching import PhraseError, parse_phrase
+from builder.text.phrases import PhraseError, parse_phrase
 
 _APOSTROPHES = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
 _NON_WORD = re.compile(r"[^\w*]+")

@@ -14,8 +14,9 @@ from builder.engine.nodes import CLeaf, Getter, Test
 from builder.engine.registry import reading, signal
 from builder.engine.sources import Sources
 from builder.format.model import DEFAULT_WITHIN, Leaf
-from builder.text.matching import PhraseError, normalised_text
+from builder.text.matching import normalised_text
 from builder.text.patterns import PatternSet
+from builder.text.phrases import PhraseError
 from rules_schema.catalog import catalog
 
 

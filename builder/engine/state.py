@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from builder.engine.sources import Sources
-from builder.text.matching import Tokens, words_of
+from builder.text.normalise import words_of
+from builder.text.phrases import Tokens
 from builder.text.signals import RepeatTracker, caps_ratio, sentiment, url_path
 
 UTC = UTC
