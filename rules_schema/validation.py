@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
+from rules_schema.checks.semantics import check_semantics
 from rules_schema.fastcheck import FastValidator
 from rules_schema.locations import Part
 from rules_schema.migrate import document_version, migrate
 from rules_schema.problems import ERROR, WARNING, Problem
 from rules_schema.schema_messages import translate_errors
 from rules_schema.schemas import fast_validator
-from rules_schema.semantics import check_semantics
 
 
 def validate(document: Any) -> list[Problem]:

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rules_schema import validate  # noqa: E402
+from rules_schema.checks.semantics import check_semantics  # noqa: E402
 from rules_schema.schemas import fast_validator, validator  # noqa: E402
-from rules_schema.semantics import check_semantics  # noqa: E402
 
 
 def _ms(step: Callable[[], object], repeat: int, *, before: Callable[[], object] | None = None) -> tuple[float, float]:

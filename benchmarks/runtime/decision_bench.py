@@ -4,7 +4,7 @@ Runs the example playbook over N generated conversations (seeded; 2-8 everyday v
 from `benchmarks/workloads/everyday_messages.py`, most ending with a message that escalates: a
 request for a person, a refund, frustration, a legal threat, buying intent...) and prints, per
 escalation, the CPU time of
-- `why`: `builder.engine.why.explain_briefly` on the deciding rule (made when `Decision.why` is first read),
+- `why`: `builder.engine.explain.why.explain_briefly` on the deciding rule (made when `Decision.why` is first read),
 - the whole Decision (routing, reply template, payload snapshot) from `Session._decide`, without and
   with its `why` read,
 - `payload`: one read of `Decision.payload` (built on demand, once per handoff),
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.workloads.everyday_messages import day_of_messages
 from builder import runtime
-from builder.engine.why import explain_briefly
+from builder.engine.explain.why import explain_briefly
 from builder.paths import example_playbook
 
 

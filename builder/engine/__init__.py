@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from builder.engine.compile import CompiledRuleset, CompileError, compile_ruleset
 from builder.engine.decision import Decision
+from builder.engine.explain.trace import render_trace
 from builder.engine.instants import EventTimeError
 from builder.engine.session import Evaluation, Firing, Session, simulate
-from builder.engine.trace import render_trace
 
 __all__ = [
     "CompileError", "CompiledRuleset", "Decision", "EventTimeError", "Evaluation", "Firing", "Session",

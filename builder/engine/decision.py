@@ -85,7 +85,7 @@ class Decision:
 
     @property
     def why(self) -> str:
-        """"Visitor asks for a human: the message mentions “agent”" (`builder.engine.why`). Made on
+        """"Visitor asks for a human: the message mentions “agent”" (`builder.engine.explain.why`). Made on
         first read: a host that logs it pays for it, a batch that only writes decisions does not."""
         explanation = self.explanation
         if isinstance(explanation, str):

@@ -8,7 +8,7 @@ shows it. From the two come the fact readers (`builder.engine.facts`), the index
 (`builder.engine.index`: thresholds of a number, a true boolean, a category's values, the
 message's phrases, all by the catalog type), the evaluation order (`builder.engine.fast`), the
 timer deadlines (`builder.engine.compile`) and the trace's evidence and snapshot
-(`builder.engine.trace`).
+(`builder.engine.explain.trace`).
 
 Adding a fact is one catalog entry plus one Signal (and the State field it reads, if it is new);
 `registry_problems`, run by the tests, names a fact without a Signal, with two, a Signal the

@@ -46,13 +46,13 @@ from typing import Any
 
 from builder.engine.compiled import Compiled
 from builder.engine.decision import Decider, Decision, Seen
+from builder.engine.explain.trace import explain_rule, fact_snapshot
+from builder.engine.explain.why import explain_briefly
 from builder.engine.firings import Evaluation, Firing, cooling
 from builder.engine.instants import epoch_seconds, in_bounds, parse_event_time
 from builder.engine.nodes import CRule
 from builder.engine.session_state import fill_facts, read_document, session_document
 from builder.engine.state import State
-from builder.engine.trace import explain_rule, fact_snapshot
-from builder.engine.why import explain_briefly
 from builder.format.conversation_checks import MAX_OFFSET, without_lone_surrogates
 
 UTC = UTC

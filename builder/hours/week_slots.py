@@ -5,7 +5,7 @@ the mouse; the ruleset stores `model.Interval`s. Both directions live here, Qt-f
 tested on their own (round trips) and the grid widget only paints sets of numbers.
 
 * A slot is `day * 96 + quarter` (Monday 00:00 = 0, Sunday 23:45 = 671); the week is cyclic, so
-  a Sunday-night shift continues on Monday morning, as `rules_schema.schedule_checks` reads it.
+  a Sunday-night shift continues on Monday morning, as `rules_schema.checks.schedule_checks` reads it.
 * Interval → slots: every slot the interval covers at least partly is open (hours off the
   15-minute grid are rounded outward for display).
 * Slots → intervals: adjacent open slots merge into one run; a run is cut at midnight only when

@@ -125,7 +125,6 @@ class PhraseMatcher:
         self._known: set[str] = set()  # words never taken for a typo
         self._known_limit = 0
         self._settled: dict[str, str] = {}
-        self._settle_limit = 0
         self._nears: list[tuple[int, _Near]] = []
         self._sides: frozenset[int] = frozenset()  # phrases a "near" is made of: their places are kept
         self._shown: dict[str, str] = {}  # stem -> a phrase word with it, to say what a typo meant
@@ -206,7 +205,6 @@ class PhraseMatcher:
         self._known_limit = len(self._known) + _CLEAN_LIMIT
         # word -> stem of the words met in messages and found to be no typo (at most `_CLEAN_LIMIT`)
         self._settled = {}
-        self._settle_limit = _CLEAN_LIMIT
         self._nears = nears
         self._sides = sides
         self._plain = plain and not nears and self._typos is None
@@ -392,7 +390,7 @@ class PhraseMatcher:
         else:
             typo_at = self._correct(words, stems)
         settled = self._settled
-        if len(settled) < self._settle_limit:
+        if len(settled) < _CLEAN_LIMIT:
             for k, word in enumerate(words):
                 if k not in typo_at and (self._typos is None or word in self._known):
                     settled[word] = STEMS[word]

@@ -12,7 +12,6 @@ Qt-free and built so that no crash, full disk or second app instance loses saved
 from __future__ import annotations
 
 from builder.format.diff import RulesetDiff, diff_rulesets
-from builder.workspace.damage import ProjectDamage, RestoreOption
 from builder.workspace.errors import (
     LibraryCorrupt,
     LockOwner,
@@ -31,6 +30,7 @@ from builder.workspace.errors import (
 from builder.workspace.opening import CorruptionNotice
 from builder.workspace.project import Project, ProjectInfo
 from builder.workspace.recovery import RecoveryEntry
+from builder.workspace.repair.damage import ProjectDamage, RestoreOption
 from builder.workspace.revisions import ExportRecord, Revision, canonical_json, content_hash
 from builder.workspace.settings import Settings
 from builder.workspace.workspace import Workspace, default_path

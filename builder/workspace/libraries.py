@@ -33,10 +33,10 @@ from typing import Any, NoReturn
 from tinydb import Query
 from tinydb.table import Table
 
-from builder.workspace.corruption import MAX_FILE_BYTES, backup_path, move_aside
+from builder.workspace.disk.corruption import MAX_FILE_BYTES, backup_path, move_aside
+from builder.workspace.disk.layout import is_confined, libraries_folder, name_digest, relative, slug
+from builder.workspace.disk.storage import AtomicStorage, atomic_write_bytes
 from builder.workspace.errors import LibraryCorrupt, WorkspaceError, WorkspaceWriteError
-from builder.workspace.layout import is_confined, libraries_folder, name_digest, relative, slug
-from builder.workspace.storage import AtomicStorage, atomic_write_bytes
 
 SUFFIX = ".jsonl"
 _CHUNK = 65536

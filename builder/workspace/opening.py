@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import (
+from builder.workspace.disk.corruption import (
     StorageCorrupt,
     corruption_message,
     describe_backup,
@@ -15,7 +15,7 @@ from builder.workspace.corruption import (
     move_aside,
     read_database,
 )
-from builder.workspace.storage import atomic_write_bytes
+from builder.workspace.disk.storage import atomic_write_bytes
 
 Check = Callable[[dict[str, dict[str, Any]]], str | None]
 

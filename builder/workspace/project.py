@@ -26,6 +26,7 @@ from tinydb.table import Document
 from builder.format.diff import RulesetDiff, diff_rulesets
 from builder.workspace import deltas
 from builder.workspace.deltas import Keyframe, apply_delta, encode_delta
+from builder.workspace.disk.storage import AtomicStorage
 from builder.workspace.errors import (
     RevisionNotFound,
     WorkspaceError,
@@ -43,7 +44,6 @@ from builder.workspace.revisions import (
     revision_record,
     text_hash,
 )
-from builder.workspace.storage import AtomicStorage
 
 if TYPE_CHECKING:
     from builder.workspace.opening import CorruptionNotice

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import move_aside, read_database
-from builder.workspace.damage import latest_casualty
+from builder.workspace.disk.corruption import move_aside, read_database
+from builder.workspace.disk.storage import AtomicStorage, FrozenStorage
 from builder.workspace.errors import ProjectCorrupt, WorkspaceError, WorkspaceWriteError
 from builder.workspace.opening import CorruptionNotice, load_checked
 from builder.workspace.project import PROJECT_VERSION, Project, ProjectHost
-from builder.workspace.storage import AtomicStorage, FrozenStorage
+from builder.workspace.repair.damage import latest_casualty
 
 
 def open_project_file(host: ProjectHost, name: str, path: Path, *, use_backup: bool,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import move_aside
+from builder.workspace.disk.corruption import move_aside
+from builder.workspace.disk.storage import atomic_write_bytes, serialise
 from builder.workspace.revisions import now_iso
-from builder.workspace.storage import atomic_write_bytes, serialise
 
 FORMAT = "handoff-builder-recovery"
 

@@ -22,8 +22,16 @@ from typing import Any
 import platformdirs
 from tinydb import Query, TinyDB
 
-from builder.workspace.corruption import move_aside
-from builder.workspace.damage import ProjectDamage, RestoreOption, latest_casualty, restore_options
+from builder.workspace.disk.corruption import move_aside
+from builder.workspace.disk.layout import (
+    is_project_file,
+    libraries_folder,
+    projects_folder,
+    relative,
+    slug,
+)
+from builder.workspace.disk.lock import APP, WorkspaceLock
+from builder.workspace.disk.storage import AtomicStorage
 from builder.workspace.errors import (
     ProjectCorrupt,
     ProjectExists,
@@ -32,23 +40,15 @@ from builder.workspace.errors import (
     WorkspaceReadOnly,
     WorkspaceWriteError,
 )
-from builder.workspace.layout import (
-    is_project_file,
-    libraries_folder,
-    projects_folder,
-    relative,
-    slug,
-)
-from builder.workspace.lock import APP, WorkspaceLock
 from builder.workspace.opening import CorruptionNotice
 from builder.workspace.project import Project, ProjectInfo, rule_count
 from builder.workspace.project_file import open_project_file
-from builder.workspace.rebuild import count
 from builder.workspace.recovery import RecoveryFile
-from builder.workspace.restoring import write_restored
+from builder.workspace.repair.damage import ProjectDamage, RestoreOption, latest_casualty, restore_options
+from builder.workspace.repair.rebuild import count
+from builder.workspace.repair.restoring import write_restored
 from builder.workspace.revisions import ExportRecord, Revision, now_iso
 from builder.workspace.settings import Settings
-from builder.workspace.storage import AtomicStorage
 from builder.workspace.workspace_file import OpenedIndex, open_index
 
 APP_NAME = APP

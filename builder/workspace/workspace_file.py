@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from builder.workspace.damage import latest_casualty
+from builder.workspace.disk.layout import projects_folder
+from builder.workspace.disk.lock import WorkspaceLock, pid_alive
+from builder.workspace.disk.storage import AtomicStorage, FrozenStorage, sweep_temp_files
 from builder.workspace.errors import WorkspaceCorrupt, WorkspaceError, WorkspaceNotWritable, WorkspaceWriteError
-from builder.workspace.layout import projects_folder
-from builder.workspace.lock import WorkspaceLock, pid_alive
 from builder.workspace.opening import CorruptionNotice, load_checked
-from builder.workspace.rebuild import check_index, instead_of_damaged, rebuild_index
+from builder.workspace.repair.damage import latest_casualty
+from builder.workspace.repair.rebuild import check_index, instead_of_damaged, rebuild_index
 from builder.workspace.revisions import now_iso
-from builder.workspace.storage import AtomicStorage, FrozenStorage, sweep_temp_files
 
 WORKSPACE_FORMAT = "handoff-builder-workspace"
 _UNWRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}

@@ -10,7 +10,7 @@ import pytest
 
 from builder import runtime
 from builder.engine import EventTimeError
-from builder.engine.trace import TRACE_MATCHES, TRACE_TEXT_CHARS
+from builder.engine.explain.trace import TRACE_MATCHES, TRACE_TEXT_CHARS
 from builder.paths import example_playbook
 from rules_schema.validation import MAX_PROBLEMS, validate
 

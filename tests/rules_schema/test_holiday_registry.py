@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import holidays
 
-from rules_schema.schedule_checks import _holiday_countries, _holiday_regions
+from rules_schema.checks.schedule_checks import _holiday_countries, _holiday_regions
 
 
 def test_same_countries_and_regions_as_the_library() -> None:

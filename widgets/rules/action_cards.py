@@ -26,9 +26,9 @@ from builder.format.model import Action, Escalate, Notify, Reply, Ruleset, SetPr
 from builder.handoff.templates import render_template, sample_context
 from rules_schema.catalog import catalog
 from widgets.common.first_paint import after_first_paint, waiting
-from widgets.rules.chips import ChipsEdit, Picker
-from widgets.rules.condition_editor import problem_label, show_inline_problem
-from widgets.rules.condition_row import small_button
+from widgets.rules.conditions.chips import ChipsEdit, Picker
+from widgets.rules.conditions.condition_editor import problem_label, show_inline_problem
+from widgets.rules.conditions.condition_row import small_button
 from widgets.rules.new_in_picker import NEW_LABELS, NEW_TEAM, NEW_TEMPLATE
 
 _ICONS = {"escalate": "➜", "reply": "↩", "tag": "#", "set_priority": "⚑", "notify": "✉"}

@@ -38,7 +38,7 @@ from builder.editing.naming import id_from_name
 from builder.format.model import Rule, Ruleset
 from widgets.common.undo_commands import MoveRuleCommand, ReplaceRuleCommand, SetRulesetCommand
 from widgets.rules.action_cards import ActionCards
-from widgets.rules.condition_editor import ConditionEditor, show_inline_problem
+from widgets.rules.conditions.condition_editor import ConditionEditor, show_inline_problem
 from widgets.rules.editor_style import editor_style
 from widgets.rules.new_in_picker import NEW_TEAM, ask_name, with_new_team, with_new_template
 from widgets.rules.order_warning import OrderWarning

@@ -29,8 +29,8 @@ from widgets.common.editor_page import problem_html, problems_label, split_page
 from widgets.common.form_helpers import set_text, unique_name
 from widgets.common.list_form import ID_ROLE, ListFormPage
 from widgets.common.style import icon, is_dark
-from widgets.rules.chips import ChipsEdit
-from widgets.rules.group_chips import GroupChips, words_label
+from widgets.rules.conditions.chips import ChipsEdit
+from widgets.rules.conditions.group_chips import GroupChips, words_label
 
 _MESSAGE_LIGHT = "color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 6px; padding: 6px 8px;"
 _MESSAGE_DARK = "color: #fca5a5; background: #3a1717; border: 1px solid #7f1d1d; border-radius: 6px; padding: 6px 8px;"

@@ -32,11 +32,11 @@ from widgets.rules.rule_list import RuleList
 from widgets.rules.rule_list_model import RuleListModel
 from widgets.shell import opening, rule_commands
 from widgets.shell.commands import APP_TITLE, build_commands
+from widgets.shell.dialogs.project_list import install_project_list
 from widgets.shell.menus import build_menus, build_toolbar
 from widgets.shell.page_tabs import PageTabs
 from widgets.shell.pages import install_pages
 from widgets.shell.problems_panel import ProblemsPanel, rule_id_of
-from widgets.shell.project_list import install_project_list
 from widgets.shell.saving import SavingWindow
 from widgets.shell.status_bar import install_status
 from widgets.shell.window_state import restore_window_state, save_window_state

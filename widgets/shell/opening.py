@@ -18,8 +18,8 @@ from builder.format.io import ruleset_to_edit
 from rules_schema import content_hash
 from widgets.common.error_dialog import show_error
 from widgets.common.undo_commands import SetRulesetCommand
+from widgets.shell.dialogs.workspace_notices import ask_open_backup, tell_damaged_project
 from widgets.shell.startup import read_ruleset_file
-from widgets.shell.workspace_notices import ask_open_backup, tell_damaged_project
 
 log = logging.getLogger(__name__)
 

@@ -65,7 +65,7 @@ class SavingWindow(QMainWindow):
                 return False
             path = Path(name)
         # it imports the validator: not at start-up
-        from widgets.shell.export_dialog import write_text_file
+        from widgets.shell.dialogs.export_dialog import write_text_file
 
         try:
             write_text_file(path, canonical_json(self.document.ruleset.to_dict()))
@@ -105,7 +105,7 @@ class SavingWindow(QMainWindow):
             log.warning("could not clear the recovery file: %s", exc)
 
     def export(self) -> None:
-        from widgets.shell.export_dialog import ExportDialog  # lazy: start-up, as in `save`
+        from widgets.shell.dialogs.export_dialog import ExportDialog  # lazy: start-up, as in `save`
 
         if self.problems_panel.timer.isActive():
             self.problems_panel.validate_now()

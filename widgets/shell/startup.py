@@ -20,8 +20,8 @@ from builder.format.model import Ruleset
 from builder.paths import example_playbook
 from widgets.common.error_dialog import install_excepthook, setup_logging, show_error
 from widgets.common.style import apply_style
-from widgets.shell.lock_dialog import ask_read_only
-from widgets.shell.workspace_notices import tell_startup
+from widgets.shell.dialogs.lock_dialog import ask_read_only
+from widgets.shell.dialogs.workspace_notices import tell_startup
 
 
 class StartWindow(Protocol):

@@ -7,7 +7,7 @@ from typing import Any
 
 from builder.analysis.wording import leaf_text
 from builder.engine import compile_ruleset
-from builder.engine.trace import render_trace
+from builder.engine.explain.trace import render_trace
 from builder.format.model import Leaf, NearSide
 from tests.builder.engine.reference_engine import make_ruleset
 

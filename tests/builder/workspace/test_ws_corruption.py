@@ -10,7 +10,7 @@ import pytest
 from ws_helpers import lock_is_free, small_ruleset
 
 from builder.workspace import ProjectCorrupt, Workspace, WorkspaceCorrupt
-from builder.workspace.corruption import MAX_FILE_BYTES, move_aside
+from builder.workspace.disk.corruption import MAX_FILE_BYTES, move_aside
 
 
 def _make_workspace(path: Path) -> None:

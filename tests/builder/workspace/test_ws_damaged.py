@@ -19,7 +19,7 @@ from builder.workspace import (
     WorkspaceReadOnly,
     WorkspaceWriteError,
 )
-from builder.workspace.storage import AtomicStorage
+from builder.workspace.disk.storage import AtomicStorage
 from tests.read_only_disk import make_read_only
 
 

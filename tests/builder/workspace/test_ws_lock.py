@@ -17,7 +17,7 @@ import pytest
 from ws_helpers import lock_is_free, small_ruleset
 
 from builder.workspace import Workspace, WorkspaceLocked
-from builder.workspace.lock import WorkspaceLock, pid_alive
+from builder.workspace.disk.lock import WorkspaceLock, pid_alive
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,7 +9,7 @@ import pytest
 from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, WorkspaceWriteError
-from builder.workspace import storage as storage_module
+from builder.workspace.disk import storage as storage_module
 
 
 def test_recovery_is_written_next_to_the_workspace(ws: Workspace, ws_path: Path) -> None:

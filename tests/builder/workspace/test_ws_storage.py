@@ -12,8 +12,8 @@ import pytest
 from ws_helpers import small_ruleset
 
 from builder.workspace import Workspace, WorkspaceError, WorkspaceWriteError
-from builder.workspace import storage as storage_module
-from builder.workspace.storage import AtomicStorage, atomic_write_bytes
+from builder.workspace.disk import storage as storage_module
+from builder.workspace.disk.storage import AtomicStorage, atomic_write_bytes
 
 
 def _fail(*_args: Any) -> None:

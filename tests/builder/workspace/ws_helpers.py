@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.lock import WorkspaceLock
+from builder.workspace.disk.lock import WorkspaceLock
 
 
 def lock_is_free(ws_path: Path) -> bool:

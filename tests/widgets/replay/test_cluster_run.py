@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from builder.editing.document import Document
 from builder.paths import example_playbook, sample_conversations
 from builder.replay.batch import Replay
 from builder.replay.metrics import MetricsBuilder
@@ -29,17 +28,6 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
-@pytest.fixture
-def page(qtbot: Any) -> Iterator[Any]:
-    from widgets.replay.dashboard import ReplayDashboard
-
-    dashboard = ReplayDashboard(Document(read_ruleset(example_playbook())))
-    qtbot.addWidget(dashboard)
-    dashboard.show()
-    qtbot.waitExposed(dashboard)
-    yield dashboard
-    dashboard.worker.cancel()
-    dashboard.worker.wait(10)
 
 
 def test_run_on_a_cluster_gives_the_single_process_metrics(qtbot: Any, page: Any, scheduler: str) -> None:

@@ -12,26 +12,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from builder.editing.document import Document
-from builder.paths import example_playbook
-from builder.runtime import read_ruleset
 from widgets.common.background import pending_tasks
 
 pytestmark = pytest.mark.gui
 DATA = Path(__file__).resolve().parents[2] / "builder" / "importers" / "data"
 
 
-@pytest.fixture
-def page(qtbot: Any) -> Any:
-    from widgets.replay.dashboard import ReplayDashboard
-
-    dashboard = ReplayDashboard(Document(read_ruleset(example_playbook())))
-    qtbot.addWidget(dashboard)
-    dashboard.show()
-    qtbot.waitExposed(dashboard)
-    yield dashboard
-    dashboard.worker.cancel()
-    dashboard.worker.wait(5)
 
 
 def test_import_a_csv_with_its_column_mapping_then_replay_it(qtbot: Any, page: Any, tmp_path: Path,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolButton
 from builder.format.model import Action, Escalate, Notify, Reply, Ruleset, SetPriority, Tag
 from rules_schema.catalog import catalog
 from widgets.rules.action_cards import ActionCards, reply_preview
-from widgets.rules.chips import Picker
+from widgets.rules.conditions.chips import Picker
 from widgets.rules.new_in_picker import NEW_TEMPLATE
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -11,9 +11,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from builder.editing.condition_edits import json_suffix, move_node, node_at, parse_suffix, remove_at
 from builder.format.model import Condition, Group, Leaf, Not
 from rules_schema.catalog import catalog
-from widgets.rules.condition_editor import ConditionEditor, GroupBox
-from widgets.rules.condition_row import DragHandle, LeafRow
-from widgets.rules.value_editors import NumberEditor, PhraseEditor
+from widgets.rules.conditions.condition_editor import ConditionEditor, GroupBox
+from widgets.rules.conditions.condition_row import DragHandle, LeafRow
+from widgets.rules.conditions.value_editors import NumberEditor, PhraseEditor
 
 
 def gui(test):  # type: ignore[no-untyped-def]

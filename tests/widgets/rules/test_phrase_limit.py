@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from widgets.rules.chips import ChipsEdit
-from widgets.rules.value_editors import PhraseEditor
+from widgets.rules.conditions.chips import ChipsEdit
+from widgets.rules.conditions.value_editors import PhraseEditor
 
 pytestmark = pytest.mark.gui
 

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QComboBox
 from builder.editing.document import Document
 from builder.format.model import Escalate, Group, Leaf, Reply, Rule, Ruleset, Tag
 from widgets.common.undo_commands import InsertRuleCommand, RemoveRuleCommand, ReplaceRuleCommand
-from widgets.rules.chips import Picker
-from widgets.rules.condition_editor import GroupBox
-from widgets.rules.condition_row import LeafRow
+from widgets.rules.conditions.chips import Picker
+from widgets.rules.conditions.condition_editor import GroupBox
+from widgets.rules.conditions.condition_row import LeafRow
+from widgets.rules.conditions.value_editors import NumberEditor, PhraseEditor
 from widgets.rules.rule_editor import RuleEditor
-from widgets.rules.value_editors import NumberEditor, PhraseEditor
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 PLAYBOOK = Path(__file__).resolve().parents[3] / "resources" / "examples" / "playbook.json"

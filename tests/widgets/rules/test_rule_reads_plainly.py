@@ -10,7 +10,7 @@ import pytest
 
 from builder.format.model import Group, Leaf, Not
 from widgets.common.undo_commands import ReplaceRuleCommand
-from widgets.rules.condition_row import NOT_OFF, NOT_ON, not_toggle
+from widgets.rules.conditions.condition_row import NOT_OFF, NOT_ON, not_toggle
 
 pytestmark = pytest.mark.gui
 

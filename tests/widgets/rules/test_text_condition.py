@@ -11,9 +11,9 @@ from builder.editing.document import Document
 from builder.editing.word_groups import rename_group
 from builder.format.model import Group, Leaf, Metadata, NearSide, Rule, Ruleset, Tag, WordGroup
 from widgets.common.undo_commands import SetRulesetCommand
-from widgets.rules.condition_row import LeafRow
+from widgets.rules.conditions.condition_row import LeafRow
+from widgets.rules.conditions.text_condition import TextConditionPanel
 from widgets.rules.rule_editor import RuleEditor
-from widgets.rules.text_condition import TextConditionPanel
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from rules_schema.catalog import catalog
-from widgets.rules.chips import ChipsEdit, split_list
-from widgets.rules.value_editors import (
+from widgets.rules.conditions.chips import ChipsEdit, split_list
+from widgets.rules.conditions.value_editors import (
     ChoiceListEditor,
     NumberEditor,
     PatternEditor,

@@ -265,7 +265,7 @@ def test_read_only_directory(tmp_path: Path, start_app: Callable[..., Started], 
     _opens_the_other_project(window)
 
     # export elsewhere: the ruleset is written without saving a revision or recording the export
-    from widgets.shell.export_dialog import ExportDialog
+    from widgets.shell.dialogs.export_dialog import ExportDialog
 
     elsewhere = tmp_path.parent / (tmp_path.name + "-export") / "support.json"
     elsewhere.parent.mkdir()

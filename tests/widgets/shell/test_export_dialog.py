@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from builder.format.model import Reply
 from rules_schema import content_hash, validate
 from widgets.common.undo_commands import ReplaceRuleCommand
-from widgets.shell.export_dialog import ExportDialog
+from widgets.shell.dialogs.export_dialog import ExportDialog
 from widgets.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui

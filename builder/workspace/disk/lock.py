@@ -26,8 +26,8 @@ from typing import Any
 
 import filelock
 
+from builder.workspace.disk.storage import atomic_write_bytes
 from builder.workspace.errors import LockOwner, WorkspaceLocked
-from builder.workspace.storage import atomic_write_bytes
 
 APP = "handoff-builder"
 OWNER_WAIT_SECONDS = 0.5

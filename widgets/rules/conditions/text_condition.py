@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSpin
 
 from builder.editing import text_conditions as edits
 from builder.format.model import Leaf, Ruleset
-from widgets.rules.group_chips import GroupChips
-from widgets.rules.value_editors import PhraseEditor, ValueEditor
+from widgets.rules.conditions.group_chips import GroupChips
+from widgets.rules.conditions.value_editors import PhraseEditor, ValueEditor
 
 EditLeaf = Callable[[Leaf, str, "str | None"], None]
 NEGATION_EXAMPLE = "\u201cI don\u2019t need a human\u201d"

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from builder.format.model import Ruleset, WordGroup
-from widgets.rules.chips import FlowLayout
+from widgets.rules.conditions.chips import FlowLayout
 
 _LIGHT = """
 #groupChip { background: #ede9fe; border: 1px solid #c4b5fd; border-radius: 10px; }

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from rules_schema.catalog import Fact, Operator
 from rules_schema.formats import re2_error
-from widgets.rules.chips import ChipsEdit, FlowLayout
+from widgets.rules.conditions.chips import ChipsEdit, FlowLayout
 
 _DECIMAL_UNITS = {"ratio": 2, "score": 2}
 

@@ -31,8 +31,8 @@ from builder.editing.condition_edits import (
 )
 from builder.format.model import Condition, Group, Leaf, Not, Ruleset
 from rules_schema.catalog import Catalog, catalog
-from widgets.rules.chips import Picker
-from widgets.rules.condition_row import (
+from widgets.rules.conditions.chips import Picker
+from widgets.rules.conditions.condition_row import (
     DragHandle,
     LeafRow,
     not_toggle,
@@ -40,7 +40,7 @@ from widgets.rules.condition_row import (
     show_inline_problem,
     small_button,
 )
-from widgets.rules.value_editors import default_value
+from widgets.rules.conditions.value_editors import default_value
 
 MIME = "application/x-handoff-condition"
 

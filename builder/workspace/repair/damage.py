@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import StorageCorrupt, read_database
 from builder.workspace.deltas import Keyframe, apply_delta
+from builder.workspace.disk.corruption import StorageCorrupt, read_database
 from builder.workspace.recovery import RecoveryEntry
 from builder.workspace.revisions import canonical_json, decode_snapshot, is_keyframe, text_hash
 

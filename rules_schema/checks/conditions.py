@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from rules_schema.catalog import Fact, Operator
+from rules_schema.checks.word_groups import check_text_options
 from rules_schema.context import Context, suggest, text
 from rules_schema.locations import VALUE_LABELS, Part
 from rules_schema.problems import WARNING
-from rules_schema.word_groups import check_text_options
 
 # Facts read in the default schedule's time zone without naming a schedule (catalog: "In the default
 # schedule's time zone"); see the report: a catalog flag would make this data.

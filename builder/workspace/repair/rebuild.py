@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import StorageCorrupt, read_database
+from builder.workspace.disk.corruption import StorageCorrupt, read_database
+from builder.workspace.disk.layout import is_project_file, projects_folder, relative
 from builder.workspace.errors import WorkspaceCorrupt
-from builder.workspace.layout import is_project_file, projects_folder, relative
 from builder.workspace.opening import CorruptionNotice
 from builder.workspace.project import PROJECT_FORMAT, rule_count
 from builder.workspace.revisions import now_iso

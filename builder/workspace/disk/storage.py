@@ -25,7 +25,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from builder.workspace.corruption import MAX_FILE_BYTES, backup_path, read_database
+from builder.workspace.disk.corruption import MAX_FILE_BYTES, backup_path, read_database
 from builder.workspace.errors import WorkspaceError, WorkspaceReadOnly, WorkspaceWriteError
 
 Tables = dict[str, dict[str, Any]]

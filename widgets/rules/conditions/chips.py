@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.rules.chip_paint import paint_chips
+from widgets.rules.conditions.chip_paint import paint_chips
 
 _SPLIT = re.compile(r"[,;\n\r\t]+")
 

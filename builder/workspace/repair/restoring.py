@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from builder.workspace.corruption import StorageCorrupt, read_database
-from builder.workspace.damage import RestoreOption, restored_history
+from builder.workspace.disk.corruption import StorageCorrupt, read_database
+from builder.workspace.disk.storage import AtomicStorage
 from builder.workspace.errors import WorkspaceError
 from builder.workspace.libraries import check_records
 from builder.workspace.project import PROJECT_FORMAT, PROJECT_VERSION
 from builder.workspace.recovery import RecoveryEntry
+from builder.workspace.repair.damage import RestoreOption, restored_history
 from builder.workspace.revisions import (
     Revision,
     canonical_json,
@@ -24,7 +25,6 @@ from builder.workspace.revisions import (
     revision_record,
     text_hash,
 )
-from builder.workspace.storage import AtomicStorage
 
 
 def _libraries(kept: Path | None) -> dict[str, Any]:

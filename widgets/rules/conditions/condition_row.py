@@ -30,9 +30,9 @@ from builder.editing.condition_edits import Path
 from builder.editing.text_conditions import uses_text_options, with_operator
 from builder.format.model import Leaf, Ruleset
 from rules_schema.catalog import Catalog
-from widgets.rules.chips import Picker
-from widgets.rules.text_condition import TextConditionPanel
-from widgets.rules.value_editors import (
+from widgets.rules.conditions.chips import Picker
+from widgets.rules.conditions.text_condition import TextConditionPanel
+from widgets.rules.conditions.value_editors import (
     ChoiceListEditor,
     PatternEditor,
     PhraseEditor,

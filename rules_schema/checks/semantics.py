@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from rules_schema.canonical import HASH_PREFIX, content_hash
-from rules_schema.conditions import check_condition
+from rules_schema.checks.conditions import check_condition
+from rules_schema.checks.schedule_checks import check_schedules
+from rules_schema.checks.word_groups import check_word_groups
 from rules_schema.context import Context, items, name_of, suggest, text
 from rules_schema.locations import Part
 from rules_schema.placeholders import PLACEHOLDER_RE
 from rules_schema.problems import WARNING
-from rules_schema.schedule_checks import check_schedules
-from rules_schema.word_groups import check_word_groups
 
 _COLLECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("rules",), "rule"), (("templates",), "template"), (("schedules",), "schedule"),
